@@ -1,0 +1,190 @@
+/* clasp: a TLS 1.3 and TLS 1.2 library.
+ *
+ * Two objects: a clasp_config (what this endpoint offers and trusts; build it,
+ * then share it read-only across connections and threads) and a clasp_conn
+ * (one TLS connection). The connection core never touches a socket: feed it
+ * the bytes that arrived, take the bytes it wants sent. clasp_fd_* drives a
+ * connection over a blocking or non-blocking socket for the common case.
+ *
+ * Every call that can fail returns a negative value; clasp_conn_error_text()
+ * then says what went wrong in a sentence a person can act on. */
+#ifndef CLASP_H
+#define CLASP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CLASP_TLS1_2 0x0303
+#define CLASP_TLS1_3 0x0304
+
+typedef struct clasp_config clasp_config;
+typedef struct clasp_conn clasp_conn;
+
+typedef enum { CLASP_CLIENT = 0, CLASP_SERVER = 1 } clasp_role;
+
+/* Results of clasp_conn_handshake/read/write and the clasp_fd_* calls. */
+enum {
+    CLASP_OK = 0,
+    CLASP_WANT_READ = -1,  /* feed more bytes from the peer, then call again */
+    CLASP_WANT_WRITE = -2, /* (fd layer) the socket would block on send */
+    CLASP_CLOSED = -3,     /* the peer closed the connection cleanly */
+    CLASP_ERROR = -4       /* failed: see clasp_conn_error() */
+};
+
+/* What kind of failure (clasp_conn_error). */
+typedef enum {
+    CLASP_E_NONE = 0,
+    CLASP_E_PROTOCOL,      /* the peer broke the protocol; we sent an alert */
+    CLASP_E_PEER_ALERT,    /* the peer sent a fatal alert */
+    CLASP_E_CERTIFICATE,   /* the peer's certificate was not accepted */
+    CLASP_E_NEGOTIATION,   /* no version, suite, group or signature in common */
+    CLASP_E_IO,            /* the socket failed or the peer vanished */
+    CLASP_E_CONFIG,        /* the configuration cannot work */
+    CLASP_E_NOMEM,
+    CLASP_E_INTERNAL
+} clasp_error_kind;
+
+/* ---------------------------------------------------------------- config */
+
+clasp_config *clasp_config_new(clasp_role role);
+/* Drops the caller's reference; connections keep their own. */
+void clasp_config_free(clasp_config *cfg);
+/* The last configuration error, as a sentence ("" if none). */
+const char *clasp_config_error(const clasp_config *cfg);
+
+/* Setters return 0, or -1 with clasp_config_error() set. They must not be
+ * called once a connection uses the config. */
+int clasp_config_set_versions(clasp_config *cfg, uint16_t min, uint16_t max);
+/* Colon- or comma-separated suite names: IANA (TLS_AES_128_GCM_SHA256) or
+ * OpenSSL style (TLS13-AES-128-GCM-SHA256, ECDHE-ECDSA-AES128-GCM-SHA256). */
+int clasp_config_set_ciphers(clasp_config *cfg, const char *list);
+/* Group names: x25519, secp256r1 (P-256, prime256v1), secp384r1 (P-384). The
+ * first is the client's key share. */
+int clasp_config_set_groups(clasp_config *cfg, const char *list);
+/* ALPN protocols, comma separated, most preferred first. */
+int clasp_config_set_alpn(clasp_config *cfg, const char *list);
+/* Adds a certificate chain (leaf first) and its private key, both PEM. A
+ * server may hold several (e.g. RSA and ECDSA); the one the client can verify
+ * is chosen per connection. */
+int clasp_config_load_cert_chain(clasp_config *cfg, const char *chain_pem_file,
+                                 const char *key_pem_file);
+/* Trust anchors for verifying the peer. Without one, a client uses the
+ * system's store. */
+int clasp_config_load_ca_file(clasp_config *cfg, const char *pem_file);
+/* Client: 0 turns off certificate and host-name verification (insecure). */
+void clasp_config_set_verify_peer(clasp_config *cfg, int on);
+
+typedef enum {
+    CLASP_CLIENT_AUTH_NONE = 0,
+    CLASP_CLIENT_AUTH_OPTIONAL, /* ask; accept an empty certificate */
+    CLASP_CLIENT_AUTH_REQUIRED  /* ask; refuse without a valid one */
+} clasp_client_auth;
+/* Server: request client certificates, verified against the CA file. */
+int clasp_config_set_client_auth(clasp_config *cfg, clasp_client_auth mode);
+
+/* Send a 32-byte legacy session id and a ChangeCipherSpec in TLS 1.3 so
+ * middleboxes see a familiar shape (RFC 8446 D.4). On by default. */
+void clasp_config_set_middlebox_compat(clasp_config *cfg, int on);
+/* Server: how many TLS 1.3 tickets to send after a handshake (default 1). */
+void clasp_config_set_ticket_count(clasp_config *cfg, unsigned count);
+
+/* NSS key log lines ("CLIENT_HANDSHAKE_TRAFFIC_SECRET <random> <secret>"),
+ * for Wireshark. The line has no trailing newline. */
+typedef void clasp_keylog_fn(void *arg, const char *line);
+void clasp_config_set_keylog(clasp_config *cfg, clasp_keylog_fn *fn, void *arg);
+
+/* Handshake trace: one event per message sent or received and per
+ * key-schedule step, with a short summary of its key fields. */
+typedef enum {
+    CLASP_TRACE_SEND = 0,  /* a handshake message (or CCS/alert) we sent */
+    CLASP_TRACE_RECV,      /* one we received */
+    CLASP_TRACE_KEY,       /* a key-schedule step */
+    CLASP_TRACE_NOTE       /* anything else worth showing */
+} clasp_trace_kind;
+typedef void clasp_trace_fn(void *arg, clasp_trace_kind kind, const char *what,
+                            const char *detail);
+void clasp_config_set_trace(clasp_config *cfg, clasp_trace_fn *fn, void *arg);
+
+/* ------------------------------------------------------------ connection */
+
+clasp_conn *clasp_conn_new(clasp_config *cfg);
+void clasp_conn_free(clasp_conn *c);
+
+/* Client: the name to send in SNI and to check the certificate against. An
+ * IP address literal is checked against IP SANs and not sent as SNI. */
+int clasp_conn_set_server_name(clasp_conn *c, const char *name);
+
+/* Sans-I/O core. Feed the bytes that came from the peer (some may be left for
+ * later when the connection's buffer is full: *used says how many it took),
+ * then take what must be sent: clasp_conn_output() points at the pending
+ * bytes; clasp_conn_output_done() says how many went out. */
+int clasp_conn_feed(clasp_conn *c, const uint8_t *in, size_t len, size_t *used);
+size_t clasp_conn_output(clasp_conn *c, const uint8_t **out);
+void clasp_conn_output_done(clasp_conn *c, size_t n);
+
+/* Advances the handshake: CLASP_OK when complete, CLASP_WANT_READ when it
+ * needs bytes (send the output first), CLASP_ERROR when failed. */
+int clasp_conn_handshake(clasp_conn *c);
+int clasp_conn_handshake_done(const clasp_conn *c);
+/* Application data: returns the number of bytes read (> 0), CLASP_WANT_READ,
+ * CLASP_CLOSED or CLASP_ERROR. Drives the handshake first if needed. */
+long clasp_conn_read(clasp_conn *c, uint8_t *buf, size_t len);
+/* Encrypts all of buf into the output (split into records); returns len or
+ * CLASP_WANT_READ (handshake not done) or CLASP_ERROR. */
+long clasp_conn_write(clasp_conn *c, const uint8_t *buf, size_t len);
+/* Queues close_notify. */
+int clasp_conn_close(clasp_conn *c);
+/* TLS 1.3: updates our sending keys; with request_peer, asks the peer to
+ * update theirs too. */
+int clasp_conn_key_update(clasp_conn *c, int request_peer);
+
+/* Errors. */
+clasp_error_kind clasp_conn_error(const clasp_conn *c);
+const char *clasp_conn_error_text(const clasp_conn *c);
+/* The alert we sent / received (RFC 8446 6), or -1 when none. */
+int clasp_conn_alert_sent(const clasp_conn *c);
+int clasp_conn_alert_received(const clasp_conn *c);
+const char *clasp_alert_name(int alert);
+
+/* What was negotiated (valid once the handshake is done). */
+uint16_t clasp_conn_version(const clasp_conn *c);
+const char *clasp_conn_version_name(const clasp_conn *c); /* "TLSv1.3" */
+const char *clasp_conn_cipher_name(const clasp_conn *c);  /* IANA name */
+const char *clasp_conn_group_name(const clasp_conn *c);   /* "x25519" */
+const char *clasp_conn_sigalg_name(const clasp_conn *c);  /* the server's CertificateVerify scheme */
+const char *clasp_conn_alpn(const clasp_conn *c);         /* NULL if none */
+const char *clasp_conn_sni(const clasp_conn *c);          /* server: the name asked for */
+int clasp_conn_resumed(const clasp_conn *c);
+/* The peer's certificate chain, DER, index 0 = leaf; NULL past the end. */
+const uint8_t *clasp_conn_peer_cert(const clasp_conn *c, size_t index, size_t *len);
+/* Number of NewSessionTickets the client has received and kept. */
+unsigned clasp_conn_tickets_received(const clasp_conn *c);
+
+/* ------------------------------------------------------------- fd layer */
+
+/* These move bytes between the connection and a socket. On a non-blocking
+ * socket they return CLASP_WANT_READ / CLASP_WANT_WRITE: poll, then call
+ * again. */
+int clasp_fd_handshake(clasp_conn *c, int fd);
+long clasp_fd_read(clasp_conn *c, int fd, uint8_t *buf, size_t len);
+long clasp_fd_write(clasp_conn *c, int fd, const uint8_t *buf, size_t len);
+int clasp_fd_close(clasp_conn *c, int fd);
+/* Sends whatever output is pending. */
+int clasp_fd_flush(clasp_conn *c, int fd);
+
+/* ---------------------------------------------------------- test PKI */
+
+/* Writes a throw-away CA and a certificate for "localhost", 127.0.0.1 and ::1
+ * signed by it into dir: ca.pem, cert.pem (chain), key.pem, and a client
+ * certificate client.pem / client-key.pem. key_type: "ecdsa" (P-256), "rsa"
+ * (2048), "ed25519". For demos and tests, never for production. */
+int clasp_make_test_pki(const char *dir, const char *key_type, char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,344 @@
+/* Configuration: what an endpoint offers and trusts. Built once, then shared
+ * read-only by every connection made from it (frozen at first use). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+#include <strings.h>
+
+#include "conn/internal.h"
+#include "x509/pem.h"
+
+/* Safe defaults: TLS 1.3 and 1.2, AEAD suites only, ECDHE groups. */
+static const uint16_t default_suites13[] = {0x1301, 0x1302, 0x1303};
+static const uint16_t default_groups[] = {CR_GROUP_X25519, CR_GROUP_SECP256R1, CR_GROUP_SECP384R1};
+/* Signature schemes we accept and offer, preferred first. PKCS#1 and SHA-1
+ * are listed for certificate signatures only; TLS 1.3 handshake signatures
+ * never use them. */
+static const uint16_t default_sigalgs[] = {
+    CR_SIG_ECDSA_SECP256R1_SHA256, CR_SIG_ECDSA_SECP384R1_SHA384, CR_SIG_ECDSA_SECP521R1_SHA512,
+    CR_SIG_ED25519,                CR_SIG_RSA_PSS_RSAE_SHA256,    CR_SIG_RSA_PSS_RSAE_SHA384,
+    CR_SIG_RSA_PSS_RSAE_SHA512,    CR_SIG_RSA_PSS_PSS_SHA256,     CR_SIG_RSA_PSS_PSS_SHA384,
+    CR_SIG_RSA_PSS_PSS_SHA512,     CR_SIG_RSA_PKCS1_SHA256,       CR_SIG_RSA_PKCS1_SHA384,
+    CR_SIG_RSA_PKCS1_SHA512,
+};
+
+static int config_fail(clasp_config *cfg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int config_fail(clasp_config *cfg, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cfg->err, sizeof cfg->err, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static int check_mutable(clasp_config *cfg)
+{
+    if (cfg->frozen)
+        return config_fail(cfg, "the configuration is in use by a connection and can no longer change");
+    return 0;
+}
+
+clasp_config *clasp_config_new(clasp_role role)
+{
+    if (cr_init())
+        return NULL;
+    clasp_config *cfg = calloc(1, sizeof *cfg);
+    if (!cfg)
+        return NULL;
+    cfg->refs = 1;
+    cfg->role = role;
+    cfg->min_version = CLASP_TLS1_2;
+    cfg->max_version = CLASP_TLS1_3;
+    memcpy(cfg->suites, default_suites13, sizeof default_suites13);
+    cfg->n_suites = sizeof default_suites13 / sizeof default_suites13[0];
+    memcpy(cfg->groups, default_groups, sizeof default_groups);
+    cfg->n_groups = sizeof default_groups / sizeof default_groups[0];
+    memcpy(cfg->sigalgs, default_sigalgs, sizeof default_sigalgs);
+    cfg->n_sigalgs = sizeof default_sigalgs / sizeof default_sigalgs[0];
+    cfg->verify_peer = 1;
+    cfg->middlebox_compat = 1;
+    cfg->ticket_count = 1;
+    cfg->ticket_lifetime = 7200;
+    return cfg;
+}
+
+void clasp_config_free(clasp_config *cfg)
+{
+    if (!cfg || __atomic_sub_fetch(&cfg->refs, 1, __ATOMIC_ACQ_REL) > 0)
+        return;
+    for (size_t i = 0; i < cfg->n_certs; i++) {
+        cl_cert_key *ck = &cfg->certs[i];
+        for (size_t j = 0; j < ck->n; j++)
+            free(ck->der[j]);
+        cr_cert_free(ck->leaf);
+        cr_pkey_free(ck->key);
+    }
+    cr_trust_free(cfg->trust);
+    cl_wipe(cfg, sizeof *cfg);
+    free(cfg);
+}
+
+const char *clasp_config_error(const clasp_config *cfg) { return cfg ? cfg->err : "no configuration"; }
+
+int clasp_config_set_versions(clasp_config *cfg, uint16_t min, uint16_t max)
+{
+    if (check_mutable(cfg))
+        return -1;
+    if (min < CLASP_TLS1_2 || max < CLASP_TLS1_2)
+        return config_fail(cfg, "SSL 3.0, TLS 1.0 and TLS 1.1 are not supported (RFC 8996); "
+                                "the oldest version clasp speaks is TLS 1.2");
+    if (min > CLASP_TLS1_3 || max > CLASP_TLS1_3 || min > max)
+        return config_fail(cfg, "invalid version range 0x%04x..0x%04x", min, max);
+    cfg->min_version = min;
+    cfg->max_version = max;
+    return 0;
+}
+
+/* Splits a ':' or ',' separated list and calls fn on each item. */
+static int each_item(clasp_config *cfg, const char *list, int (*fn)(clasp_config *, const char *))
+{
+    char item[128];
+    const char *p = list;
+    int count = 0;
+    while (*p) {
+        size_t n = strcspn(p, ":, ");
+        if (n >= sizeof item)
+            return config_fail(cfg, "list item too long: '%.40s...'", p);
+        if (n > 0) {
+            memcpy(item, p, n);
+            item[n] = 0;
+            if (fn(cfg, item))
+                return -1;
+            count++;
+        }
+        p += n;
+        if (*p)
+            p++;
+    }
+    return count;
+}
+
+static int add_suite(clasp_config *cfg, const char *name)
+{
+    const cl_suite *s = cl_suite_by_name(name);
+    if (!s)
+        return config_fail(cfg, "unknown cipher suite '%s' (use IANA names such as "
+                                "TLS_AES_128_GCM_SHA256 or OpenSSL names)", name);
+    for (size_t i = 0; i < cfg->n_suites; i++)
+        if (cfg->suites[i] == s->id)
+            return 0;
+    if (cfg->n_suites == CL_MAX_SUITES)
+        return config_fail(cfg, "too many cipher suites");
+    cfg->suites[cfg->n_suites++] = s->id;
+    return 0;
+}
+
+int clasp_config_set_ciphers(clasp_config *cfg, const char *list)
+{
+    if (check_mutable(cfg) || !list)
+        return -1;
+    size_t saved = cfg->n_suites;
+    uint16_t old[CL_MAX_SUITES];
+    memcpy(old, cfg->suites, sizeof old);
+    cfg->n_suites = 0;
+    int n = each_item(cfg, list, add_suite);
+    if (n <= 0) {
+        memcpy(cfg->suites, old, sizeof old);
+        cfg->n_suites = saved;
+        return n == 0 ? config_fail(cfg, "the cipher suite list is empty") : -1;
+    }
+    return 0;
+}
+
+static int add_group(clasp_config *cfg, const char *name)
+{
+    uint16_t g = cl_group_by_name(name);
+    if (!g || !cr_group_supported(g))
+        return config_fail(cfg, "unknown or unsupported group '%s' (use x25519, secp256r1, "
+                                "secp384r1, ffdhe2048...)", name);
+    for (size_t i = 0; i < cfg->n_groups; i++)
+        if (cfg->groups[i] == g)
+            return 0;
+    if (cfg->n_groups == CL_MAX_GROUPS)
+        return config_fail(cfg, "too many groups");
+    cfg->groups[cfg->n_groups++] = g;
+    return 0;
+}
+
+int clasp_config_set_groups(clasp_config *cfg, const char *list)
+{
+    if (check_mutable(cfg) || !list)
+        return -1;
+    size_t saved = cfg->n_groups;
+    uint16_t old[CL_MAX_GROUPS];
+    memcpy(old, cfg->groups, sizeof old);
+    cfg->n_groups = 0;
+    int n = each_item(cfg, list, add_group);
+    if (n <= 0) {
+        memcpy(cfg->groups, old, sizeof old);
+        cfg->n_groups = saved;
+        return n == 0 ? config_fail(cfg, "the group list is empty") : -1;
+    }
+    return 0;
+}
+
+static int add_alpn(clasp_config *cfg, const char *proto)
+{
+    size_t n = strlen(proto);
+    if (n == 0 || n > 255 || cfg->alpn_len + 1 + n > sizeof cfg->alpn)
+        return config_fail(cfg, "ALPN protocol '%s' is too long", proto);
+    cfg->alpn[cfg->alpn_len++] = (uint8_t)n;
+    memcpy(cfg->alpn + cfg->alpn_len, proto, n);
+    cfg->alpn_len += n;
+    return 0;
+}
+
+int clasp_config_set_alpn(clasp_config *cfg, const char *list)
+{
+    if (check_mutable(cfg) || !list)
+        return -1;
+    cfg->alpn_len = 0;
+    /* ALPN names may contain ':'; only ',' separates them. */
+    char item[256];
+    const char *p = list;
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        if (n >= sizeof item)
+            return config_fail(cfg, "ALPN protocol too long");
+        if (n) {
+            memcpy(item, p, n);
+            item[n] = 0;
+            if (add_alpn(cfg, item))
+                return -1;
+        }
+        p += n;
+        if (*p)
+            p++;
+    }
+    return 0;
+}
+
+typedef struct {
+    cl_cert_key *ck;
+    clasp_config *cfg;
+} chain_loader;
+
+static int add_chain_cert(void *arg, const uint8_t *der, size_t len)
+{
+    chain_loader *l = arg;
+    if (l->ck->n == CL_MAX_CHAIN)
+        return config_fail(l->cfg, "certificate chain longer than %d certificates", CL_MAX_CHAIN);
+    uint8_t *copy = malloc(len);
+    if (!copy)
+        return -1;
+    memcpy(copy, der, len);
+    l->ck->der[l->ck->n] = copy;
+    l->ck->der_len[l->ck->n] = len;
+    l->ck->n++;
+    return 0;
+}
+
+int clasp_config_load_cert_chain(clasp_config *cfg, const char *chain_pem_file,
+                                 const char *key_pem_file)
+{
+    if (check_mutable(cfg))
+        return -1;
+    if (cfg->n_certs == CL_MAX_CERTS)
+        return config_fail(cfg, "at most %d certificates per configuration", CL_MAX_CERTS);
+    cl_cert_key ck;
+    memset(&ck, 0, sizeof ck);
+    size_t len;
+    uint8_t *pem = cl_read_file(chain_pem_file, &len);
+    if (!pem)
+        return config_fail(cfg, "cannot read certificate file '%s': %s", chain_pem_file,
+                           strerror(errno));
+    chain_loader l = {&ck, cfg};
+    int n = cl_pem_each(pem, len, "CERTIFICATE", add_chain_cert, &l);
+    free(pem);
+    int rc = -1;
+    if (n <= 0) {
+        if (!cfg->err[0] || n == 0)
+            config_fail(cfg, "'%s' holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)",
+                        chain_pem_file);
+        goto out;
+    }
+    ck.leaf = cr_cert_parse(ck.der[0], ck.der_len[0]);
+    if (!ck.leaf) {
+        config_fail(cfg, "the first certificate in '%s' cannot be parsed", chain_pem_file);
+        goto out;
+    }
+    uint8_t *keybytes = cl_read_file(key_pem_file, &len);
+    if (!keybytes) {
+        config_fail(cfg, "cannot read private key file '%s': %s", key_pem_file, strerror(errno));
+        goto out;
+    }
+    ck.key = cr_pkey_load_private(keybytes, len);
+    cl_wipe(keybytes, len);
+    free(keybytes);
+    if (!ck.key) {
+        config_fail(cfg, "'%s' holds no usable private key (PEM PKCS#8, RSA or EC; not encrypted)",
+                    key_pem_file);
+        goto out;
+    }
+    if (!cr_cert_matches_key(ck.leaf, ck.key)) {
+        config_fail(cfg, "the private key in '%s' does not belong to the certificate in '%s'",
+                    key_pem_file, chain_pem_file);
+        goto out;
+    }
+    cfg->certs[cfg->n_certs++] = ck;
+    return 0;
+out:
+    for (size_t i = 0; i < ck.n; i++)
+        free(ck.der[i]);
+    cr_cert_free(ck.leaf);
+    cr_pkey_free(ck.key);
+    return rc;
+}
+
+int clasp_config_load_ca_file(clasp_config *cfg, const char *pem_file)
+{
+    if (check_mutable(cfg))
+        return -1;
+    if (!cfg->trust && !(cfg->trust = cr_trust_new()))
+        return config_fail(cfg, "out of memory");
+    if (cr_trust_add_pem_file(cfg->trust, pem_file))
+        return config_fail(cfg, "cannot load CA certificates from '%s' (missing, unreadable or "
+                                "not PEM)", pem_file);
+    return 0;
+}
+
+void clasp_config_set_verify_peer(clasp_config *cfg, int on) { cfg->verify_peer = on != 0; }
+
+int clasp_config_set_client_auth(clasp_config *cfg, clasp_client_auth mode)
+{
+    if (check_mutable(cfg))
+        return -1;
+    cfg->client_auth = mode;
+    return 0;
+}
+
+void clasp_config_set_middlebox_compat(clasp_config *cfg, int on) { cfg->middlebox_compat = on != 0; }
+void clasp_config_set_ticket_count(clasp_config *cfg, unsigned count) { cfg->ticket_count = count; }
+
+void clasp_config_set_keylog(clasp_config *cfg, clasp_keylog_fn *fn, void *arg)
+{
+    cfg->keylog = fn;
+    cfg->keylog_arg = arg;
+}
+
+void clasp_config_set_trace(clasp_config *cfg, clasp_trace_fn *fn, void *arg)
+{
+    cfg->trace = fn;
+    cfg->trace_arg = arg;
+}
+
+int clasp_make_test_pki(const char *dir, const char *key_type, char *err, size_t errlen)
+{
+    if (cr_init()) {
+        snprintf(err, errlen, "the crypto library failed to initialise");
+        return -1;
+    }
+    return cr_make_test_pki(dir, key_type, err, errlen);
+}

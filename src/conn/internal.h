@@ -1,0 +1,203 @@
+/* The connection and config objects as the library sees them. The public API
+ * (src/conn) owns them; the handshake state machines (src/handshake) work on
+ * them through the record layer. */
+#ifndef CLASP_CONN_INTERNAL_H
+#define CLASP_CONN_INTERNAL_H
+
+#include <stdarg.h>
+
+#include "base/bytes.h"
+#include "clasp/clasp.h"
+#include "crypto/crypto.h"
+#include "record/record.h"
+
+#define CL_MAX_SUITES 16
+#define CL_MAX_GROUPS 16
+#define CL_MAX_SIGALGS 24
+#define CL_MAX_CERTS 4
+#define CL_MAX_CHAIN 10
+#define CL_MAX_HANDSHAKE_MSG (256 * 1024) /* bounds a peer's certificate chain */
+
+/* Alerts (RFC 8446 6). */
+enum {
+    CL_ALERT_CLOSE_NOTIFY = 0,
+    CL_ALERT_UNEXPECTED_MESSAGE = 10,
+    CL_ALERT_BAD_RECORD_MAC = 20,
+    CL_ALERT_RECORD_OVERFLOW = 22,
+    CL_ALERT_HANDSHAKE_FAILURE = 40,
+    CL_ALERT_BAD_CERTIFICATE = 42,
+    CL_ALERT_UNSUPPORTED_CERTIFICATE = 43,
+    CL_ALERT_CERTIFICATE_REVOKED = 44,
+    CL_ALERT_CERTIFICATE_EXPIRED = 45,
+    CL_ALERT_CERTIFICATE_UNKNOWN = 46,
+    CL_ALERT_ILLEGAL_PARAMETER = 47,
+    CL_ALERT_UNKNOWN_CA = 48,
+    CL_ALERT_ACCESS_DENIED = 49,
+    CL_ALERT_DECODE_ERROR = 50,
+    CL_ALERT_DECRYPT_ERROR = 51,
+    CL_ALERT_PROTOCOL_VERSION = 70,
+    CL_ALERT_INSUFFICIENT_SECURITY = 71,
+    CL_ALERT_INTERNAL_ERROR = 80,
+    CL_ALERT_INAPPROPRIATE_FALLBACK = 86,
+    CL_ALERT_USER_CANCELED = 90,
+    CL_ALERT_NO_RENEGOTIATION = 100,
+    CL_ALERT_MISSING_EXTENSION = 109,
+    CL_ALERT_UNSUPPORTED_EXTENSION = 110,
+    CL_ALERT_UNRECOGNIZED_NAME = 112,
+    CL_ALERT_BAD_CERTIFICATE_STATUS_RESPONSE = 113,
+    CL_ALERT_UNKNOWN_PSK_IDENTITY = 115,
+    CL_ALERT_CERTIFICATE_REQUIRED = 116,
+    CL_ALERT_NO_APPLICATION_PROTOCOL = 120
+};
+
+/* Cipher suites. */
+typedef enum { CL_KX_ANY = 0, CL_KX_ECDHE, CL_KX_DHE, CL_KX_RSA } cl_kx_kind;
+typedef enum { CL_AUTH_ANY = 0, CL_AUTH_RSA, CL_AUTH_ECDSA } cl_auth_kind;
+typedef struct {
+    uint16_t id;
+    const char *iana;
+    const char *openssl;
+    uint16_t version; /* CLASP_TLS1_3 or CLASP_TLS1_2 */
+    cr_aead_alg aead;
+    cr_hash_alg hash;
+    cl_kx_kind kx;
+    cl_auth_kind auth;
+} cl_suite;
+const cl_suite *cl_suite_by_id(uint16_t id);
+const cl_suite *cl_suite_by_name(const char *name);
+uint16_t cl_group_by_name(const char *name);
+const char *cl_group_name(uint16_t group);
+const char *cl_sigalg_name(uint16_t scheme);
+
+/* A certificate chain (DER, leaf first) and its private key. */
+typedef struct {
+    uint8_t *der[CL_MAX_CHAIN];
+    size_t der_len[CL_MAX_CHAIN];
+    size_t n;
+    cr_cert *leaf;
+    cr_pkey *key;
+} cl_cert_key;
+
+struct clasp_config {
+    int refs;
+    int frozen;
+    clasp_role role;
+    uint16_t min_version, max_version;
+    uint16_t suites[CL_MAX_SUITES];
+    size_t n_suites;
+    uint16_t groups[CL_MAX_GROUPS];
+    size_t n_groups;
+    uint16_t sigalgs[CL_MAX_SIGALGS];
+    size_t n_sigalgs;
+    uint8_t alpn[256]; /* wire form: each protocol with a 1-byte length */
+    size_t alpn_len;
+    cl_cert_key certs[CL_MAX_CERTS];
+    size_t n_certs;
+    cr_trust *trust;
+    int verify_peer;
+    clasp_client_auth client_auth;
+    int middlebox_compat;
+    unsigned ticket_count;
+    uint32_t ticket_lifetime;
+    clasp_keylog_fn *keylog;
+    void *keylog_arg;
+    clasp_trace_fn *trace;
+    void *trace_arg;
+    char err[256];
+};
+
+/* Test-only overrides (RFC 8448 known-answer tests): fixed randoms and key
+ * shares, and extra ClientHello extensions of the trace's client. */
+typedef struct {
+    uint8_t random[32];
+    int has_random;
+    uint8_t kx_private[66];
+    size_t kx_private_len;
+    int legacy_client_extensions; /* renegotiation_info, session_ticket, record_size_limit */
+    const uint8_t *signature;     /* CertificateVerify signature to send instead of signing */
+    size_t signature_len;
+    int skip_verify_time;         /* accept the trace's expired certificate */
+    void (*secret_cb)(void *arg, const char *label, const uint8_t *secret, size_t len);
+    void *secret_arg;
+} cl_test_hooks;
+
+struct cl_hs; /* handshake-only state, see handshake/hs.h */
+
+struct clasp_conn {
+    clasp_config *cfg;
+    clasp_role role;
+    int state;            /* handshake state, per role and version */
+    int handshake_done;
+    int dead;             /* a fatal error happened; every call now fails */
+    int peer_closed;      /* close_notify received */
+    int we_closed;        /* close_notify sent */
+
+    /* Negotiated. */
+    uint16_t version;
+    const cl_suite *suite;
+    uint16_t group;
+    uint16_t peer_sigalg;
+    int resumed;
+    char *server_name;    /* client: the name we asked for; server: SNI received */
+    char alpn[256];
+    int has_alpn;
+
+    /* Record layer. */
+    cl_record_keys rd, wr;
+    cl_buf in;            /* raw bytes from the peer; in_off is where unread ones start */
+    size_t in_off;
+    cl_buf out;           /* bytes waiting to be sent */
+    size_t out_off;
+    cl_buf hs_in;         /* handshake bytes not yet a whole message */
+    cl_buf hs_out;        /* handshake messages to seal together, one flight per record */
+    uint8_t *app;         /* decrypted application data not yet read (inside in) */
+    size_t app_len;
+    unsigned empty_records;
+    unsigned warning_alerts;
+    unsigned key_updates;
+    int ccs_seen;
+    uint8_t traffic_rd[CR_MAX_HASH], traffic_wr[CR_MAX_HASH]; /* TLS 1.3 application secrets */
+
+    struct cl_hs *hs;
+
+    /* The peer's chain, kept after the handshake for the application. */
+    uint8_t *peer_der[CL_MAX_CHAIN];
+    size_t peer_der_len[CL_MAX_CHAIN];
+    size_t n_peer;
+
+    unsigned tickets;
+    uint8_t resumption_secret[CR_MAX_HASH];
+    cl_buf ticket;        /* the last NewSessionTicket the client got */
+
+    clasp_error_kind err_kind;
+    char err_msg[512];
+    int alert_sent;
+    int alert_recv;
+
+    cl_test_hooks *test;
+};
+
+/* ---- shared by the connection and the handshake ---- */
+
+/* Records a fatal error (the first one wins), queues the alert if any
+ * (alert < 0: none) and marks the connection dead. Returns CLASP_ERROR. */
+int cl_fail(clasp_conn *c, int alert, clasp_error_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Queues a record of the given type, split into fragments of at most 2^14. */
+CL_MUST_CHECK int cl_send_record(clasp_conn *c, uint8_t type, const uint8_t *data, size_t len);
+CL_MUST_CHECK int cl_send_alert(clasp_conn *c, int level, int desc);
+/* Seals the queued handshake messages (before a key change or other records). */
+CL_MUST_CHECK int cl_flush_handshake(clasp_conn *c);
+
+int cl_trace_on(const clasp_conn *c);
+void cl_trace(const clasp_conn *c, clasp_trace_kind kind, const char *what, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void cl_keylog(const clasp_conn *c, const char *label, const uint8_t *client_random,
+               const uint8_t *secret, size_t len);
+
+/* The handshake drivers (src/handshake). Each consumes one whole message. */
+int cl_hs_start(clasp_conn *c);
+int cl_hs_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
+void cl_hs_free(clasp_conn *c);
+
+#endif

@@ -1,0 +1,35 @@
+/* Private to src/crypto: the algorithm objects fetched once by cr_init and
+ * the helpers the crypto files share. Nothing outside src/crypto includes
+ * this (it pulls in OpenSSL types). */
+#ifndef CLASP_CRYPTO_INTERNAL_H
+#define CLASP_CRYPTO_INTERNAL_H
+
+#include <openssl/evp.h>
+
+#include "crypto/crypto.h"
+
+/* Groups whose parameters are pre-built once (kx.c indexes them). */
+enum { CR_KX_P256, CR_KX_P384, CR_KX_P521, CR_KX_FF2048, CR_KX_FF3072, CR_KX_FF4096, CR_KX_NPARAMS };
+
+typedef struct {
+    EVP_MD *md[4];          /* by cr_hash_alg */
+    EVP_CIPHER *cipher[3];  /* by cr_aead_alg */
+    /* Domain parameters as parameter-only keys: a key generation context
+     * is built from them without any name lookup. */
+    EVP_PKEY *kx_params[CR_KX_NPARAMS];
+} cr_algs;
+
+/* The fetched algorithms, initialising them on first use; NULL if the
+ * provider lacks something we need (every entry point checks). */
+const cr_algs *cr_get_algs(void);
+
+static inline const EVP_MD *cr_md(const cr_algs *a, cr_hash_alg alg)
+{
+    return (unsigned)alg < 4 ? a->md[alg] : NULL;
+}
+
+/* pkey.c: wraps an EVP_PKEY (taking over the caller's reference). */
+cr_pkey *cr_pkey_wrap(EVP_PKEY *pk);
+EVP_PKEY *cr_pkey_get0(const cr_pkey *k);
+
+#endif

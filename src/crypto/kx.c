@@ -1,0 +1,295 @@
+/* Ephemeral key exchange: X25519, the NIST prime curves (uncompressed
+ * points) and the RFC 7919 finite-field groups. Key generation starts from
+ * the parameter-only keys built in cr_init: measured on 3.0.19, a P-256
+ * key pair costs ~17 us that way against ~33 us when the group is named per
+ * call. (For X25519 the context set-up is noise next to the scalar
+ * multiplication, and a keygen context cannot be dup'd, so it is made by
+ * name per call.) */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/dh.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/param_build.h>
+
+#include "crypto/internal.h"
+
+enum kind { KX_X25519, KX_EC, KX_DH };
+
+typedef struct {
+    uint16_t group;
+    enum kind kind;
+    int params;       /* index into cr_algs.kx_params (EC/DH) */
+    const char *name; /* OpenSSL group name */
+    int nid;          /* EC curve */
+    size_t pub_len;   /* wire length of the share */
+    size_t elem_len;  /* EC coordinate / DH prime length in bytes */
+} group_info;
+
+static const group_info groups[] = {
+    {CR_GROUP_X25519, KX_X25519, -1, "X25519", 0, 32, 32},
+    {CR_GROUP_SECP256R1, KX_EC, CR_KX_P256, "P-256", NID_X9_62_prime256v1, 65, 32},
+    {CR_GROUP_SECP384R1, KX_EC, CR_KX_P384, "P-384", NID_secp384r1, 97, 48},
+    {CR_GROUP_SECP521R1, KX_EC, CR_KX_P521, "P-521", NID_secp521r1, 133, 66},
+    {CR_GROUP_FFDHE2048, KX_DH, CR_KX_FF2048, "ffdhe2048", 0, 256, 256},
+    {CR_GROUP_FFDHE3072, KX_DH, CR_KX_FF3072, "ffdhe3072", 0, 384, 384},
+    {CR_GROUP_FFDHE4096, KX_DH, CR_KX_FF4096, "ffdhe4096", 0, 512, 512},
+};
+
+struct cr_kx {
+    const group_info *g;
+    EVP_PKEY *pk;
+};
+
+static const group_info *find_group(uint16_t group)
+{
+    for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+        if (groups[i].group == group)
+            return &groups[i];
+    return NULL;
+}
+
+int cr_group_supported(uint16_t group)
+{
+    return find_group(group) != NULL && cr_get_algs() != NULL;
+}
+
+void cr_kx_free(cr_kx *key)
+{
+    if (!key)
+        return;
+    EVP_PKEY_free(key->pk); /* the providers cleanse private keys on free */
+    free(key);
+}
+
+/* Writes the public share of pk in wire form. */
+static int export_pub(const group_info *g, EVP_PKEY *pk, uint8_t *pub, size_t *pub_len)
+{
+    size_t len = 0;
+    switch (g->kind) {
+    case KX_X25519:
+        len = g->pub_len;
+        if (EVP_PKEY_get_raw_public_key(pk, pub, &len) != 1)
+            return -1;
+        break;
+    case KX_EC:
+        /* Keys are made with the default (uncompressed) point form. */
+        if (EVP_PKEY_get_octet_string_param(pk, OSSL_PKEY_PARAM_PUB_KEY, pub, g->pub_len,
+                                            &len) != 1 ||
+            pub[0] != 0x04)
+            return -1;
+        break;
+    case KX_DH: {
+        BIGNUM *y = NULL;
+        /* TLS sends Y left-padded to the length of p (RFC 8446 4.2.8.1). */
+        if (EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_PUB_KEY, &y) != 1)
+            return -1;
+        int n = BN_bn2binpad(y, pub, (int)g->pub_len);
+        BN_free(y);
+        if (n < 0)
+            return -1;
+        len = (size_t)n;
+        break;
+    }
+    }
+    if (len != g->pub_len)
+        return -1;
+    *pub_len = len;
+    return 0;
+}
+
+static int finish_key(const group_info *g, EVP_PKEY *pk, cr_kx **key, uint8_t *pub,
+                      size_t *pub_len)
+{
+    cr_kx *k = NULL;
+    if (!pk || export_pub(g, pk, pub, pub_len) != 0 || !(k = malloc(sizeof(*k)))) {
+        EVP_PKEY_free(pk);
+        ERR_clear_error();
+        return -1;
+    }
+    k->g = g;
+    k->pk = pk;
+    *key = k;
+    return 0;
+}
+
+int cr_kx_generate(uint16_t group, cr_kx **key, uint8_t *pub, size_t *pub_len)
+{
+    const cr_algs *a = cr_get_algs();
+    const group_info *g = find_group(group);
+    if (!a || !g)
+        return -1;
+    EVP_PKEY_CTX *ctx = g->kind == KX_X25519
+                            ? EVP_PKEY_CTX_new_from_name(NULL, "X25519", NULL)
+                            : EVP_PKEY_CTX_new_from_pkey(NULL, a->kx_params[g->params], NULL);
+    EVP_PKEY *pk = NULL;
+    if (!ctx || EVP_PKEY_keygen_init(ctx) != 1 || EVP_PKEY_generate(ctx, &pk) != 1) {
+        EVP_PKEY_free(pk);
+        pk = NULL;
+    }
+    EVP_PKEY_CTX_free(ctx);
+    return finish_key(g, pk, key, pub, pub_len);
+}
+
+/* A key from its parts: group name, and (optionally) private and public.
+ * The context comes from the group's parameter key, which carries the key
+ * manager, so no name is looked up. */
+static EVP_PKEY *key_fromdata(const cr_algs *a, const group_info *g, const BIGNUM *priv,
+                              const BIGNUM *pub_bn, const uint8_t *pub_oct, size_t pub_oct_len)
+{
+    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+    OSSL_PARAM *params = NULL;
+    EVP_PKEY_CTX *ctx = NULL;
+    EVP_PKEY *pk = NULL;
+    if (!bld ||
+        OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, g->name, 0) != 1 ||
+        (priv && OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, priv) != 1) ||
+        (pub_bn && OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PUB_KEY, pub_bn) != 1) ||
+        (pub_oct && OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pub_oct,
+                                                     pub_oct_len) != 1) ||
+        !(params = OSSL_PARAM_BLD_to_param(bld)) ||
+        !(ctx = EVP_PKEY_CTX_new_from_pkey(NULL, a->kx_params[g->params], NULL)) ||
+        EVP_PKEY_fromdata_init(ctx) != 1 ||
+        EVP_PKEY_fromdata(ctx, &pk, priv ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY, params) != 1)
+        pk = NULL;
+    EVP_PKEY_CTX_free(ctx);
+    OSSL_PARAM_free(params); /* BLD_to_param marks private data for cleansing */
+    OSSL_PARAM_BLD_free(bld);
+    return pk;
+}
+
+/* EC: the public point for a given scalar, computed with the EC_POINT API
+ * (a provider key built from a private scalar alone has no public half). */
+static EVP_PKEY *ec_from_private(const cr_algs *a, const group_info *g, BIGNUM *d)
+{
+    EC_GROUP *grp = EC_GROUP_new_by_curve_name_ex(NULL, NULL, g->nid);
+    EC_POINT *q = grp ? EC_POINT_new(grp) : NULL;
+    BN_CTX *bn = BN_CTX_new();
+    uint8_t pub[133];
+    size_t len = 0;
+    EVP_PKEY *pk = NULL;
+    if (q && bn && !BN_is_zero(d) && BN_cmp(d, EC_GROUP_get0_order(grp)) < 0 &&
+        EC_POINT_mul(grp, q, d, NULL, NULL, bn) == 1 &&
+        (len = EC_POINT_point2oct(grp, q, POINT_CONVERSION_UNCOMPRESSED, pub, sizeof(pub),
+                                  bn)) == g->pub_len)
+        pk = key_fromdata(a, g, d, NULL, pub, len);
+    BN_CTX_free(bn);
+    EC_POINT_free(q);
+    EC_GROUP_free(grp);
+    return pk;
+}
+
+/* DH: y = g^x mod p with the group's own p and g. */
+static EVP_PKEY *dh_from_private(const cr_algs *a, const group_info *g, BIGNUM *x)
+{
+    BIGNUM *p = NULL, *gen = NULL, *y = BN_new();
+    BN_CTX *bn = BN_CTX_new();
+    EVP_PKEY *pk = NULL;
+    EVP_PKEY *params = a->kx_params[g->params];
+    BN_set_flags(x, BN_FLG_CONSTTIME);
+    if (y && bn && EVP_PKEY_get_bn_param(params, OSSL_PKEY_PARAM_FFC_P, &p) == 1 &&
+        EVP_PKEY_get_bn_param(params, OSSL_PKEY_PARAM_FFC_G, &gen) == 1 &&
+        BN_cmp(x, BN_value_one()) > 0 && BN_cmp(x, p) < 0 &&
+        BN_mod_exp_mont_consttime(y, gen, x, p, bn, NULL) == 1)
+        pk = key_fromdata(a, g, x, y, NULL, 0);
+    BN_free(p);
+    BN_free(gen);
+    BN_free(y);
+    BN_CTX_free(bn);
+    return pk;
+}
+
+int cr_kx_from_private(uint16_t group, const uint8_t *priv, size_t priv_len, cr_kx **key,
+                       uint8_t *pub, size_t *pub_len)
+{
+    const cr_algs *a = cr_get_algs();
+    const group_info *g = find_group(group);
+    if (!a || !g || !priv || priv_len == 0 || priv_len > g->elem_len || priv_len > INT32_MAX)
+        return -1;
+    EVP_PKEY *pk = NULL;
+    if (g->kind == KX_X25519) {
+        if (priv_len == 32)
+            pk = EVP_PKEY_new_raw_private_key_ex(NULL, "X25519", NULL, priv, 32);
+    } else {
+        BIGNUM *s = BN_secure_new();
+        if (s && BN_bin2bn(priv, (int)priv_len, s))
+            pk = g->kind == KX_EC ? ec_from_private(a, g, s) : dh_from_private(a, g, s);
+        BN_clear_free(s);
+    }
+    return finish_key(g, pk, key, pub, pub_len);
+}
+
+/* The peer's share as a public key, after the wire-format checks. */
+static EVP_PKEY *peer_key(const cr_algs *a, const group_info *g, const uint8_t *peer, size_t peer_len)
+{
+    if (peer_len != g->pub_len)
+        return NULL;
+    switch (g->kind) {
+    case KX_X25519:
+        return EVP_PKEY_new_raw_public_key_ex(NULL, "X25519", NULL, peer, peer_len);
+    case KX_EC:
+        /* Only the uncompressed form is allowed in TLS (RFC 8446 4.2.8.2);
+         * decoding it checks the coordinates are < p and on the curve. */
+        if (peer[0] != 0x04)
+            return NULL;
+        return key_fromdata(a, g, NULL, NULL, peer, peer_len);
+    case KX_DH: {
+        BIGNUM *y = BN_bin2bn(peer, (int)peer_len, NULL);
+        EVP_PKEY *pk = y ? key_fromdata(a, g, NULL, y, NULL, 0) : NULL;
+        BN_free(y);
+        return pk;
+    }
+    }
+    return NULL;
+}
+
+int cr_kx_derive(cr_kx *key, const uint8_t *peer, size_t peer_len, uint8_t *secret,
+                 size_t *secret_len)
+{
+    const cr_algs *a = cr_get_algs();
+    if (!a || !key || !peer || !secret || !secret_len)
+        return -1;
+    const group_info *g = key->g;
+    EVP_PKEY *pk = peer_key(a, g, peer, peer_len);
+    EVP_PKEY_CTX *check = pk ? EVP_PKEY_CTX_new_from_pkey(NULL, pk, NULL) : NULL;
+    EVP_PKEY_CTX *ctx = NULL;
+    size_t len = g->elem_len;
+    int rc = -1;
+    /* The quick public check is what the peer's value needs here: for EC
+     * a point on the curve (cofactor 1, so no subgroup test), for DH
+     * 1 < y < p-1 (RFC 7919 5.1); the full check would add a costly
+     * exponentiation. Derivation below is then told not to re-validate. */
+    if (!check || EVP_PKEY_public_check_quick(check) != 1)
+        goto out;
+    if (!(ctx = EVP_PKEY_CTX_new_from_pkey(NULL, key->pk, NULL)) ||
+        EVP_PKEY_derive_init(ctx) != 1 || EVP_PKEY_derive_set_peer_ex(ctx, pk, 0) != 1)
+        goto out;
+    /* The DH secret keeps its leading zeros (RFC 8446 7.4.1). */
+    if (g->kind == KX_DH && EVP_PKEY_CTX_set_dh_pad(ctx, 1) != 1)
+        goto out;
+    if (EVP_PKEY_derive(ctx, secret, &len) != 1 || len != g->elem_len)
+        goto out;
+    /* An all-zero X25519 output means a small-order peer point (RFC 7748
+     * 6.1; RFC 8446 7.4.2 requires the check). */
+    if (g->kind == KX_X25519) {
+        uint8_t acc = 0;
+        for (size_t i = 0; i < len; i++)
+            acc |= secret[i];
+        if (acc == 0)
+            goto out;
+    }
+    *secret_len = len;
+    rc = 0;
+out:
+    if (rc) {
+        ERR_clear_error();
+        cl_wipe(secret, g->elem_len);
+    }
+    EVP_PKEY_CTX_free(ctx);
+    EVP_PKEY_CTX_free(check);
+    EVP_PKEY_free(pk);
+    return rc;
+}

@@ -1,0 +1,370 @@
+/* Keys and signatures: our private keys (PEM or DER) and peers' public
+ * keys, signing and verifying with every TLS signature scheme, and the RSA
+ * key transport of TLS 1.2. */
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/bio.h>
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+
+#include "crypto/internal.h"
+
+struct cr_pkey {
+    EVP_PKEY *pk;
+    atomic_int refs;
+    cr_key_type type;
+    int rsa_pss; /* an RSA-PSS (id-RSASSA-PSS) key: only rsa_pss_pss_* */
+};
+
+static cr_key_type classify(EVP_PKEY *pk, int *rsa_pss)
+{
+    *rsa_pss = 0;
+    if (EVP_PKEY_is_a(pk, "RSA"))
+        return CR_KEY_RSA;
+    if (EVP_PKEY_is_a(pk, "RSA-PSS")) {
+        /* Kept apart from CR_KEY_RSA: such a key may not be used with
+         * rsa_pss_rsae_* or PKCS#1 v1.5 (RFC 8446 4.2.3). */
+        *rsa_pss = 1;
+        return CR_KEY_OTHER;
+    }
+    if (EVP_PKEY_is_a(pk, "ED25519"))
+        return CR_KEY_ED25519;
+    if (EVP_PKEY_is_a(pk, "EC")) {
+        char name[64];
+        size_t len = 0;
+        if (EVP_PKEY_get_group_name(pk, name, sizeof(name), &len) != 1)
+            return CR_KEY_OTHER;
+        switch (OBJ_txt2nid(name)) {
+        case NID_X9_62_prime256v1:
+            return CR_KEY_EC_P256;
+        case NID_secp384r1:
+            return CR_KEY_EC_P384;
+        case NID_secp521r1:
+            return CR_KEY_EC_P521;
+        default:
+            return CR_KEY_OTHER;
+        }
+    }
+    return CR_KEY_OTHER;
+}
+
+cr_pkey *cr_pkey_wrap(EVP_PKEY *pk)
+{
+    if (!pk)
+        return NULL;
+    cr_pkey *k = malloc(sizeof(*k));
+    if (!k) {
+        EVP_PKEY_free(pk);
+        return NULL;
+    }
+    k->pk = pk;
+    atomic_init(&k->refs, 1);
+    k->type = classify(pk, &k->rsa_pss);
+    ERR_clear_error(); /* a failed group-name query is not an error here */
+    return k;
+}
+
+EVP_PKEY *cr_pkey_get0(const cr_pkey *k)
+{
+    return k ? k->pk : NULL;
+}
+
+/* Never prompt for a passphrase: encrypted keys simply fail to load. */
+static int no_password(char *buf, int size, int rwflag, void *u)
+{
+    (void)buf, (void)size, (void)rwflag, (void)u;
+    return -1;
+}
+
+static int looks_like_pem(const uint8_t *data, size_t len)
+{
+    static const char tag[] = "-----BEGIN ";
+    size_t n = sizeof(tag) - 1;
+    for (size_t i = 0; i + n <= len; i++)
+        if (memcmp(data + i, tag, n) == 0)
+            return 1;
+    return 0;
+}
+
+cr_pkey *cr_pkey_load_private(const uint8_t *data, size_t len)
+{
+    EVP_PKEY *pk = NULL;
+    if (!data || len == 0 || len > (size_t)INT32_MAX || cr_get_algs() == NULL)
+        return NULL;
+    if (looks_like_pem(data, len)) {
+        /* Skips other PEM blocks (e.g. "EC PARAMETERS") before the key. */
+        BIO *bio = BIO_new_mem_buf(data, (int)len);
+        if (bio)
+            pk = PEM_read_bio_PrivateKey_ex(bio, NULL, no_password, NULL, NULL, NULL);
+        BIO_free(bio);
+    } else {
+        /* PKCS#8, or a traditional RSA/EC structure. */
+        const unsigned char *p = data;
+        pk = d2i_AutoPrivateKey_ex(NULL, &p, (long)len, NULL, NULL);
+    }
+    if (!pk) {
+        ERR_clear_error();
+        return NULL;
+    }
+    return cr_pkey_wrap(pk);
+}
+
+cr_pkey *cr_pkey_ref(cr_pkey *k)
+{
+    if (k)
+        atomic_fetch_add_explicit(&k->refs, 1, memory_order_relaxed);
+    return k;
+}
+
+void cr_pkey_free(cr_pkey *k)
+{
+    if (!k || atomic_fetch_sub_explicit(&k->refs, 1, memory_order_acq_rel) != 1)
+        return;
+    EVP_PKEY_free(k->pk); /* the providers cleanse private material */
+    free(k);
+}
+
+cr_key_type cr_pkey_type(const cr_pkey *k)
+{
+    return k ? k->type : CR_KEY_OTHER;
+}
+
+size_t cr_pkey_bits(const cr_pkey *k)
+{
+    int bits = k ? EVP_PKEY_get_bits(k->pk) : 0;
+    return bits > 0 ? (size_t)bits : 0;
+}
+
+size_t cr_pkey_max_sig_len(const cr_pkey *k)
+{
+    int n = k ? EVP_PKEY_get_size(k->pk) : 0;
+    return n > 0 ? (size_t)n : 0;
+}
+
+enum pad { PAD_NONE, PAD_PKCS1, PAD_PSS };
+
+typedef struct {
+    int hash;           /* cr_hash_alg, or -1 for Ed25519 (no prehash) */
+    enum pad pad;
+    cr_key_type key;    /* required key type; CR_KEY_OTHER: see below */
+    int any_ec;         /* ecdsa_sha1: any of our curves */
+    int pss_key;        /* rsa_pss_pss_*: an RSA-PSS key */
+} scheme_info;
+
+static int scheme_lookup(uint16_t scheme, scheme_info *s)
+{
+    memset(s, 0, sizeof(*s));
+    switch (scheme) {
+    case CR_SIG_RSA_PKCS1_SHA1:
+        *s = (scheme_info){CR_SHA1, PAD_PKCS1, CR_KEY_RSA, 0, 0};
+        break;
+    case CR_SIG_RSA_PKCS1_SHA256:
+        *s = (scheme_info){CR_SHA256, PAD_PKCS1, CR_KEY_RSA, 0, 0};
+        break;
+    case CR_SIG_RSA_PKCS1_SHA384:
+        *s = (scheme_info){CR_SHA384, PAD_PKCS1, CR_KEY_RSA, 0, 0};
+        break;
+    case CR_SIG_RSA_PKCS1_SHA512:
+        *s = (scheme_info){CR_SHA512, PAD_PKCS1, CR_KEY_RSA, 0, 0};
+        break;
+    case CR_SIG_ECDSA_SHA1:
+        *s = (scheme_info){CR_SHA1, PAD_NONE, CR_KEY_OTHER, 1, 0};
+        break;
+    case CR_SIG_ECDSA_SECP256R1_SHA256:
+        *s = (scheme_info){CR_SHA256, PAD_NONE, CR_KEY_EC_P256, 0, 0};
+        break;
+    case CR_SIG_ECDSA_SECP384R1_SHA384:
+        *s = (scheme_info){CR_SHA384, PAD_NONE, CR_KEY_EC_P384, 0, 0};
+        break;
+    case CR_SIG_ECDSA_SECP521R1_SHA512:
+        *s = (scheme_info){CR_SHA512, PAD_NONE, CR_KEY_EC_P521, 0, 0};
+        break;
+    case CR_SIG_RSA_PSS_RSAE_SHA256:
+        *s = (scheme_info){CR_SHA256, PAD_PSS, CR_KEY_RSA, 0, 0};
+        break;
+    case CR_SIG_RSA_PSS_RSAE_SHA384:
+        *s = (scheme_info){CR_SHA384, PAD_PSS, CR_KEY_RSA, 0, 0};
+        break;
+    case CR_SIG_RSA_PSS_RSAE_SHA512:
+        *s = (scheme_info){CR_SHA512, PAD_PSS, CR_KEY_RSA, 0, 0};
+        break;
+    case CR_SIG_ED25519:
+        *s = (scheme_info){-1, PAD_NONE, CR_KEY_ED25519, 0, 0};
+        break;
+    case CR_SIG_RSA_PSS_PSS_SHA256:
+        *s = (scheme_info){CR_SHA256, PAD_PSS, CR_KEY_OTHER, 0, 1};
+        break;
+    case CR_SIG_RSA_PSS_PSS_SHA384:
+        *s = (scheme_info){CR_SHA384, PAD_PSS, CR_KEY_OTHER, 0, 1};
+        break;
+    case CR_SIG_RSA_PSS_PSS_SHA512:
+        *s = (scheme_info){CR_SHA512, PAD_PSS, CR_KEY_OTHER, 0, 1};
+        break;
+    default:
+        return -1;
+    }
+    return 0;
+}
+
+static int key_fits(const cr_pkey *k, const scheme_info *s)
+{
+    if (s->any_ec) {
+        if (k->type != CR_KEY_EC_P256 && k->type != CR_KEY_EC_P384 && k->type != CR_KEY_EC_P521)
+            return 0;
+    } else if (s->pss_key) {
+        if (!k->rsa_pss)
+            return 0;
+    } else if (k->type != s->key) {
+        return 0;
+    }
+    /* PSS with salt = hash length needs a modulus of at least 2h+2 bytes
+     * (RFC 8017 9.1.1), so e.g. a 1024-bit key cannot do SHA-512. */
+    if (s->pad == PAD_PSS && cr_pkey_max_sig_len(k) < 2 * cr_hash_len((cr_hash_alg)s->hash) + 2)
+        return 0;
+    return 1;
+}
+
+int cr_pkey_matches_scheme(const cr_pkey *k, uint16_t scheme)
+{
+    scheme_info s;
+    return k && scheme_lookup(scheme, &s) == 0 && key_fits(k, &s);
+}
+
+/* A digest-sign/verify context set up for the scheme. */
+static EVP_MD_CTX *sig_ctx(cr_pkey *k, uint16_t scheme, int sign)
+{
+    const cr_algs *a = cr_get_algs();
+    scheme_info s;
+    if (!a || !k || scheme_lookup(scheme, &s) != 0 || !key_fits(k, &s))
+        return NULL;
+    const EVP_MD *md = s.hash >= 0 ? cr_md(a, (cr_hash_alg)s.hash) : NULL;
+    EVP_MD_CTX *mctx = EVP_MD_CTX_new();
+    EVP_PKEY_CTX *pctx = NULL; /* owned by mctx */
+    if (!mctx)
+        return NULL;
+    int ok = (sign ? EVP_DigestSignInit(mctx, &pctx, md, NULL, k->pk)
+                   : EVP_DigestVerifyInit(mctx, &pctx, md, NULL, k->pk)) == 1;
+    if (ok && s.pad == PAD_PKCS1)
+        ok = EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) == 1;
+    if (ok && s.pad == PAD_PSS) {
+        /* TLS fixes the salt at the hash length and MGF1 at the same hash
+         * (RFC 8446 4.2.3); verification insists on exactly that. */
+        ok = EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
+             EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) == 1 &&
+             EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) == 1;
+    }
+    if (!ok) {
+        EVP_MD_CTX_free(mctx);
+        ERR_clear_error();
+        return NULL;
+    }
+    return mctx;
+}
+
+int cr_sign(cr_pkey *k, uint16_t scheme, const uint8_t *msg, size_t msg_len, uint8_t *sig,
+            size_t *sig_len)
+{
+    EVP_MD_CTX *mctx = sig_ctx(k, scheme, 1);
+    if (!mctx)
+        return -1;
+    size_t len = cr_pkey_max_sig_len(k); /* the room the caller must give */
+    int rc = EVP_DigestSign(mctx, sig, &len, msg, msg_len) == 1 ? 0 : -1;
+    EVP_MD_CTX_free(mctx);
+    if (rc)
+        ERR_clear_error();
+    else
+        *sig_len = len;
+    return rc;
+}
+
+int cr_verify(cr_pkey *k, uint16_t scheme, const uint8_t *msg, size_t msg_len,
+              const uint8_t *sig, size_t sig_len)
+{
+    EVP_MD_CTX *mctx = sig_ctx(k, scheme, 0);
+    if (!mctx)
+        return -1;
+    int rc = EVP_DigestVerify(mctx, sig, sig_len, msg, msg_len) == 1 ? 0 : -1;
+    EVP_MD_CTX_free(mctx);
+    if (rc)
+        ERR_clear_error();
+    return rc;
+}
+
+int cr_rsa_encrypt_pkcs1(cr_pkey *pub, const uint8_t *in, size_t in_len, uint8_t *out,
+                         size_t *out_len)
+{
+    if (!pub || pub->type != CR_KEY_RSA)
+        return -1;
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pub->pk, NULL);
+    size_t len = cr_pkey_max_sig_len(pub); /* out has room for the modulus */
+    int rc = -1;
+    if (ctx && EVP_PKEY_encrypt_init(ctx) == 1 &&
+        EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) == 1 &&
+        EVP_PKEY_encrypt(ctx, out, &len, in, in_len) == 1) {
+        *out_len = len;
+        rc = 0;
+    }
+    EVP_PKEY_CTX_free(ctx);
+    if (rc)
+        ERR_clear_error();
+    return rc;
+}
+
+/* All-ones when a == b, else zero, without a data-dependent branch. */
+static uint32_t ct_eq(uint32_t a, uint32_t b)
+{
+    uint32_t x = a ^ b;
+    return ((x | (0u - x)) >> 31) - 1u;
+}
+
+/* The RSA premaster secret (RFC 5246 7.4.7.1) without a padding oracle.
+ *
+ * OpenSSL 3.0.19 has no implicit rejection (that came in 3.2): with
+ * RSA_PKCS1_PADDING a bad padding makes EVP_PKEY_decrypt fail and push
+ * errors on the error queue, a timing difference of the kind the Marvin
+ * attack measures. So this takes the raw RSA result (RSA_NO_PADDING, which
+ * does not look at the content) and checks the PKCS#1 v1.5 type 2 layout
+ * for a 48-byte message here, touching every byte the same way whatever
+ * the content: 00 02 <k-51 non-zero bytes> 00 <48 bytes>. The outcome is a
+ * mask that selects between the decrypted bytes and the caller's random
+ * fallback, so good and bad ciphertexts take the same path through the
+ * handshake (RFC 5246 7.4.7.1). */
+int cr_rsa_decrypt_pms(cr_pkey *k, const uint8_t *in, size_t in_len, const uint8_t fallback[48],
+                       uint8_t out[48])
+{
+    if (!k || k->type != CR_KEY_RSA || !in || !fallback || !out)
+        return -1;
+    size_t kl = cr_pkey_max_sig_len(k);
+    if (kl < 48 + 11) /* the layout needs 8 bytes of padding at least */
+        return -1;
+    uint8_t *em = OPENSSL_secure_zalloc(kl);
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, k->pk, NULL);
+    if (!em || !ctx || EVP_PKEY_decrypt_init(ctx) != 1 ||
+        EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_NO_PADDING) != 1) {
+        OPENSSL_secure_clear_free(em, kl);
+        EVP_PKEY_CTX_free(ctx);
+        ERR_clear_error();
+        return -1;
+    }
+    size_t len = kl;
+    /* A wrong-length or out-of-range ciphertext fails here; that depends
+     * only on public data, but it still goes through the mask. */
+    int ret = EVP_PKEY_decrypt(ctx, em, &len, in, in_len);
+    uint32_t good = ct_eq((uint32_t)ret, 1) & ct_eq((uint32_t)len, (uint32_t)kl) &
+                    ct_eq((uint32_t)in_len, (uint32_t)kl);
+    good &= ct_eq(em[0], 0) & ct_eq(em[1], 2) & ct_eq(em[kl - 49], 0);
+    for (size_t i = 2; i < kl - 49; i++)
+        good &= ~ct_eq(em[i], 0);
+    uint8_t m = (uint8_t)good;
+    for (size_t i = 0; i < 48; i++)
+        out[i] = (uint8_t)((em[kl - 48 + i] & m) | (fallback[i] & (uint8_t)~m));
+    OPENSSL_secure_clear_free(em, kl);
+    EVP_PKEY_CTX_free(ctx);
+    ERR_clear_error(); /* unconditionally, so a failure leaves no trace */
+    return 0;
+}

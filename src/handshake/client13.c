@@ -1,0 +1,595 @@
+/* TLS 1.3 client (RFC 8446 2):
+ *
+ *   ClientHello            -->
+ *                          <--  ServerHello (or HelloRetryRequest, then again)
+ *                          <--  {EncryptedExtensions}
+ *                          <--  {CertificateRequest}?
+ *                          <--  {Certificate} {CertificateVerify} {Finished}
+ *   {Certificate {CertificateVerify}}? {Finished}  -->
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "handshake/hs.h"
+
+/* RFC 8446 4.1.3: the random of a HelloRetryRequest, and the downgrade
+ * sentinels a TLS 1.3 server puts in a TLS 1.2/1.1 ServerHello. */
+static const uint8_t hrr_random[32] = {
+    0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+    0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
+static const uint8_t downgrade_tls12[8] = {'D', 'O', 'W', 'N', 'G', 'R', 'D', 1};
+static const uint8_t downgrade_tls11[8] = {'D', 'O', 'W', 'N', 'G', 'R', 'D', 0};
+
+static int is_ip_literal(const char *name)
+{
+    uint8_t buf[16];
+    return inet_pton(AF_INET, name, buf) == 1 || inet_pton(AF_INET6, name, buf) == 1;
+}
+
+static int suite_offered(const clasp_conn *c, uint16_t id)
+{
+    for (size_t i = 0; i < c->cfg->n_suites; i++)
+        if (c->cfg->suites[i] == id)
+            return 1;
+    return 0;
+}
+
+static int make_key_share(clasp_conn *c, uint16_t group, uint8_t *pub, size_t *pub_len)
+{
+    cl_hs *hs = c->hs;
+    cr_kx_free(hs->kx);
+    hs->kx = NULL;
+    hs->kx_group = group;
+    if (c->test && c->test->kx_private_len)
+        return cr_kx_from_private(group, c->test->kx_private, c->test->kx_private_len, &hs->kx,
+                                  pub, pub_len);
+    return cr_kx_generate(group, &hs->kx, pub, pub_len);
+}
+
+static void add_empty_ext(cl_buf *m, uint16_t type, const uint8_t *body, size_t len)
+{
+    cl_wr_u16(m, type);
+    size_t v = cl_wr_begin_vec(m, 2);
+    cl_wr_bytes(m, body, len);
+    cl_wr_end_vec(m, v, 2);
+}
+
+static int send_client_hello(clasp_conn *c)
+{
+    cl_hs *hs = c->hs;
+    const clasp_config *cfg = c->cfg;
+    uint8_t pub[CR_MAX_KX_PUB];
+    size_t pub_len = sizeof pub;
+    if (make_key_share(c, hs->kx_group, pub, &pub_len))
+        return cl_fail(c, -1, CLASP_E_INTERNAL, "could not make a %s key share",
+                       cl_group_name(hs->kx_group));
+    cl_buf m;
+    cl_hs_begin(&m, CL_HS_CLIENT_HELLO);
+    cl_wr_u16(&m, CLASP_TLS1_2); /* legacy_version */
+    cl_wr_bytes(&m, hs->client_random, 32);
+    size_t v = cl_wr_begin_vec(&m, 1);
+    cl_wr_bytes(&m, hs->session_id, hs->session_id_len);
+    cl_wr_end_vec(&m, v, 1);
+    v = cl_wr_begin_vec(&m, 2);
+    for (size_t i = 0; i < cfg->n_suites; i++) {
+        const cl_suite *s = cl_suite_by_id(cfg->suites[i]);
+        if (s && s->version == CLASP_TLS1_3)
+            cl_wr_u16(&m, s->id);
+    }
+    cl_wr_end_vec(&m, v, 2);
+    cl_wr_u8(&m, 1); /* compression methods: null only */
+    cl_wr_u8(&m, 0);
+
+    size_t exts = cl_wr_begin_vec(&m, 2);
+    if (c->server_name && !is_ip_literal(c->server_name)) {
+        size_t len = strlen(c->server_name);
+        cl_wr_u16(&m, CL_EXT_SERVER_NAME);
+        size_t e = cl_wr_begin_vec(&m, 2);
+        size_t list = cl_wr_begin_vec(&m, 2);
+        cl_wr_u8(&m, 0); /* host_name */
+        size_t n = cl_wr_begin_vec(&m, 2);
+        cl_wr_bytes(&m, c->server_name, len);
+        cl_wr_end_vec(&m, n, 2);
+        cl_wr_end_vec(&m, list, 2);
+        cl_wr_end_vec(&m, e, 2);
+    }
+    int legacy = c->test && c->test->legacy_client_extensions;
+    if (legacy)
+        add_empty_ext(&m, CL_EXT_RENEGOTIATION_INFO, (const uint8_t *)"", 1);
+    cl_wr_u16(&m, CL_EXT_SUPPORTED_GROUPS);
+    size_t e = cl_wr_begin_vec(&m, 2);
+    size_t list = cl_wr_begin_vec(&m, 2);
+    for (size_t i = 0; i < cfg->n_groups; i++)
+        cl_wr_u16(&m, cfg->groups[i]);
+    cl_wr_end_vec(&m, list, 2);
+    cl_wr_end_vec(&m, e, 2);
+    if (legacy)
+        add_empty_ext(&m, CL_EXT_SESSION_TICKET, NULL, 0);
+    if (cfg->alpn_len) {
+        cl_wr_u16(&m, CL_EXT_ALPN);
+        e = cl_wr_begin_vec(&m, 2);
+        list = cl_wr_begin_vec(&m, 2);
+        cl_wr_bytes(&m, cfg->alpn, cfg->alpn_len);
+        cl_wr_end_vec(&m, list, 2);
+        cl_wr_end_vec(&m, e, 2);
+    }
+    cl_wr_u16(&m, CL_EXT_KEY_SHARE);
+    e = cl_wr_begin_vec(&m, 2);
+    list = cl_wr_begin_vec(&m, 2);
+    cl_wr_u16(&m, hs->kx_group);
+    size_t k = cl_wr_begin_vec(&m, 2);
+    cl_wr_bytes(&m, pub, pub_len);
+    cl_wr_end_vec(&m, k, 2);
+    cl_wr_end_vec(&m, list, 2);
+    cl_wr_end_vec(&m, e, 2);
+    cl_wr_u16(&m, CL_EXT_SUPPORTED_VERSIONS);
+    e = cl_wr_begin_vec(&m, 2);
+    list = cl_wr_begin_vec(&m, 1);
+    cl_wr_u16(&m, CLASP_TLS1_3);
+    cl_wr_end_vec(&m, list, 1);
+    cl_wr_end_vec(&m, e, 2);
+    cl_wr_u16(&m, CL_EXT_SIGNATURE_ALGORITHMS);
+    e = cl_wr_begin_vec(&m, 2);
+    list = cl_wr_begin_vec(&m, 2);
+    for (size_t i = 0; i < cfg->n_sigalgs; i++)
+        cl_wr_u16(&m, cfg->sigalgs[i]);
+    cl_wr_end_vec(&m, list, 2);
+    cl_wr_end_vec(&m, e, 2);
+    if (hs->cookie.len) {
+        cl_wr_u16(&m, CL_EXT_COOKIE);
+        e = cl_wr_begin_vec(&m, 2);
+        list = cl_wr_begin_vec(&m, 2);
+        cl_wr_bytes(&m, hs->cookie.data, hs->cookie.len);
+        cl_wr_end_vec(&m, list, 2);
+        cl_wr_end_vec(&m, e, 2);
+    }
+    add_empty_ext(&m, CL_EXT_PSK_KEY_EXCHANGE_MODES, (const uint8_t *)"\x01\x01", 2);
+    if (legacy)
+        add_empty_ext(&m, CL_EXT_RECORD_SIZE_LIMIT, (const uint8_t *)"\x40\x01", 2);
+    cl_wr_end_vec(&m, exts, 2);
+
+    char detail[256] = "";
+    if (cl_trace_on(c))
+        snprintf(detail, sizeof detail, "TLS 1.3; %zu suites; key_share %s; sni=%s%s%s",
+                 cfg->n_suites, cl_group_name(hs->kx_group),
+                 c->server_name ? c->server_name : "-", hs->cookie.len ? "; cookie echoed" : "",
+                 cfg->alpn_len ? "; alpn offered" : "");
+    if (cl_hs_send(c, &m, NULL, detail))
+        return cl_fail(c, -1, CLASP_E_INTERNAL, "could not build the ClientHello");
+    return CLASP_OK;
+}
+
+int cl_client13_start(clasp_conn *c)
+{
+    cl_hs *hs = c->hs;
+    const clasp_config *cfg = c->cfg;
+    if (cfg->max_version < CLASP_TLS1_3)
+        return cl_fail(c, -1, CLASP_E_CONFIG,
+                       "TLS 1.2 is not implemented yet in this clasp build; allow TLS 1.3");
+    if (cfg->verify_peer && !c->server_name)
+        return cl_fail(c, -1, CLASP_E_CONFIG,
+                       "no server name to verify the certificate against: set one "
+                       "(clasp_conn_set_server_name) or turn verification off explicitly");
+    if (cfg->verify_peer && !cfg->trust)
+        return cl_fail(c, -1, CLASP_E_CONFIG, "no trust anchors: the system CA store could not be "
+                                              "loaded; give a CA file");
+    if (cfg->n_groups == 0)
+        return cl_fail(c, -1, CLASP_E_CONFIG, "no key exchange groups configured");
+    int have13 = 0;
+    for (size_t i = 0; i < cfg->n_suites; i++) {
+        const cl_suite *s = cl_suite_by_id(cfg->suites[i]);
+        have13 |= s && s->version == CLASP_TLS1_3;
+    }
+    if (!have13)
+        return cl_fail(c, -1, CLASP_E_CONFIG, "no TLS 1.3 cipher suite is enabled");
+    if (c->test && c->test->has_random)
+        memcpy(hs->client_random, c->test->random, 32);
+    else if (cr_random(hs->client_random, 32))
+        return cl_fail(c, -1, CLASP_E_INTERNAL, "the random number generator failed");
+    if (cfg->middlebox_compat) {
+        hs->session_id_len = 32;
+        if (cr_random(hs->session_id, 32))
+            return cl_fail(c, -1, CLASP_E_INTERNAL, "the random number generator failed");
+    }
+    hs->kx_group = cfg->groups[0];
+    /* RFC 8446 5.1: the first ClientHello's record may say TLS 1.0, which
+     * old middleboxes expect. */
+    c->wr.plain_version = 0x0301;
+    c->state = CL_ST_C_WAIT_SH;
+    return send_client_hello(c);
+}
+
+typedef struct {
+    uint16_t legacy_version;
+    const uint8_t *random;
+    cl_reader session_id;
+    uint16_t suite;
+    uint8_t compression;
+    int has_versions, has_key_share, has_cookie;
+    uint16_t version;
+    uint16_t share_group;
+    cl_reader share;
+    cl_reader cookie;
+} server_hello;
+
+static int parse_server_hello(clasp_conn *c, const uint8_t *msg, size_t len, server_hello *sh,
+                              int is_hrr)
+{
+    memset(sh, 0, sizeof *sh);
+    cl_reader r = cl_reader_init(msg + 4, len - 4), exts;
+    if (cl_rd_u16(&r, &sh->legacy_version) || cl_rd_bytes(&r, 32, &sh->random) ||
+        cl_rd_vec(&r, 1, &sh->session_id) || sh->session_id.n > 32 || cl_rd_u16(&r, &sh->suite) ||
+        cl_rd_u8(&r, &sh->compression))
+        return CL_DECODE_FAIL(c, "ServerHello");
+    if (cl_rd_empty(&r))
+        return CLASP_OK; /* TLS 1.2 and older may omit extensions */
+    if (cl_rd_vec(&r, 2, &exts) || !cl_rd_empty(&r))
+        return CL_DECODE_FAIL(c, "ServerHello");
+    uint32_t seen = 0;
+    while (!cl_rd_empty(&exts)) {
+        uint16_t type;
+        cl_reader body;
+        if (cl_rd_u16(&exts, &type) || cl_rd_vec(&exts, 2, &body))
+            return CL_DECODE_FAIL(c, "ServerHello extension block");
+        int bit;
+        switch (type) {
+        case CL_EXT_SUPPORTED_VERSIONS:
+            bit = 0;
+            sh->has_versions = 1;
+            if (cl_rd_u16(&body, &sh->version) || !cl_rd_empty(&body))
+                return CL_DECODE_FAIL(c, "supported_versions extension");
+            break;
+        case CL_EXT_KEY_SHARE:
+            bit = 1;
+            sh->has_key_share = 1;
+            if (cl_rd_u16(&body, &sh->share_group))
+                return CL_DECODE_FAIL(c, "key_share extension");
+            if (is_hrr) {
+                if (!cl_rd_empty(&body))
+                    return CL_DECODE_FAIL(c, "key_share extension");
+            } else if (cl_rd_vec_nonempty(&body, 2, &sh->share) || !cl_rd_empty(&body)) {
+                return CL_DECODE_FAIL(c, "key_share extension");
+            }
+            break;
+        case CL_EXT_COOKIE:
+            bit = 2;
+            if (!is_hrr)
+                return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                               "the server sent a cookie outside a HelloRetryRequest");
+            sh->has_cookie = 1;
+            if (cl_rd_vec_nonempty(&body, 2, &sh->cookie) || !cl_rd_empty(&body))
+                return CL_DECODE_FAIL(c, "cookie extension");
+            break;
+        case CL_EXT_PRE_SHARED_KEY:
+            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                           "the server accepted a pre-shared key this client did not offer");
+        default:
+            return cl_fail(c, CL_ALERT_UNSUPPORTED_EXTENSION, CLASP_E_PROTOCOL,
+                           "the server sent extension %u in its %s, which this client did not "
+                           "offer there", type, is_hrr ? "HelloRetryRequest" : "ServerHello");
+        }
+        if (seen & (1u << bit))
+            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                           "the server sent extension %u twice", type);
+        seen |= 1u << bit;
+    }
+    return CLASP_OK;
+}
+
+/* Version, session id, suite and compression checks common to HRR and SH. */
+static int check_hello_basics(clasp_conn *c, const server_hello *sh, const char *what)
+{
+    cl_hs *hs = c->hs;
+    if (!sh->has_versions) {
+        /* The server picked TLS 1.2 or older through legacy_version. */
+        if (sh->legacy_version == CLASP_TLS1_2 &&
+            memcmp(sh->random + 24, downgrade_tls12, 8) == 0)
+            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                           "downgrade attack detected: the server supports TLS 1.3 but a TLS 1.2 "
+                           "ServerHello arrived (RFC 8446 4.1.3 sentinel)");
+        if (memcmp(sh->random + 24, downgrade_tls11, 8) == 0)
+            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                           "downgrade attack detected: the server supports TLS 1.2 but chose an "
+                           "older version (RFC 8446 4.1.3 sentinel)");
+        if (sh->legacy_version == CLASP_TLS1_2)
+            return cl_fail(c, CL_ALERT_PROTOCOL_VERSION, CLASP_E_NEGOTIATION,
+                           "the server chose TLS 1.2, but this client is set to TLS 1.3 only: the "
+                           "server does not support TLS 1.3 (allow TLS 1.2 to connect)");
+        return cl_fail(c, CL_ALERT_PROTOCOL_VERSION, CLASP_E_NEGOTIATION,
+                       "the server chose an obsolete protocol version (0x%04x); clasp refuses SSL "
+                       "3.0, TLS 1.0 and TLS 1.1 (RFC 8996)", sh->legacy_version);
+    }
+    if (sh->version != CLASP_TLS1_3 || sh->legacy_version != CLASP_TLS1_2)
+        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                       "the server selected version 0x%04x in its %s, which this client did not "
+                       "offer", sh->version, what);
+    if (sh->session_id.n != hs->session_id_len ||
+        memcmp(sh->session_id.p, hs->session_id, hs->session_id_len) != 0)
+        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                       "the server's %s does not echo our legacy session id", what);
+    const cl_suite *s = cl_suite_by_id(sh->suite);
+    if (!s || s->version != CLASP_TLS1_3 || !suite_offered(c, sh->suite))
+        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                       "the server chose cipher suite 0x%04x, which this client did not offer",
+                       sh->suite);
+    if (c->suite && c->suite != s)
+        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                       "the server changed the cipher suite after its HelloRetryRequest");
+    if (sh->compression != 0)
+        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                       "the server chose compression method %u; TLS 1.3 allows none",
+                       sh->compression);
+    c->suite = s;
+    return CLASP_OK;
+}
+
+static int handle_hrr(clasp_conn *c, const uint8_t *msg, size_t len)
+{
+    cl_hs *hs = c->hs;
+    server_hello sh;
+    int rc = parse_server_hello(c, msg, len, &sh, 1);
+    if (rc != CLASP_OK)
+        return rc;
+    if (hs->hrr)
+        return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
+                       "the server sent a second HelloRetryRequest");
+    if ((rc = check_hello_basics(c, &sh, "HelloRetryRequest")) != CLASP_OK)
+        return rc;
+    hs->hrr = 1;
+    if (!sh.has_key_share && !sh.has_cookie)
+        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                       "the server's HelloRetryRequest asks for no change");
+    if (sh.has_key_share) {
+        int ours = 0;
+        for (size_t i = 0; i < c->cfg->n_groups; i++)
+            ours |= c->cfg->groups[i] == sh.share_group;
+        if (!ours || sh.share_group == hs->kx_group)
+            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                           "the server's HelloRetryRequest asks for group %s (0x%04x), which is "
+                           "%s", cl_group_name(sh.share_group), sh.share_group,
+                           ours ? "the one we already sent" : "not one we offered");
+        hs->kx_group = sh.share_group;
+    }
+    if (sh.has_cookie) {
+        cl_buf_reset(&hs->cookie);
+        cl_wr_bytes(&hs->cookie, sh.cookie.p, sh.cookie.n);
+    }
+    c->wr.plain_version = 0;
+    if (cl_transcript_hrr_restart(c) || cl_transcript_add(c, msg, len))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
+    if (cl_trace_on(c))
+        cl_trace(c, CLASP_TRACE_RECV, "HelloRetryRequest", "%s; wants key_share %s%s",
+                 c->suite->iana, cl_group_name(hs->kx_group), sh.has_cookie ? "; cookie" : "");
+    if (c->cfg->middlebox_compat && cl_send_change_cipher_spec(c))
+        return cl_fail(c, -1, CLASP_E_INTERNAL, "could not send ChangeCipherSpec");
+    return send_client_hello(c);
+}
+
+static int handle_server_hello(clasp_conn *c, const uint8_t *msg, size_t len)
+{
+    cl_hs *hs = c->hs;
+    if (len >= 4 + 2 + 32 && memcmp(msg + 6, hrr_random, 32) == 0)
+        return handle_hrr(c, msg, len);
+    server_hello sh;
+    int rc = parse_server_hello(c, msg, len, &sh, 0);
+    if (rc != CLASP_OK || (rc = check_hello_basics(c, &sh, "ServerHello")) != CLASP_OK)
+        return rc;
+    if (!sh.has_key_share)
+        return cl_fail(c, CL_ALERT_MISSING_EXTENSION, CLASP_E_PROTOCOL,
+                       "the server's ServerHello has no key_share (PSK-only handshakes are not "
+                       "offered)");
+    if (sh.share_group != hs->kx_group)
+        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                       "the server answered with a %s key share, but we sent %s",
+                       cl_group_name(sh.share_group), cl_group_name(hs->kx_group));
+    memcpy(hs->server_random, sh.random, 32);
+    c->wr.plain_version = 0;
+    c->version = CLASP_TLS1_3;
+    c->group = hs->kx_group;
+    uint8_t dhe[CR_MAX_KX_SECRET];
+    size_t dhe_len = sizeof dhe;
+    if (cr_kx_derive(hs->kx, sh.share.p, sh.share.n, dhe, &dhe_len)) {
+        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                       "the server's %s key share is invalid", cl_group_name(c->group));
+    }
+    cr_kx_free(hs->kx);
+    hs->kx = NULL;
+    if (cl_trace_on(c))
+        cl_trace(c, CLASP_TRACE_RECV, "ServerHello", "TLS 1.3; %s; key_share %s", c->suite->iana,
+                 cl_group_name(c->group));
+    rc = CLASP_OK;
+    if (cl_transcript_start(c) || cl_transcript_add(c, msg, len) || cl_ks_early(c, NULL, 0) ||
+        cl_ks_handshake(c, dhe, dhe_len) || cl_ks_install(c, hs->s_hs, 0))
+        rc = cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key schedule failed");
+    cl_wipe(dhe, sizeof dhe);
+    if (rc != CLASP_OK)
+        return rc;
+    /* Our compatibility CCS goes before anything encrypted (RFC 8446 D.4). */
+    if (c->cfg->middlebox_compat && !hs->hrr && cl_send_change_cipher_spec(c))
+        return cl_fail(c, -1, CLASP_E_INTERNAL, "could not send ChangeCipherSpec");
+    if (cl_ks_install(c, hs->c_hs, 1))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key schedule failed");
+    c->state = CL_ST_C_WAIT_EE;
+    return CLASP_OK;
+}
+
+static int offered_alpn(const clasp_conn *c, const uint8_t *p, size_t n)
+{
+    cl_reader r = cl_reader_init(c->cfg->alpn, c->cfg->alpn_len), proto;
+    while (cl_rd_vec(&r, 1, &proto) == 0)
+        if (proto.n == n && memcmp(proto.p, p, n) == 0)
+            return 1;
+    return 0;
+}
+
+static int handle_encrypted_extensions(clasp_conn *c, const uint8_t *msg, size_t len)
+{
+    cl_reader r = cl_reader_init(msg + 4, len - 4), exts;
+    if (cl_rd_vec(&r, 2, &exts) || !cl_rd_empty(&r))
+        return CL_DECODE_FAIL(c, "EncryptedExtensions");
+    uint8_t seen[8192] = {0};
+    while (!cl_rd_empty(&exts)) {
+        uint16_t type;
+        cl_reader body, list, proto;
+        if (cl_rd_u16(&exts, &type) || cl_rd_vec(&exts, 2, &body))
+            return CL_DECODE_FAIL(c, "EncryptedExtensions");
+        if (seen[type >> 3] & (1u << (type & 7)))
+            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                           "the server sent extension %u twice in EncryptedExtensions", type);
+        seen[type >> 3] |= (uint8_t)(1u << (type & 7));
+        switch (type) {
+        case CL_EXT_SERVER_NAME:
+            if (body.n != 0 || !c->server_name)
+                return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                               "the server's server_name acknowledgement is malformed or unasked");
+            break;
+        case CL_EXT_SUPPORTED_GROUPS: /* the server's preferences: noted, not needed */
+            if (cl_rd_vec_nonempty(&body, 2, &list) || !cl_rd_empty(&body) || list.n % 2)
+                return CL_DECODE_FAIL(c, "supported_groups extension");
+            break;
+        case CL_EXT_ALPN:
+            if (!c->cfg->alpn_len)
+                return cl_fail(c, CL_ALERT_UNSUPPORTED_EXTENSION, CLASP_E_PROTOCOL,
+                               "the server selected an ALPN protocol, but we offered none");
+            if (cl_rd_vec(&body, 2, &list) || !cl_rd_empty(&body) ||
+                cl_rd_vec_nonempty(&list, 1, &proto) || !cl_rd_empty(&list))
+                return CL_DECODE_FAIL(c, "ALPN extension (it must name exactly one protocol)");
+            if (!offered_alpn(c, proto.p, proto.n))
+                return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                               "the server selected ALPN protocol '%.*s', which we did not offer",
+                               (int)proto.n, (const char *)proto.p);
+            memcpy(c->alpn, proto.p, proto.n);
+            c->alpn[proto.n] = 0;
+            c->has_alpn = 1;
+            break;
+        case CL_EXT_RECORD_SIZE_LIMIT: {
+            uint16_t limit;
+            if (cl_rd_u16(&body, &limit) || !cl_rd_empty(&body))
+                return CL_DECODE_FAIL(c, "record_size_limit extension");
+            if (limit < 64)
+                return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                               "the server asked for records of at most %u bytes (minimum 64)", limit);
+            break;
+        }
+        case CL_EXT_KEY_SHARE:
+        case CL_EXT_SUPPORTED_VERSIONS:
+        case CL_EXT_PRE_SHARED_KEY:
+        case CL_EXT_SIGNATURE_ALGORITHMS:
+        case CL_EXT_COOKIE:
+        case CL_EXT_PSK_KEY_EXCHANGE_MODES:
+            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                           "the server sent extension %u in EncryptedExtensions, where it is not "
+                           "allowed", type);
+        default:
+            return cl_fail(c, CL_ALERT_UNSUPPORTED_EXTENSION, CLASP_E_PROTOCOL,
+                           "the server sent extension %u, which this client did not offer", type);
+        }
+    }
+    if (cl_transcript_add(c, msg, len))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
+    if (cl_trace_on(c))
+        cl_trace(c, CLASP_TRACE_RECV, "EncryptedExtensions", "alpn=%s",
+                 c->has_alpn ? c->alpn : "-");
+    c->state = CL_ST_C_WAIT_CERT_CR;
+    return CLASP_OK;
+}
+
+static int handle_certificate_request(clasp_conn *c, const uint8_t *msg, size_t len)
+{
+    cl_hs *hs = c->hs;
+    cl_reader r = cl_reader_init(msg + 4, len - 4), ctx, exts;
+    if (cl_rd_vec(&r, 1, &ctx) || cl_rd_vec(&r, 2, &exts) || !cl_rd_empty(&r))
+        return CL_DECODE_FAIL(c, "CertificateRequest");
+    int have_sigalgs = 0;
+    while (!cl_rd_empty(&exts)) {
+        uint16_t type;
+        cl_reader body, list;
+        if (cl_rd_u16(&exts, &type) || cl_rd_vec(&exts, 2, &body))
+            return CL_DECODE_FAIL(c, "CertificateRequest");
+        if (type == CL_EXT_SIGNATURE_ALGORITHMS) {
+            if (have_sigalgs++)
+                return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                               "the server sent signature_algorithms twice");
+            if (cl_rd_vec_nonempty(&body, 2, &list) || !cl_rd_empty(&body) || list.n % 2)
+                return CL_DECODE_FAIL(c, "signature_algorithms extension");
+            hs->n_peer_sigalgs = cl_read_u16_list(list, hs->peer_sigalgs, CL_MAX_SIGALGS);
+        }
+        /* certificate_authorities, oid_filters, signature_algorithms_cert:
+         * we have at most a few certificates, so we do not filter by them. */
+    }
+    if (!have_sigalgs)
+        return cl_fail(c, CL_ALERT_MISSING_EXTENSION, CLASP_E_PROTOCOL,
+                       "the server's CertificateRequest has no signature_algorithms");
+    cl_buf_reset(&hs->cr_context);
+    cl_wr_bytes(&hs->cr_context, ctx.p, ctx.n);
+    hs->cert_requested = 1;
+    if (cl_transcript_add(c, msg, len))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
+    if (cl_trace_on(c))
+        cl_trace(c, CLASP_TRACE_RECV, "CertificateRequest", "%zu signature algorithms accepted",
+                 hs->n_peer_sigalgs);
+    c->state = CL_ST_C_WAIT_CERT;
+    return CLASP_OK;
+}
+
+/* After the server's Finished: our certificate if asked, our Finished, and
+ * the switch to application keys. */
+static int send_second_flight(clasp_conn *c)
+{
+    cl_hs *hs = c->hs;
+    if (hs->cert_requested) {
+        const cl_cert_key *chosen = NULL;
+        for (size_t i = 0; i < c->cfg->n_certs && !chosen; i++) {
+            uint16_t s = cl_choose_sigalg(c->cfg->certs[i].key, hs->peer_sigalgs, hs->n_peer_sigalgs);
+            if (s) {
+                chosen = &c->cfg->certs[i];
+                hs->sigalg = s;
+            }
+        }
+        hs->cert = chosen;
+        if (cl_send_certificate(c, chosen, hs->cr_context.data, hs->cr_context.len))
+            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send Certificate");
+        if (chosen && cl_send_certificate_verify(c))
+            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL,
+                           "could not sign CertificateVerify with our key");
+    }
+    if (cl_send_finished(c, hs->c_hs) || cl_ks_install(c, hs->c_ap, 1) || cl_ks_resumption(c))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send Finished");
+    if (cl_trace_on(c))
+        cl_trace(c, CLASP_TRACE_KEY, "application keys", "both directions now use application traffic keys");
+    cl_hs_finish(c);
+    return CLASP_OK;
+}
+
+int cl_client13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
+{
+    cl_hs *hs = c->hs;
+    int rc;
+    switch (type) {
+    case CL_HS_SERVER_HELLO:
+        return handle_server_hello(c, msg, len);
+    case CL_HS_ENCRYPTED_EXTENSIONS:
+        return handle_encrypted_extensions(c, msg, len);
+    case CL_HS_CERTIFICATE_REQUEST:
+        return handle_certificate_request(c, msg, len);
+    case CL_HS_CERTIFICATE:
+        if ((rc = cl_recv_certificate(c, msg, len)) != CLASP_OK)
+            return rc;
+        c->state = CL_ST_C_WAIT_CV;
+        return CLASP_OK;
+    case CL_HS_CERTIFICATE_VERIFY:
+        if ((rc = cl_recv_certificate_verify(c, msg, len)) != CLASP_OK)
+            return rc;
+        c->state = CL_ST_C_WAIT_FINISHED;
+        return CLASP_OK;
+    case CL_HS_FINISHED:
+        if ((rc = cl_recv_finished(c, msg, len, hs->s_hs)) != CLASP_OK)
+            return rc;
+        if (cl_ks_master(c) || cl_ks_install(c, hs->s_ap, 0))
+            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key schedule failed");
+        return send_second_flight(c);
+    }
+    return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL, "unexpected %s",
+                   cl_hs_type_name(type));
+}

@@ -1,0 +1,206 @@
+/* The handshake driver: checks in one place which message may come next,
+ * keeps the transcript, frames outgoing messages, and dispatches to the
+ * state machine of the negotiated version and our role. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "handshake/hs.h"
+
+#define BIT(t) (1u << (t))
+
+/* Which handshake messages each state accepts. */
+static uint32_t allowed_messages(const clasp_conn *c)
+{
+    switch (c->state) {
+    case CL_ST_C_WAIT_SH: return BIT(CL_HS_SERVER_HELLO);
+    case CL_ST_C_WAIT_EE: return BIT(CL_HS_ENCRYPTED_EXTENSIONS);
+    case CL_ST_C_WAIT_CERT_CR: return BIT(CL_HS_CERTIFICATE) | BIT(CL_HS_CERTIFICATE_REQUEST);
+    case CL_ST_C_WAIT_CERT: return BIT(CL_HS_CERTIFICATE);
+    case CL_ST_C_WAIT_CV: return BIT(CL_HS_CERTIFICATE_VERIFY);
+    case CL_ST_C_WAIT_FINISHED: return BIT(CL_HS_FINISHED);
+    case CL_ST_S_WAIT_CH:
+    case CL_ST_S_WAIT_CH2: return BIT(CL_HS_CLIENT_HELLO);
+    case CL_ST_S_WAIT_CERT: return BIT(CL_HS_CERTIFICATE);
+    case CL_ST_S_WAIT_CV: return BIT(CL_HS_CERTIFICATE_VERIFY);
+    case CL_ST_S_WAIT_FINISHED: return BIT(CL_HS_FINISHED);
+    case CL_ST_CONNECTED:
+        return c->role == CLASP_CLIENT ? BIT(CL_HS_NEW_SESSION_TICKET) | BIT(CL_HS_KEY_UPDATE)
+                                       : BIT(CL_HS_KEY_UPDATE);
+    }
+    return 0;
+}
+
+const char *cl_hs_type_name(uint8_t type)
+{
+    switch (type) {
+    case CL_HS_CLIENT_HELLO: return "ClientHello";
+    case CL_HS_SERVER_HELLO: return "ServerHello";
+    case CL_HS_NEW_SESSION_TICKET: return "NewSessionTicket";
+    case CL_HS_END_OF_EARLY_DATA: return "EndOfEarlyData";
+    case CL_HS_ENCRYPTED_EXTENSIONS: return "EncryptedExtensions";
+    case CL_HS_CERTIFICATE: return "Certificate";
+    case CL_HS_SERVER_KEY_EXCHANGE: return "ServerKeyExchange";
+    case CL_HS_CERTIFICATE_REQUEST: return "CertificateRequest";
+    case CL_HS_SERVER_HELLO_DONE: return "ServerHelloDone";
+    case CL_HS_CERTIFICATE_VERIFY: return "CertificateVerify";
+    case CL_HS_CLIENT_KEY_EXCHANGE: return "ClientKeyExchange";
+    case CL_HS_FINISHED: return "Finished";
+    case CL_HS_KEY_UPDATE: return "KeyUpdate";
+    case CL_HS_MESSAGE_HASH: return "message_hash";
+    }
+    return "unknown message";
+}
+
+static const char *expected_names(uint32_t mask, char *buf, size_t len)
+{
+    buf[0] = 0;
+    for (int t = 0; t < 32; t++) {
+        if (!(mask & BIT(t)))
+            continue;
+        size_t used = strlen(buf);
+        snprintf(buf + used, len - used, "%s%s", used ? " or " : "", cl_hs_type_name((uint8_t)t));
+    }
+    return buf[0] ? buf : "nothing";
+}
+
+int cl_hs_start(clasp_conn *c)
+{
+    if (!c->hs) {
+        c->hs = calloc(1, sizeof *c->hs);
+        if (!c->hs)
+            return cl_fail(c, -1, CLASP_E_NOMEM, "out of memory");
+        cl_buf_init(&c->hs->pending, 0);
+        cl_buf_init(&c->hs->cookie, 0);
+        cl_buf_init(&c->hs->cr_context, 255);
+        cl_buf_init(&c->hs->ch1_ext_fingerprint, 0);
+    }
+    if (c->role == CLASP_SERVER) {
+        c->state = CL_ST_S_WAIT_CH;
+        return CLASP_OK;
+    }
+    return cl_client13_start(c);
+}
+
+int cl_hs_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
+{
+    uint32_t allowed = type < 32 ? allowed_messages(c) & BIT(type) : 0;
+    if (!allowed) {
+        char exp[128];
+        return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
+                       "the peer sent %s (type %u) where %s was expected", cl_hs_type_name(type),
+                       type, expected_names(allowed_messages(c), exp, sizeof exp));
+    }
+    if (c->state == CL_ST_CONNECTED)
+        return cl_post13_message(c, type, msg, len);
+    if (c->role == CLASP_CLIENT)
+        return cl_client13_message(c, type, msg, len);
+    return cl_server13_message(c, type, msg, len);
+}
+
+void cl_hs_free(clasp_conn *c)
+{
+    cl_hs *hs = c->hs;
+    if (!hs)
+        return;
+    cr_hash_free(hs->transcript);
+    cl_buf_free(&hs->pending);
+    cl_buf_free(&hs->cookie);
+    cl_buf_free(&hs->cr_context);
+    cl_buf_free(&hs->ch1_ext_fingerprint);
+    cr_kx_free(hs->kx);
+    cr_pkey_free(hs->peer_key);
+    cl_wipe(hs, sizeof *hs);
+    free(hs);
+    c->hs = NULL;
+}
+
+void cl_hs_finish(clasp_conn *c)
+{
+    c->handshake_done = 1;
+    c->state = CL_ST_CONNECTED;
+    cl_hs_free(c);
+    /* Handshake buffers are not needed while the connection idles. */
+    if (c->hs_in.len == 0)
+        cl_buf_free(&c->hs_in);
+}
+
+/* ---------------------------------------------------------- transcript */
+
+int cl_transcript_add(clasp_conn *c, const uint8_t *msg, size_t len)
+{
+    cl_hs *hs = c->hs;
+    if (hs->transcript)
+        return cr_hash_update(hs->transcript, msg, len);
+    cl_wr_bytes(&hs->pending, msg, len);
+    return hs->pending.failed ? -1 : 0;
+}
+
+int cl_transcript_start(clasp_conn *c)
+{
+    cl_hs *hs = c->hs;
+    if (hs->transcript)
+        return 0;
+    hs->transcript = cr_hash_new(c->suite->hash);
+    if (!hs->transcript || cr_hash_update(hs->transcript, hs->pending.data, hs->pending.len))
+        return -1;
+    cl_buf_free(&hs->pending);
+    return 0;
+}
+
+int cl_transcript_hrr_restart(clasp_conn *c)
+{
+    cl_hs *hs = c->hs;
+    uint8_t h[CR_MAX_HASH];
+    size_t hl = cr_hash_len(c->suite->hash);
+    if (cl_transcript_start(c) || cr_hash_peek(hs->transcript, h))
+        return -1;
+    cr_hash_free(hs->transcript);
+    hs->transcript = cr_hash_new(c->suite->hash);
+    uint8_t head[4] = {CL_HS_MESSAGE_HASH, 0, 0, (uint8_t)hl};
+    if (!hs->transcript || cr_hash_update(hs->transcript, head, 4) ||
+        cr_hash_update(hs->transcript, h, hl))
+        return -1;
+    return 0;
+}
+
+int cl_transcript_hash(clasp_conn *c, uint8_t *out)
+{
+    if (cl_transcript_start(c))
+        return -1;
+    return cr_hash_peek(c->hs->transcript, out);
+}
+
+void cl_hs_begin(cl_buf *m, uint8_t type)
+{
+    cl_buf_init(m, 0);
+    cl_wr_u8(m, type);
+    cl_wr_u24(m, 0);
+}
+
+int cl_hs_send(clasp_conn *c, cl_buf *m, const char *what, const char *detail)
+{
+    int rc = -1;
+    if (!m->failed && m->len >= 4 && m->len - 4 < (1u << 24)) {
+        size_t body = m->len - 4;
+        m->data[1] = (uint8_t)(body >> 16);
+        m->data[2] = (uint8_t)(body >> 8);
+        m->data[3] = (uint8_t)body;
+        cl_wr_bytes(&c->hs_out, m->data, m->len);
+        if (cl_transcript_add(c, m->data, m->len) == 0 && !c->hs_out.failed)
+            rc = 0;
+    }
+    if (rc == 0 && cl_trace_on(c))
+        cl_trace(c, CLASP_TRACE_SEND, what ? what : cl_hs_type_name(m->data[0]), "%s",
+                 detail ? detail : "");
+    cl_buf_free(m);
+    return rc;
+}
+
+size_t cl_read_u16_list(cl_reader r, uint16_t *out, size_t max)
+{
+    size_t n = 0;
+    uint16_t v;
+    while (n < max && cl_rd_u16(&r, &v) == 0)
+        out[n++] = v;
+    return n;
+}

@@ -1,0 +1,181 @@
+/* Handshake-only state and the helpers the per-version state machines share.
+ * Everything here is freed (and wiped) when the handshake ends. */
+#ifndef CLASP_HANDSHAKE_HS_H
+#define CLASP_HANDSHAKE_HS_H
+
+#include "conn/internal.h"
+
+/* Handshake message types (RFC 8446 4). */
+enum {
+    CL_HS_CLIENT_HELLO = 1,
+    CL_HS_SERVER_HELLO = 2,
+    CL_HS_NEW_SESSION_TICKET = 4,
+    CL_HS_END_OF_EARLY_DATA = 5,
+    CL_HS_ENCRYPTED_EXTENSIONS = 8,
+    CL_HS_CERTIFICATE = 11,
+    CL_HS_SERVER_KEY_EXCHANGE = 12,
+    CL_HS_CERTIFICATE_REQUEST = 13,
+    CL_HS_SERVER_HELLO_DONE = 14,
+    CL_HS_CERTIFICATE_VERIFY = 15,
+    CL_HS_CLIENT_KEY_EXCHANGE = 16,
+    CL_HS_FINISHED = 20,
+    CL_HS_KEY_UPDATE = 24,
+    CL_HS_MESSAGE_HASH = 254
+};
+
+/* Extension code points. */
+enum {
+    CL_EXT_SERVER_NAME = 0,
+    CL_EXT_STATUS_REQUEST = 5,
+    CL_EXT_SUPPORTED_GROUPS = 10,
+    CL_EXT_EC_POINT_FORMATS = 11,
+    CL_EXT_SIGNATURE_ALGORITHMS = 13,
+    CL_EXT_ALPN = 16,
+    CL_EXT_SCT = 18,
+    CL_EXT_PADDING = 21,
+    CL_EXT_EXTENDED_MASTER_SECRET = 23,
+    CL_EXT_RECORD_SIZE_LIMIT = 28,
+    CL_EXT_SESSION_TICKET = 35,
+    CL_EXT_PRE_SHARED_KEY = 41,
+    CL_EXT_EARLY_DATA = 42,
+    CL_EXT_SUPPORTED_VERSIONS = 43,
+    CL_EXT_COOKIE = 44,
+    CL_EXT_PSK_KEY_EXCHANGE_MODES = 45,
+    CL_EXT_CERTIFICATE_AUTHORITIES = 47,
+    CL_EXT_POST_HANDSHAKE_AUTH = 49,
+    CL_EXT_SIGNATURE_ALGORITHMS_CERT = 50,
+    CL_EXT_KEY_SHARE = 51,
+    CL_EXT_RENEGOTIATION_INFO = 0xff01
+};
+
+/* States. Zero is "not started" for both roles. */
+enum {
+    CL_ST_START = 0,
+    /* client, TLS 1.3 */
+    CL_ST_C_WAIT_SH = 1,
+    CL_ST_C_WAIT_EE,
+    CL_ST_C_WAIT_CERT_CR,
+    CL_ST_C_WAIT_CERT,
+    CL_ST_C_WAIT_CV,
+    CL_ST_C_WAIT_FINISHED,
+    /* server, TLS 1.3 */
+    CL_ST_S_WAIT_CH = 20,
+    CL_ST_S_WAIT_CH2,
+    CL_ST_S_WAIT_CERT,
+    CL_ST_S_WAIT_CV,
+    CL_ST_S_WAIT_FINISHED,
+    /* both, after the handshake */
+    CL_ST_CONNECTED = 100
+};
+
+/* The parts of a ClientHello a server acts on. Readers point into the
+ * message, which lives until the ClientHello has been handled. */
+typedef struct {
+    uint16_t legacy_version;
+    const uint8_t *random;
+    const uint8_t *session_id;
+    size_t session_id_len;
+    cl_reader suites;
+    cl_reader compression;
+    int has_versions, has_groups, has_key_share, has_sigalgs, has_sigalgs_cert, has_alpn;
+    int has_cookie, has_psk_modes, has_psk, has_early_data, has_record_size_limit;
+    cl_reader versions, groups, key_shares, sigalgs, sigalgs_cert, alpn, cookie, psk_modes;
+    const uint8_t *sni;
+    size_t sni_len;
+    uint16_t record_size_limit;
+} cl_client_hello;
+
+typedef struct cl_hs {
+    cr_hash *transcript;      /* created when the hash is known */
+    cl_buf pending;           /* transcript bytes before that */
+    uint8_t client_random[32];
+    uint8_t server_random[32];
+    uint8_t session_id[32];
+    size_t session_id_len;
+
+    /* Key exchange. */
+    cr_kx *kx;                /* our ephemeral key */
+    uint16_t kx_group;
+    int hrr;                  /* a HelloRetryRequest happened */
+    cl_buf cookie;            /* client: echo; server: what we asked for */
+    cl_buf ch1_ext_fingerprint;
+
+    /* TLS 1.3 key schedule. */
+    uint8_t secret[CR_MAX_HASH];     /* the current stage: early, handshake or master */
+    uint8_t c_hs[CR_MAX_HASH], s_hs[CR_MAX_HASH];
+    uint8_t c_ap[CR_MAX_HASH], s_ap[CR_MAX_HASH];
+
+    /* Authentication. */
+    const cl_cert_key *cert;  /* ours, if we send one */
+    uint16_t sigalg;          /* the scheme we sign with */
+    cr_pkey *peer_key;        /* from the peer's leaf certificate */
+    int cert_requested;       /* server asked us / we asked the client */
+    int peer_sent_cert;
+    cl_buf cr_context;        /* CertificateRequest context */
+    uint16_t peer_sigalgs[CL_MAX_SIGALGS]; /* client: from CertificateRequest */
+    size_t n_peer_sigalgs;
+    int sni_acked;
+    int send_record_size_limit;
+} cl_hs;
+
+/* ---- transcript ---- */
+CL_MUST_CHECK int cl_transcript_add(clasp_conn *c, const uint8_t *msg, size_t len);
+/* Starts hashing with the suite's hash, replaying what was buffered. */
+CL_MUST_CHECK int cl_transcript_start(clasp_conn *c);
+/* RFC 8446 4.4.1: replace ClientHello1 by message_hash(ClientHello1). */
+CL_MUST_CHECK int cl_transcript_hrr_restart(clasp_conn *c);
+CL_MUST_CHECK int cl_transcript_hash(clasp_conn *c, uint8_t *out);
+
+/* A message is built in one buffer: cl_hs_begin writes the type and room
+ * for the length; cl_hs_send patches the length, adds the message to the
+ * transcript, sends it and frees the buffer. `what`/detail go to the trace. */
+void cl_hs_begin(cl_buf *m, uint8_t type);
+CL_MUST_CHECK int cl_hs_send(clasp_conn *c, cl_buf *m, const char *what, const char *detail);
+const char *cl_hs_type_name(uint8_t type);
+
+/* ---- TLS 1.3 key schedule (keysched13.c) ---- */
+size_t cl_hash_len(const clasp_conn *c);
+CL_MUST_CHECK int cl_ks_early(clasp_conn *c, const uint8_t *psk, size_t psk_len);
+CL_MUST_CHECK int cl_ks_handshake(clasp_conn *c, const uint8_t *dhe, size_t dhe_len);
+CL_MUST_CHECK int cl_ks_master(clasp_conn *c);
+/* resumption_master_secret, at the client's Finished. */
+CL_MUST_CHECK int cl_ks_resumption(clasp_conn *c);
+/* Installs traffic keys from a traffic secret for reading or writing. */
+CL_MUST_CHECK int cl_ks_install(clasp_conn *c, const uint8_t *secret, int for_write);
+/* verify_data = HMAC(finished_key(base), transcript hash). */
+CL_MUST_CHECK int cl_ks_finished(clasp_conn *c, const uint8_t *base, uint8_t *out);
+/* Next-generation application traffic secret (RFC 8446 7.2). */
+CL_MUST_CHECK int cl_ks_update(clasp_conn *c, uint8_t *secret);
+
+/* ---- messages shared by both roles (messages13.c) ---- */
+CL_MUST_CHECK int cl_send_certificate(clasp_conn *c, const cl_cert_key *ck,
+                                      const uint8_t *context, size_t context_len);
+CL_MUST_CHECK int cl_send_certificate_verify(clasp_conn *c);
+CL_MUST_CHECK int cl_send_finished(clasp_conn *c, const uint8_t *base);
+/* Parses a Certificate message, keeps the chain, verifies it (per policy). */
+int cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len);
+int cl_recv_certificate_verify(clasp_conn *c, const uint8_t *msg, size_t len);
+int cl_recv_finished(clasp_conn *c, const uint8_t *msg, size_t len, const uint8_t *base);
+int cl_send_change_cipher_spec(clasp_conn *c);
+/* Picks the signature scheme for our key from the peer's list. */
+uint16_t cl_choose_sigalg(const cr_pkey *key, const uint16_t *peer, size_t n_peer);
+int cl_sigalg_allowed_tls13(uint16_t scheme);
+
+/* Reads a list of u16 code points from a vector into out (at most max). */
+size_t cl_read_u16_list(cl_reader r, uint16_t *out, size_t max);
+
+/* ---- per role (client13.c, server13.c) ---- */
+int cl_client13_start(clasp_conn *c);
+int cl_client13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
+int cl_server13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
+/* NewSessionTicket, KeyUpdate after the handshake (post13.c). */
+int cl_post13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
+int cl_server13_send_tickets(clasp_conn *c);
+
+/* Ends the handshake: frees its state. */
+void cl_hs_finish(clasp_conn *c);
+
+#define CL_DECODE_FAIL(c, what)                                                   \
+    cl_fail((c), CL_ALERT_DECODE_ERROR, CLASP_E_PROTOCOL, "the peer sent a malformed %s", (what))
+
+#endif

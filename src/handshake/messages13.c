@@ -1,0 +1,312 @@
+/* TLS 1.3 messages both roles send and receive: Certificate,
+ * CertificateVerify, Finished, and the compatibility ChangeCipherSpec. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "handshake/hs.h"
+
+int cl_sigalg_allowed_tls13(uint16_t s)
+{
+    switch (s) {
+    case CR_SIG_ECDSA_SECP256R1_SHA256:
+    case CR_SIG_ECDSA_SECP384R1_SHA384:
+    case CR_SIG_ECDSA_SECP521R1_SHA512:
+    case CR_SIG_ED25519:
+    case CR_SIG_RSA_PSS_RSAE_SHA256:
+    case CR_SIG_RSA_PSS_RSAE_SHA384:
+    case CR_SIG_RSA_PSS_RSAE_SHA512:
+    case CR_SIG_RSA_PSS_PSS_SHA256:
+    case CR_SIG_RSA_PSS_PSS_SHA384:
+    case CR_SIG_RSA_PSS_PSS_SHA512:
+        return 1;
+    }
+    return 0;
+}
+
+uint16_t cl_choose_sigalg(const cr_pkey *key, const uint16_t *peer, size_t n_peer)
+{
+    /* Our preference order; the first the key can make and the peer takes. */
+    static const uint16_t prefs[] = {
+        CR_SIG_ECDSA_SECP256R1_SHA256, CR_SIG_ECDSA_SECP384R1_SHA384, CR_SIG_ECDSA_SECP521R1_SHA512,
+        CR_SIG_ED25519, CR_SIG_RSA_PSS_RSAE_SHA256, CR_SIG_RSA_PSS_RSAE_SHA384,
+        CR_SIG_RSA_PSS_RSAE_SHA512, CR_SIG_RSA_PSS_PSS_SHA256, CR_SIG_RSA_PSS_PSS_SHA384,
+        CR_SIG_RSA_PSS_PSS_SHA512,
+    };
+    for (size_t i = 0; i < sizeof prefs / sizeof prefs[0]; i++) {
+        if (!cr_pkey_matches_scheme(key, prefs[i]))
+            continue;
+        for (size_t j = 0; j < n_peer; j++)
+            if (peer[j] == prefs[i])
+                return prefs[i];
+    }
+    return 0;
+}
+
+int cl_send_change_cipher_spec(clasp_conn *c)
+{
+    static const uint8_t one = 1;
+    if (cl_send_record(c, CL_CT_CHANGE_CIPHER_SPEC, &one, 1))
+        return -1;
+    if (cl_trace_on(c))
+        cl_trace(c, CLASP_TRACE_SEND, "ChangeCipherSpec", "middlebox compatibility");
+    return 0;
+}
+
+int cl_send_certificate(clasp_conn *c, const cl_cert_key *ck, const uint8_t *context,
+                        size_t context_len)
+{
+    cl_buf m;
+    cl_hs_begin(&m, CL_HS_CERTIFICATE);
+    size_t ctx = cl_wr_begin_vec(&m, 1);
+    cl_wr_bytes(&m, context, context_len);
+    cl_wr_end_vec(&m, ctx, 1);
+    size_t list = cl_wr_begin_vec(&m, 3);
+    for (size_t i = 0; ck && i < ck->n; i++) {
+        size_t e = cl_wr_begin_vec(&m, 3);
+        cl_wr_bytes(&m, ck->der[i], ck->der_len[i]);
+        cl_wr_end_vec(&m, e, 3);
+        cl_wr_u16(&m, 0); /* no per-certificate extensions */
+    }
+    cl_wr_end_vec(&m, list, 3);
+    char detail[300] = "no certificate";
+    if (ck && cl_trace_on(c)) {
+        char subject[200];
+        cr_cert_subject(ck->leaf, subject, sizeof subject);
+        snprintf(detail, sizeof detail, "%s (%zu cert%s)", subject, ck->n, ck->n == 1 ? "" : "s");
+    }
+    return cl_hs_send(c, &m, NULL, detail);
+}
+
+static const char *role_name(const clasp_conn *c, int peer)
+{
+    int server = (c->role == CLASP_SERVER) != peer;
+    return server ? "server" : "client";
+}
+
+/* The signed content of CertificateVerify (RFC 8446 4.4.3). */
+static size_t cv_content(clasp_conn *c, int by_server, uint8_t *out)
+{
+    static const char srv[] = "TLS 1.3, server CertificateVerify";
+    static const char cli[] = "TLS 1.3, client CertificateVerify";
+    memset(out, 0x20, 64);
+    memcpy(out + 64, by_server ? srv : cli, sizeof srv); /* includes the 0 separator */
+    size_t n = 64 + sizeof srv;
+    if (cl_transcript_hash(c, out + n))
+        return 0;
+    return n + cl_hash_len(c);
+}
+
+int cl_send_certificate_verify(clasp_conn *c)
+{
+    cl_hs *hs = c->hs;
+    uint8_t content[64 + 34 + CR_MAX_HASH];
+    size_t n = cv_content(c, c->role == CLASP_SERVER, content);
+    if (!n)
+        return -1;
+    cl_buf m;
+    cl_hs_begin(&m, CL_HS_CERTIFICATE_VERIFY);
+    cl_wr_u16(&m, hs->sigalg);
+    size_t v = cl_wr_begin_vec(&m, 2);
+    if (c->test && c->test->signature) {
+        cl_wr_bytes(&m, c->test->signature, c->test->signature_len);
+    } else {
+        size_t max = cr_pkey_max_sig_len(hs->cert->key), len = max;
+        uint8_t *sig = cl_wr_space(&m, max);
+        if (!sig || cr_sign(hs->cert->key, hs->sigalg, content, n, sig, &len)) {
+            cl_buf_free(&m);
+            return -1;
+        }
+        m.len -= max - len;
+    }
+    cl_wr_end_vec(&m, v, 2);
+    return cl_hs_send(c, &m, NULL, cl_sigalg_name(hs->sigalg));
+}
+
+int cl_send_finished(clasp_conn *c, const uint8_t *base)
+{
+    uint8_t vd[CR_MAX_HASH];
+    if (cl_ks_finished(c, base, vd))
+        return -1;
+    cl_buf m;
+    cl_hs_begin(&m, CL_HS_FINISHED);
+    cl_wr_bytes(&m, vd, cl_hash_len(c));
+    cl_wipe(vd, sizeof vd);
+    return cl_hs_send(c, &m, NULL, "verify_data = HMAC(finished_key, transcript hash)");
+}
+
+static int verify_alert(cr_verify_result r)
+{
+    switch (r) {
+    case CR_VERIFY_OK: return -1;
+    case CR_VERIFY_UNTRUSTED: return CL_ALERT_UNKNOWN_CA;
+    case CR_VERIFY_EXPIRED:
+    case CR_VERIFY_NOT_YET_VALID: return CL_ALERT_CERTIFICATE_EXPIRED;
+    case CR_VERIFY_BAD_USAGE: return CL_ALERT_UNSUPPORTED_CERTIFICATE;
+    case CR_VERIFY_REVOKED: return CL_ALERT_CERTIFICATE_REVOKED;
+    case CR_VERIFY_NAME_MISMATCH:
+    case CR_VERIFY_BAD_SIGNATURE:
+    case CR_VERIFY_MALFORMED: return CL_ALERT_BAD_CERTIFICATE;
+    default: return CL_ALERT_CERTIFICATE_UNKNOWN;
+    }
+}
+
+int cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len)
+{
+    cl_hs *hs = c->hs;
+    const char *peer = role_name(c, 1);
+    cl_reader r = cl_reader_init(msg + 4, len - 4), ctx, list;
+    if (cl_rd_vec(&r, 1, &ctx) || cl_rd_vec(&r, 3, &list) || !cl_rd_empty(&r))
+        return CL_DECODE_FAIL(c, "Certificate message");
+    /* The server's context is empty; the client echoes ours. */
+    if (ctx.n != hs->cr_context.len ||
+        (ctx.n && memcmp(ctx.p, hs->cr_context.data, ctx.n) != 0))
+        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                       "the %s's Certificate has the wrong request context", peer);
+    cr_cert *chain[CL_MAX_CHAIN];
+    size_t n = 0;
+    int rc = CLASP_ERROR;
+    while (!cl_rd_empty(&list)) {
+        cl_reader der, exts;
+        if (cl_rd_vec_nonempty(&list, 3, &der) || cl_rd_vec(&list, 2, &exts)) {
+            rc = CL_DECODE_FAIL(c, "Certificate message");
+            goto out;
+        }
+        /* We ask for no OCSP or SCT data, so no entry may carry extensions. */
+        if (exts.n) {
+            rc = cl_fail(c, CL_ALERT_UNSUPPORTED_EXTENSION, CLASP_E_PROTOCOL,
+                         "the %s sent certificate extensions we did not ask for", peer);
+            goto out;
+        }
+        if (n == CL_MAX_CHAIN) {
+            rc = cl_fail(c, CL_ALERT_BAD_CERTIFICATE, CLASP_E_CERTIFICATE,
+                         "the %s's certificate chain is longer than %d certificates", peer,
+                         CL_MAX_CHAIN);
+            goto out;
+        }
+        chain[n] = cr_cert_parse(der.p, der.n);
+        if (!chain[n]) {
+            rc = cl_fail(c, CL_ALERT_BAD_CERTIFICATE, CLASP_E_CERTIFICATE,
+                         "certificate %zu of the %s's chain cannot be parsed", n + 1, peer);
+            goto out;
+        }
+        c->peer_der[n] = malloc(der.n);
+        if (!c->peer_der[n]) {
+            cr_cert_free(chain[n]);
+            rc = cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_NOMEM, "out of memory");
+            goto out;
+        }
+        memcpy(c->peer_der[n], der.p, der.n);
+        c->peer_der_len[n] = der.n;
+        c->n_peer = ++n;
+    }
+    if (cl_trace_on(c)) {
+        char subject[200] = "no certificate";
+        if (n)
+            cr_cert_subject(chain[0], subject, sizeof subject);
+        cl_trace(c, CLASP_TRACE_RECV, "Certificate", "%s (%zu cert%s)", subject, n,
+                 n == 1 ? "" : "s");
+    }
+    if (n == 0) {
+        if (c->role == CLASP_CLIENT) {
+            rc = cl_fail(c, CL_ALERT_DECODE_ERROR, CLASP_E_PROTOCOL,
+                         "the server sent an empty certificate chain");
+            goto out;
+        }
+        if (c->cfg->client_auth == CLASP_CLIENT_AUTH_REQUIRED) {
+            rc = cl_fail(c, CL_ALERT_CERTIFICATE_REQUIRED, CLASP_E_CERTIFICATE,
+                         "the client sent no certificate, but this server requires one");
+            goto out;
+        }
+        hs->peer_sent_cert = 0;
+        rc = cl_transcript_add(c, msg, len) ? cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript")
+                                            : CLASP_OK;
+        goto out;
+    }
+    hs->peer_sent_cert = 1;
+    int verify = c->role == CLASP_CLIENT ? c->cfg->verify_peer : 1;
+    if (c->test && c->test->skip_verify_time)
+        verify = 0;
+    if (verify) {
+        char why[400];
+        const char *name = c->role == CLASP_CLIENT ? c->server_name : NULL;
+        cr_verify_result vr =
+            cr_verify_chain(c->cfg->trust, chain, n,
+                            c->role == CLASP_CLIENT ? CR_PURPOSE_SERVER : CR_PURPOSE_CLIENT, name,
+                            why, sizeof why);
+        if (vr != CR_VERIFY_OK) {
+            rc = cl_fail(c, verify_alert(vr), CLASP_E_CERTIFICATE, "%s certificate rejected: %s",
+                         peer, why);
+            goto out;
+        }
+    }
+    hs->peer_key = cr_cert_pubkey(chain[0]);
+    if (!hs->peer_key) {
+        rc = cl_fail(c, CL_ALERT_UNSUPPORTED_CERTIFICATE, CLASP_E_CERTIFICATE,
+                     "the %s's certificate has a key type clasp cannot use", peer);
+        goto out;
+    }
+    if (cl_transcript_add(c, msg, len)) {
+        rc = cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
+        goto out;
+    }
+    rc = CLASP_OK;
+out:
+    for (size_t i = 0; i < n; i++)
+        cr_cert_free(chain[i]);
+    return rc;
+}
+
+int cl_recv_certificate_verify(clasp_conn *c, const uint8_t *msg, size_t len)
+{
+    cl_hs *hs = c->hs;
+    const char *peer = role_name(c, 1);
+    cl_reader r = cl_reader_init(msg + 4, len - 4), sig;
+    uint16_t scheme;
+    if (cl_rd_u16(&r, &scheme) || cl_rd_vec(&r, 2, &sig) || !cl_rd_empty(&r))
+        return CL_DECODE_FAIL(c, "CertificateVerify message");
+    int offered = 0;
+    for (size_t i = 0; i < c->cfg->n_sigalgs; i++)
+        offered |= c->cfg->sigalgs[i] == scheme;
+    if (!offered || !cl_sigalg_allowed_tls13(scheme) || !cr_pkey_matches_scheme(hs->peer_key, scheme))
+        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                       "the %s signed with %s (0x%04x), which was not offered or does not fit "
+                       "its key", peer, cl_sigalg_name(scheme), scheme);
+    uint8_t content[64 + 34 + CR_MAX_HASH];
+    size_t n = cv_content(c, c->role == CLASP_CLIENT, content);
+    if (!n)
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript hash failed");
+    if (cr_verify(hs->peer_key, scheme, content, n, sig.p, sig.n))
+        return cl_fail(c, CL_ALERT_DECRYPT_ERROR, CLASP_E_PROTOCOL,
+                       "the %s's CertificateVerify signature (%s) does not verify: it does not "
+                       "hold the private key of its certificate",
+                       peer, cl_sigalg_name(scheme));
+    if (c->role == CLASP_CLIENT)
+        c->peer_sigalg = scheme;
+    if (cl_trace_on(c))
+        cl_trace(c, CLASP_TRACE_RECV, "CertificateVerify", "%s, signature verified",
+                 cl_sigalg_name(scheme));
+    if (cl_transcript_add(c, msg, len))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
+    return CLASP_OK;
+}
+
+int cl_recv_finished(clasp_conn *c, const uint8_t *msg, size_t len, const uint8_t *base)
+{
+    size_t hl = cl_hash_len(c);
+    if (len - 4 != hl)
+        return CL_DECODE_FAIL(c, "Finished message (wrong length)");
+    uint8_t vd[CR_MAX_HASH];
+    if (cl_ks_finished(c, base, vd))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "Finished computation failed");
+    int bad = cl_ct_memcmp(vd, msg + 4, hl);
+    cl_wipe(vd, sizeof vd);
+    if (bad)
+        return cl_fail(c, CL_ALERT_DECRYPT_ERROR, CLASP_E_PROTOCOL,
+                       "the %s's Finished does not match the handshake: the messages were "
+                       "altered in transit or the keys disagree", role_name(c, 1));
+    if (cl_trace_on(c))
+        cl_trace(c, CLASP_TRACE_RECV, "Finished", "verify_data checked");
+    if (cl_transcript_add(c, msg, len))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
+    return CLASP_OK;
+}

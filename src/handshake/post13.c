@@ -1,0 +1,87 @@
+/* TLS 1.3 after the handshake: NewSessionTicket (kept by the client) and
+ * KeyUpdate in both directions (RFC 8446 4.6). */
+#include "handshake/hs.h"
+
+/* KeyUpdates accepted in a row without application data between them. */
+#define MAX_KEY_UPDATES 32
+
+static int handle_ticket(clasp_conn *c, const uint8_t *msg, size_t len)
+{
+    cl_reader r = cl_reader_init(msg + 4, len - 4), nonce, ticket, exts;
+    uint32_t lifetime, age_add;
+    if (cl_rd_u32(&r, &lifetime) || cl_rd_u32(&r, &age_add) || cl_rd_vec(&r, 1, &nonce) ||
+        cl_rd_vec_nonempty(&r, 2, &ticket) || cl_rd_vec(&r, 2, &exts) || !cl_rd_empty(&r))
+        return CL_DECODE_FAIL(c, "NewSessionTicket");
+    if (lifetime > 604800)
+        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                       "the server's ticket lifetime of %u s exceeds the 7-day maximum", lifetime);
+    while (!cl_rd_empty(&exts)) {
+        uint16_t type;
+        cl_reader body;
+        if (cl_rd_u16(&exts, &type) || cl_rd_vec(&exts, 2, &body))
+            return CL_DECODE_FAIL(c, "NewSessionTicket extensions");
+    }
+    /* Kept whole (with the resumption secret) for the resumption work. */
+    cl_buf_reset(&c->ticket);
+    cl_wr_bytes(&c->ticket, msg, len);
+    if (c->ticket.failed)
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_NOMEM, "out of memory");
+    c->tickets++;
+    if (cl_trace_on(c))
+        cl_trace(c, CLASP_TRACE_RECV, "NewSessionTicket", "lifetime %u s, %zu-byte ticket; stored",
+                 lifetime, ticket.n);
+    return CLASP_OK;
+}
+
+static int send_key_update(clasp_conn *c, int request)
+{
+    uint8_t msg[5] = {CL_HS_KEY_UPDATE, 0, 0, 1, (uint8_t)(request != 0)};
+    if (cl_send_record(c, CL_CT_HANDSHAKE, msg, sizeof msg) || cl_ks_update(c, c->traffic_wr) ||
+        cl_ks_install(c, c->traffic_wr, 1))
+        return -1;
+    if (cl_trace_on(c))
+        cl_trace(c, CLASP_TRACE_SEND, "KeyUpdate", "%s; our sending keys updated",
+                 request ? "update_requested" : "update_not_requested");
+    return 0;
+}
+
+static int handle_key_update(clasp_conn *c, const uint8_t *msg, size_t len)
+{
+    if (len != 5)
+        return CL_DECODE_FAIL(c, "KeyUpdate");
+    if (msg[4] > 1)
+        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                       "the peer's KeyUpdate has request_update=%u (only 0 or 1 are valid)", msg[4]);
+    if (++c->key_updates > MAX_KEY_UPDATES)
+        return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
+                       "the peer sent more than %d KeyUpdates without data between them",
+                       MAX_KEY_UPDATES);
+    if (cl_ks_update(c, c->traffic_rd) || cl_ks_install(c, c->traffic_rd, 0))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key update failed");
+    if (cl_trace_on(c))
+        cl_trace(c, CLASP_TRACE_RECV, "KeyUpdate", "%s; peer's sending keys updated",
+                 msg[4] ? "update_requested" : "update_not_requested");
+    /* Answer a request once; after close_notify we send nothing. */
+    if (msg[4] && !c->we_closed && send_key_update(c, 0))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key update failed");
+    return CLASP_OK;
+}
+
+int cl_post13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
+{
+    if (type == CL_HS_NEW_SESSION_TICKET)
+        return handle_ticket(c, msg, len);
+    return handle_key_update(c, msg, len);
+}
+
+int clasp_conn_key_update(clasp_conn *c, int request_peer)
+{
+    if (c->dead)
+        return CLASP_ERROR;
+    if (!c->handshake_done || c->version != CLASP_TLS1_3 || c->we_closed)
+        return cl_fail(c, -1, CLASP_E_INTERNAL,
+                       "KeyUpdate needs an open TLS 1.3 connection whose handshake is done");
+    if (send_key_update(c, request_peer))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key update failed");
+    return CLASP_OK;
+}

@@ -1,0 +1,561 @@
+/* TLS 1.3 server (RFC 8446 2):
+ *
+ *   ClientHello              -->
+ *                            <--  HelloRetryRequest (no acceptable key share)
+ *   ClientHello              -->
+ *                            <--  ServerHello {EncryptedExtensions}
+ *                                 {CertificateRequest}? {Certificate}
+ *                                 {CertificateVerify} {Finished}
+ *   {Certificate {CertificateVerify}}? {Finished}  -->
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "handshake/hs.h"
+
+static const uint8_t hrr_random[32] = {
+    0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+    0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
+
+/* Parses a ClientHello into ch: every extension body is checked for exact
+ * length; duplicates and a pre_shared_key that is not last are refused. */
+static int parse_client_hello(clasp_conn *c, const uint8_t *msg, size_t len, cl_client_hello *ch)
+{
+    memset(ch, 0, sizeof *ch);
+    cl_reader r = cl_reader_init(msg + 4, len - 4), sid, exts;
+    if (cl_rd_u16(&r, &ch->legacy_version) || cl_rd_bytes(&r, 32, &ch->random) ||
+        cl_rd_vec(&r, 1, &sid) || sid.n > 32 || cl_rd_vec(&r, 2, &ch->suites) ||
+        ch->suites.n < 2 || ch->suites.n % 2 || cl_rd_vec_nonempty(&r, 1, &ch->compression))
+        return CL_DECODE_FAIL(c, "ClientHello");
+    ch->session_id = sid.p;
+    ch->session_id_len = sid.n;
+    if (cl_rd_empty(&r))
+        return CLASP_OK;
+    if (cl_rd_vec(&r, 2, &exts) || !cl_rd_empty(&r))
+        return CL_DECODE_FAIL(c, "ClientHello (extension block)");
+    uint8_t seen[8192] = {0}; /* one bit per extension type */
+    while (!cl_rd_empty(&exts)) {
+        uint16_t type;
+        cl_reader body, list;
+        if (cl_rd_u16(&exts, &type) || cl_rd_vec(&exts, 2, &body))
+            return CL_DECODE_FAIL(c, "ClientHello (extension block)");
+        if (seen[type >> 3] & (1u << (type & 7)))
+            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                           "the client sent extension %u twice", type);
+        seen[type >> 3] |= (uint8_t)(1u << (type & 7));
+        if (ch->has_psk)
+            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                           "the client's pre_shared_key extension is not the last one");
+        int bad = 0;
+        switch (type) {
+        case CL_EXT_SERVER_NAME: {
+            bad = cl_rd_vec_nonempty(&body, 2, &list) || !cl_rd_empty(&body);
+            while (!bad && !cl_rd_empty(&list)) {
+                uint8_t name_type;
+                cl_reader name;
+                bad = cl_rd_u8(&list, &name_type) || cl_rd_vec_nonempty(&list, 2, &name);
+                if (!bad && name_type == 0) {
+                    if (ch->sni || memchr(name.p, 0, name.n) || name.n > 255)
+                        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                                       "the client's server_name is malformed");
+                    ch->sni = name.p;
+                    ch->sni_len = name.n;
+                }
+            }
+            break;
+        }
+        case CL_EXT_SUPPORTED_GROUPS:
+            ch->has_groups = 1;
+            bad = cl_rd_vec_nonempty(&body, 2, &ch->groups) || !cl_rd_empty(&body) || ch->groups.n % 2;
+            break;
+        case CL_EXT_SIGNATURE_ALGORITHMS:
+            ch->has_sigalgs = 1;
+            bad = cl_rd_vec_nonempty(&body, 2, &ch->sigalgs) || !cl_rd_empty(&body) || ch->sigalgs.n % 2;
+            break;
+        case CL_EXT_SIGNATURE_ALGORITHMS_CERT:
+            ch->has_sigalgs_cert = 1;
+            bad = cl_rd_vec_nonempty(&body, 2, &ch->sigalgs_cert) || !cl_rd_empty(&body) ||
+                  ch->sigalgs_cert.n % 2;
+            break;
+        case CL_EXT_SUPPORTED_VERSIONS:
+            ch->has_versions = 1;
+            bad = cl_rd_vec_nonempty(&body, 1, &ch->versions) || !cl_rd_empty(&body) || ch->versions.n % 2;
+            break;
+        case CL_EXT_KEY_SHARE: {
+            ch->has_key_share = 1;
+            bad = cl_rd_vec(&body, 2, &ch->key_shares) || !cl_rd_empty(&body);
+            /* Each entry well formed, and no group twice (RFC 8446 4.2.8). */
+            cl_reader shares = ch->key_shares;
+            uint16_t groups_seen[64];
+            size_t n = 0;
+            while (!bad && !cl_rd_empty(&shares)) {
+                uint16_t g;
+                cl_reader key;
+                bad = cl_rd_u16(&shares, &g) || cl_rd_vec_nonempty(&shares, 2, &key);
+                for (size_t i = 0; !bad && i < n; i++)
+                    if (groups_seen[i] == g)
+                        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                                       "the client sent two key shares for group 0x%04x", g);
+                if (!bad && n < 64)
+                    groups_seen[n++] = g;
+            }
+            break;
+        }
+        case CL_EXT_ALPN:
+            ch->has_alpn = 1;
+            bad = cl_rd_vec_nonempty(&body, 2, &ch->alpn) || !cl_rd_empty(&body);
+            for (cl_reader l = ch->alpn; !bad && !cl_rd_empty(&l);) {
+                cl_reader proto;
+                bad = cl_rd_vec_nonempty(&l, 1, &proto);
+            }
+            break;
+        case CL_EXT_COOKIE:
+            ch->has_cookie = 1;
+            bad = cl_rd_vec_nonempty(&body, 2, &ch->cookie) || !cl_rd_empty(&body);
+            break;
+        case CL_EXT_PSK_KEY_EXCHANGE_MODES:
+            ch->has_psk_modes = 1;
+            bad = cl_rd_vec_nonempty(&body, 1, &ch->psk_modes) || !cl_rd_empty(&body);
+            break;
+        case CL_EXT_RECORD_SIZE_LIMIT:
+            ch->has_record_size_limit = 1;
+            bad = cl_rd_u16(&body, &ch->record_size_limit) || !cl_rd_empty(&body);
+            if (!bad && ch->record_size_limit < 64)
+                return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                               "the client's record_size_limit %u is below the minimum of 64",
+                               ch->record_size_limit);
+            break;
+        case CL_EXT_EARLY_DATA:
+            ch->has_early_data = 1;
+            bad = !cl_rd_empty(&body);
+            break;
+        case CL_EXT_PRE_SHARED_KEY:
+            ch->has_psk = 1; /* resumption is not offered: the PSK is ignored */
+            break;
+        default:
+            break; /* unknown extensions and GREASE are ignored (RFC 8446 4.1.2, RFC 8701) */
+        }
+        if (bad)
+            return cl_fail(c, CL_ALERT_DECODE_ERROR, CLASP_E_PROTOCOL,
+                           "the client sent a malformed extension %u", type);
+    }
+    return CLASP_OK;
+}
+
+static int list_has_u16(cl_reader list, uint16_t v)
+{
+    uint16_t x;
+    while (cl_rd_u16(&list, &x) == 0)
+        if (x == v)
+            return 1;
+    return 0;
+}
+
+static int find_share(cl_reader shares, uint16_t group, cl_reader *key)
+{
+    uint16_t g;
+    while (cl_rd_u16(&shares, &g) == 0 && cl_rd_vec(&shares, 2, key) == 0)
+        if (g == group)
+            return 1;
+    return 0;
+}
+
+static void describe_u16_list(cl_reader list, const char *(*name)(uint16_t), char *out, size_t len)
+{
+    uint16_t v;
+    out[0] = 0;
+    while (cl_rd_u16(&list, &v) == 0) {
+        size_t used = strlen(out);
+        if (used + 40 >= len)
+            break;
+        const char *n = name ? name(v) : NULL;
+        if (n && strcmp(n, "unknown") != 0)
+            snprintf(out + used, len - used, "%s%s", used ? ", " : "", n);
+        else
+            snprintf(out + used, len - used, "%s0x%04x", used ? ", " : "", v);
+    }
+    if (!out[0])
+        snprintf(out, len, "none");
+}
+
+static const char *suite_name(uint16_t id)
+{
+    const cl_suite *s = cl_suite_by_id(id);
+    return s ? s->iana : NULL;
+}
+
+/* Picks version, suite, group and certificate. Returns CLASP_OK, or
+ * CLASP_WANT_WRITE (used as "send a HelloRetryRequest for *hrr_group"). */
+static int negotiate(clasp_conn *c, const cl_client_hello *ch, uint16_t *hrr_group, cl_reader *share)
+{
+    cl_hs *hs = c->hs;
+    const clasp_config *cfg = c->cfg;
+    char list[256];
+
+    /* Version (RFC 8446 4.2.1; RFC 8996 for the old ones). */
+    int has13 = ch->has_versions && list_has_u16(ch->versions, CLASP_TLS1_3);
+    if (!has13 || cfg->max_version < CLASP_TLS1_3) {
+        uint16_t best = ch->legacy_version;
+        if (ch->has_versions && list_has_u16(ch->versions, CLASP_TLS1_2))
+            best = CLASP_TLS1_2;
+        if (best < CLASP_TLS1_2)
+            return cl_fail(c, CL_ALERT_PROTOCOL_VERSION, CLASP_E_NEGOTIATION,
+                           "the client offered only %s, which is obsolete and refused (RFC 8996); "
+                           "clasp speaks TLS 1.2 and 1.3",
+                           best == 0x0300 ? "SSL 3.0" : best == 0x0301 ? "TLS 1.0"
+                                                      : best == 0x0302 ? "TLS 1.1" : "an SSL/TLS version older than TLS 1.2");
+        return cl_fail(c, CL_ALERT_PROTOCOL_VERSION, CLASP_E_NEGOTIATION,
+                       "the client offered only TLS 1.2, and this server speaks TLS 1.3 only "
+                       "(TLS 1.2 is not implemented yet)");
+    }
+    if (ch->compression.n != 1 || ch->compression.p[0] != 0)
+        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                       "the client offered compression; TLS 1.3 requires exactly the null method");
+
+    /* Suite: ours first. After a HelloRetryRequest it must not change. */
+    const cl_suite *suite = NULL;
+    for (size_t i = 0; i < cfg->n_suites && !suite; i++) {
+        const cl_suite *s = cl_suite_by_id(cfg->suites[i]);
+        if (s && s->version == CLASP_TLS1_3 && list_has_u16(ch->suites, s->id))
+            suite = s;
+    }
+    if (!suite) {
+        describe_u16_list(ch->suites, suite_name, list, sizeof list);
+        return cl_fail(c, CL_ALERT_HANDSHAKE_FAILURE, CLASP_E_NEGOTIATION,
+                       "no cipher suite in common: the client offers %s", list);
+    }
+    if (c->suite && c->suite != suite)
+        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                       "the client's second ClientHello changed the cipher suites");
+    c->suite = suite;
+
+    /* Certificate and signature scheme. */
+    if (!ch->has_sigalgs)
+        return cl_fail(c, CL_ALERT_MISSING_EXTENSION, CLASP_E_PROTOCOL,
+                       "the client sent no signature_algorithms, which TLS 1.3 requires");
+    uint16_t peer[64];
+    size_t n_peer = cl_read_u16_list(ch->sigalgs, peer, 64);
+    hs->cert = NULL;
+    for (size_t i = 0; i < cfg->n_certs && !hs->cert; i++) {
+        uint16_t s = cl_choose_sigalg(cfg->certs[i].key, peer, n_peer);
+        if (s) {
+            hs->cert = &cfg->certs[i];
+            hs->sigalg = s;
+        }
+    }
+    if (!cfg->n_certs)
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_CONFIG,
+                       "this server has no certificate configured");
+    if (!hs->cert) {
+        describe_u16_list(ch->sigalgs, cl_sigalg_name, list, sizeof list);
+        return cl_fail(c, CL_ALERT_HANDSHAKE_FAILURE, CLASP_E_NEGOTIATION,
+                       "no signature algorithm in common: the client accepts %s, none of which "
+                       "fits our certificate's key", list);
+    }
+
+    /* Key exchange: a share the client already sent, in our order; else ask
+     * for our most preferred group the client supports. */
+    if (!ch->has_key_share || !ch->has_groups)
+        return cl_fail(c, CL_ALERT_MISSING_EXTENSION, CLASP_E_PROTOCOL,
+                       "the client sent no %s; this server needs (EC)DHE key exchange",
+                       ch->has_groups ? "key_share" : "supported_groups");
+    for (size_t i = 0; i < cfg->n_groups; i++) {
+        if (find_share(ch->key_shares, cfg->groups[i], share)) {
+            if (!list_has_u16(ch->groups, cfg->groups[i]))
+                return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                               "the client sent a key share for a group it does not list");
+            c->group = cfg->groups[i];
+            return CLASP_OK;
+        }
+    }
+    for (size_t i = 0; i < cfg->n_groups; i++) {
+        if (list_has_u16(ch->groups, cfg->groups[i])) {
+            if (hs->hrr)
+                return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                               "the client's second ClientHello lacks the %s key share we asked for",
+                               cl_group_name(hs->kx_group));
+            *hrr_group = cfg->groups[i];
+            return CLASP_WANT_WRITE;
+        }
+    }
+    describe_u16_list(ch->groups, NULL, list, sizeof list);
+    char ours[128] = "";
+    for (size_t i = 0; i < cfg->n_groups; i++)
+        snprintf(ours + strlen(ours), sizeof ours - strlen(ours), "%s%s", i ? ", " : "",
+                 cl_group_name(cfg->groups[i]));
+    return cl_fail(c, CL_ALERT_HANDSHAKE_FAILURE, CLASP_E_NEGOTIATION,
+                   "no key exchange group in common: the client offers %s; this server accepts %s",
+                   list, ours);
+}
+
+static void write_server_hello_head(cl_buf *m, const uint8_t *random, const cl_client_hello *ch,
+                                    uint16_t suite)
+{
+    cl_wr_u16(m, CLASP_TLS1_2);
+    cl_wr_bytes(m, random, 32);
+    size_t v = cl_wr_begin_vec(m, 1);
+    cl_wr_bytes(m, ch->session_id, ch->session_id_len);
+    cl_wr_end_vec(m, v, 1);
+    cl_wr_u16(m, suite);
+    cl_wr_u8(m, 0);
+}
+
+static int send_hrr(clasp_conn *c, const cl_client_hello *ch, uint16_t group)
+{
+    cl_hs *hs = c->hs;
+    hs->hrr = 1;
+    hs->kx_group = group;
+    /* A cookie the client must echo; we keep state, so it only proves the
+     * client saw this HelloRetryRequest. */
+    cl_buf_reset(&hs->cookie);
+    uint8_t *ck = cl_wr_space(&hs->cookie, 32);
+    if (!ck || cr_random(ck, 32))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "random number generator failed");
+    if (cl_transcript_start(c) || cl_transcript_hrr_restart(c))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
+    cl_buf m;
+    cl_hs_begin(&m, CL_HS_SERVER_HELLO);
+    write_server_hello_head(&m, hrr_random, ch, c->suite->id);
+    size_t exts = cl_wr_begin_vec(&m, 2);
+    cl_wr_u16(&m, CL_EXT_SUPPORTED_VERSIONS);
+    cl_wr_u16(&m, 2);
+    cl_wr_u16(&m, CLASP_TLS1_3);
+    cl_wr_u16(&m, CL_EXT_KEY_SHARE);
+    cl_wr_u16(&m, 2);
+    cl_wr_u16(&m, group);
+    cl_wr_u16(&m, CL_EXT_COOKIE);
+    size_t e = cl_wr_begin_vec(&m, 2);
+    size_t v = cl_wr_begin_vec(&m, 2);
+    cl_wr_bytes(&m, hs->cookie.data, hs->cookie.len);
+    cl_wr_end_vec(&m, v, 2);
+    cl_wr_end_vec(&m, e, 2);
+    cl_wr_end_vec(&m, exts, 2);
+    char detail[128] = "";
+    if (cl_trace_on(c))
+        snprintf(detail, sizeof detail, "%s; wants key_share %s; cookie", c->suite->iana,
+                 cl_group_name(group));
+    if (cl_hs_send(c, &m, "HelloRetryRequest", detail))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send HelloRetryRequest");
+    if (ch->session_id_len && cl_send_change_cipher_spec(c))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send ChangeCipherSpec");
+    c->state = CL_ST_S_WAIT_CH2;
+    return CLASP_OK;
+}
+
+static int choose_alpn(clasp_conn *c, const cl_client_hello *ch)
+{
+    if (!ch->has_alpn || !c->cfg->alpn_len)
+        return CLASP_OK;
+    cl_reader ours = cl_reader_init(c->cfg->alpn, c->cfg->alpn_len), p;
+    while (cl_rd_vec(&ours, 1, &p) == 0) {
+        cl_reader theirs = ch->alpn, q;
+        while (cl_rd_vec(&theirs, 1, &q) == 0) {
+            if (p.n == q.n && memcmp(p.p, q.p, p.n) == 0) {
+                memcpy(c->alpn, p.p, p.n);
+                c->alpn[p.n] = 0;
+                c->has_alpn = 1;
+                return CLASP_OK;
+            }
+        }
+    }
+    return cl_fail(c, CL_ALERT_NO_APPLICATION_PROTOCOL, CLASP_E_NEGOTIATION,
+                   "no application protocol (ALPN) in common with the client");
+}
+
+static int send_flight(clasp_conn *c, const cl_client_hello *ch, cl_reader share)
+{
+    cl_hs *hs = c->hs;
+    const clasp_config *cfg = c->cfg;
+    uint8_t pub[CR_MAX_KX_PUB], dhe[CR_MAX_KX_SECRET];
+    size_t pub_len = sizeof pub, dhe_len = sizeof dhe;
+    int rc;
+    if (c->test && c->test->kx_private_len)
+        rc = cr_kx_from_private(c->group, c->test->kx_private, c->test->kx_private_len, &hs->kx,
+                                pub, &pub_len);
+    else
+        rc = cr_kx_generate(c->group, &hs->kx, pub, &pub_len);
+    if (rc)
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key generation failed");
+    if (cr_kx_derive(hs->kx, share.p, share.n, dhe, &dhe_len))
+        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                       "the client's %s key share is invalid", cl_group_name(c->group));
+    cr_kx_free(hs->kx);
+    hs->kx = NULL;
+
+    if (c->test && c->test->has_random)
+        memcpy(hs->server_random, c->test->random, 32);
+    else if (cr_random(hs->server_random, 32))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "random number generator failed");
+
+    cl_buf m;
+    cl_hs_begin(&m, CL_HS_SERVER_HELLO);
+    write_server_hello_head(&m, hs->server_random, ch, c->suite->id);
+    size_t exts = cl_wr_begin_vec(&m, 2);
+    cl_wr_u16(&m, CL_EXT_KEY_SHARE);
+    size_t e = cl_wr_begin_vec(&m, 2);
+    cl_wr_u16(&m, c->group);
+    size_t v = cl_wr_begin_vec(&m, 2);
+    cl_wr_bytes(&m, pub, pub_len);
+    cl_wr_end_vec(&m, v, 2);
+    cl_wr_end_vec(&m, e, 2);
+    cl_wr_u16(&m, CL_EXT_SUPPORTED_VERSIONS);
+    cl_wr_u16(&m, 2);
+    cl_wr_u16(&m, CLASP_TLS1_3);
+    cl_wr_end_vec(&m, exts, 2);
+    char detail[400] = "";
+    if (cl_trace_on(c))
+        snprintf(detail, sizeof detail, "TLS 1.3; %s; key_share %s", c->suite->iana,
+                 cl_group_name(c->group));
+    rc = cl_hs_send(c, &m, NULL, detail);
+    if (rc == 0)
+        rc = cl_ks_early(c, NULL, 0) || cl_ks_handshake(c, dhe, dhe_len);
+    cl_wipe(dhe, sizeof dhe);
+    if (rc)
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key schedule failed");
+    if (ch->session_id_len && !hs->hrr && cl_send_change_cipher_spec(c))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send ChangeCipherSpec");
+    if (cl_ks_install(c, hs->s_hs, 1) || cl_ks_install(c, hs->c_hs, 0))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key schedule failed");
+
+    /* EncryptedExtensions. */
+    cl_hs_begin(&m, CL_HS_ENCRYPTED_EXTENSIONS);
+    exts = cl_wr_begin_vec(&m, 2);
+    cl_wr_u16(&m, CL_EXT_SUPPORTED_GROUPS);
+    e = cl_wr_begin_vec(&m, 2);
+    v = cl_wr_begin_vec(&m, 2);
+    for (size_t i = 0; i < cfg->n_groups; i++)
+        cl_wr_u16(&m, cfg->groups[i]);
+    cl_wr_end_vec(&m, v, 2);
+    cl_wr_end_vec(&m, e, 2);
+    if (ch->has_record_size_limit) {
+        /* We accept full-size records: 2^14 plus the inner type byte. */
+        cl_wr_u16(&m, CL_EXT_RECORD_SIZE_LIMIT);
+        cl_wr_u16(&m, 2);
+        cl_wr_u16(&m, CL_MAX_PLAINTEXT + 1);
+    }
+    if (ch->sni) {
+        cl_wr_u16(&m, CL_EXT_SERVER_NAME);
+        cl_wr_u16(&m, 0);
+    }
+    if (c->has_alpn) {
+        size_t n = strlen(c->alpn);
+        cl_wr_u16(&m, CL_EXT_ALPN);
+        cl_wr_u16(&m, (uint16_t)(n + 3));
+        cl_wr_u16(&m, (uint16_t)(n + 1));
+        cl_wr_u8(&m, (uint8_t)n);
+        cl_wr_bytes(&m, c->alpn, n);
+    }
+    cl_wr_end_vec(&m, exts, 2);
+    snprintf(detail, sizeof detail, "alpn=%s%s", c->has_alpn ? c->alpn : "-",
+             ch->sni ? "; server_name acknowledged" : "");
+    if (cl_hs_send(c, &m, NULL, detail))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send EncryptedExtensions");
+
+    if (cfg->client_auth != CLASP_CLIENT_AUTH_NONE) {
+        cl_hs_begin(&m, CL_HS_CERTIFICATE_REQUEST);
+        cl_wr_u8(&m, 0); /* empty context during the handshake */
+        exts = cl_wr_begin_vec(&m, 2);
+        cl_wr_u16(&m, CL_EXT_SIGNATURE_ALGORITHMS);
+        e = cl_wr_begin_vec(&m, 2);
+        v = cl_wr_begin_vec(&m, 2);
+        for (size_t i = 0; i < cfg->n_sigalgs; i++)
+            cl_wr_u16(&m, cfg->sigalgs[i]);
+        cl_wr_end_vec(&m, v, 2);
+        cl_wr_end_vec(&m, e, 2);
+        cl_wr_end_vec(&m, exts, 2);
+        hs->cert_requested = 1;
+        if (cl_hs_send(c, &m, NULL,
+                       cfg->client_auth == CLASP_CLIENT_AUTH_REQUIRED ? "client certificate required"
+                                                                     : "client certificate optional"))
+            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send CertificateRequest");
+    }
+    if (cl_send_certificate(c, hs->cert, NULL, 0) || cl_send_certificate_verify(c))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL,
+                       "could not send our certificate or sign CertificateVerify");
+    if (cl_send_finished(c, hs->s_hs) || cl_ks_master(c) || cl_ks_install(c, hs->s_ap, 1))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send Finished");
+    c->version = CLASP_TLS1_3;
+    c->peer_sigalg = hs->sigalg; /* the line shows the server's signature */
+    c->state = hs->cert_requested ? CL_ST_S_WAIT_CERT : CL_ST_S_WAIT_FINISHED;
+    return CLASP_OK;
+}
+
+static int handle_client_hello(clasp_conn *c, const uint8_t *msg, size_t len)
+{
+    cl_hs *hs = c->hs;
+    cl_client_hello ch;
+    int rc = parse_client_hello(c, msg, len, &ch);
+    if (rc != CLASP_OK)
+        return rc;
+    if (c->state == CL_ST_S_WAIT_CH) {
+        memcpy(hs->client_random, ch.random, 32);
+    } else {
+        /* RFC 8446 4.1.2: the second ClientHello repeats the first apart from
+         * the key share, cookie and a few others. */
+        if (!ch.has_cookie || ch.cookie.n != hs->cookie.len ||
+            cl_ct_memcmp(ch.cookie.p, hs->cookie.data, hs->cookie.len))
+            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                           "the client's second ClientHello does not echo our cookie");
+        if (memcmp(ch.random, hs->client_random, 32) != 0)
+            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                           "the client's second ClientHello has a different random");
+    }
+    if (ch.sni && c->state == CL_ST_S_WAIT_CH) {
+        free(c->server_name);
+        c->server_name = strndup((const char *)ch.sni, ch.sni_len);
+    }
+    if (cl_trace_on(c))
+        cl_trace(c, CLASP_TRACE_RECV, "ClientHello", "%s; sni=%s%s",
+                 ch.has_versions && list_has_u16(ch.versions, CLASP_TLS1_3) ? "offers TLS 1.3" : "no TLS 1.3",
+                 c->server_name ? c->server_name : "-", ch.has_cookie ? "; cookie echoed" : "");
+    uint16_t hrr_group = 0;
+    cl_reader share;
+    rc = negotiate(c, &ch, &hrr_group, &share);
+    if (rc == CLASP_ERROR)
+        return rc;
+    if (c->state == CL_ST_S_WAIT_CH2 && c->group != hs->kx_group)
+        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                       "the client's second ClientHello has a key share for %s, not the %s we "
+                       "asked for", cl_group_name(c->group), cl_group_name(hs->kx_group));
+    if ((rc = choose_alpn(c, &ch)) != CLASP_OK)
+        return rc;
+    if (cl_transcript_add(c, msg, len))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
+    if (hrr_group)
+        return send_hrr(c, &ch, hrr_group);
+    if (cl_transcript_start(c))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
+    return send_flight(c, &ch, share);
+}
+
+int cl_server13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
+{
+    cl_hs *hs = c->hs;
+    int rc;
+    switch (type) {
+    case CL_HS_CLIENT_HELLO:
+        return handle_client_hello(c, msg, len);
+    case CL_HS_CERTIFICATE:
+        if ((rc = cl_recv_certificate(c, msg, len)) != CLASP_OK)
+            return rc;
+        c->state = hs->peer_sent_cert ? CL_ST_S_WAIT_CV : CL_ST_S_WAIT_FINISHED;
+        return CLASP_OK;
+    case CL_HS_CERTIFICATE_VERIFY:
+        if ((rc = cl_recv_certificate_verify(c, msg, len)) != CLASP_OK)
+            return rc;
+        c->state = CL_ST_S_WAIT_FINISHED;
+        return CLASP_OK;
+    case CL_HS_FINISHED:
+        if ((rc = cl_recv_finished(c, msg, len, hs->c_hs)) != CLASP_OK)
+            return rc;
+        if (cl_ks_install(c, hs->c_ap, 0) || cl_ks_resumption(c))
+            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key schedule failed");
+        if (cl_trace_on(c))
+            cl_trace(c, CLASP_TRACE_KEY, "application keys",
+                     "both directions now use application traffic keys");
+        cl_hs_finish(c);
+        return CLASP_OK;
+    }
+    return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL, "unexpected %s",
+                   cl_hs_type_name(type));
+}
