@@ -1,0 +1,499 @@
+/* A clasp client and server talking over in-memory buffers: negotiation,
+ * HelloRetryRequest, client authentication, KeyUpdate, record framing
+ * limits, and the alert and message for each failure. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conn/internal.h"
+#include "testutil.h"
+
+static char pki_ecdsa[256], pki_rsa[256], pki_ed25519[256], pki_other[256];
+
+static void make_pki(char *dir, const char *type)
+{
+    strcpy(dir, "/tmp/clasp-pair-XXXXXX");
+    CHECK(mkdtemp(dir) != NULL);
+    char err[256];
+    int rc = clasp_make_test_pki(dir, type, err, sizeof err);
+    if (rc)
+        fprintf(stderr, "make_test_pki(%s): %s\n", type, err);
+    CHECK(rc == 0);
+}
+
+static void remove_pki(const char *dir)
+{
+    static const char *files[] = {"ca.pem", "cert.pem", "key.pem", "client.pem", "client-key.pem"};
+    char path[512];
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
+static void path_in(char *out, size_t len, const char *dir, const char *file)
+{
+    snprintf(out, len, "%s/%s", dir, file);
+}
+
+static clasp_config *server_config(const char *pki)
+{
+    char cert[512], key[512];
+    path_in(cert, sizeof cert, pki, "cert.pem");
+    path_in(key, sizeof key, pki, "key.pem");
+    clasp_config *cfg = clasp_config_new(CLASP_SERVER);
+    int rc = clasp_config_load_cert_chain(cfg, cert, key);
+    if (rc)
+        fprintf(stderr, "%s\n", clasp_config_error(cfg));
+    CHECK(rc == 0);
+    return cfg;
+}
+
+static clasp_config *client_config(const char *ca_pki)
+{
+    char ca[512];
+    path_in(ca, sizeof ca, ca_pki, "ca.pem");
+    clasp_config *cfg = clasp_config_new(CLASP_CLIENT);
+    CHECK(clasp_config_load_ca_file(cfg, ca) == 0);
+    return cfg;
+}
+
+/* Moves everything `from` wants to send into `to`. */
+static void pump(clasp_conn *from, clasp_conn *to)
+{
+    const uint8_t *out;
+    size_t n;
+    while ((n = clasp_conn_output(from, &out)) > 0) {
+        size_t used = 0;
+        if (clasp_conn_feed(to, out, n, &used) != CLASP_OK) {
+            clasp_conn_output_done(from, n); /* the peer is dead: drop */
+            return;
+        }
+        if (used == 0)
+            return; /* the peer's buffer is full until it reads */
+        clasp_conn_output_done(from, used);
+    }
+}
+
+typedef struct {
+    int client_rc, server_rc;
+} result;
+
+static result run_handshake(clasp_conn *cli, clasp_conn *srv)
+{
+    result r = {CLASP_WANT_READ, CLASP_WANT_READ};
+    for (int i = 0; i < 20; i++) {
+        if (r.client_rc == CLASP_WANT_READ)
+            r.client_rc = clasp_conn_handshake(cli);
+        pump(cli, srv);
+        if (r.server_rc == CLASP_WANT_READ)
+            r.server_rc = clasp_conn_handshake(srv);
+        pump(srv, cli);
+        if (r.client_rc != CLASP_WANT_READ && r.server_rc != CLASP_WANT_READ)
+            break;
+    }
+    /* A client that finished first still has to see the server fail (or not). */
+    if (r.client_rc == CLASP_OK && r.server_rc == CLASP_WANT_READ)
+        r.server_rc = clasp_conn_handshake(srv);
+    return r;
+}
+
+static int trace_hrr;
+static void count_hrr(void *arg, clasp_trace_kind kind, const char *what, const char *detail)
+{
+    (void)arg, (void)kind, (void)detail;
+    if (!strcmp(what, "HelloRetryRequest"))
+        trace_hrr++;
+}
+
+/* Exchanges a message each way and checks it arrives intact. */
+static void exchange(clasp_conn *cli, clasp_conn *srv, size_t size)
+{
+    uint8_t *msg = malloc(size), *got = malloc(size);
+    for (size_t i = 0; i < size; i++)
+        msg[i] = (uint8_t)(i * 7 + 1);
+    clasp_conn *pair[2][2] = {{cli, srv}, {srv, cli}};
+    for (int d = 0; d < 2; d++) {
+        CHECK(clasp_conn_write(pair[d][0], msg, size) == (long)size);
+        size_t have = 0;
+        for (int i = 0; i < 1000 && have < size; i++) {
+            pump(pair[d][0], pair[d][1]);
+            long n = clasp_conn_read(pair[d][1], got + have, size - have);
+            if (n > 0)
+                have += (size_t)n;
+            else if (n != CLASP_WANT_READ)
+                break;
+        }
+        CHECK(have == size);
+        CHECK_MEM(got, msg, size);
+        pump(pair[d][1], pair[d][0]); /* e.g. a KeyUpdate answer */
+    }
+    free(msg);
+    free(got);
+}
+
+static void test_suites_groups_keys(void)
+{
+    static const char *suites[] = {"TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
+                                   "TLS_CHACHA20_POLY1305_SHA256"};
+    static const char *groups[] = {"x25519", "secp256r1", "secp384r1"};
+    static const struct {
+        const char *pki;
+        const char *sigalg;
+    } keys[] = {{pki_ecdsa, "ecdsa_secp256r1_sha256"},
+                {pki_rsa, "rsa_pss_rsae_sha256"},
+                {pki_ed25519, "ed25519"}};
+    for (size_t k = 0; k < 3; k++)
+        for (size_t s = 0; s < 3; s++)
+            for (size_t g = 0; g < 3; g++) {
+                clasp_config *sc = server_config(keys[k].pki), *cc = client_config(keys[k].pki);
+                CHECK(clasp_config_set_ciphers(cc, suites[s]) == 0);
+                CHECK(clasp_config_set_groups(cc, groups[g]) == 0);
+                clasp_conn *cli = clasp_conn_new(cc), *srv = clasp_conn_new(sc);
+                CHECK(clasp_conn_set_server_name(cli, "localhost") == 0);
+                result r = run_handshake(cli, srv);
+                if (r.client_rc != CLASP_OK)
+                    fprintf(stderr, "client: %s\n", clasp_conn_error_text(cli));
+                CHECK(r.client_rc == CLASP_OK && r.server_rc == CLASP_OK);
+                if (r.client_rc == CLASP_OK) {
+                    CHECK(!strcmp(clasp_conn_cipher_name(cli), suites[s]));
+                    CHECK(!strcmp(clasp_conn_group_name(cli), groups[g]));
+                    CHECK(!strcmp(clasp_conn_sigalg_name(cli), keys[k].sigalg));
+                    CHECK(!strcmp(clasp_conn_version_name(cli), "TLSv1.3"));
+                    CHECK(!strcmp(clasp_conn_cipher_name(srv), suites[s]));
+                    size_t len;
+                    CHECK(clasp_conn_peer_cert(cli, 0, &len) != NULL && len > 100);
+                    exchange(cli, srv, 100);
+                }
+                clasp_conn_free(cli);
+                clasp_conn_free(srv);
+                clasp_config_free(cc);
+                clasp_config_free(sc);
+            }
+}
+
+static void test_hrr_alpn_sni(void)
+{
+    clasp_config *sc = server_config(pki_ecdsa), *cc = client_config(pki_ecdsa);
+    CHECK(clasp_config_set_groups(sc, "secp384r1") == 0);
+    CHECK(clasp_config_set_groups(cc, "x25519:P-384") == 0);
+    CHECK(clasp_config_set_alpn(sc, "http/1.1,h2") == 0);
+    CHECK(clasp_config_set_alpn(cc, "h2,http/1.1") == 0);
+    clasp_config_set_trace(cc, count_hrr, NULL);
+    trace_hrr = 0;
+    clasp_conn *cli = clasp_conn_new(cc), *srv = clasp_conn_new(sc);
+    CHECK(clasp_conn_set_server_name(cli, "localhost") == 0);
+    result r = run_handshake(cli, srv);
+    CHECK(r.client_rc == CLASP_OK && r.server_rc == CLASP_OK);
+    CHECK(trace_hrr == 1);
+    CHECK(!strcmp(clasp_conn_group_name(cli), "secp384r1"));
+    CHECK(clasp_conn_alpn(cli) && !strcmp(clasp_conn_alpn(cli), "http/1.1"));
+    CHECK(clasp_conn_sni(srv) && !strcmp(clasp_conn_sni(srv), "localhost"));
+    exchange(cli, srv, 10);
+    clasp_conn_free(cli);
+    clasp_conn_free(srv);
+    clasp_config_free(cc);
+    clasp_config_free(sc);
+
+    /* No ALPN protocol in common: no_application_protocol. */
+    sc = server_config(pki_ecdsa);
+    cc = client_config(pki_ecdsa);
+    CHECK(clasp_config_set_alpn(sc, "h2") == 0);
+    CHECK(clasp_config_set_alpn(cc, "spdy/3") == 0);
+    cli = clasp_conn_new(cc);
+    srv = clasp_conn_new(sc);
+    CHECK(clasp_conn_set_server_name(cli, "localhost") == 0);
+    r = run_handshake(cli, srv);
+    CHECK(r.client_rc == CLASP_ERROR && r.server_rc == CLASP_ERROR);
+    CHECK(clasp_conn_alert_sent(srv) == 120);
+    CHECK(clasp_conn_alert_received(cli) == 120);
+    clasp_conn_free(cli);
+    clasp_conn_free(srv);
+    clasp_config_free(cc);
+    clasp_config_free(sc);
+}
+
+static void client_auth_case(clasp_client_auth mode, int send_cert, const char *cert_pki,
+                             int want_ok, int want_alert)
+{
+    clasp_config *sc = server_config(pki_ecdsa), *cc = client_config(pki_ecdsa);
+    char ca[512], cert[512], key[512];
+    path_in(ca, sizeof ca, pki_ecdsa, "ca.pem");
+    CHECK(clasp_config_load_ca_file(sc, ca) == 0);
+    CHECK(clasp_config_set_client_auth(sc, mode) == 0);
+    if (send_cert) {
+        path_in(cert, sizeof cert, cert_pki, "client.pem");
+        path_in(key, sizeof key, cert_pki, "client-key.pem");
+        CHECK(clasp_config_load_cert_chain(cc, cert, key) == 0);
+    }
+    clasp_conn *cli = clasp_conn_new(cc), *srv = clasp_conn_new(sc);
+    CHECK(clasp_conn_set_server_name(cli, "localhost") == 0);
+    result r = run_handshake(cli, srv);
+    if (want_ok) {
+        if (r.server_rc != CLASP_OK)
+            fprintf(stderr, "server: %s\n", clasp_conn_error_text(srv));
+        CHECK(r.client_rc == CLASP_OK && r.server_rc == CLASP_OK);
+        size_t len;
+        CHECK((clasp_conn_peer_cert(srv, 0, &len) != NULL) == send_cert);
+    } else {
+        CHECK(r.server_rc == CLASP_ERROR);
+        CHECK(clasp_conn_alert_sent(srv) == want_alert);
+        CHECK(clasp_conn_error(srv) == CLASP_E_CERTIFICATE);
+        /* The client learns of it when it next reads. */
+        uint8_t b[16];
+        pump(srv, cli);
+        CHECK(clasp_conn_read(cli, b, sizeof b) == CLASP_ERROR);
+        CHECK(clasp_conn_alert_received(cli) == want_alert);
+        fprintf(stderr, "  (expected) server: %s\n  (expected) client: %s\n",
+                clasp_conn_error_text(srv), clasp_conn_error_text(cli));
+    }
+    clasp_conn_free(cli);
+    clasp_conn_free(srv);
+    clasp_config_free(cc);
+    clasp_config_free(sc);
+}
+
+static void test_client_auth(void)
+{
+    client_auth_case(CLASP_CLIENT_AUTH_REQUIRED, 1, pki_ecdsa, 1, 0);
+    client_auth_case(CLASP_CLIENT_AUTH_OPTIONAL, 0, pki_ecdsa, 1, 0);
+    client_auth_case(CLASP_CLIENT_AUTH_REQUIRED, 0, pki_ecdsa, 0, 116);
+    client_auth_case(CLASP_CLIENT_AUTH_REQUIRED, 1, pki_other, 0, 48);
+}
+
+static void test_key_update(void)
+{
+    clasp_config *sc = server_config(pki_ecdsa), *cc = client_config(pki_ecdsa);
+    clasp_conn *cli = clasp_conn_new(cc), *srv = clasp_conn_new(sc);
+    CHECK(clasp_conn_set_server_name(cli, "localhost") == 0);
+    result r = run_handshake(cli, srv);
+    CHECK(r.client_rc == CLASP_OK && r.server_rc == CLASP_OK);
+    uint64_t srv_write_seq = srv->wr.seq;
+    CHECK(clasp_conn_key_update(cli, 1) == CLASP_OK);
+    CHECK(cli->wr.seq == 0);
+    exchange(cli, srv, 1000); /* the server answers with its own update */
+    CHECK(srv->wr.seq < srv_write_seq + 3);
+    CHECK(clasp_conn_key_update(srv, 0) == CLASP_OK);
+    exchange(cli, srv, 1000);
+    /* A flood of KeyUpdates with no data between them is cut off. */
+    for (int i = 0; i < 40; i++)
+        CHECK(clasp_conn_key_update(cli, 0) == CLASP_OK);
+    pump(cli, srv);
+    uint8_t b[16];
+    CHECK(clasp_conn_read(srv, b, sizeof b) == CLASP_ERROR);
+    CHECK(clasp_conn_alert_sent(srv) == 10);
+    clasp_conn_free(cli);
+    clasp_conn_free(srv);
+    clasp_config_free(cc);
+    clasp_config_free(sc);
+}
+
+static void test_record_limits(void)
+{
+    clasp_config *sc = server_config(pki_ecdsa), *cc = client_config(pki_ecdsa);
+    clasp_conn *cli = clasp_conn_new(cc), *srv = clasp_conn_new(sc);
+    CHECK(clasp_conn_set_server_name(cli, "localhost") == 0);
+    result r = run_handshake(cli, srv);
+    CHECK(r.client_rc == CLASP_OK && r.server_rc == CLASP_OK);
+    /* Large writes are split into records of at most 2^14 plaintext bytes. */
+    size_t big = 100000;
+    uint8_t *data = calloc(1, big);
+    CHECK(clasp_conn_write(cli, data, big) == (long)big);
+    const uint8_t *out;
+    size_t n = clasp_conn_output(cli, &out), records = 0;
+    for (size_t off = 0; off + 5 <= n; records++) {
+        size_t len = (size_t)out[off + 3] << 8 | out[off + 4];
+        CHECK(len <= 16384 + 1 + 16);
+        off += 5 + len;
+    }
+    CHECK(records == (big + 16383) / 16384);
+    size_t have = 0;
+    uint8_t buf[4096];
+    for (int i = 0; i < 1000 && have < big; i++) {
+        pump(cli, srv); /* the server takes at most two records at a time */
+        long got = clasp_conn_read(srv, buf, sizeof buf);
+        if (got <= 0 && got != CLASP_WANT_READ)
+            break;
+        if (got > 0)
+            have += (size_t)got;
+    }
+    CHECK(have == big);
+    exchange(cli, srv, 1);
+    free(data);
+    clasp_conn_free(cli);
+    clasp_conn_free(srv);
+    clasp_config_free(cc);
+    clasp_config_free(sc);
+}
+
+/* Feeds raw bytes to a fresh server and returns the alert it sends. */
+static int server_alert_for(const uint8_t *bytes, size_t len, char *why, size_t why_len)
+{
+    clasp_config *sc = server_config(pki_ecdsa);
+    clasp_conn *srv = clasp_conn_new(sc);
+    size_t used;
+    CHECK(clasp_conn_feed(srv, bytes, len, &used) == CLASP_OK);
+    int rc = clasp_conn_handshake(srv);
+    int alert = rc == CLASP_ERROR ? clasp_conn_alert_sent(srv) : -2;
+    snprintf(why, why_len, "%s", clasp_conn_error_text(srv));
+    /* The alert is on the wire, in plaintext: 15 03 03 00 02 02 <desc>. */
+    const uint8_t *out;
+    size_t n = clasp_conn_output(srv, &out);
+    if (alert >= 0) {
+        CHECK(n == 7 && out[0] == 21 && out[5] == 2 && out[6] == alert);
+    }
+    clasp_conn_free(srv);
+    clasp_config_free(sc);
+    return alert;
+}
+
+static void test_hostile_bytes(void)
+{
+    char why[512];
+    uint8_t rec[32] = {0x99, 3, 3, 0, 4, 1, 2, 3, 4};
+    CHECK(server_alert_for(rec, 9, why, sizeof why) == 10);
+    CHECK(strstr(why, "does not speak TLS") != NULL);
+    const char *http = "GET / HTTP/1.1\r\n\r\n";
+    CHECK(server_alert_for((const uint8_t *)http, strlen(http), why, sizeof why) == 10);
+    CHECK(strstr(why, "plain HTTP") != NULL);
+    uint8_t over[5] = {22, 3, 3, 0x40, 0x01};
+    CHECK(server_alert_for(over, 5, why, sizeof why) == 22);
+    uint8_t empty[5] = {22, 3, 1, 0, 0};
+    CHECK(server_alert_for(empty, 5, why, sizeof why) == 10);
+    uint8_t appdata[8] = {23, 3, 3, 0, 3, 1, 2, 3};
+    CHECK(server_alert_for(appdata, 8, why, sizeof why) == 10);
+    uint8_t wrong_msg[9] = {22, 3, 1, 0, 4, 2, 0, 0, 0}; /* a ServerHello to a server */
+    CHECK(server_alert_for(wrong_msg, 9, why, sizeof why) == 10);
+    uint8_t short_ch[13] = {22, 3, 1, 0, 8, 1, 0, 0, 4, 3, 3, 0, 0};
+    CHECK(server_alert_for(short_ch, 13, why, sizeof why) == 50);
+    /* A TLS 1.0 ClientHello without supported_versions. */
+    uint8_t old[5 + 4 + 2 + 32 + 1 + 4 + 2] = {22, 3, 1, 0, 4 + 2 + 32 + 1 + 4 + 2, 1, 0, 0,
+                                               2 + 32 + 1 + 4 + 2, 3, 1};
+    uint8_t *p = old + 5 + 4 + 2 + 32;
+    p[0] = 0;                     /* session id */
+    p[1] = 0, p[2] = 2, p[3] = 0, p[4] = 0x2f; /* one suite */
+    p[5] = 1, p[6] = 0;           /* null compression */
+    CHECK(server_alert_for(old, sizeof old, why, sizeof why) == 70);
+    CHECK(strstr(why, "TLS 1.0") != NULL);
+
+    /* A truncated record is not an error yet: the server waits for more. */
+    uint8_t partial[3] = {22, 3, 1};
+    CHECK(server_alert_for(partial, 3, why, sizeof why) == -2);
+}
+
+static void test_split_and_tamper(void)
+{
+    /* The ClientHello split over two records, and the server's flight fed
+     * one byte at a time. */
+    clasp_config *sc = server_config(pki_ecdsa), *cc = client_config(pki_ecdsa);
+    clasp_conn *cli = clasp_conn_new(cc), *srv = clasp_conn_new(sc);
+    CHECK(clasp_conn_set_server_name(cli, "localhost") == 0);
+    CHECK(clasp_conn_handshake(cli) == CLASP_WANT_READ);
+    const uint8_t *out;
+    size_t n = clasp_conn_output(cli, &out);
+    size_t body = n - 5, first = body / 3;
+    uint8_t *split = malloc(n + 5);
+    memcpy(split, out, 5 + first);
+    split[3] = (uint8_t)(first >> 8), split[4] = (uint8_t)first;
+    uint8_t *second = split + 5 + first;
+    second[0] = 22, second[1] = 3, second[2] = 3;
+    second[3] = (uint8_t)((body - first) >> 8), second[4] = (uint8_t)(body - first);
+    memcpy(second + 5, out + 5 + first, body - first);
+    size_t used;
+    CHECK(clasp_conn_feed(srv, split, n + 5, &used) == CLASP_OK && used == n + 5);
+    clasp_conn_output_done(cli, n);
+    free(split);
+    CHECK(clasp_conn_handshake(srv) == CLASP_WANT_READ);
+    n = clasp_conn_output(srv, &out);
+    for (size_t i = 0; i < n; i++) {
+        CHECK(clasp_conn_feed(cli, out + i, 1, &used) == CLASP_OK);
+        int rc = clasp_conn_handshake(cli);
+        CHECK(rc == (i + 1 == n ? CLASP_OK : CLASP_WANT_READ));
+    }
+    clasp_conn_output_done(srv, n);
+    pump(cli, srv);
+    CHECK(clasp_conn_handshake(srv) == CLASP_OK);
+
+    /* A flipped bit in a record: bad_record_mac. */
+    CHECK(clasp_conn_write(cli, (const uint8_t *)"hello", 5) == 5);
+    n = clasp_conn_output(cli, &out);
+    uint8_t bad[64];
+    memcpy(bad, out, n);
+    bad[7] ^= 1;
+    clasp_conn_output_done(cli, n);
+    CHECK(clasp_conn_feed(srv, bad, n, &used) == CLASP_OK);
+    uint8_t b[16];
+    CHECK(clasp_conn_read(srv, b, sizeof b) == CLASP_ERROR);
+    CHECK(clasp_conn_alert_sent(srv) == 20);
+    clasp_conn_free(cli);
+    clasp_conn_free(srv);
+    clasp_config_free(cc);
+    clasp_config_free(sc);
+}
+
+static void cert_failure(const char *server_pki, const char *ca_pki, const char *name,
+                         int want_alert, const char *want_text)
+{
+    clasp_config *sc = server_config(server_pki), *cc = client_config(ca_pki);
+    clasp_conn *cli = clasp_conn_new(cc), *srv = clasp_conn_new(sc);
+    CHECK(clasp_conn_set_server_name(cli, name) == 0);
+    result r = run_handshake(cli, srv);
+    CHECK(r.client_rc == CLASP_ERROR && r.server_rc == CLASP_ERROR);
+    CHECK(clasp_conn_alert_sent(cli) == want_alert);
+    CHECK(clasp_conn_alert_received(srv) == want_alert);
+    CHECK(clasp_conn_error(cli) == CLASP_E_CERTIFICATE);
+    CHECK(strstr(clasp_conn_error_text(cli), want_text) != NULL);
+    fprintf(stderr, "  (expected) %s\n", clasp_conn_error_text(cli));
+    clasp_conn_free(cli);
+    clasp_conn_free(srv);
+    clasp_config_free(cc);
+    clasp_config_free(sc);
+}
+
+static void test_certificate_failures(void)
+{
+    cert_failure(pki_ecdsa, pki_ecdsa, "example.com", 42, "does not match");
+    cert_failure(pki_ecdsa, pki_other, "localhost", 48, "trusted");
+    /* IP SANs: the test certificate holds 127.0.0.1 and ::1. */
+    clasp_config *sc = server_config(pki_ecdsa), *cc = client_config(pki_ecdsa);
+    clasp_conn *cli = clasp_conn_new(cc), *srv = clasp_conn_new(sc);
+    CHECK(clasp_conn_set_server_name(cli, "127.0.0.1") == 0);
+    result r = run_handshake(cli, srv);
+    CHECK(r.client_rc == CLASP_OK && r.server_rc == CLASP_OK);
+    CHECK(clasp_conn_sni(srv) == NULL); /* IP literals are not sent as SNI */
+    clasp_conn_free(cli);
+    clasp_conn_free(srv);
+    clasp_config_free(cc);
+    clasp_config_free(sc);
+    cert_failure(pki_ecdsa, pki_ecdsa, "10.1.2.3", 42, "does not match");
+
+    /* A verifying client with no name refuses rather than skip the check. */
+    cc = client_config(pki_ecdsa);
+    cli = clasp_conn_new(cc);
+    CHECK(clasp_conn_handshake(cli) == CLASP_ERROR);
+    CHECK(clasp_conn_error(cli) == CLASP_E_CONFIG);
+    clasp_conn_free(cli);
+    clasp_config_free(cc);
+}
+
+int main(void)
+{
+    make_pki(pki_ecdsa, "ecdsa");
+    make_pki(pki_rsa, "rsa");
+    make_pki(pki_ed25519, "ed25519");
+    make_pki(pki_other, "ecdsa");
+    test_suites_groups_keys();
+    test_hrr_alpn_sni();
+    test_client_auth();
+    test_key_update();
+    test_record_limits();
+    test_hostile_bytes();
+    test_split_and_tamper();
+    test_certificate_failures();
+    remove_pki(pki_ecdsa);
+    remove_pki(pki_rsa);
+    remove_pki(pki_ed25519);
+    remove_pki(pki_other);
+    return tu_finish("pair");
+}
