@@ -1,0 +1,255 @@
+/* Key exchange: X25519 known answers (RFC 7748 6.1, RFC 8448 3), NIST curve
+ * and FFDHE agreement both ways, and rejection of malformed peer shares. */
+#include <string.h>
+
+#include "crypto/crypto.h"
+#include "testutil.h"
+
+/* RFC 7919 A.1 */
+static const char ffdhe2048_p[] =
+    "FFFFFFFF FFFFFFFF ADF85458 A2BB4A9A AFDC5620 273D3CF1"
+    "D8B9C583 CE2D3695 A9E13641 146433FB CC939DCE 249B3EF9"
+    "7D2FE363 630C75D8 F681B202 AEC4617A D3DF1ED5 D5FD6561"
+    "2433F51F 5F066ED0 85636555 3DED1AF3 B557135E 7F57C935"
+    "984F0C70 E0E68B77 E2A689DA F3EFE872 1DF158A1 36ADE735"
+    "30ACCA4F 483A797A BC0AB182 B324FB61 D108A94B B2C8E3FB"
+    "B96ADAB7 60D7F468 1D4F42A3 DE394DF4 AE56EDE7 6372BB19"
+    "0B07A7C8 EE0A6D70 9E02FCE1 CDF7E2EC C03404CD 28342F61"
+    "9172FE9C E98583FF 8E4F1232 EEF28183 C3FE3B1B 4C6FAD73"
+    "3BB5FCBC 2EC22005 C58EF183 7D1683B2 C6F34A26 C1B2EFFA"
+    "886B4238 61285C97 FFFFFFFF FFFFFFFF";
+
+static void x25519_pair(const char *a_priv, const char *a_pub, const char *b_priv,
+                        const char *b_pub, const char *shared)
+{
+    uint8_t priv[32], want_pub[32], peer[32], want[32], pub[CR_MAX_KX_PUB],
+        sec[CR_MAX_KX_SECRET];
+    size_t pub_len = 0, sec_len = 0;
+    cr_kx *k = NULL;
+    tu_hex(a_priv, priv, 32);
+    tu_hex(a_pub, want_pub, 32);
+    tu_hex(shared, want, 32);
+    CHECK(cr_kx_from_private(CR_GROUP_X25519, priv, 32, &k, pub, &pub_len) == 0);
+    CHECK(pub_len == 32);
+    CHECK_MEM(pub, want_pub, 32);
+    if (b_priv) {
+        cr_kx *kb = NULL;
+        uint8_t bpriv[32];
+        tu_hex(b_priv, bpriv, 32);
+        CHECK(cr_kx_from_private(CR_GROUP_X25519, bpriv, 32, &kb, pub, &pub_len) == 0);
+        tu_hex(b_pub, peer, 32);
+        CHECK_MEM(pub, peer, 32);
+        CHECK(kb && cr_kx_derive(kb, want_pub, 32, sec, &sec_len) == 0);
+        CHECK(sec_len == 32);
+        CHECK_MEM(sec, want, 32);
+        cr_kx_free(kb);
+    }
+    tu_hex(b_pub, peer, 32);
+    CHECK(k && cr_kx_derive(k, peer, 32, sec, &sec_len) == 0);
+    CHECK(sec_len == 32);
+    CHECK_MEM(sec, want, 32);
+    cr_kx_free(k);
+}
+
+static void test_x25519(void)
+{
+    /* RFC 7748 6.1 */
+    x25519_pair("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a",
+                "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a",
+                "5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb",
+                "de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f",
+                "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742");
+    /* RFC 8448 section 3: client key with the server's share. */
+    x25519_pair("49af42ba7f7994852d713ef2784bcbcaa7911de26adc5642cb634540e7ea5005",
+                "99381de560e4bd43d23d8e435a7dbafeb3c06e51c13cae4d5413691e529aaf2c",
+                "b1580eeadf6dd589b8ef4f2d5652578cc810e9980191ec8d058308cea216a21e",
+                "c9828876112095fe66762bdbf7c672e156d6cc253b833df1dd69b1b04e751f0f",
+                "8bd4054fb55b9d63fdfbacf9f04b9f0d35e6d63f537563efd46272900f89492d");
+
+    /* Fresh keys agree; bad shares are refused. */
+    uint8_t pa[CR_MAX_KX_PUB], pb[CR_MAX_KX_PUB], sa[CR_MAX_KX_SECRET], sb[CR_MAX_KX_SECRET];
+    size_t la = 0, lb = 0, na = 0, nb = 0;
+    cr_kx *a = NULL, *b = NULL;
+    CHECK(cr_kx_generate(CR_GROUP_X25519, &a, pa, &la) == 0 && la == 32);
+    CHECK(cr_kx_generate(CR_GROUP_X25519, &b, pb, &lb) == 0 && lb == 32);
+    CHECK(cr_kx_derive(a, pb, lb, sa, &na) == 0);
+    CHECK(cr_kx_derive(b, pa, la, sb, &nb) == 0);
+    CHECK(na == 32 && nb == 32);
+    CHECK_MEM(sa, sb, 32);
+    CHECK(cr_kx_derive(a, pb, 31, sa, &na) == -1);
+    CHECK(cr_kx_derive(a, pb, 33, sa, &na) == -1);
+    /* Small-order points give an all-zero secret, which must be refused
+     * (RFC 8446 7.4.2): u = 0 and u = 1. */
+    uint8_t small[32] = {0};
+    CHECK(cr_kx_derive(a, small, 32, sa, &na) == -1);
+    small[0] = 1;
+    CHECK(cr_kx_derive(a, small, 32, sa, &na) == -1);
+    /* Private keys of the wrong size. */
+    cr_kx *bad = NULL;
+    CHECK(cr_kx_from_private(CR_GROUP_X25519, pa, 31, &bad, pb, &lb) == -1);
+    CHECK(bad == NULL);
+    cr_kx_free(a);
+    cr_kx_free(b);
+}
+
+static void test_ec(uint16_t group, size_t pub_len, size_t sec_len)
+{
+    uint8_t pa[CR_MAX_KX_PUB], pb[CR_MAX_KX_PUB], sa[CR_MAX_KX_SECRET], sb[CR_MAX_KX_SECRET];
+    size_t la = 0, lb = 0, na = 0, nb = 0;
+    cr_kx *a = NULL, *b = NULL;
+    CHECK(cr_group_supported(group));
+    CHECK(cr_kx_generate(group, &a, pa, &la) == 0);
+    CHECK(cr_kx_generate(group, &b, pb, &lb) == 0);
+    if (!a || !b)
+        goto out;
+    CHECK(la == pub_len && lb == pub_len && pa[0] == 0x04 && pb[0] == 0x04);
+    CHECK(cr_kx_derive(a, pb, lb, sa, &na) == 0);
+    CHECK(cr_kx_derive(b, pa, la, sb, &nb) == 0);
+    CHECK(na == sec_len && nb == sec_len);
+    CHECK_MEM(sa, sb, sec_len);
+
+    uint8_t bad[CR_MAX_KX_PUB];
+    /* Wrong lengths. */
+    CHECK(cr_kx_derive(a, pb, lb - 1, sa, &na) == -1);
+    CHECK(cr_kx_derive(a, pb, lb + 1, sa, &na) == -1);
+    /* Compressed form (0x02/0x03 || X), and a 0x02 prefix at full length. */
+    size_t clen = 1 + (pub_len - 1) / 2;
+    memcpy(bad, pb, clen);
+    bad[0] = (uint8_t)(0x02 | (pb[pub_len - 1] & 1));
+    CHECK(cr_kx_derive(a, bad, clen, sa, &na) == -1);
+    memcpy(bad, pb, lb);
+    bad[0] = 0x02;
+    CHECK(cr_kx_derive(a, bad, lb, sa, &na) == -1);
+    bad[0] = 0x06; /* hybrid form */
+    CHECK(cr_kx_derive(a, bad, lb, sa, &na) == -1);
+    /* Not on the curve: a changed Y coordinate. */
+    memcpy(bad, pb, lb);
+    bad[lb - 1] ^= 1;
+    CHECK(cr_kx_derive(a, bad, lb, sa, &na) == -1);
+    /* Coordinates out of range, and the all-zero "point". */
+    memset(bad, 0xff, lb);
+    bad[0] = 0x04;
+    CHECK(cr_kx_derive(a, bad, lb, sa, &na) == -1);
+    memset(bad, 0, lb);
+    bad[0] = 0x04;
+    CHECK(cr_kx_derive(a, bad, lb, sa, &na) == -1);
+    /* The context still works after refusals. */
+    CHECK(cr_kx_derive(a, pb, lb, sa, &na) == 0);
+    CHECK_MEM(sa, sb, sec_len);
+out:
+    cr_kx_free(a);
+    cr_kx_free(b);
+}
+
+static void test_ec_vectors(void)
+{
+    /* Scalar 1 gives the generator of P-256 (SEC 2 2.4.2). */
+    uint8_t one = 1, pub[CR_MAX_KX_PUB], want[65], sec[CR_MAX_KX_SECRET];
+    size_t len = 0, slen = 0;
+    cr_kx *k = NULL, *k2 = NULL;
+    tu_hex("04 6B17D1F2E12C4247F8BCE6E563A440F277037D812DEB33A0F4A13945D898C296"
+           "4FE342E2FE1A7F9B8EE7EB4A7C0F9E162BCE33576B315ECECBB6406837BF51F5",
+           want, sizeof(want));
+    CHECK(cr_kx_from_private(CR_GROUP_SECP256R1, &one, 1, &k, pub, &len) == 0);
+    CHECK(len == 65);
+    CHECK_MEM(pub, want, 65);
+    /* Scalar 2 with the peer G equals scalar 1 with the peer 2G. */
+    uint8_t two = 2, pub2[CR_MAX_KX_PUB], sec2[CR_MAX_KX_SECRET];
+    size_t len2 = 0, slen2 = 0;
+    CHECK(cr_kx_from_private(CR_GROUP_SECP256R1, &two, 1, &k2, pub2, &len2) == 0);
+    CHECK(k && k2 && cr_kx_derive(k, pub2, len2, sec, &slen) == 0);
+    CHECK(k2 && cr_kx_derive(k2, want, 65, sec2, &slen2) == 0);
+    CHECK(slen == 32 && slen2 == 32);
+    CHECK_MEM(sec, sec2, 32);
+    CHECK_MEM(sec, pub2 + 1, 32); /* the secret is the X coordinate of 2G */
+    cr_kx_free(k);
+    cr_kx_free(k2);
+    /* Zero and out-of-range scalars are refused. */
+    uint8_t zero[32] = {0}, ff[32];
+    memset(ff, 0xff, sizeof(ff));
+    k = NULL;
+    CHECK(cr_kx_from_private(CR_GROUP_SECP256R1, zero, 32, &k, pub, &len) == -1);
+    CHECK(cr_kx_from_private(CR_GROUP_SECP256R1, ff, 32, &k, pub, &len) == -1);
+    CHECK(k == NULL);
+}
+
+static void test_ffdhe(void)
+{
+    uint8_t pa[CR_MAX_KX_PUB], pb[CR_MAX_KX_PUB], sa[CR_MAX_KX_SECRET], sb[CR_MAX_KX_SECRET];
+    size_t la = 0, lb = 0, na = 0, nb = 0;
+    cr_kx *a = NULL, *b = NULL;
+    CHECK(cr_group_supported(CR_GROUP_FFDHE2048));
+    CHECK(cr_kx_generate(CR_GROUP_FFDHE2048, &a, pa, &la) == 0);
+    CHECK(cr_kx_generate(CR_GROUP_FFDHE2048, &b, pb, &lb) == 0);
+    if (!a || !b)
+        goto out;
+    CHECK(la == 256 && lb == 256);
+    CHECK(cr_kx_derive(a, pb, lb, sa, &na) == 0);
+    CHECK(cr_kx_derive(b, pa, la, sb, &nb) == 0);
+    CHECK(na == 256 && nb == 256);
+    CHECK_MEM(sa, sb, 256);
+
+    uint8_t bad[CR_MAX_KX_PUB], p[256];
+    CHECK(tu_hex(ffdhe2048_p, p, sizeof(p)) == 256);
+    /* 0, 1, p-1, p and 2^2048-1 are refused (RFC 7919 5.1). */
+    memset(bad, 0, 256);
+    CHECK(cr_kx_derive(a, bad, 256, sa, &na) == -1);
+    bad[255] = 1;
+    CHECK(cr_kx_derive(a, bad, 256, sa, &na) == -1);
+    memcpy(bad, p, 256);
+    bad[255] -= 1;
+    CHECK(cr_kx_derive(a, bad, 256, sa, &na) == -1);
+    memcpy(bad, p, 256);
+    CHECK(cr_kx_derive(a, bad, 256, sa, &na) == -1);
+    memset(bad, 0xff, 256);
+    CHECK(cr_kx_derive(a, bad, 256, sa, &na) == -1);
+    /* 2 and p-2 are in range. */
+    memset(bad, 0, 256);
+    bad[255] = 2;
+    CHECK(cr_kx_derive(a, bad, 256, sa, &na) == 0 && na == 256);
+    memcpy(bad, p, 256);
+    bad[255] -= 2;
+    CHECK(cr_kx_derive(a, bad, 256, sa, &na) == 0);
+    /* The share must be padded to the length of p. */
+    CHECK(cr_kx_derive(a, pb + 1, 255, sa, &na) == -1);
+    CHECK(cr_kx_derive(a, pb, 257, sa, &na) == -1);
+    /* A share from another group. */
+    cr_kx *c = NULL;
+    uint8_t pc[CR_MAX_KX_PUB];
+    size_t lc = 0;
+    CHECK(cr_kx_generate(CR_GROUP_FFDHE3072, &c, pc, &lc) == 0 && lc == 384);
+    CHECK(cr_kx_derive(a, pc, lc, sa, &na) == -1);
+    cr_kx_free(c);
+
+    /* x = 2 gives y = g^2 = 4, sent left-padded; the secret with peer y' is
+     * y'^2 mod p, padded too. */
+    uint8_t two = 2, four[256] = {0};
+    four[255] = 4;
+    cr_kx *k = NULL;
+    CHECK(cr_kx_from_private(CR_GROUP_FFDHE2048, &two, 1, &k, pa, &la) == 0);
+    CHECK(la == 256);
+    CHECK_MEM(pa, four, 256);
+    memset(bad, 0, 256);
+    bad[255] = 3;
+    CHECK(k && cr_kx_derive(k, bad, 256, sa, &na) == 0 && na == 256);
+    uint8_t nine[256] = {0};
+    nine[255] = 9;
+    CHECK_MEM(sa, nine, 256);
+    cr_kx_free(k);
+out:
+    cr_kx_free(a);
+    cr_kx_free(b);
+}
+
+int main(void)
+{
+    CHECK(cr_init() == 0);
+    CHECK(!cr_group_supported(0x0000) && !cr_group_supported(0x001e));
+    test_x25519();
+    test_ec(CR_GROUP_SECP256R1, 65, 32);
+    test_ec(CR_GROUP_SECP384R1, 97, 48);
+    test_ec(CR_GROUP_SECP521R1, 133, 66);
+    test_ec_vectors();
+    test_ffdhe();
+    return tu_finish("test_crypto_kx");
+}
