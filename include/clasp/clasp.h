@@ -89,6 +89,12 @@ int clasp_config_set_client_auth(clasp_config *cfg, clasp_client_auth mode);
 /* Send a 32-byte legacy session id and a ChangeCipherSpec in TLS 1.3 so
  * middleboxes see a familiar shape (RFC 8446 D.4). On by default. */
 void clasp_config_set_middlebox_compat(clasp_config *cfg, int on);
+/* Server: allow TLS 1.2 RSA key exchange (no forward secrecy; always the
+ * last choice). On by default. */
+void clasp_config_set_rsa_key_exchange(clasp_config *cfg, int on);
+/* TLS 1.2: refuse peers that do not negotiate the extended master secret
+ * (RFC 7627). Off by default (it is always offered and used when possible). */
+void clasp_config_set_require_ems(clasp_config *cfg, int on);
 /* Server: how many TLS 1.3 tickets to send after a handshake (default 1). */
 void clasp_config_set_ticket_count(clasp_config *cfg, unsigned count);
 

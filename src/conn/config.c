@@ -10,8 +10,15 @@
 #include "x509/pem.h"
 
 /* Safe defaults: TLS 1.3 and 1.2, AEAD suites only, ECDHE groups. */
-static const uint16_t default_suites13[] = {0x1301, 0x1302, 0x1303};
-static const uint16_t default_groups[] = {CR_GROUP_X25519, CR_GROUP_SECP256R1, CR_GROUP_SECP384R1};
+/* TLS 1.3 first; for TLS 1.2, forward-secret ECDHE, then DHE, and RSA key
+ * exchange last (no forward secrecy). */
+static const uint16_t default_suites13[] = {0x1301, 0x1302, 0x1303, 0xc02b, 0xc02c, 0xcca9,
+                                            0xc02f, 0xc030, 0xcca8, 0x009e, 0x009f, 0xccaa,
+                                            0x009c, 0x009d};
+/* The finite-field groups are for TLS 1.2 DHE suites (RFC 7919); no TLS 1.3
+ * key share is made for them unless a peer asks. */
+static const uint16_t default_groups[] = {CR_GROUP_X25519, CR_GROUP_SECP256R1, CR_GROUP_SECP384R1,
+                                          CR_GROUP_FFDHE2048, CR_GROUP_FFDHE3072};
 /* Signature schemes we accept and offer, preferred first. PKCS#1 and SHA-1
  * are listed for certificate signatures only; TLS 1.3 handshake signatures
  * never use them. */
@@ -59,6 +66,7 @@ clasp_config *clasp_config_new(clasp_role role)
     cfg->n_sigalgs = sizeof default_sigalgs / sizeof default_sigalgs[0];
     cfg->verify_peer = 1;
     cfg->middlebox_compat = 1;
+    cfg->rsa_kx = 1;
     cfg->ticket_count = 1;
     cfg->ticket_lifetime = 7200;
     return cfg;
@@ -318,6 +326,9 @@ int clasp_config_set_client_auth(clasp_config *cfg, clasp_client_auth mode)
     cfg->client_auth = mode;
     return 0;
 }
+
+void clasp_config_set_rsa_key_exchange(clasp_config *cfg, int on) { cfg->rsa_kx = on != 0; }
+void clasp_config_set_require_ems(clasp_config *cfg, int on) { cfg->require_ems = on != 0; }
 
 void clasp_config_set_middlebox_compat(clasp_config *cfg, int on) { cfg->middlebox_compat = on != 0; }
 void clasp_config_set_ticket_count(clasp_config *cfg, unsigned count) { cfg->ticket_count = count; }

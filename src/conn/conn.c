@@ -403,6 +403,19 @@ static int process_records(clasp_conn *c)
         int rc = CLASP_OK;
         switch (type) {
         case CL_CT_CHANGE_CIPHER_SPEC:
+            if (c->version == CLASP_TLS1_2 && !c->handshake_done) {
+                /* TLS 1.2: the peer switches to the new keys here. */
+                if (plain_len != 1 || plain[0] != 1)
+                    return cl_fail(c, CL_ALERT_DECODE_ERROR, CLASP_E_PROTOCOL,
+                                   "the peer sent a malformed ChangeCipherSpec");
+                if (c->hs_in.len)
+                    return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
+                                   "the peer sent ChangeCipherSpec in the middle of a handshake message");
+                rc = cl_hs12_change_cipher_spec(c);
+                if (rc != CLASP_OK)
+                    return rc;
+                continue;
+            }
             /* RFC 8446 5: a single byte 0x01, only while handshaking, and
              * never encrypted; it is ignored. */
             if (c->handshake_done || plain_len != 1 || plain[0] != 1 || protected_record)
@@ -543,7 +556,12 @@ const char *clasp_conn_version_name(const clasp_conn *c)
 }
 
 const char *clasp_conn_cipher_name(const clasp_conn *c) { return c->suite ? c->suite->iana : NULL; }
-const char *clasp_conn_group_name(const clasp_conn *c) { return c->group ? cl_group_name(c->group) : NULL; }
+const char *clasp_conn_group_name(const clasp_conn *c)
+{
+    if (c->group_label[0])
+        return c->group_label;
+    return c->group ? cl_group_name(c->group) : NULL;
+}
 const char *clasp_conn_sigalg_name(const clasp_conn *c)
 {
     return c->peer_sigalg ? cl_sigalg_name(c->peer_sigalg) : NULL;

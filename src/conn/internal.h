@@ -97,6 +97,8 @@ struct clasp_config {
     int verify_peer;
     clasp_client_auth client_auth;
     int middlebox_compat;
+    int rsa_kx;           /* server: allow TLS 1.2 RSA key exchange (offered last) */
+    int require_ems;
     unsigned ticket_count;
     uint32_t ticket_lifetime;
     clasp_keylog_fn *keylog;
@@ -136,6 +138,7 @@ struct clasp_conn {
     uint16_t version;
     const cl_suite *suite;
     uint16_t group;
+    char group_label[16]; /* TLS 1.2: "rsa" or "dhe3072" when no named group applies */
     uint16_t peer_sigalg;
     int resumed;
     char *server_name;    /* client: the name we asked for; server: SNI received */
@@ -199,5 +202,7 @@ void cl_keylog(const clasp_conn *c, const char *label, const uint8_t *client_ran
 int cl_hs_start(clasp_conn *c);
 int cl_hs_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
 void cl_hs_free(clasp_conn *c);
+/* TLS 1.2: the peer's ChangeCipherSpec, which switches its keys. */
+int cl_hs12_change_cipher_spec(clasp_conn *c);
 
 #endif

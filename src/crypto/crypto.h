@@ -96,6 +96,15 @@ CL_MUST_CHECK int cr_kx_from_private(uint16_t group, const uint8_t *priv, size_t
 CL_MUST_CHECK int cr_kx_derive(cr_kx *key, const uint8_t *peer, size_t peer_len,
                                uint8_t *secret, size_t *secret_len);
 void cr_kx_free(cr_kx *key);
+/* TLS 1.2 DHE: a key pair in the server's group (p, g big-endian). *named
+ * is the RFC 7919 group when p is one of them (else 0), *bits the size of
+ * p. The public share is left-padded to the length of p. */
+CL_MUST_CHECK int cr_kx_generate_dh(const uint8_t *p, size_t p_len, const uint8_t *g, size_t g_len,
+                                    cr_kx **key, uint8_t *pub, size_t *pub_len, uint16_t *named,
+                                    size_t *bits);
+/* The group of a DH key, for the server's ServerKeyExchange. */
+CL_MUST_CHECK int cr_kx_dh_params(const cr_kx *key, uint8_t *p, size_t *p_len, uint8_t *g,
+                                  size_t *g_len);
 
 /* ------------------------------------------------------- signatures */
 /* Signature schemes by IANA code point (RFC 8446 4.2.3). */

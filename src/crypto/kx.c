@@ -42,6 +42,9 @@ static const group_info groups[] = {
 struct cr_kx {
     const group_info *g;
     EVP_PKEY *pk;
+    /* TLS 1.2 DHE with parameters the server chose: the group lives here. */
+    group_info custom;
+    EVP_PKEY *custom_params;
 };
 
 static const group_info *find_group(uint16_t group)
@@ -62,6 +65,7 @@ void cr_kx_free(cr_kx *key)
     if (!key)
         return;
     EVP_PKEY_free(key->pk); /* the providers cleanse private keys on free */
+    EVP_PKEY_free(key->custom_params);
     free(key);
 }
 
@@ -105,7 +109,7 @@ static int finish_key(const group_info *g, EVP_PKEY *pk, cr_kx **key, uint8_t *p
                       size_t *pub_len)
 {
     cr_kx *k = NULL;
-    if (!pk || export_pub(g, pk, pub, pub_len) != 0 || !(k = malloc(sizeof(*k)))) {
+    if (!pk || export_pub(g, pk, pub, pub_len) != 0 || !(k = calloc(1, sizeof(*k)))) {
         EVP_PKEY_free(pk);
         ERR_clear_error();
         return -1;
@@ -226,7 +230,7 @@ int cr_kx_from_private(uint16_t group, const uint8_t *priv, size_t priv_len, cr_
  * and DH the key starts as a copy of the group's parameter key and takes
  * the encoded share: measured ~5 us for P-256 against ~17 us through
  * EVP_PKEY_fromdata with the group's name. */
-static EVP_PKEY *peer_key(const cr_algs *a, const group_info *g, const uint8_t *peer,
+static EVP_PKEY *peer_key(EVP_PKEY *params, const group_info *g, const uint8_t *peer,
                           size_t peer_len)
 {
     if (peer_len != g->pub_len)
@@ -238,7 +242,7 @@ static EVP_PKEY *peer_key(const cr_algs *a, const group_info *g, const uint8_t *
     if (g->kind == KX_EC && peer[0] != 0x04)
         return NULL;
     EVP_PKEY *pk = EVP_PKEY_new();
-    if (!pk || EVP_PKEY_copy_parameters(pk, a->kx_params[g->params]) != 1 ||
+    if (!pk || EVP_PKEY_copy_parameters(pk, params) != 1 ||
         EVP_PKEY_set1_encoded_public_key(pk, peer, peer_len) != 1) {
         EVP_PKEY_free(pk);
         return NULL;
@@ -253,7 +257,9 @@ int cr_kx_derive(cr_kx *key, const uint8_t *peer, size_t peer_len, uint8_t *secr
     if (!a || !key || !peer || !secret || !secret_len)
         return -1;
     const group_info *g = key->g;
-    EVP_PKEY *pk = peer_key(a, g, peer, peer_len);
+    EVP_PKEY *pk = peer_key(key->custom_params ? key->custom_params
+                                               : (g->params >= 0 ? a->kx_params[g->params] : NULL),
+                            g, peer, peer_len);
     EVP_PKEY_CTX *check = pk ? EVP_PKEY_CTX_new_from_pkey(NULL, pk, NULL) : NULL;
     EVP_PKEY_CTX *ctx = NULL;
     size_t len = g->elem_len;
@@ -291,5 +297,112 @@ out:
     EVP_PKEY_CTX_free(ctx);
     EVP_PKEY_CTX_free(check);
     EVP_PKEY_free(pk);
+    return rc;
+}
+
+/* ---- TLS 1.2 DHE: parameters chosen by the server (RFC 5246 7.4.3) ---- */
+
+static BIGNUM *param_bn(EVP_PKEY *pk, const char *name)
+{
+    BIGNUM *bn = NULL;
+    return EVP_PKEY_get_bn_param(pk, name, &bn) == 1 ? bn : NULL;
+}
+
+int cr_kx_generate_dh(const uint8_t *p, size_t p_len, const uint8_t *gen, size_t gen_len,
+                      cr_kx **key, uint8_t *pub, size_t *pub_len, uint16_t *named,
+                      size_t *bits)
+{
+    const cr_algs *a = cr_get_algs();
+    if (!a || p_len == 0 || gen_len == 0 || p_len > CR_MAX_KX_PUB)
+        return -1;
+    *named = 0;
+    BIGNUM *bp = BN_bin2bn(p, (int)p_len, NULL), *bg = BN_bin2bn(gen, (int)gen_len, NULL);
+    int rc = -1;
+    if (!bp || !bg)
+        goto out;
+    *bits = (size_t)BN_num_bits(bp);
+    /* One of the RFC 7919 groups: use its pre-built parameters. */
+    for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
+        if (groups[i].kind != KX_DH)
+            continue;
+        BIGNUM *known = param_bn(a->kx_params[groups[i].params], OSSL_PKEY_PARAM_FFC_P);
+        int same = known && BN_cmp(known, bp) == 0 && BN_is_word(bg, 2);
+        BN_free(known);
+        if (same) {
+            *named = groups[i].group;
+            rc = cr_kx_generate(groups[i].group, key, pub, pub_len);
+            goto out;
+        }
+    }
+    /* Otherwise: an odd prime-sized modulus and 1 < g < p-1. Checking that
+     * p is a safe prime would cost seconds; the share checks below and the
+     * caller's minimum size are what TLS clients do. */
+    BIGNUM *pm1 = BN_dup(bp);
+    int sane = pm1 && BN_sub_word(pm1, 1) && BN_is_odd(bp) && BN_cmp(bg, BN_value_one()) > 0 &&
+               BN_cmp(bg, pm1) < 0;
+    BN_free(pm1);
+    if (!sane)
+        goto out;
+    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+    OSSL_PARAM *params = NULL;
+    EVP_PKEY_CTX *pctx = NULL, *gctx = NULL;
+    EVP_PKEY *dom = NULL, *pk = NULL;
+    if (!bld || OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_FFC_P, bp) != 1 ||
+        OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_FFC_G, bg) != 1 ||
+        !(params = OSSL_PARAM_BLD_to_param(bld)) ||
+        !(pctx = EVP_PKEY_CTX_new_from_name(NULL, "DH", NULL)) ||
+        EVP_PKEY_fromdata_init(pctx) != 1 ||
+        EVP_PKEY_fromdata(pctx, &dom, EVP_PKEY_KEY_PARAMETERS, params) != 1 ||
+        !(gctx = EVP_PKEY_CTX_new_from_pkey(NULL, dom, NULL)) || EVP_PKEY_keygen_init(gctx) != 1 ||
+        EVP_PKEY_generate(gctx, &pk) != 1)
+        goto custom_out;
+    cr_kx *k = calloc(1, sizeof(*k));
+    if (!k)
+        goto custom_out;
+    k->custom.group = 0;
+    k->custom.kind = KX_DH;
+    k->custom.params = -1;
+    k->custom.name = "DH";
+    k->custom.pub_len = p_len;
+    k->custom.elem_len = p_len;
+    k->g = &k->custom;
+    if (export_pub(k->g, pk, pub, pub_len) != 0) {
+        free(k);
+        goto custom_out;
+    }
+    k->pk = pk;
+    k->custom_params = dom;
+    pk = dom = NULL;
+    *key = k;
+    rc = 0;
+custom_out:
+    EVP_PKEY_free(pk);
+    EVP_PKEY_free(dom);
+    EVP_PKEY_CTX_free(gctx);
+    EVP_PKEY_CTX_free(pctx);
+    OSSL_PARAM_free(params);
+    OSSL_PARAM_BLD_free(bld);
+out:
+    if (rc)
+        ERR_clear_error();
+    BN_free(bp);
+    BN_free(bg);
+    return rc;
+}
+
+int cr_kx_dh_params(const cr_kx *key, uint8_t *p, size_t *p_len, uint8_t *gen, size_t *gen_len)
+{
+    if (!key || key->g->kind != KX_DH)
+        return -1;
+    BIGNUM *bp = param_bn(key->pk, OSSL_PKEY_PARAM_FFC_P), *bg = param_bn(key->pk, OSSL_PKEY_PARAM_FFC_G);
+    int rc = -1;
+    if (bp && bg && (size_t)BN_num_bytes(bp) <= *p_len && (size_t)BN_num_bytes(bg) <= *gen_len) {
+        *p_len = (size_t)BN_bn2bin(bp, p);
+        *gen_len = (size_t)BN_bn2bin(bg, gen);
+        rc = 0;
+    }
+    BN_free(bp);
+    BN_free(bg);
+    ERR_clear_error();
     return rc;
 }

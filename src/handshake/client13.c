@@ -61,7 +61,7 @@ static int send_client_hello(clasp_conn *c)
     const clasp_config *cfg = c->cfg;
     uint8_t pub[CR_MAX_KX_PUB];
     size_t pub_len = sizeof pub;
-    if (make_key_share(c, hs->kx_group, pub, &pub_len))
+    if (hs->offer13 && make_key_share(c, hs->kx_group, pub, &pub_len))
         return cl_fail(c, -1, CLASP_E_INTERNAL, "could not make a %s key share",
                        cl_group_name(hs->kx_group));
     cl_buf m;
@@ -72,10 +72,15 @@ static int send_client_hello(clasp_conn *c)
     cl_wr_bytes(&m, hs->session_id, hs->session_id_len);
     cl_wr_end_vec(&m, v, 1);
     v = cl_wr_begin_vec(&m, 2);
-    for (size_t i = 0; i < cfg->n_suites; i++) {
-        const cl_suite *s = cl_suite_by_id(cfg->suites[i]);
-        if (s && s->version == CLASP_TLS1_3)
-            cl_wr_u16(&m, s->id);
+    for (int pass = 0; pass < 2; pass++) {
+        uint16_t version = pass == 0 ? CLASP_TLS1_3 : CLASP_TLS1_2;
+        if ((version == CLASP_TLS1_3 && !hs->offer13) || (version == CLASP_TLS1_2 && !hs->offer12))
+            continue;
+        for (size_t i = 0; i < cfg->n_suites; i++) {
+            const cl_suite *s = cl_suite_by_id(cfg->suites[i]);
+            if (s && s->version == version)
+                cl_wr_u16(&m, s->id);
+        }
     }
     cl_wr_end_vec(&m, v, 2);
     cl_wr_u8(&m, 1); /* compression methods: null only */
@@ -95,7 +100,12 @@ static int send_client_hello(clasp_conn *c)
         cl_wr_end_vec(&m, e, 2);
     }
     int legacy = c->test && c->test->legacy_client_extensions;
-    if (legacy)
+    if (hs->offer12) {
+        /* TLS 1.2: uncompressed points only, extended master secret always. */
+        add_empty_ext(&m, CL_EXT_EC_POINT_FORMATS, (const uint8_t *)"\x01\x00", 2);
+        add_empty_ext(&m, CL_EXT_EXTENDED_MASTER_SECRET, NULL, 0);
+    }
+    if (legacy || hs->offer12) /* RFC 5746: an empty renegotiated_connection */
         add_empty_ext(&m, CL_EXT_RENEGOTIATION_INFO, (const uint8_t *)"", 1);
     cl_wr_u16(&m, CL_EXT_SUPPORTED_GROUPS);
     size_t e = cl_wr_begin_vec(&m, 2);
@@ -114,21 +124,25 @@ static int send_client_hello(clasp_conn *c)
         cl_wr_end_vec(&m, list, 2);
         cl_wr_end_vec(&m, e, 2);
     }
-    cl_wr_u16(&m, CL_EXT_KEY_SHARE);
-    e = cl_wr_begin_vec(&m, 2);
-    list = cl_wr_begin_vec(&m, 2);
-    cl_wr_u16(&m, hs->kx_group);
-    size_t k = cl_wr_begin_vec(&m, 2);
-    cl_wr_bytes(&m, pub, pub_len);
-    cl_wr_end_vec(&m, k, 2);
-    cl_wr_end_vec(&m, list, 2);
-    cl_wr_end_vec(&m, e, 2);
-    cl_wr_u16(&m, CL_EXT_SUPPORTED_VERSIONS);
-    e = cl_wr_begin_vec(&m, 2);
-    list = cl_wr_begin_vec(&m, 1);
-    cl_wr_u16(&m, CLASP_TLS1_3);
-    cl_wr_end_vec(&m, list, 1);
-    cl_wr_end_vec(&m, e, 2);
+    if (hs->offer13) {
+        cl_wr_u16(&m, CL_EXT_KEY_SHARE);
+        e = cl_wr_begin_vec(&m, 2);
+        list = cl_wr_begin_vec(&m, 2);
+        cl_wr_u16(&m, hs->kx_group);
+        size_t k = cl_wr_begin_vec(&m, 2);
+        cl_wr_bytes(&m, pub, pub_len);
+        cl_wr_end_vec(&m, k, 2);
+        cl_wr_end_vec(&m, list, 2);
+        cl_wr_end_vec(&m, e, 2);
+        cl_wr_u16(&m, CL_EXT_SUPPORTED_VERSIONS);
+        e = cl_wr_begin_vec(&m, 2);
+        list = cl_wr_begin_vec(&m, 1);
+        cl_wr_u16(&m, CLASP_TLS1_3);
+        if (hs->offer12)
+            cl_wr_u16(&m, CLASP_TLS1_2);
+        cl_wr_end_vec(&m, list, 1);
+        cl_wr_end_vec(&m, e, 2);
+    }
     cl_wr_u16(&m, CL_EXT_SIGNATURE_ALGORITHMS);
     e = cl_wr_begin_vec(&m, 2);
     list = cl_wr_begin_vec(&m, 2);
@@ -144,15 +158,17 @@ static int send_client_hello(clasp_conn *c)
         cl_wr_end_vec(&m, list, 2);
         cl_wr_end_vec(&m, e, 2);
     }
-    add_empty_ext(&m, CL_EXT_PSK_KEY_EXCHANGE_MODES, (const uint8_t *)"\x01\x01", 2);
+    if (hs->offer13)
+        add_empty_ext(&m, CL_EXT_PSK_KEY_EXCHANGE_MODES, (const uint8_t *)"\x01\x01", 2);
     if (legacy)
         add_empty_ext(&m, CL_EXT_RECORD_SIZE_LIMIT, (const uint8_t *)"\x40\x01", 2);
     cl_wr_end_vec(&m, exts, 2);
 
     char detail[256] = "";
     if (cl_trace_on(c))
-        snprintf(detail, sizeof detail, "TLS 1.3; %zu suites; key_share %s; sni=%s%s%s",
-                 cfg->n_suites, cl_group_name(hs->kx_group),
+        snprintf(detail, sizeof detail, "%s; %zu suites; key_share %s; sni=%s%s%s",
+                 hs->offer13 ? (hs->offer12 ? "TLS 1.3, 1.2" : "TLS 1.3") : "TLS 1.2",
+                 cfg->n_suites, hs->offer13 ? cl_group_name(hs->kx_group) : "-",
                  c->server_name ? c->server_name : "-", hs->cookie.len ? "; cookie echoed" : "",
                  cfg->alpn_len ? "; alpn offered" : "");
     if (cl_hs_send(c, &m, NULL, detail))
@@ -164,9 +180,6 @@ int cl_client13_start(clasp_conn *c)
 {
     cl_hs *hs = c->hs;
     const clasp_config *cfg = c->cfg;
-    if (cfg->max_version < CLASP_TLS1_3)
-        return cl_fail(c, -1, CLASP_E_CONFIG,
-                       "TLS 1.2 is not implemented yet in this clasp build; allow TLS 1.3");
     if (cfg->verify_peer && !c->server_name)
         return cl_fail(c, -1, CLASP_E_CONFIG,
                        "no server name to verify the certificate against: set one "
@@ -176,13 +189,18 @@ int cl_client13_start(clasp_conn *c)
                                               "loaded; give a CA file");
     if (cfg->n_groups == 0)
         return cl_fail(c, -1, CLASP_E_CONFIG, "no key exchange groups configured");
-    int have13 = 0;
+    int have13 = 0, have12 = 0;
     for (size_t i = 0; i < cfg->n_suites; i++) {
         const cl_suite *s = cl_suite_by_id(cfg->suites[i]);
         have13 |= s && s->version == CLASP_TLS1_3;
+        have12 |= s && s->version == CLASP_TLS1_2;
     }
-    if (!have13)
-        return cl_fail(c, -1, CLASP_E_CONFIG, "no TLS 1.3 cipher suite is enabled");
+    hs->offer13 = have13 && cfg->max_version >= CLASP_TLS1_3;
+    hs->offer12 = have12 && cfg->min_version <= CLASP_TLS1_2;
+    if (!hs->offer13 && !hs->offer12)
+        return cl_fail(c, -1, CLASP_E_CONFIG, "no cipher suite is enabled for the allowed "
+                                              "versions (TLS 1.3 suites need --tls1.3, TLS 1.2 "
+                                              "suites --tls1.2)");
     if (c->test && c->test->has_random)
         memcpy(hs->client_random, c->test->random, 32);
     else if (cr_random(hs->client_random, 32))
@@ -193,6 +211,7 @@ int cl_client13_start(clasp_conn *c)
             return cl_fail(c, -1, CLASP_E_INTERNAL, "the random number generator failed");
     }
     hs->kx_group = cfg->groups[0];
+    hs->client_version = CLASP_TLS1_2; /* our legacy_version, echoed in an RSA premaster */
     /* RFC 8446 5.1: the first ClientHello's record may say TLS 1.0, which
      * old middleboxes expect. */
     c->wr.plain_version = 0x0301;
@@ -200,20 +219,8 @@ int cl_client13_start(clasp_conn *c)
     return send_client_hello(c);
 }
 
-typedef struct {
-    uint16_t legacy_version;
-    const uint8_t *random;
-    cl_reader session_id;
-    uint16_t suite;
-    uint8_t compression;
-    int has_versions, has_key_share, has_cookie;
-    uint16_t version;
-    uint16_t share_group;
-    cl_reader share;
-    cl_reader cookie;
-} server_hello;
 
-static int parse_server_hello(clasp_conn *c, const uint8_t *msg, size_t len, server_hello *sh,
+static int parse_server_hello(clasp_conn *c, const uint8_t *msg, size_t len, cl_server_hello *sh,
                               int is_hrr)
 {
     memset(sh, 0, sizeof *sh);
@@ -264,11 +271,48 @@ static int parse_server_hello(clasp_conn *c, const uint8_t *msg, size_t len, ser
         case CL_EXT_PRE_SHARED_KEY:
             return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                            "the server accepted a pre-shared key this client did not offer");
+        /* TLS 1.2 ServerHello extensions: checked once the version is known. */
+        case CL_EXT_RENEGOTIATION_INFO:
+            bit = 3;
+            sh->has_reneg = 1;
+            sh->reneg = body;
+            break;
+        case CL_EXT_EXTENDED_MASTER_SECRET:
+            bit = 4;
+            sh->has_ems = 1;
+            if (!cl_rd_empty(&body))
+                return CL_DECODE_FAIL(c, "extended_master_secret extension");
+            break;
+        case CL_EXT_EC_POINT_FORMATS: {
+            bit = 5;
+            cl_reader formats;
+            sh->has_point_formats = 1;
+            if (cl_rd_vec_nonempty(&body, 1, &formats) || !cl_rd_empty(&body))
+                return CL_DECODE_FAIL(c, "ec_point_formats extension");
+            if (!memchr(formats.p, 0, formats.n))
+                return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                               "the server does not accept uncompressed points");
+            break;
+        }
+        case CL_EXT_ALPN:
+            bit = 6;
+            sh->has_alpn = 1;
+            sh->alpn = body;
+            break;
+        case CL_EXT_SERVER_NAME:
+            bit = 7;
+            sh->has_sni = 1;
+            if (!cl_rd_empty(&body))
+                return CL_DECODE_FAIL(c, "server_name acknowledgement");
+            break;
         default:
             return cl_fail(c, CL_ALERT_UNSUPPORTED_EXTENSION, CLASP_E_PROTOCOL,
                            "the server sent extension %u in its %s, which this client did not "
                            "offer there", type, is_hrr ? "HelloRetryRequest" : "ServerHello");
         }
+        if (is_hrr && bit >= 3)
+            return cl_fail(c, CL_ALERT_UNSUPPORTED_EXTENSION, CLASP_E_PROTOCOL,
+                           "the server sent extension %u in a HelloRetryRequest", type);
         if (seen & (1u << bit))
             return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                            "the server sent extension %u twice", type);
@@ -278,7 +322,7 @@ static int parse_server_hello(clasp_conn *c, const uint8_t *msg, size_t len, ser
 }
 
 /* Version, session id, suite and compression checks common to HRR and SH. */
-static int check_hello_basics(clasp_conn *c, const server_hello *sh, const char *what)
+static int check_hello_basics(clasp_conn *c, const cl_server_hello *sh, const char *what)
 {
     cl_hs *hs = c->hs;
     if (!sh->has_versions) {
@@ -296,6 +340,10 @@ static int check_hello_basics(clasp_conn *c, const server_hello *sh, const char 
             return cl_fail(c, CL_ALERT_PROTOCOL_VERSION, CLASP_E_NEGOTIATION,
                            "the server chose TLS 1.2, but this client is set to TLS 1.3 only: the "
                            "server does not support TLS 1.3 (allow TLS 1.2 to connect)");
+        if (sh->legacy_version > CLASP_TLS1_2)
+            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                           "the server's ServerHello names version 0x%04x without "
+                           "supported_versions", sh->legacy_version);
         return cl_fail(c, CL_ALERT_PROTOCOL_VERSION, CLASP_E_NEGOTIATION,
                        "the server chose an obsolete protocol version (0x%04x); clasp refuses SSL "
                        "3.0, TLS 1.0 and TLS 1.1 (RFC 8996)", sh->legacy_version);
@@ -327,7 +375,7 @@ static int check_hello_basics(clasp_conn *c, const server_hello *sh, const char 
 static int handle_hrr(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
-    server_hello sh;
+    cl_server_hello sh;
     int rc = parse_server_hello(c, msg, len, &sh, 1);
     if (rc != CLASP_OK)
         return rc;
@@ -371,10 +419,27 @@ static int handle_server_hello(clasp_conn *c, const uint8_t *msg, size_t len)
     cl_hs *hs = c->hs;
     if (len >= 4 + 2 + 32 && memcmp(msg + 6, hrr_random, 32) == 0)
         return handle_hrr(c, msg, len);
-    server_hello sh;
+    cl_server_hello sh;
     int rc = parse_server_hello(c, msg, len, &sh, 0);
-    if (rc != CLASP_OK || (rc = check_hello_basics(c, &sh, "ServerHello")) != CLASP_OK)
+    if (rc != CLASP_OK)
         return rc;
+    if (!sh.has_versions && sh.legacy_version == CLASP_TLS1_2 && c->cfg->min_version <= CLASP_TLS1_2) {
+        /* RFC 8446 4.1.3: a TLS 1.3 server never picks 1.2 with this
+         * sentinel unless an attacker removed our 1.3 offer. */
+        if (c->cfg->max_version >= CLASP_TLS1_3 && memcmp(sh.random + 24, downgrade_tls12, 8) == 0)
+            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                           "downgrade attack detected: the server supports TLS 1.3, but the "
+                           "ServerHello that arrived selects TLS 1.2 (RFC 8446 4.1.3 sentinel)");
+        if (hs->hrr)
+            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                           "the server chose TLS 1.2 after a TLS 1.3 HelloRetryRequest");
+        return cl_client12_server_hello(c, &sh, msg, len);
+    }
+    if ((rc = check_hello_basics(c, &sh, "ServerHello")) != CLASP_OK)
+        return rc;
+    if (sh.has_reneg || sh.has_ems || sh.has_point_formats || sh.has_alpn || sh.has_sni)
+        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                       "the server's TLS 1.3 ServerHello carries TLS 1.2 extensions");
     if (!sh.has_key_share)
         return cl_fail(c, CL_ALERT_MISSING_EXTENSION, CLASP_E_PROTOCOL,
                        "the server's ServerHello has no key_share (PSK-only handshakes are not "

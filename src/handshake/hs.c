@@ -23,7 +23,18 @@ static uint32_t allowed_messages(const clasp_conn *c)
     case CL_ST_S_WAIT_CERT: return BIT(CL_HS_CERTIFICATE);
     case CL_ST_S_WAIT_CV: return BIT(CL_HS_CERTIFICATE_VERIFY);
     case CL_ST_S_WAIT_FINISHED: return BIT(CL_HS_FINISHED);
+    case CL_ST_C12_WAIT_CERT: return BIT(CL_HS_CERTIFICATE);
+    case CL_ST_C12_WAIT_SKE: return BIT(CL_HS_SERVER_KEY_EXCHANGE);
+    case CL_ST_C12_WAIT_CR_SHD: return BIT(CL_HS_CERTIFICATE_REQUEST) | BIT(CL_HS_SERVER_HELLO_DONE);
+    case CL_ST_C12_WAIT_SHD: return BIT(CL_HS_SERVER_HELLO_DONE);
+    case CL_ST_C12_WAIT_FINISHED: return BIT(CL_HS_FINISHED);
+    case CL_ST_S12_WAIT_CERT: return BIT(CL_HS_CERTIFICATE);
+    case CL_ST_S12_WAIT_CKE: return BIT(CL_HS_CLIENT_KEY_EXCHANGE);
+    case CL_ST_S12_WAIT_CV: return BIT(CL_HS_CERTIFICATE_VERIFY);
+    case CL_ST_S12_WAIT_FINISHED: return BIT(CL_HS_FINISHED);
     case CL_ST_CONNECTED:
+        if (c->version == CLASP_TLS1_2) /* renegotiation attempts, refused */
+            return c->role == CLASP_CLIENT ? BIT(CL_HS_HELLO_REQUEST) : BIT(CL_HS_CLIENT_HELLO);
         return c->role == CLASP_CLIENT ? BIT(CL_HS_NEW_SESSION_TICKET) | BIT(CL_HS_KEY_UPDATE)
                                        : BIT(CL_HS_KEY_UPDATE);
     }
@@ -33,6 +44,7 @@ static uint32_t allowed_messages(const clasp_conn *c)
 const char *cl_hs_type_name(uint8_t type)
 {
     switch (type) {
+    case CL_HS_HELLO_REQUEST: return "HelloRequest";
     case CL_HS_CLIENT_HELLO: return "ClientHello";
     case CL_HS_SERVER_HELLO: return "ServerHello";
     case CL_HS_NEW_SESSION_TICKET: return "NewSessionTicket";
@@ -90,11 +102,12 @@ int cl_hs_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
                        "the peer sent %s (type %u) where %s was expected", cl_hs_type_name(type),
                        type, expected_names(allowed_messages(c), exp, sizeof exp));
     }
+    int tls12 = c->version == CLASP_TLS1_2;
     if (c->state == CL_ST_CONNECTED)
-        return cl_post13_message(c, type, msg, len);
+        return tls12 ? cl_post12_message(c, type, msg, len) : cl_post13_message(c, type, msg, len);
     if (c->role == CLASP_CLIENT)
-        return cl_client13_message(c, type, msg, len);
-    return cl_server13_message(c, type, msg, len);
+        return tls12 ? cl_client12_message(c, type, msg, len) : cl_client13_message(c, type, msg, len);
+    return tls12 ? cl_server12_message(c, type, msg, len) : cl_server13_message(c, type, msg, len);
 }
 
 void cl_hs_free(clasp_conn *c)
@@ -129,8 +142,14 @@ void cl_hs_finish(clasp_conn *c)
 int cl_transcript_add(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
-    if (hs->transcript)
+    if (hs->transcript) {
+        if (hs->keep_raw) {
+            cl_wr_bytes(&hs->pending, msg, len);
+            if (hs->pending.failed)
+                return -1;
+        }
         return cr_hash_update(hs->transcript, msg, len);
+    }
     cl_wr_bytes(&hs->pending, msg, len);
     return hs->pending.failed ? -1 : 0;
 }
@@ -143,7 +162,8 @@ int cl_transcript_start(clasp_conn *c)
     hs->transcript = cr_hash_new(c->suite->hash);
     if (!hs->transcript || cr_hash_update(hs->transcript, hs->pending.data, hs->pending.len))
         return -1;
-    cl_buf_free(&hs->pending);
+    if (!hs->keep_raw) /* TLS 1.2 CertificateVerify signs the messages themselves */
+        cl_buf_free(&hs->pending);
     return 0;
 }
 

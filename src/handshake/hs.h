@@ -7,6 +7,7 @@
 
 /* Handshake message types (RFC 8446 4). */
 enum {
+    CL_HS_HELLO_REQUEST = 0,
     CL_HS_CLIENT_HELLO = 1,
     CL_HS_SERVER_HELLO = 2,
     CL_HS_NEW_SESSION_TICKET = 4,
@@ -58,6 +59,19 @@ enum {
     CL_ST_C_WAIT_CERT,
     CL_ST_C_WAIT_CV,
     CL_ST_C_WAIT_FINISHED,
+    /* client, TLS 1.2 */
+    CL_ST_C12_WAIT_CERT = 10,
+    CL_ST_C12_WAIT_SKE,
+    CL_ST_C12_WAIT_CR_SHD,
+    CL_ST_C12_WAIT_SHD,
+    CL_ST_C12_WAIT_CCS,
+    CL_ST_C12_WAIT_FINISHED,
+    /* server, TLS 1.2 */
+    CL_ST_S12_WAIT_CERT = 30,
+    CL_ST_S12_WAIT_CKE,
+    CL_ST_S12_WAIT_CV,
+    CL_ST_S12_WAIT_CCS,
+    CL_ST_S12_WAIT_FINISHED,
     /* server, TLS 1.3 */
     CL_ST_S_WAIT_CH = 20,
     CL_ST_S_WAIT_CH2,
@@ -83,7 +97,28 @@ typedef struct {
     const uint8_t *sni;
     size_t sni_len;
     uint16_t record_size_limit;
+    /* TLS 1.2 */
+    int has_ems, has_reneg, has_point_formats, has_session_ticket;
+    cl_reader reneg, point_formats, session_ticket;
 } cl_client_hello;
+
+/* A ServerHello (or HelloRetryRequest) as parsed; which extensions are
+ * allowed depends on the version it selects. */
+typedef struct {
+    uint16_t legacy_version;
+    const uint8_t *random;
+    cl_reader session_id;
+    uint16_t suite;
+    uint8_t compression;
+    int has_versions, has_key_share, has_cookie;
+    uint16_t version;
+    uint16_t share_group;
+    cl_reader share;
+    cl_reader cookie;
+    /* TLS 1.2 */
+    int has_ems, has_reneg, has_point_formats, has_alpn, has_sni, has_session_ticket, has_psk;
+    cl_reader reneg, alpn;
+} cl_server_hello;
 
 typedef struct cl_hs {
     cr_hash *transcript;      /* created when the hash is known */
@@ -116,6 +151,18 @@ typedef struct cl_hs {
     size_t n_peer_sigalgs;
     int sni_acked;
     int send_record_size_limit;
+
+    /* TLS 1.2 */
+    uint8_t master[48];
+    int ems;                  /* extended master secret negotiated */
+    int keep_raw;             /* keep the raw transcript (in pending) for CertificateVerify */
+    uint16_t client_version;  /* ClientHello.legacy_version, for the RSA premaster */
+    uint16_t point_formats_seen;
+    int offer13, offer12;     /* client: what the ClientHello offers */
+    uint8_t pms[CR_MAX_KX_SECRET]; /* TLS 1.2 premaster secret */
+    size_t pms_len;
+    uint8_t kx_pub[CR_MAX_KX_PUB]; /* client: our share for ClientKeyExchange */
+    size_t kx_pub_len;
 } cl_hs;
 
 /* ---- transcript ---- */
@@ -171,6 +218,28 @@ int cl_server13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t 
 /* NewSessionTicket, KeyUpdate after the handshake (post13.c). */
 int cl_post13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
 int cl_server13_send_tickets(clasp_conn *c);
+
+/* ---- TLS 1.2 (keysched12.c, client12.c, server12.c) ---- */
+CL_MUST_CHECK int cl_ks12_master(clasp_conn *c, const uint8_t *pms, size_t pms_len);
+CL_MUST_CHECK int cl_ks12_install(clasp_conn *c, int for_write);
+CL_MUST_CHECK int cl_ks12_finished(clasp_conn *c, int by_client, uint8_t out[12]);
+int cl_client12_server_hello(clasp_conn *c, const cl_server_hello *sh, const uint8_t *msg, size_t len);
+int cl_client12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
+int cl_server12_client_hello(clasp_conn *c, const cl_client_hello *ch);
+int cl_server12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
+int cl_send_finished12(clasp_conn *c);
+int cl_send_ccs12(clasp_conn *c);
+int cl_recv_finished12(clasp_conn *c, const uint8_t *msg, size_t len);
+/* A ChangeCipherSpec arrived while handshaking TLS 1.2. */
+int cl_hs12_change_cipher_spec(clasp_conn *c);
+/* TLS 1.2 after the handshake: renegotiation is refused. */
+int cl_post12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
+/* Is this scheme usable for a TLS 1.2 signature (RFC 5246 7.4.1.4.1)? */
+int cl_sigalg_allowed_tls12(uint16_t scheme);
+uint16_t cl_choose_sigalg12(const cr_pkey *key, const uint16_t *peer, size_t n_peer);
+/* TLS 1.2 Certificate (no context, no per-entry extensions) share parsing
+ * and verification with TLS 1.3 through these. */
+int cl_peer_chain_accept(clasp_conn *c, cr_cert **chain, size_t n);
 
 /* Ends the handshake: frees its state. */
 void cl_hs_finish(clasp_conn *c);

@@ -23,6 +23,27 @@ int cl_sigalg_allowed_tls13(uint16_t s)
     return 0;
 }
 
+int cl_sigalg_allowed_tls12(uint16_t s)
+{
+    return cl_sigalg_allowed_tls13(s) || s == CR_SIG_RSA_PKCS1_SHA256 ||
+           s == CR_SIG_RSA_PKCS1_SHA384 || s == CR_SIG_RSA_PKCS1_SHA512;
+}
+
+uint16_t cl_choose_sigalg12(const cr_pkey *key, const uint16_t *peer, size_t n_peer)
+{
+    uint16_t s = cl_choose_sigalg(key, peer, n_peer);
+    static const uint16_t pkcs1[] = {CR_SIG_RSA_PKCS1_SHA256, CR_SIG_RSA_PKCS1_SHA384,
+                                     CR_SIG_RSA_PKCS1_SHA512};
+    for (size_t i = 0; !s && i < 3; i++) {
+        if (!cr_pkey_matches_scheme(key, pkcs1[i]))
+            continue;
+        for (size_t j = 0; j < n_peer && !s; j++)
+            if (peer[j] == pkcs1[i])
+                s = pkcs1[i];
+    }
+    return s;
+}
+
 uint16_t cl_choose_sigalg(const cr_pkey *key, const uint16_t *peer, size_t n_peer)
 {
     /* Our preference order; the first the key can make and the peer takes. */
@@ -55,17 +76,21 @@ int cl_send_change_cipher_spec(clasp_conn *c)
 int cl_send_certificate(clasp_conn *c, const cl_cert_key *ck, const uint8_t *context,
                         size_t context_len)
 {
+    int tls13 = c->version != CLASP_TLS1_2;
     cl_buf m;
     cl_hs_begin(&m, CL_HS_CERTIFICATE);
-    size_t ctx = cl_wr_begin_vec(&m, 1);
-    cl_wr_bytes(&m, context, context_len);
-    cl_wr_end_vec(&m, ctx, 1);
+    if (tls13) {
+        size_t ctx = cl_wr_begin_vec(&m, 1);
+        cl_wr_bytes(&m, context, context_len);
+        cl_wr_end_vec(&m, ctx, 1);
+    }
     size_t list = cl_wr_begin_vec(&m, 3);
     for (size_t i = 0; ck && i < ck->n; i++) {
         size_t e = cl_wr_begin_vec(&m, 3);
         cl_wr_bytes(&m, ck->der[i], ck->der_len[i]);
         cl_wr_end_vec(&m, e, 3);
-        cl_wr_u16(&m, 0); /* no per-certificate extensions */
+        if (tls13)
+            cl_wr_u16(&m, 0); /* no per-certificate extensions */
     }
     cl_wr_end_vec(&m, list, 3);
     char detail[300] = "no certificate";
@@ -154,8 +179,9 @@ int cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
     const char *peer = role_name(c, 1);
-    cl_reader r = cl_reader_init(msg + 4, len - 4), ctx, list;
-    if (cl_rd_vec(&r, 1, &ctx) || cl_rd_vec(&r, 3, &list) || !cl_rd_empty(&r))
+    int tls13 = c->version != CLASP_TLS1_2;
+    cl_reader r = cl_reader_init(msg + 4, len - 4), ctx = cl_reader_init(NULL, 0), list;
+    if ((tls13 && cl_rd_vec(&r, 1, &ctx)) || cl_rd_vec(&r, 3, &list) || !cl_rd_empty(&r))
         return CL_DECODE_FAIL(c, "Certificate message");
     /* The server's context is empty; the client echoes ours. */
     if (ctx.n != hs->cr_context.len ||
@@ -166,8 +192,8 @@ int cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len)
     size_t n = 0;
     int rc = CLASP_ERROR;
     while (!cl_rd_empty(&list)) {
-        cl_reader der, exts;
-        if (cl_rd_vec_nonempty(&list, 3, &der) || cl_rd_vec(&list, 2, &exts)) {
+        cl_reader der, exts = cl_reader_init(NULL, 0);
+        if (cl_rd_vec_nonempty(&list, 3, &der) || (tls13 && cl_rd_vec(&list, 2, &exts))) {
             rc = CL_DECODE_FAIL(c, "Certificate message");
             goto out;
         }
@@ -213,7 +239,9 @@ int cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len)
             goto out;
         }
         if (c->cfg->client_auth == CLASP_CLIENT_AUTH_REQUIRED) {
-            rc = cl_fail(c, CL_ALERT_CERTIFICATE_REQUIRED, CLASP_E_CERTIFICATE,
+            /* TLS 1.2 has no certificate_required alert (RFC 5246 7.4.6). */
+            rc = cl_fail(c, tls13 ? CL_ALERT_CERTIFICATE_REQUIRED : CL_ALERT_HANDSHAKE_FAILURE,
+                         CLASP_E_CERTIFICATE,
                          "the client sent no certificate, but this server requires one");
             goto out;
         }

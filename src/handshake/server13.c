@@ -13,6 +13,9 @@
 
 #include "handshake/hs.h"
 
+/* negotiate(): the client is to be served TLS 1.2. */
+#define CL_GO_TLS12 1
+
 static const uint8_t hrr_random[32] = {
     0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
     0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
@@ -132,6 +135,22 @@ static int parse_client_hello(clasp_conn *c, const uint8_t *msg, size_t len, cl_
         case CL_EXT_PRE_SHARED_KEY:
             ch->has_psk = 1; /* resumption is not offered: the PSK is ignored */
             break;
+        case CL_EXT_RENEGOTIATION_INFO:
+            ch->has_reneg = 1;
+            ch->reneg = body;
+            break;
+        case CL_EXT_EXTENDED_MASTER_SECRET:
+            ch->has_ems = 1;
+            bad = !cl_rd_empty(&body);
+            break;
+        case CL_EXT_EC_POINT_FORMATS:
+            ch->has_point_formats = 1;
+            bad = cl_rd_vec_nonempty(&body, 1, &ch->point_formats) || !cl_rd_empty(&body);
+            break;
+        case CL_EXT_SESSION_TICKET:
+            ch->has_session_ticket = 1;
+            ch->session_ticket = body;
+            break;
         default:
             break; /* unknown extensions and GREASE are ignored (RFC 8446 4.1.2, RFC 8701) */
         }
@@ -195,9 +214,22 @@ static int negotiate(clasp_conn *c, const cl_client_hello *ch, uint16_t *hrr_gro
     /* Version (RFC 8446 4.2.1; RFC 8996 for the old ones). */
     int has13 = ch->has_versions && list_has_u16(ch->versions, CLASP_TLS1_3);
     if (!has13 || cfg->max_version < CLASP_TLS1_3) {
-        uint16_t best = ch->legacy_version;
+        uint16_t best = ch->has_versions ? 0 : ch->legacy_version;
         if (ch->has_versions && list_has_u16(ch->versions, CLASP_TLS1_2))
             best = CLASP_TLS1_2;
+        if (!ch->has_versions && best > CLASP_TLS1_2)
+            best = CLASP_TLS1_2; /* a newer client without supported_versions */
+        if (best == CLASP_TLS1_2 && cfg->min_version <= CLASP_TLS1_2 && !hs->hrr)
+            return CL_GO_TLS12;
+        if (best == 0 && ch->has_versions) {
+            describe_u16_list(ch->versions, NULL, list, sizeof list);
+            return cl_fail(c, CL_ALERT_PROTOCOL_VERSION, CLASP_E_NEGOTIATION,
+                           "the client offers versions %s, none of which this server accepts "
+                           "(it is set to %s)", list,
+                           cfg->min_version == cfg->max_version
+                               ? (cfg->max_version == CLASP_TLS1_3 ? "TLS 1.3 only" : "TLS 1.2 only")
+                               : "TLS 1.2 and 1.3");
+        }
         if (best < CLASP_TLS1_2)
             return cl_fail(c, CL_ALERT_PROTOCOL_VERSION, CLASP_E_NEGOTIATION,
                            "the client offered only %s, which is obsolete and refused (RFC 8996); "
@@ -205,8 +237,9 @@ static int negotiate(clasp_conn *c, const cl_client_hello *ch, uint16_t *hrr_gro
                            best == 0x0300 ? "SSL 3.0" : best == 0x0301 ? "TLS 1.0"
                                                       : best == 0x0302 ? "TLS 1.1" : "an SSL/TLS version older than TLS 1.2");
         return cl_fail(c, CL_ALERT_PROTOCOL_VERSION, CLASP_E_NEGOTIATION,
-                       "the client offered only TLS 1.2, and this server speaks TLS 1.3 only "
-                       "(TLS 1.2 is not implemented yet)");
+                       cfg->max_version < CLASP_TLS1_3
+                           ? "the client offered only TLS 1.3, and this server is set to TLS 1.2 only"
+                           : "the client offered only TLS 1.2, and this server is set to TLS 1.3 only");
     }
     if (ch->compression.n != 1 || ch->compression.p[0] != 0)
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
@@ -513,6 +546,13 @@ static int handle_client_hello(clasp_conn *c, const uint8_t *msg, size_t len)
     rc = negotiate(c, &ch, &hrr_group, &share);
     if (rc == CLASP_ERROR)
         return rc;
+    if (rc == CL_GO_TLS12) {
+        if ((rc = choose_alpn(c, &ch)) != CLASP_OK)
+            return rc;
+        if (cl_transcript_add(c, msg, len))
+            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
+        return cl_server12_client_hello(c, &ch);
+    }
     if (c->state == CL_ST_S_WAIT_CH2 && c->group != hs->kx_group)
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                        "the client's second ClientHello has a key share for %s, not the %s we "

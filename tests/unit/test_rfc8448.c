@@ -105,6 +105,7 @@ static void client_side(void)
     clasp_config *cfg = clasp_config_new(CLASP_CLIENT);
     clasp_config_set_verify_peer(cfg, 0);
     clasp_config_set_middlebox_compat(cfg, 0);
+    CHECK(clasp_config_set_versions(cfg, CLASP_TLS1_3, CLASP_TLS1_3) == 0);
     CHECK(clasp_config_set_ciphers(cfg, "TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256:"
                                         "TLS_AES_256_GCM_SHA384") == 0);
     set_trace_lists(cfg);

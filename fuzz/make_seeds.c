@@ -1,0 +1,341 @@
+/* Writes the seed corpora in fuzz/corpus/ from real handshakes.
+ *
+ *   make_seeds OUTDIR      (OUTDIR is usually fuzz/corpus)
+ *
+ * An in-memory clasp client and server (as in tests/unit/test_pair.c) run a
+ * handshake with the fixed test-hook randoms and key shares and the fixed
+ * Ed25519 PKI (fuzz_common.h), then exchange data, KeyUpdates and
+ * close_notify; every byte each side sent is recorded. The client's bytes
+ * become fuzz_server seeds, the server's bytes fuzz_client seeds, each behind
+ * the mode byte of the target configuration that makes them valid. Each seed
+ * is then replayed through the fuzz driver to check that it really gets as
+ * far as it should. Also: the RFC 8448 section 3 records, a few record-layer
+ * inputs and certificate/key files. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "fuzz_common.h"
+#include "x509/pem.h"
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-const-variable"
+#pragma GCC diagnostic ignored "-Wunused-variable"
+#include "rfc8448_vectors.h"
+#pragma GCC diagnostic pop
+
+static const char *outdir;
+static int failures;
+
+static void write_seed(const char *target, const char *name, int mode, const uint8_t *a,
+                       size_t a_len, const uint8_t *b, size_t b_len)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", outdir, target);
+    if (mkdir(path, 0755) && errno != EEXIST) {
+        perror(path);
+        exit(1);
+    }
+    snprintf(path, sizeof path, "%s/%s/%s", outdir, target, name);
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        perror(path);
+        exit(1);
+    }
+    if (mode >= 0)
+        fputc(mode, f);
+    fwrite(a, 1, a_len, f);
+    if (b_len)
+        fwrite(b, 1, b_len, f);
+    if (fclose(f)) {
+        perror(path);
+        exit(1);
+    }
+    printf("  %-14s %-28s %6zu bytes\n", target, name, a_len + b_len + (mode >= 0));
+}
+
+/* ------------------------------------------------- recorded handshakes */
+
+typedef struct {
+    cl_buf from_client, from_server;
+} recording;
+
+/* Moves what `from` wants to send into `to`, appending it to rec. */
+static void pump(clasp_conn *from, clasp_conn *to, cl_buf *rec)
+{
+    const uint8_t *out;
+    size_t n;
+    if (!from->out.data && !from->hs_out.len)
+        return; /* nothing sent yet (and finding F1, see fz_drain) */
+    while ((n = clasp_conn_output(from, &out)) > 0) {
+        size_t used = 0;
+        if (clasp_conn_feed(to, out, n, &used) != CLASP_OK)
+            used = n; /* the peer is dead: the bytes still went out */
+        cl_wr_bytes(rec, out, used);
+        clasp_conn_output_done(from, used);
+        if (used == 0)
+            return;
+    }
+}
+
+/* c reads everything peer has sent; what c answers (a KeyUpdate) goes back. */
+static void read_all(clasp_conn *c, clasp_conn *peer, cl_buf *rec_c, cl_buf *rec_p)
+{
+    uint8_t buf[4096];
+    for (int i = 0; i < 100; i++) {
+        pump(peer, c, rec_p);
+        long n = clasp_conn_read(c, buf, sizeof buf);
+        pump(c, peer, rec_c);
+        if (n <= 0)
+            return;
+    }
+}
+
+static int record(unsigned cli_mode, unsigned srv_mode, recording *r)
+{
+    clasp_config *cc = fz_client_config(cli_mode), *sc = fz_server_config(srv_mode);
+    clasp_conn *cli = fz_client_conn(cc, cli_mode), *srv = fz_server_conn(sc, srv_mode);
+    cl_buf_init(&r->from_client, 0);
+    cl_buf_init(&r->from_server, 0);
+    int crc = CLASP_WANT_READ, src = CLASP_WANT_READ;
+    for (int i = 0; i < 20 && (crc == CLASP_WANT_READ || src == CLASP_WANT_READ); i++) {
+        if (crc == CLASP_WANT_READ)
+            crc = clasp_conn_handshake(cli);
+        pump(cli, srv, &r->from_client);
+        if (src == CLASP_WANT_READ)
+            src = clasp_conn_handshake(srv);
+        pump(srv, cli, &r->from_server);
+    }
+    int ok = crc == CLASP_OK && src == CLASP_OK;
+    if (!ok) {
+        fprintf(stderr, "make_seeds: handshake (client mode 0x%02x, server mode 0x%02x) failed: "
+                        "client: %s; server: %s\n", cli_mode, srv_mode,
+                clasp_conn_error_text(cli), clasp_conn_error_text(srv));
+    } else {
+        /* After the handshake: data both ways, a KeyUpdate each way (the
+         * client's asks for the server's), more data, close_notify. */
+        static const char cmsg[] = "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n";
+        static const char smsg[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+        ok = clasp_conn_write(cli, (const uint8_t *)cmsg, sizeof cmsg - 1) > 0 &&
+             clasp_conn_key_update(cli, 1) == CLASP_OK &&
+             clasp_conn_write(cli, (const uint8_t *)"more", 4) == 4;
+        pump(cli, srv, &r->from_client);
+        read_all(srv, cli, &r->from_server, &r->from_client);
+        ok = ok && clasp_conn_write(srv, (const uint8_t *)smsg, sizeof smsg - 1) > 0 &&
+             clasp_conn_key_update(srv, 0) == CLASP_OK &&
+             clasp_conn_write(srv, (const uint8_t *)"more", 4) == 4;
+        pump(srv, cli, &r->from_server);
+        read_all(cli, srv, &r->from_client, &r->from_server);
+        ok = ok && clasp_conn_close(cli) == CLASP_OK && clasp_conn_close(srv) == CLASP_OK;
+        pump(cli, srv, &r->from_client);
+        pump(srv, cli, &r->from_server);
+        if (!ok)
+            fprintf(stderr, "make_seeds: data exchange failed: client: %s; server: %s\n",
+                    clasp_conn_error_text(cli), clasp_conn_error_text(srv));
+    }
+    clasp_conn_free(cli);
+    clasp_conn_free(srv);
+    clasp_config_free(cc);
+    clasp_config_free(sc);
+    if (!ok)
+        failures++;
+    return ok ? 0 : -1;
+}
+
+/* Replays a recorded stream through the fuzz driver into a fresh connection
+ * of the given mode and says how far it got. want_done: whether it must
+ * complete the handshake and see the peer's close_notify. */
+static void replay(int server, unsigned mode, const cl_buf *stream, int want_done,
+                   const char *name)
+{
+    clasp_config *cfg = server ? fz_server_config(mode) : fz_client_config(mode);
+    clasp_conn *c = server ? fz_server_conn(cfg, mode) : fz_client_conn(cfg, mode);
+    if (!server && clasp_conn_handshake(c) != CLASP_WANT_READ) {
+        fprintf(stderr, "make_seeds: %s: the client did not start\n", name);
+        failures++;
+    } else {
+        fz_drain(c);
+        fz_run(c, stream->data, stream->len);
+        int done = clasp_conn_handshake_done(c) && c->peer_closed && c->err_kind == CLASP_E_NONE;
+        printf("  replay %-30s %s%s%s\n", name,
+               done ? "handshake done, close_notify seen" : "stopped: ",
+               done ? "" : clasp_conn_error_text(c), want_done && !done ? "  <-- UNEXPECTED" : "");
+        if (want_done && !done)
+            failures++;
+    }
+    clasp_conn_free(c);
+    clasp_config_free(cfg);
+}
+
+static void handshake_seeds(void)
+{
+    static const struct {
+        const char *name;
+        unsigned cli, srv;
+        int server_replays, client_replays; /* whether each side's seed replays to the end */
+    } cases[] = {
+        /* Test hooks on both sides: each direction replays in full. */
+        {"hooks", FZ_CLI_HOOKS, FZ_SRV_FIXED, 1, 1},
+        {"client-auth", FZ_CLI_HOOKS | FZ_CLI_CERT, FZ_SRV_FIXED | FZ_SRV_CLIENT_AUTH, 1, 1},
+        {"client-auth-nocert", FZ_CLI_HOOKS, FZ_SRV_FIXED | FZ_SRV_CLIENT_AUTH, 1, 1},
+        {"alpn", FZ_CLI_HOOKS | FZ_CLI_ALPN, FZ_SRV_FIXED | FZ_SRV_ALPN, 1, 1},
+        /* HelloRetryRequest: the server's cookie is random, so the client's
+         * second ClientHello does not replay; the server's bytes do. */
+        {"hrr", FZ_CLI_HOOKS, FZ_SRV_FIXED | FZ_SRV_HRR, 0, 1},
+        /* A real-random client with the middlebox-compatibility CCS: its
+         * bytes replay into the fixed server (which is deterministic). */
+        {"compat-ccs", FZ_CLI_RANDOM, FZ_SRV_FIXED, 1, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        recording r;
+        char name[64];
+        if (record(cases[i].cli, cases[i].srv, &r) == 0) {
+            snprintf(name, sizeof name, "%s.bin", cases[i].name);
+            write_seed("fuzz_server", name, (int)cases[i].srv, r.from_client.data,
+                       r.from_client.len, NULL, 0);
+            replay(1, cases[i].srv, &r.from_client, cases[i].server_replays, name);
+            if ((cases[i].cli & FZ_CLI_KIND_MASK) != FZ_CLI_RANDOM) {
+                write_seed("fuzz_client", name, (int)cases[i].cli, r.from_server.data,
+                           r.from_server.len, NULL, 0);
+                replay(0, cases[i].cli, &r.from_server, cases[i].client_replays, name);
+            }
+            if (i == 0) {
+                /* The same server bytes to a verifying client. */
+                unsigned m = (cases[i].cli & ~FZ_CLI_KIND_MASK) | FZ_CLI_VERIFY;
+                write_seed("fuzz_client", "hooks-verify.bin", (int)m, r.from_server.data,
+                           r.from_server.len, NULL, 0);
+                replay(0, m, &r.from_server, 1, "hooks-verify.bin");
+            }
+        }
+        cl_buf_free(&r.from_client);
+        cl_buf_free(&r.from_server);
+    }
+}
+
+static void rfc8448_seeds(void)
+{
+    /* The trace's server records, to the RFC 8448 client. */
+    cl_buf s;
+    cl_buf_init(&s, 0);
+    cl_wr_bytes(&s, rfc8448_server_hello_record, sizeof rfc8448_server_hello_record);
+    cl_wr_bytes(&s, rfc8448_server_flight_record, sizeof rfc8448_server_flight_record);
+    cl_wr_bytes(&s, rfc8448_ticket_record, sizeof rfc8448_ticket_record);
+    cl_wr_bytes(&s, rfc8448_server_app_record, sizeof rfc8448_server_app_record);
+    cl_wr_bytes(&s, rfc8448_server_alert_record, sizeof rfc8448_server_alert_record);
+    write_seed("fuzz_client", "rfc8448.bin", FZ_CLI_RFC8448, s.data, s.len, NULL, 0);
+    replay(0, FZ_CLI_RFC8448, &s, 1, "rfc8448.bin");
+    cl_buf_free(&s);
+    /* The trace's client records, to a server (they end at its Finished,
+     * which only the RFC's own server would accept). */
+    write_seed("fuzz_server", "rfc8448.bin", 0, rfc8448_client_hello_record,
+               sizeof rfc8448_client_hello_record, rfc8448_client_finished_record,
+               sizeof rfc8448_client_finished_record);
+}
+
+/* ------------------------------------------------------ record layer */
+
+static void record_seeds(void)
+{
+    uint8_t head[48];
+    static const char text[] = "clasp record-layer seed: some application data";
+    static const struct {
+        const char *name;
+        uint8_t flags;
+    } kinds[] = {{"tls13-aes128.bin", 0x00},  {"tls13-aes256.bin", 0x01},
+                 {"tls13-chacha.bin", 0x02},  {"plaintext.bin", 0x03},
+                 {"tls12-aes128.bin", 0x04},  {"tls12-aes256-iv12.bin", 0x0d},
+                 {"tls12-chacha.bin", 0x06},  {"tls13-seq-wrap.bin", 0x10}};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        for (size_t j = 0; j < sizeof head; j++)
+            head[j] = (uint8_t)(j * 37 + 11);
+        head[0] = kinds[i].flags;
+        head[1] = CL_CT_APPLICATION_DATA;
+        write_seed("fuzz_record", kinds[i].name, -1, head, sizeof head, (const uint8_t *)text,
+                   sizeof text - 1);
+    }
+    /* RFC 8448's NewSessionTicket record under the server application key
+     * (sequence 0): the raw-open step decrypts it for real. */
+    memset(head, 0, sizeof head);
+    head[0] = 0x00;
+    head[1] = CL_CT_HANDSHAKE;
+    memcpy(head + 2, rfc8448_server_ap_key, sizeof rfc8448_server_ap_key);
+    memcpy(head + 34, rfc8448_server_ap_iv, sizeof rfc8448_server_ap_iv);
+    write_seed("fuzz_record", "rfc8448-ticket.bin", -1, head, sizeof head, rfc8448_ticket_record,
+               sizeof rfc8448_ticket_record);
+}
+
+/* --------------------------------------------------- certificates, keys */
+
+static uint8_t *read_or_die(const char *path, size_t *len)
+{
+    uint8_t *p = cl_read_file(path, len);
+    if (!p) {
+        perror(path);
+        exit(1);
+    }
+    return p;
+}
+
+static cl_buf first_der;
+static int keep_first(void *arg, const uint8_t *der, size_t len)
+{
+    (void)arg;
+    if (first_der.len == 0)
+        cl_wr_bytes(&first_der, der, len);
+    return 0;
+}
+
+static void pki_seeds(const char *dir, const char *prefix)
+{
+    size_t cert_len, key_len, ca_len;
+    uint8_t *cert = read_or_die(fz_path(dir, "cert.pem"), &cert_len);
+    uint8_t *key = read_or_die(fz_path(dir, "key.pem"), &key_len);
+    uint8_t *ca = read_or_die(fz_path(dir, "ca.pem"), &ca_len);
+    char name[64];
+    snprintf(name, sizeof name, "%s-chain-and-key.pem", prefix);
+    write_seed("fuzz_certload", name, -1, cert, cert_len, key, key_len);
+    snprintf(name, sizeof name, "%s-ca.pem", prefix);
+    write_seed("fuzz_certload", name, -1, ca, ca_len, NULL, 0);
+    cl_buf_init(&first_der, 0);
+    if (cl_pem_each(cert, cert_len, "CERTIFICATE", keep_first, NULL) > 0) {
+        snprintf(name, sizeof name, "%s-cert.der", prefix);
+        write_seed("fuzz_certload", name, -1, first_der.data, first_der.len, NULL, 0);
+    }
+    cl_buf_reset(&first_der);
+    if (cl_pem_each(key, key_len, "PRIVATE KEY", keep_first, NULL) > 0) {
+        snprintf(name, sizeof name, "%s-key.der", prefix);
+        write_seed("fuzz_certload", name, -1, first_der.data, first_der.len, NULL, 0);
+    }
+    cl_buf_free(&first_der);
+    free(cert);
+    free(key);
+    free(ca);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: make_seeds OUTDIR   (e.g. fuzz/corpus)\n");
+        return 2;
+    }
+    outdir = argv[1];
+    if (mkdir(outdir, 0755) && errno != EEXIST) {
+        perror(outdir);
+        return 1;
+    }
+    const char *fixed = fz_fixed_pki_dir(), *test = fz_test_pki_dir();
+    if (!fixed || !test)
+        return 1;
+    handshake_seeds();
+    rfc8448_seeds();
+    record_seeds();
+    pki_seeds(fixed, "ed25519");
+    pki_seeds(test, "ecdsa");
+    if (failures) {
+        fprintf(stderr, "make_seeds: %d problem(s); see above\n", failures);
+        return 1;
+    }
+    printf("make_seeds: wrote seeds under %s/\n", outdir);
+    return 0;
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Regenerates the fixed fuzzing PKI in this directory (run once; the result is
+# committed). Ed25519 everywhere because its signatures are deterministic: a
+# server with the same key, random and key share then produces byte-identical
+# flights, so recorded client flights (fuzz/corpus/fuzz_server) stay valid.
+# Valid for 100 years so the seeds do not rot. Never use these keys elsewhere.
+# After regenerating, rebuild and rerun make_seeds (see docs/FUZZING.md).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+cat >"$tmp/ext.cnf" <<'CNF'
+[req]
+distinguished_name = dn
+[dn]
+[ca]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+[server]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+subjectAltName = DNS:localhost,IP:127.0.0.1,IP:::1
+[client]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = clientAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+CNF
+
+days=36500
+openssl genpkey -algorithm ed25519 -out ca-key.pem
+openssl req -new -x509 -key ca-key.pem -subj "/O=clasp fuzz/CN=clasp fuzz CA" -days $days \
+  -config "$tmp/ext.cnf" -extensions ca -out ca.pem
+for who in server client; do
+  cn=localhost; [[ $who == client ]] && cn="clasp fuzz client"
+  openssl genpkey -algorithm ed25519 -out "$who-key.pem"
+  openssl req -new -key "$who-key.pem" -subj "/O=clasp fuzz/CN=$cn" -config "$tmp/ext.cnf" -out "$tmp/$who.csr"
+  openssl x509 -req -in "$tmp/$who.csr" -CA ca.pem -CAkey ca-key.pem -set_serial "0x$(openssl rand -hex 16)" \
+    -days $days -extfile "$tmp/ext.cnf" -extensions "$who" -out "$who.pem" 2>/dev/null
+done
+rm -f ca-key.pem # nothing new is ever signed with it
+chmod 644 ./*.pem
+echo "make_pki.sh: wrote ca.pem server.pem server-key.pem client.pem client-key.pem"

@@ -1,0 +1,403 @@
+/* TLS 1.2 client (RFC 5246 7.3), picked up after a ServerHello that
+ * selects TLS 1.2:
+ *
+ *                          <--  ServerHello Certificate
+ *                               ServerKeyExchange (ECDHE, DHE; not RSA)
+ *                               CertificateRequest? ServerHelloDone
+ *   Certificate? ClientKeyExchange CertificateVerify?
+ *   [ChangeCipherSpec] Finished  -->
+ *                          <--  [ChangeCipherSpec] Finished
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "handshake/hs.h"
+
+/* Minimum finite-field group size we accept from a server. */
+#define MIN_DH_BITS 2048
+
+static int offered(const uint16_t *list, size_t n, uint16_t v)
+{
+    for (size_t i = 0; i < n; i++)
+        if (list[i] == v)
+            return 1;
+    return 0;
+}
+
+static const char *kx_name(cl_kx_kind kx)
+{
+    switch (kx) {
+    case CL_KX_ECDHE: return "ECDHE";
+    case CL_KX_DHE: return "DHE";
+    case CL_KX_RSA: return "RSA";
+    default: return "?";
+    }
+}
+
+int cl_client12_server_hello(clasp_conn *c, const cl_server_hello *sh, const uint8_t *msg, size_t len)
+{
+    cl_hs *hs = c->hs;
+    const cl_suite *s = cl_suite_by_id(sh->suite);
+    if (!hs->offer12 || !s || s->version != CLASP_TLS1_2 ||
+        !offered(c->cfg->suites, c->cfg->n_suites, sh->suite))
+        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                       "the server chose cipher suite 0x%04x for TLS 1.2, which this client did "
+                       "not offer", sh->suite);
+    if (sh->compression != 0)
+        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                       "the server chose compression method %u; clasp allows none", sh->compression);
+    if (sh->has_key_share || sh->has_cookie)
+        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                       "the server's TLS 1.2 ServerHello carries TLS 1.3 extensions");
+    /* RFC 5746 3.4: on an initial handshake the extension must be empty. */
+    if (sh->has_reneg && (sh->reneg.n != 1 || sh->reneg.p[0] != 0))
+        return cl_fail(c, CL_ALERT_HANDSHAKE_FAILURE, CLASP_E_PROTOCOL,
+                       "the server's renegotiation_info is not empty on a first handshake");
+    hs->ems = sh->has_ems;
+    if (c->cfg->require_ems && !hs->ems)
+        return cl_fail(c, CL_ALERT_HANDSHAKE_FAILURE, CLASP_E_NEGOTIATION,
+                       "the server does not support the extended master secret (RFC 7627), "
+                       "which this configuration requires");
+    if (sh->has_alpn) {
+        cl_reader list = sh->alpn, proto;
+        if (!c->cfg->alpn_len)
+            return cl_fail(c, CL_ALERT_UNSUPPORTED_EXTENSION, CLASP_E_PROTOCOL,
+                           "the server selected an ALPN protocol, but we offered none");
+        if (cl_rd_vec(&list, 2, &list) || cl_rd_vec_nonempty(&list, 1, &proto) || !cl_rd_empty(&list))
+            return CL_DECODE_FAIL(c, "ALPN extension (it must name exactly one protocol)");
+        cl_reader ours = cl_reader_init(c->cfg->alpn, c->cfg->alpn_len), p;
+        int found = 0;
+        while (!found && cl_rd_vec(&ours, 1, &p) == 0)
+            found = p.n == proto.n && memcmp(p.p, proto.p, p.n) == 0;
+        if (!found)
+            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                           "the server selected ALPN protocol '%.*s', which we did not offer",
+                           (int)proto.n, (const char *)proto.p);
+        memcpy(c->alpn, proto.p, proto.n);
+        c->alpn[proto.n] = 0;
+        c->has_alpn = 1;
+    }
+    c->version = CLASP_TLS1_2;
+    c->suite = s;
+    c->wr.plain_version = 0;
+    memcpy(hs->server_random, sh->random, 32);
+    hs->keep_raw = 1; /* a CertificateRequest may come: CertificateVerify signs the messages */
+    if (cl_transcript_start(c) || cl_transcript_add(c, msg, len))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
+    if (cl_trace_on(c))
+        cl_trace(c, CLASP_TRACE_RECV, "ServerHello", "TLS 1.2; %s; %s key exchange%s%s", s->iana,
+                 kx_name(s->kx), hs->ems ? "; extended master secret" : "",
+                 sh->has_reneg ? "; secure renegotiation" : "");
+    c->state = CL_ST_C12_WAIT_CERT;
+    return CLASP_OK;
+}
+
+/* The server's key must be of the kind its suite signs or encrypts with. */
+static int check_key_fits_suite(clasp_conn *c)
+{
+    cr_key_type t = cr_pkey_type(c->hs->peer_key);
+    int ok = c->suite->auth == CL_AUTH_RSA ? t == CR_KEY_RSA
+                                           : (t == CR_KEY_EC_P256 || t == CR_KEY_EC_P384 ||
+                                              t == CR_KEY_EC_P521 || t == CR_KEY_ED25519);
+    if (!ok)
+        return cl_fail(c, CL_ALERT_UNSUPPORTED_CERTIFICATE, CLASP_E_CERTIFICATE,
+                       "the server's certificate key does not fit its cipher suite %s",
+                       c->suite->iana);
+    return CLASP_OK;
+}
+
+static int handle_server_key_exchange(clasp_conn *c, const uint8_t *msg, size_t len)
+{
+    cl_hs *hs = c->hs;
+    cl_reader r = cl_reader_init(msg + 4, len - 4), share, sig;
+    cl_reader p = cl_reader_init(NULL, 0), g = cl_reader_init(NULL, 0);
+    uint8_t pub[CR_MAX_KX_PUB];
+    size_t pub_len = sizeof pub;
+    uint16_t named = 0;
+    size_t bits = 0;
+    if (c->suite->kx == CL_KX_ECDHE) {
+        uint8_t curve_type;
+        uint16_t group;
+        if (cl_rd_u8(&r, &curve_type) || cl_rd_u16(&r, &group) || cl_rd_vec_nonempty(&r, 1, &share))
+            return CL_DECODE_FAIL(c, "ServerKeyExchange");
+        if (curve_type != 3 || !offered(c->cfg->groups, c->cfg->n_groups, group) || group >= 0x100)
+            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                           "the server chose curve 0x%04x (type %u), which this client did not "
+                           "offer", group, curve_type);
+        named = group;
+    } else {
+        if (cl_rd_vec_nonempty(&r, 2, &p) || cl_rd_vec_nonempty(&r, 2, &g) ||
+            cl_rd_vec_nonempty(&r, 2, &share))
+            return CL_DECODE_FAIL(c, "ServerKeyExchange");
+    }
+    size_t params_len = (size_t)(r.p - (msg + 4));
+    uint16_t scheme;
+    if (cl_rd_u16(&r, &scheme) || cl_rd_vec_nonempty(&r, 2, &sig) || !cl_rd_empty(&r))
+        return CL_DECODE_FAIL(c, "ServerKeyExchange");
+    if (!offered(c->cfg->sigalgs, c->cfg->n_sigalgs, scheme) || !cl_sigalg_allowed_tls12(scheme) ||
+        !cr_pkey_matches_scheme(hs->peer_key, scheme))
+        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                       "the server signed its key exchange with %s (0x%04x), which was not offered "
+                       "or does not fit its key", cl_sigalg_name(scheme), scheme);
+    /* Signed: client_random + server_random + the parameters. */
+    uint8_t *signed_data = malloc(64 + params_len);
+    if (!signed_data)
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_NOMEM, "out of memory");
+    memcpy(signed_data, hs->client_random, 32);
+    memcpy(signed_data + 32, hs->server_random, 32);
+    memcpy(signed_data + 64, msg + 4, params_len);
+    int bad = cr_verify(hs->peer_key, scheme, signed_data, 64 + params_len, sig.p, sig.n);
+    free(signed_data);
+    if (bad)
+        return cl_fail(c, CL_ALERT_DECRYPT_ERROR, CLASP_E_PROTOCOL,
+                       "the server's ServerKeyExchange signature (%s) does not verify: the key "
+                       "exchange parameters were altered or the server lacks its key",
+                       cl_sigalg_name(scheme));
+    c->peer_sigalg = scheme;
+
+    int rc = c->suite->kx == CL_KX_ECDHE
+                 ? cr_kx_generate(named, &hs->kx, pub, &pub_len)
+                 : cr_kx_generate_dh(p.p, p.n, g.p, g.n, &hs->kx, pub, &pub_len, &named, &bits);
+    if (rc)
+        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                       "the server's key exchange parameters are unusable");
+    if (c->suite->kx == CL_KX_DHE && bits < MIN_DH_BITS)
+        return cl_fail(c, CL_ALERT_INSUFFICIENT_SECURITY, CLASP_E_NEGOTIATION,
+                       "the server's Diffie-Hellman group has only %zu bits; clasp requires at "
+                       "least %d", bits, MIN_DH_BITS);
+    size_t pms_len = sizeof hs->pms;
+    if (cr_kx_derive(hs->kx, share.p, share.n, hs->pms, &pms_len))
+        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                       "the server's key share is invalid");
+    if (c->suite->kx == CL_KX_DHE) {
+        /* RFC 5246 8.1.2: leading zero bytes of Z are stripped. */
+        size_t z = 0;
+        while (z < pms_len - 1 && hs->pms[z] == 0)
+            z++;
+        memmove(hs->pms, hs->pms + z, pms_len - z);
+        pms_len -= z;
+    }
+    hs->pms_len = pms_len;
+    memcpy(hs->kx_pub, pub, pub_len);
+    hs->kx_pub_len = pub_len;
+    if (named)
+        c->group = named;
+    else
+        snprintf(c->group_label, sizeof c->group_label, "dhe%zu", bits);
+    if (cl_transcript_add(c, msg, len))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
+    if (cl_trace_on(c))
+        cl_trace(c, CLASP_TRACE_RECV, "ServerKeyExchange", "%s %s; signed with %s, verified",
+                 kx_name(c->suite->kx), clasp_conn_group_name(c), cl_sigalg_name(scheme));
+    c->state = CL_ST_C12_WAIT_CR_SHD;
+    return CLASP_OK;
+}
+
+static int handle_certificate_request(clasp_conn *c, const uint8_t *msg, size_t len)
+{
+    cl_hs *hs = c->hs;
+    cl_reader r = cl_reader_init(msg + 4, len - 4), types, sigalgs, cas;
+    if (cl_rd_vec_nonempty(&r, 1, &types) || cl_rd_vec_nonempty(&r, 2, &sigalgs) ||
+        sigalgs.n % 2 || cl_rd_vec(&r, 2, &cas) || !cl_rd_empty(&r))
+        return CL_DECODE_FAIL(c, "CertificateRequest");
+    hs->n_peer_sigalgs = cl_read_u16_list(sigalgs, hs->peer_sigalgs, CL_MAX_SIGALGS);
+    hs->cert_requested = 1;
+    if (cl_transcript_add(c, msg, len))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
+    if (cl_trace_on(c))
+        cl_trace(c, CLASP_TRACE_RECV, "CertificateRequest", "%zu signature algorithms accepted",
+                 hs->n_peer_sigalgs);
+    c->state = CL_ST_C12_WAIT_SHD;
+    return CLASP_OK;
+}
+
+static int send_client_key_exchange(clasp_conn *c)
+{
+    cl_hs *hs = c->hs;
+    cl_buf m;
+    cl_hs_begin(&m, CL_HS_CLIENT_KEY_EXCHANGE);
+    char detail[128];
+    if (c->suite->kx == CL_KX_RSA) {
+        /* RFC 5246 7.4.7.1: the version we offered, then 46 random bytes,
+         * encrypted to the server's RSA key. */
+        hs->pms[0] = (uint8_t)(hs->client_version >> 8);
+        hs->pms[1] = (uint8_t)hs->client_version;
+        if (cr_random(hs->pms + 2, 46)) {
+            cl_buf_free(&m);
+            return -1;
+        }
+        hs->pms_len = 48;
+        size_t max = cr_pkey_max_sig_len(hs->peer_key), n = max;
+        size_t v = cl_wr_begin_vec(&m, 2);
+        uint8_t *out = cl_wr_space(&m, max);
+        if (!out || cr_rsa_encrypt_pkcs1(hs->peer_key, hs->pms, 48, out, &n)) {
+            cl_buf_free(&m);
+            return -1;
+        }
+        m.len -= max - n;
+        cl_wr_end_vec(&m, v, 2);
+        snprintf(c->group_label, sizeof c->group_label, "rsa");
+        snprintf(detail, sizeof detail, "RSA: premaster secret encrypted to the server's key (%zu bytes)", n);
+    } else {
+        size_t v = cl_wr_begin_vec(&m, c->suite->kx == CL_KX_ECDHE ? 1 : 2);
+        cl_wr_bytes(&m, hs->kx_pub, hs->kx_pub_len);
+        cl_wr_end_vec(&m, v, c->suite->kx == CL_KX_ECDHE ? 1 : 2);
+        snprintf(detail, sizeof detail, "%s: our %s public share", kx_name(c->suite->kx),
+                 clasp_conn_group_name(c));
+    }
+    return cl_hs_send(c, &m, NULL, detail);
+}
+
+static int send_certificate_verify12(clasp_conn *c)
+{
+    cl_hs *hs = c->hs;
+    cl_buf m;
+    cl_hs_begin(&m, CL_HS_CERTIFICATE_VERIFY);
+    cl_wr_u16(&m, hs->sigalg);
+    size_t v = cl_wr_begin_vec(&m, 2);
+    size_t max = cr_pkey_max_sig_len(hs->cert->key), n = max;
+    uint8_t *sig = cl_wr_space(&m, max);
+    /* TLS 1.2 signs the handshake messages themselves (RFC 5246 7.4.8). */
+    if (!sig || cr_sign(hs->cert->key, hs->sigalg, hs->pending.data, hs->pending.len, sig, &n)) {
+        cl_buf_free(&m);
+        return -1;
+    }
+    m.len -= max - n;
+    cl_wr_end_vec(&m, v, 2);
+    return cl_hs_send(c, &m, NULL, cl_sigalg_name(hs->sigalg));
+}
+
+int cl_send_finished12(clasp_conn *c)
+{
+    uint8_t vd[12];
+    if (cl_ks12_finished(c, c->role == CLASP_CLIENT, vd))
+        return -1;
+    cl_buf m;
+    cl_hs_begin(&m, CL_HS_FINISHED);
+    cl_wr_bytes(&m, vd, 12);
+    return cl_hs_send(c, &m, NULL, "verify_data = PRF(master, finished label, transcript hash)");
+}
+
+int cl_send_ccs12(clasp_conn *c)
+{
+    static const uint8_t one = 1;
+    if (cl_send_record(c, CL_CT_CHANGE_CIPHER_SPEC, &one, 1) || cl_ks12_install(c, 1))
+        return -1;
+    if (cl_trace_on(c))
+        cl_trace(c, CLASP_TRACE_SEND, "ChangeCipherSpec", "our records are encrypted from here");
+    return 0;
+}
+
+static int handle_server_hello_done(clasp_conn *c, const uint8_t *msg, size_t len)
+{
+    cl_hs *hs = c->hs;
+    if (len != 4)
+        return CL_DECODE_FAIL(c, "ServerHelloDone");
+    if (cl_transcript_add(c, msg, len))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
+    if (cl_trace_on(c))
+        cl_trace(c, CLASP_TRACE_RECV, "ServerHelloDone", "%s",
+                 hs->cert_requested ? "the server wants our certificate" : "our turn");
+    if (hs->cert_requested) {
+        hs->cert = NULL;
+        for (size_t i = 0; i < c->cfg->n_certs && !hs->cert; i++) {
+            uint16_t s = cl_choose_sigalg12(c->cfg->certs[i].key, hs->peer_sigalgs, hs->n_peer_sigalgs);
+            if (s) {
+                hs->cert = &c->cfg->certs[i];
+                hs->sigalg = s;
+            }
+        }
+        if (cl_send_certificate(c, hs->cert, NULL, 0))
+            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send Certificate");
+    }
+    if (send_client_key_exchange(c))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL,
+                       "could not build the ClientKeyExchange");
+    int rc = cl_ks12_master(c, hs->pms, hs->pms_len);
+    cl_wipe(hs->pms, sizeof hs->pms);
+    if (rc)
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key derivation failed");
+    if (hs->cert_requested && hs->cert && send_certificate_verify12(c))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL,
+                       "could not sign CertificateVerify with our key");
+    if (cl_send_ccs12(c) || cl_send_finished12(c))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send Finished");
+    c->state = CL_ST_C12_WAIT_CCS;
+    return CLASP_OK;
+}
+
+int cl_recv_finished12(clasp_conn *c, const uint8_t *msg, size_t len)
+{
+    if (len != 4 + 12)
+        return CL_DECODE_FAIL(c, "Finished message (wrong length)");
+    uint8_t vd[12];
+    if (cl_ks12_finished(c, c->role != CLASP_CLIENT, vd))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "Finished computation failed");
+    if (cl_ct_memcmp(vd, msg + 4, 12))
+        return cl_fail(c, CL_ALERT_DECRYPT_ERROR, CLASP_E_PROTOCOL,
+                       "the %s's Finished does not match the handshake: the messages were altered "
+                       "in transit or the keys disagree",
+                       c->role == CLASP_CLIENT ? "server" : "client");
+    if (cl_transcript_add(c, msg, len))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
+    if (cl_trace_on(c))
+        cl_trace(c, CLASP_TRACE_RECV, "Finished", "verify_data checked");
+    return CLASP_OK;
+}
+
+int cl_hs12_change_cipher_spec(clasp_conn *c)
+{
+    if (c->state != CL_ST_C12_WAIT_CCS && c->state != CL_ST_S12_WAIT_CCS)
+        return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
+                       "the peer sent ChangeCipherSpec before the key exchange was complete");
+    if (cl_ks12_install(c, 0))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key derivation failed");
+    if (cl_trace_on(c))
+        cl_trace(c, CLASP_TRACE_RECV, "ChangeCipherSpec", "the peer's records are encrypted from here");
+    c->state = c->role == CLASP_CLIENT ? CL_ST_C12_WAIT_FINISHED : CL_ST_S12_WAIT_FINISHED;
+    return CLASP_OK;
+}
+
+int cl_client12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
+{
+    int rc;
+    switch (type) {
+    case CL_HS_CERTIFICATE:
+        if ((rc = cl_recv_certificate(c, msg, len)) != CLASP_OK ||
+            (rc = check_key_fits_suite(c)) != CLASP_OK)
+            return rc;
+        c->state = c->suite->kx == CL_KX_RSA ? CL_ST_C12_WAIT_CR_SHD : CL_ST_C12_WAIT_SKE;
+        return CLASP_OK;
+    case CL_HS_SERVER_KEY_EXCHANGE:
+        return handle_server_key_exchange(c, msg, len);
+    case CL_HS_CERTIFICATE_REQUEST:
+        return handle_certificate_request(c, msg, len);
+    case CL_HS_SERVER_HELLO_DONE:
+        return handle_server_hello_done(c, msg, len);
+    case CL_HS_FINISHED:
+        if ((rc = cl_recv_finished12(c, msg, len)) != CLASP_OK)
+            return rc;
+        if (cl_trace_on(c))
+            cl_trace(c, CLASP_TRACE_KEY, "application keys", "both directions use the key block's keys");
+        cl_hs_finish(c);
+        return CLASP_OK;
+    }
+    return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL, "unexpected %s",
+                   cl_hs_type_name(type));
+}
+
+/* RFC 5746 / RFC 5246 7.4.1.1: renegotiation is refused with a warning and
+ * the connection goes on; a peer that insists is cut off. */
+int cl_post12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
+{
+    if (type == CL_HS_HELLO_REQUEST && len != 4)
+        return CL_DECODE_FAIL(c, "HelloRequest");
+    if (++c->key_updates > 8)
+        return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
+                       "the peer keeps asking to renegotiate, which clasp never does");
+    if (cl_trace_on(c))
+        cl_trace(c, CLASP_TRACE_RECV, cl_hs_type_name(type), "renegotiation attempt: refused");
+    if (cl_send_alert(c, 1, CL_ALERT_NO_RENEGOTIATION))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send an alert");
+    return CLASP_OK;
+}

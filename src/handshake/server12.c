@@ -1,0 +1,392 @@
+/* TLS 1.2 server (RFC 5246 7.3), taken when the ClientHello offers no TLS
+ * 1.3 (or this server allows only 1.2):
+ *
+ *   ClientHello  -->
+ *                <--  ServerHello Certificate ServerKeyExchange?
+ *                     CertificateRequest? ServerHelloDone
+ *   Certificate? ClientKeyExchange CertificateVerify?
+ *   [ChangeCipherSpec] Finished  -->
+ *                <--  [ChangeCipherSpec] Finished
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "handshake/hs.h"
+
+static const uint8_t downgrade_tls12[8] = {'D', 'O', 'W', 'N', 'G', 'R', 'D', 1};
+
+static int list_has(cl_reader list, uint16_t v)
+{
+    uint16_t x;
+    while (cl_rd_u16(&list, &x) == 0)
+        if (x == v)
+            return 1;
+    return 0;
+}
+
+static int is_ffdhe(uint16_t g) { return g >= 0x0100 && g <= 0x01ff; }
+
+/* The group for an ECDHE or DHE suite, in our order; 0 if none fits. */
+static uint16_t pick_group(const clasp_conn *c, const cl_client_hello *ch, cl_kx_kind kx)
+{
+    const clasp_config *cfg = c->cfg;
+    int client_lists_ffdhe = 0;
+    if (ch->has_groups) {
+        cl_reader l = ch->groups;
+        uint16_t g;
+        while (cl_rd_u16(&l, &g) == 0)
+            client_lists_ffdhe |= is_ffdhe(g);
+    }
+    for (size_t i = 0; i < cfg->n_groups; i++) {
+        uint16_t g = cfg->groups[i];
+        if ((kx == CL_KX_DHE) != is_ffdhe(g))
+            continue;
+        /* RFC 8422 5.1.1: no supported_groups means any curve; RFC 7919 4:
+         * a client naming no FFDHE group takes the server's. */
+        if (kx == CL_KX_ECDHE && (!ch->has_groups || list_has(ch->groups, g)))
+            return g;
+        if (kx == CL_KX_DHE && (!client_lists_ffdhe || list_has(ch->groups, g)))
+            return g;
+    }
+    return 0;
+}
+
+static int key_fits(const cr_pkey *k, cl_auth_kind auth)
+{
+    cr_key_type t = cr_pkey_type(k);
+    if (auth == CL_AUTH_RSA)
+        return t == CR_KEY_RSA;
+    return t == CR_KEY_EC_P256 || t == CR_KEY_EC_P384 || t == CR_KEY_EC_P521 || t == CR_KEY_ED25519;
+}
+
+/* Suite, certificate, signature scheme and group, in our preference order
+ * with RSA key exchange always last. */
+static int choose_suite(clasp_conn *c, const cl_client_hello *ch, uint16_t *group)
+{
+    cl_hs *hs = c->hs;
+    const clasp_config *cfg = c->cfg;
+    uint16_t peer[64];
+    size_t n_peer = ch->has_sigalgs ? cl_read_u16_list(ch->sigalgs, peer, 64) : 0;
+    for (int rsa_pass = 0; rsa_pass < 2; rsa_pass++) {
+        for (size_t i = 0; i < cfg->n_suites; i++) {
+            const cl_suite *s = cl_suite_by_id(cfg->suites[i]);
+            if (!s || s->version != CLASP_TLS1_2 || (s->kx == CL_KX_RSA) != rsa_pass ||
+                !list_has(ch->suites, s->id) || (s->kx == CL_KX_RSA && !cfg->rsa_kx))
+                continue;
+            uint16_t g = s->kx == CL_KX_RSA ? 0 : pick_group(c, ch, s->kx);
+            if (s->kx != CL_KX_RSA && !g)
+                continue;
+            for (size_t k = 0; k < cfg->n_certs; k++) {
+                const cl_cert_key *ck = &cfg->certs[k];
+                if (!key_fits(ck->key, s->auth))
+                    continue;
+                uint16_t sig = s->kx == CL_KX_RSA ? 0 : cl_choose_sigalg12(ck->key, peer, n_peer);
+                if (s->kx != CL_KX_RSA && !sig)
+                    continue;
+                c->suite = s;
+                hs->cert = ck;
+                hs->sigalg = sig;
+                *group = g;
+                return CLASP_OK;
+            }
+        }
+    }
+    char offered[256] = "";
+    cl_reader l = ch->suites;
+    uint16_t id;
+    while (cl_rd_u16(&l, &id) == 0 && strlen(offered) < sizeof offered - 48) {
+        const cl_suite *s = cl_suite_by_id(id);
+        if (s && s->version == CLASP_TLS1_2)
+            snprintf(offered + strlen(offered), sizeof offered - strlen(offered), "%s%s",
+                     offered[0] ? ", " : "", s->iana);
+    }
+    return cl_fail(c, CL_ALERT_HANDSHAKE_FAILURE, CLASP_E_NEGOTIATION,
+                   "no TLS 1.2 cipher suite in common that our certificate can serve: the client "
+                   "offers %s", offered[0] ? offered : "no suite clasp knows");
+}
+
+static int send_server_key_exchange(clasp_conn *c, uint16_t group)
+{
+    cl_hs *hs = c->hs;
+    uint8_t pub[CR_MAX_KX_PUB];
+    size_t pub_len = sizeof pub;
+    if (cr_kx_generate(group, &hs->kx, pub, &pub_len))
+        return -1;
+    cl_buf m;
+    cl_hs_begin(&m, CL_HS_SERVER_KEY_EXCHANGE);
+    size_t params = m.len;
+    if (c->suite->kx == CL_KX_ECDHE) {
+        cl_wr_u8(&m, 3); /* named_curve */
+        cl_wr_u16(&m, group);
+        size_t v = cl_wr_begin_vec(&m, 1);
+        cl_wr_bytes(&m, pub, pub_len);
+        cl_wr_end_vec(&m, v, 1);
+    } else {
+        uint8_t p[CR_MAX_KX_PUB], g[8];
+        size_t p_len = sizeof p, g_len = sizeof g;
+        if (cr_kx_dh_params(hs->kx, p, &p_len, g, &g_len)) {
+            cl_buf_free(&m);
+            return -1;
+        }
+        size_t v = cl_wr_begin_vec(&m, 2);
+        cl_wr_bytes(&m, p, p_len);
+        cl_wr_end_vec(&m, v, 2);
+        v = cl_wr_begin_vec(&m, 2);
+        cl_wr_bytes(&m, g, g_len);
+        cl_wr_end_vec(&m, v, 2);
+        v = cl_wr_begin_vec(&m, 2);
+        cl_wr_bytes(&m, pub, pub_len);
+        cl_wr_end_vec(&m, v, 2);
+    }
+    if (m.failed) {
+        cl_buf_free(&m);
+        return -1;
+    }
+    size_t params_len = m.len - params;
+    uint8_t *signed_data = malloc(64 + params_len);
+    size_t max = cr_pkey_max_sig_len(hs->cert->key), n = max;
+    if (!signed_data) {
+        cl_buf_free(&m);
+        return -1;
+    }
+    memcpy(signed_data, hs->client_random, 32);
+    memcpy(signed_data + 32, hs->server_random, 32);
+    memcpy(signed_data + 64, m.data + params, params_len);
+    cl_wr_u16(&m, hs->sigalg);
+    size_t v = cl_wr_begin_vec(&m, 2);
+    uint8_t *sig = cl_wr_space(&m, max);
+    int rc = !sig || cr_sign(hs->cert->key, hs->sigalg, signed_data, 64 + params_len, sig, &n);
+    free(signed_data);
+    if (rc) {
+        cl_buf_free(&m);
+        return -1;
+    }
+    m.len -= max - n;
+    cl_wr_end_vec(&m, v, 2);
+    c->group = group;
+    char detail[160];
+    snprintf(detail, sizeof detail, "%s %s; signed with %s",
+             c->suite->kx == CL_KX_ECDHE ? "ECDHE" : "DHE", cl_group_name(group),
+             cl_sigalg_name(hs->sigalg));
+    return cl_hs_send(c, &m, NULL, detail);
+}
+
+int cl_server12_client_hello(clasp_conn *c, const cl_client_hello *ch)
+{
+    cl_hs *hs = c->hs;
+    const clasp_config *cfg = c->cfg;
+    /* RFC 7507: a client that fell back from a higher version while we
+     * support it is being downgraded. */
+    if (list_has(ch->suites, 0x5600) && cfg->max_version > CLASP_TLS1_2)
+        return cl_fail(c, CL_ALERT_INAPPROPRIATE_FALLBACK, CLASP_E_NEGOTIATION,
+                       "the client retried with TLS 1.2 (TLS_FALLBACK_SCSV) although both sides "
+                       "support TLS 1.3: a downgrade attack or a broken client");
+    if (!memchr(ch->compression.p, 0, ch->compression.n))
+        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                       "the client does not offer the null compression method");
+    int secure_reneg = list_has(ch->suites, 0x00ff);
+    if (ch->has_reneg) {
+        if (ch->reneg.n != 1 || ch->reneg.p[0] != 0)
+            return cl_fail(c, CL_ALERT_HANDSHAKE_FAILURE, CLASP_E_PROTOCOL,
+                           "the client's renegotiation_info is not empty on a first handshake");
+        secure_reneg = 1;
+    }
+    hs->ems = ch->has_ems;
+    if (cfg->require_ems && !hs->ems)
+        return cl_fail(c, CL_ALERT_HANDSHAKE_FAILURE, CLASP_E_NEGOTIATION,
+                       "the client does not support the extended master secret (RFC 7627), which "
+                       "this server requires");
+    if (!cfg->n_certs)
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_CONFIG,
+                       "this server has no certificate configured");
+    uint16_t group = 0;
+    int rc = choose_suite(c, ch, &group);
+    if (rc != CLASP_OK)
+        return rc;
+    c->version = CLASP_TLS1_2;
+    hs->client_version = ch->legacy_version;
+    memcpy(hs->client_random, ch->random, 32);
+    if (cr_random(hs->server_random, 32))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "random number generator failed");
+    if (cfg->max_version >= CLASP_TLS1_3)
+        memcpy(hs->server_random + 24, downgrade_tls12, 8);
+    hs->keep_raw = cfg->client_auth != CLASP_CLIENT_AUTH_NONE;
+    if (cl_transcript_start(c))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
+
+    cl_buf m;
+    cl_hs_begin(&m, CL_HS_SERVER_HELLO);
+    cl_wr_u16(&m, CLASP_TLS1_2);
+    cl_wr_bytes(&m, hs->server_random, 32);
+    cl_wr_u8(&m, 0); /* no session id: this server keeps no session cache yet */
+    cl_wr_u16(&m, c->suite->id);
+    cl_wr_u8(&m, 0);
+    size_t exts = cl_wr_begin_vec(&m, 2);
+    if (secure_reneg) {
+        cl_wr_u16(&m, CL_EXT_RENEGOTIATION_INFO);
+        cl_wr_u16(&m, 1);
+        cl_wr_u8(&m, 0);
+    }
+    if (hs->ems) {
+        cl_wr_u16(&m, CL_EXT_EXTENDED_MASTER_SECRET);
+        cl_wr_u16(&m, 0);
+    }
+    if (c->suite->kx == CL_KX_ECDHE && ch->has_point_formats) {
+        cl_wr_u16(&m, CL_EXT_EC_POINT_FORMATS);
+        cl_wr_u16(&m, 2);
+        cl_wr_u8(&m, 1);
+        cl_wr_u8(&m, 0); /* uncompressed */
+    }
+    if (ch->sni) {
+        cl_wr_u16(&m, CL_EXT_SERVER_NAME);
+        cl_wr_u16(&m, 0);
+    }
+    if (c->has_alpn) {
+        size_t n = strlen(c->alpn);
+        cl_wr_u16(&m, CL_EXT_ALPN);
+        cl_wr_u16(&m, (uint16_t)(n + 3));
+        cl_wr_u16(&m, (uint16_t)(n + 1));
+        cl_wr_u8(&m, (uint8_t)n);
+        cl_wr_bytes(&m, c->alpn, n);
+    }
+    cl_wr_end_vec(&m, exts, 2);
+    char detail[200];
+    snprintf(detail, sizeof detail, "TLS 1.2; %s%s%s", c->suite->iana,
+             hs->ems ? "; extended master secret" : "", secure_reneg ? "; secure renegotiation" : "");
+    if (cl_hs_send(c, &m, NULL, detail) || cl_send_certificate(c, hs->cert, NULL, 0))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send ServerHello");
+    if (c->suite->kx != CL_KX_RSA) {
+        if (send_server_key_exchange(c, group))
+            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL,
+                           "could not sign the ServerKeyExchange");
+        c->peer_sigalg = hs->sigalg;
+    } else {
+        snprintf(c->group_label, sizeof c->group_label, "rsa");
+    }
+    if (cfg->client_auth != CLASP_CLIENT_AUTH_NONE) {
+        cl_hs_begin(&m, CL_HS_CERTIFICATE_REQUEST);
+        cl_wr_u8(&m, 2);
+        cl_wr_u8(&m, 1);  /* rsa_sign */
+        cl_wr_u8(&m, 64); /* ecdsa_sign */
+        size_t v = cl_wr_begin_vec(&m, 2);
+        for (size_t i = 0; i < cfg->n_sigalgs; i++)
+            if (cl_sigalg_allowed_tls12(cfg->sigalgs[i]))
+                cl_wr_u16(&m, cfg->sigalgs[i]);
+        cl_wr_end_vec(&m, v, 2);
+        cl_wr_u16(&m, 0); /* no certificate_authorities */
+        hs->cert_requested = 1;
+        if (cl_hs_send(c, &m, NULL,
+                       cfg->client_auth == CLASP_CLIENT_AUTH_REQUIRED ? "client certificate required"
+                                                                     : "client certificate optional"))
+            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send CertificateRequest");
+    }
+    cl_hs_begin(&m, CL_HS_SERVER_HELLO_DONE);
+    if (cl_hs_send(c, &m, NULL, ""))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send ServerHelloDone");
+    c->state = hs->cert_requested ? CL_ST_S12_WAIT_CERT : CL_ST_S12_WAIT_CKE;
+    return CLASP_OK;
+}
+
+static int handle_client_key_exchange(clasp_conn *c, const uint8_t *msg, size_t len)
+{
+    cl_hs *hs = c->hs;
+    cl_reader r = cl_reader_init(msg + 4, len - 4), v;
+    size_t pms_len = sizeof hs->pms;
+    const char *what;
+    if (c->suite->kx == CL_KX_RSA) {
+        if (cl_rd_vec(&r, 2, &v) || !cl_rd_empty(&r))
+            return CL_DECODE_FAIL(c, "ClientKeyExchange");
+        /* RFC 5246 7.4.7.1: no branch on the padding or the version; a
+         * wrong premaster only shows up as a Finished that does not match. */
+        uint8_t fallback[48];
+        if (cr_random(fallback, 48) || cr_rsa_decrypt_pms(hs->cert->key, v.p, v.n, fallback, hs->pms))
+            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "RSA decryption failed");
+        uint8_t diff = (uint8_t)((hs->pms[0] ^ (hs->client_version >> 8)) |
+                                 (hs->pms[1] ^ (hs->client_version & 0xff)));
+        /* mask is 0xff when the version matched, 0 otherwise. */
+        uint8_t mask = (uint8_t)(((unsigned)diff - 1) >> 8);
+        for (size_t i = 0; i < 48; i++)
+            hs->pms[i] = (uint8_t)((hs->pms[i] & mask) | (fallback[i] & ~mask));
+        cl_wipe(fallback, sizeof fallback);
+        pms_len = 48;
+        what = "RSA: premaster secret decrypted (constant time)";
+    } else {
+        if (cl_rd_vec_nonempty(&r, c->suite->kx == CL_KX_ECDHE ? 1 : 2, &v) || !cl_rd_empty(&r))
+            return CL_DECODE_FAIL(c, "ClientKeyExchange");
+        if (cr_kx_derive(hs->kx, v.p, v.n, hs->pms, &pms_len))
+            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                           "the client's %s key share is invalid", cl_group_name(c->group));
+        if (c->suite->kx == CL_KX_DHE) {
+            size_t z = 0; /* RFC 5246 8.1.2: strip leading zeros */
+            while (z < pms_len - 1 && hs->pms[z] == 0)
+                z++;
+            memmove(hs->pms, hs->pms + z, pms_len - z);
+            pms_len -= z;
+        }
+        what = c->suite->kx == CL_KX_ECDHE ? "ECDHE: the client's public share" : "DHE: the client's public share";
+    }
+    if (cl_transcript_add(c, msg, len))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
+    if (cl_trace_on(c))
+        cl_trace(c, CLASP_TRACE_RECV, "ClientKeyExchange", "%s", what);
+    int rc = cl_ks12_master(c, hs->pms, pms_len);
+    cl_wipe(hs->pms, sizeof hs->pms);
+    if (rc)
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key derivation failed");
+    c->state = hs->peer_sent_cert ? CL_ST_S12_WAIT_CV : CL_ST_S12_WAIT_CCS;
+    return CLASP_OK;
+}
+
+static int handle_certificate_verify(clasp_conn *c, const uint8_t *msg, size_t len)
+{
+    cl_hs *hs = c->hs;
+    cl_reader r = cl_reader_init(msg + 4, len - 4), sig;
+    uint16_t scheme;
+    if (cl_rd_u16(&r, &scheme) || cl_rd_vec(&r, 2, &sig) || !cl_rd_empty(&r))
+        return CL_DECODE_FAIL(c, "CertificateVerify");
+    int offered = 0;
+    for (size_t i = 0; i < c->cfg->n_sigalgs; i++)
+        offered |= c->cfg->sigalgs[i] == scheme;
+    if (!offered || !cl_sigalg_allowed_tls12(scheme) || !cr_pkey_matches_scheme(hs->peer_key, scheme))
+        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                       "the client signed with %s (0x%04x), which was not offered or does not fit "
+                       "its key", cl_sigalg_name(scheme), scheme);
+    if (cr_verify(hs->peer_key, scheme, hs->pending.data, hs->pending.len, sig.p, sig.n))
+        return cl_fail(c, CL_ALERT_DECRYPT_ERROR, CLASP_E_PROTOCOL,
+                       "the client's CertificateVerify signature (%s) does not verify: it does not "
+                       "hold the private key of its certificate", cl_sigalg_name(scheme));
+    if (cl_transcript_add(c, msg, len))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
+    if (cl_trace_on(c))
+        cl_trace(c, CLASP_TRACE_RECV, "CertificateVerify", "%s, signature verified",
+                 cl_sigalg_name(scheme));
+    c->state = CL_ST_S12_WAIT_CCS;
+    return CLASP_OK;
+}
+
+int cl_server12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
+{
+    int rc;
+    switch (type) {
+    case CL_HS_CERTIFICATE:
+        if ((rc = cl_recv_certificate(c, msg, len)) != CLASP_OK)
+            return rc;
+        c->state = CL_ST_S12_WAIT_CKE;
+        return CLASP_OK;
+    case CL_HS_CLIENT_KEY_EXCHANGE:
+        return handle_client_key_exchange(c, msg, len);
+    case CL_HS_CERTIFICATE_VERIFY:
+        return handle_certificate_verify(c, msg, len);
+    case CL_HS_FINISHED:
+        if ((rc = cl_recv_finished12(c, msg, len)) != CLASP_OK)
+            return rc;
+        if (cl_send_ccs12(c) || cl_send_finished12(c))
+            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send Finished");
+        if (cl_trace_on(c))
+            cl_trace(c, CLASP_TRACE_KEY, "application keys", "both directions use the key block's keys");
+        cl_hs_finish(c);
+        return CLASP_OK;
+    }
+    return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL, "unexpected %s",
+                   cl_hs_type_name(type));
+}

@@ -1,0 +1,73 @@
+/* clasp: the command-line face of the library. Dispatches to the client,
+ * server and demo subcommands. */
+#include "tool.h"
+
+#include <signal.h>
+#include <string.h>
+
+void usage_print(FILE *out)
+{
+    fputs("usage:\n"
+          "  clasp server [--port N] [--cert CHAIN.pem --key KEY.pem] [--tls1.2|--tls1.3]\n"
+          "               [--ciphers LIST] [--groups LIST] [--alpn LIST] [--verify-client CA.pem]\n"
+          "               [--www | --echo] [--count N] [--trace] [--keylog FILE]\n"
+          "  clasp client HOST:PORT [--servername NAME] [--cafile CA.pem] [--insecure]\n"
+          "               [--cert C --key K] [--tls1.2|--tls1.3] [--ciphers LIST] [--groups LIST]\n"
+          "               [--alpn LIST] [--get PATH | --send TEXT] [--trace] [--keylog FILE]\n"
+          "  clasp demo\n"
+          "\n"
+          "server:\n"
+          "  Listens on every address (IPv4 and IPv6), port 4433 unless --port says\n"
+          "  otherwise (0 picks a free one), and prints \"listening on port N\". Without\n"
+          "  --cert it makes a throw-away CA and names its ca.pem on stderr.\n"
+          "  --www answers HTTP requests, --echo sends everything back, otherwise what\n"
+          "  the client sends is printed. --verify-client requires a client certificate\n"
+          "  issued by CA.pem. --count N exits after N connections.\n"
+          "client:\n"
+          "  HOST:PORT may be [::1]:4433 for IPv6. The server name (SNI and the name\n"
+          "  checked in its certificate) is --servername, else HOST. --cafile sets the\n"
+          "  trusted CAs (default: the system's); --insecure checks nothing. --get\n"
+          "  fetches PATH over HTTP/1.1, --send sends TEXT and a newline; otherwise\n"
+          "  stdin is sent and the server's data printed until both sides are done.\n"
+          "common:\n"
+          "  --tls1.2, --tls1.3   only that version (both flags: both versions)\n"
+          "  --ciphers LIST       suites, IANA or OpenSSL names, ':' or ',' separated\n"
+          "  --groups LIST        key exchange groups, e.g. x25519,secp256r1\n"
+          "  --alpn LIST          application protocols, e.g. h2,http/1.1\n"
+          "  --trace              draw the handshake as a ladder on stderr\n"
+          "  --keylog FILE        append NSS key log lines (default: $SSLKEYLOGFILE)\n"
+          "demo:\n"
+          "  Runs a server and a client in this process over loopback and shows their\n"
+          "  handshakes.\n"
+          "\n"
+          "Prints \"handshake: version=... cipher=... group=... sigalg=... alpn=... resumed=...\"\n"
+          "on stderr after each handshake. Exit status: 0 success, 1 failure, 2 usage error.\n",
+          out);
+}
+
+int main(int argc, char **argv)
+{
+    /* A peer that hangs up must give an error from write, not kill us. */
+    signal(SIGPIPE, SIG_IGN);
+
+    if (argc < 2) {
+        usage_print(stderr);
+        return TOOL_EXIT_USAGE;
+    }
+    const char *command = argv[1];
+    if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 ||
+        strcmp(command, "help") == 0) {
+        usage_print(stdout);
+        return TOOL_EXIT_OK;
+    }
+    /* Each subcommand sees argv[0] = its own name. */
+    if (strcmp(command, "client") == 0)
+        return client_main(argc - 1, argv + 1);
+    if (strcmp(command, "server") == 0)
+        return server_main(argc - 1, argv + 1);
+    if (strcmp(command, "demo") == 0)
+        return demo_main(argc - 1, argv + 1);
+    if (command[0] == '-')
+        return options_unknown(command);
+    return tool_usage_error("unknown command '%s' (see clasp --help)", command);
+}

@@ -1,0 +1,159 @@
+/* Options that client and server share, and turning them into a config. */
+#include "tool.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+void options_init(common_options *o, clasp_role role)
+{
+    memset(o, 0, sizeof *o);
+    o->role = role;
+    trace_init(&o->ladder, stderr, role);
+}
+
+int options_take_value(int argc, char **argv, int *i, const char *name, const char **value)
+{
+    const char *arg = argv[*i];
+    size_t name_len = strlen(name);
+    if (strncmp(arg, name, name_len) != 0)
+        return 0;
+    if (arg[name_len] == '=') {
+        *value = arg + name_len + 1;
+        return 1;
+    }
+    if (arg[name_len] != '\0')
+        return 0;
+    if (*i + 1 >= argc)
+        return tool_usage_error("option '%s' needs a value (see clasp --help)", name);
+    *i += 1;
+    *value = argv[*i];
+    return 1;
+}
+
+int options_parse_number(const char *name, const char *text, unsigned long min,
+                         unsigned long max, unsigned long *out)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long v = strtoul(text, &end, 10);
+    /* strtoul accepts a sign and leading spaces; a count or port never has them. */
+    if (text[0] < '0' || text[0] > '9' || errno != 0 || *end != '\0' || v < min || v > max)
+        return tool_usage_error("option '%s' needs a number from %lu to %lu, not '%s'", name,
+                                min, max, text);
+    *out = v;
+    return 0;
+}
+
+int options_unknown(const char *arg)
+{
+    if (arg[0] == '-')
+        return tool_usage_error("unknown option '%s' (see clasp --help)", arg);
+    return tool_usage_error("unexpected argument '%s' (see clasp --help)", arg);
+}
+
+int options_parse_common(common_options *o, int argc, char **argv, int *i)
+{
+    const char *arg = argv[*i];
+    const char *value = NULL;
+    int r;
+
+    if (strcmp(arg, "--tls1.2") == 0) {
+        o->want_tls12 = 1;
+        return 1;
+    }
+    if (strcmp(arg, "--tls1.3") == 0) {
+        o->want_tls13 = 1;
+        return 1;
+    }
+    if (strcmp(arg, "--trace") == 0) {
+        o->trace = 1;
+        return 1;
+    }
+
+    struct {
+        const char *name;
+        const char **slot;
+    } const valued[] = {
+        {"--ciphers", &o->ciphers}, {"--groups", &o->groups},  {"--alpn", &o->alpn},
+        {"--cert", &o->cert_file},  {"--key", &o->key_file},   {"--keylog", &o->keylog_file},
+    };
+    for (size_t k = 0; k < sizeof valued / sizeof valued[0]; k++) {
+        r = options_take_value(argc, argv, i, valued[k].name, &value);
+        if (r == 1)
+            *valued[k].slot = value;
+        if (r != 0)
+            return r;
+    }
+    return 0;
+}
+
+static void keylog_write(void *arg, const char *line)
+{
+    FILE *f = arg;
+    /* The config may be shared by threads; keep each line whole. */
+    flockfile(f);
+    fputs(line, f);
+    fputc('\n', f);
+    fflush(f);
+    funlockfile(f);
+}
+
+/* Reports a failed setter with the library's sentence, or ours if it has
+ * none: "cannot use <what> '<value>'". */
+static int config_failed(const clasp_config *cfg, const char *what, const char *value)
+{
+    const char *text = clasp_config_error(cfg);
+    if (text && *text)
+        tool_error("%s", text);
+    else
+        tool_error("cannot use %s '%s'", what, value);
+    return -1;
+}
+
+int options_apply(common_options *o, clasp_config *cfg)
+{
+    if (o->want_tls12 || o->want_tls13) {
+        uint16_t min = o->want_tls12 ? CLASP_TLS1_2 : CLASP_TLS1_3;
+        uint16_t max = o->want_tls13 ? CLASP_TLS1_3 : CLASP_TLS1_2;
+        if (clasp_config_set_versions(cfg, min, max) != 0)
+            return config_failed(cfg, "the version range", o->want_tls12 ? "TLS 1.2" : "TLS 1.3");
+    } else if (clasp_config_set_versions(cfg, CLASP_TLS1_2, CLASP_TLS1_3) != 0) {
+        return config_failed(cfg, "the version range", "TLS 1.2 to TLS 1.3");
+    }
+    if (o->ciphers && clasp_config_set_ciphers(cfg, o->ciphers) != 0)
+        return config_failed(cfg, "the cipher suite list", o->ciphers);
+    if (o->groups && clasp_config_set_groups(cfg, o->groups) != 0)
+        return config_failed(cfg, "the group list", o->groups);
+    if (o->alpn && clasp_config_set_alpn(cfg, o->alpn) != 0)
+        return config_failed(cfg, "the ALPN list", o->alpn);
+    if (o->cert_file && o->key_file &&
+        clasp_config_load_cert_chain(cfg, o->cert_file, o->key_file) != 0)
+        return config_failed(cfg, "the certificate", o->cert_file);
+
+    const char *keylog_file = o->keylog_file;
+    if (!keylog_file) {
+        keylog_file = getenv("SSLKEYLOGFILE");
+        if (keylog_file && !*keylog_file)
+            keylog_file = NULL;
+    }
+    if (keylog_file) {
+        o->keylog = fopen(keylog_file, "a");
+        if (!o->keylog) {
+            tool_error("cannot open the key log file %s: %s", keylog_file, strerror(errno));
+            return -1;
+        }
+        clasp_config_set_keylog(cfg, keylog_write, o->keylog);
+    }
+    if (o->trace)
+        clasp_config_set_trace(cfg, trace_event, &o->ladder);
+    return 0;
+}
+
+void options_cleanup(common_options *o)
+{
+    if (o->keylog) {
+        fclose(o->keylog);
+        o->keylog = NULL;
+    }
+}
