@@ -119,6 +119,7 @@ typedef struct {
     const uint8_t *signature;     /* CertificateVerify signature to send instead of signing */
     size_t signature_len;
     int skip_verify_time;         /* accept the trace's expired certificate */
+    int corrupt_finished;         /* send a wrong verify_data (negative tests) */
     void (*secret_cb)(void *arg, const char *label, const uint8_t *secret, size_t len);
     void *secret_arg;
 } cl_test_hooks;

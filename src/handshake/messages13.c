@@ -152,6 +152,8 @@ int cl_send_finished(clasp_conn *c, const uint8_t *base)
     uint8_t vd[CR_MAX_HASH];
     if (cl_ks_finished(c, base, vd))
         return -1;
+    if (c->test && c->test->corrupt_finished)
+        vd[0] ^= 1;
     cl_buf m;
     cl_hs_begin(&m, CL_HS_FINISHED);
     cl_wr_bytes(&m, vd, cl_hash_len(c));

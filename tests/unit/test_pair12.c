@@ -1,0 +1,331 @@
+/* TLS 1.2 between a clasp client and server in memory: every suite with the
+ * certificates it allows, client authentication, version negotiation and
+ * the downgrade sentinel, EMS policy, renegotiation refused, and the
+ * failures (tampered Finished, bad ServerKeyExchange signature, a wrong RSA
+ * premaster that only shows at Finished). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pairutil.h"
+#include "testutil.h"
+
+static clasp_conn *new_client(clasp_config *cc)
+{
+    clasp_conn *cli = clasp_conn_new(cc);
+    CHECK(clasp_conn_set_server_name(cli, "localhost") == 0);
+    return cli;
+}
+
+static void test_suites(void)
+{
+    static const struct {
+        const char *suite;
+        const char *pki_kind;
+        const char *group;
+    } cases[] = {
+        {"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "ecdsa", "x25519"},
+        {"TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "ecdsa", "x25519"},
+        {"TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "ecdsa", "x25519"},
+        {"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "ed25519", "x25519"},
+        {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "rsa", "x25519"},
+        {"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "rsa", "x25519"},
+        {"TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", "rsa", "x25519"},
+        {"TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", "rsa", "ffdhe2048"},
+        {"TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", "rsa", "ffdhe2048"},
+        {"TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256", "rsa", "ffdhe2048"},
+        {"TLS_RSA_WITH_AES_128_GCM_SHA256", "rsa", "rsa"},
+        {"TLS_RSA_WITH_AES_256_GCM_SHA384", "rsa", "rsa"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *pki = !strcmp(cases[i].pki_kind, "rsa")       ? pki_rsa
+                          : !strcmp(cases[i].pki_kind, "ed25519") ? pki_ed25519
+                                                                  : pki_ecdsa;
+        clasp_config *sc = server_config(pki), *cc = client_config(pki);
+        CHECK(clasp_config_set_versions(cc, CLASP_TLS1_2, CLASP_TLS1_2) == 0);
+        CHECK(clasp_config_set_ciphers(cc, cases[i].suite) == 0);
+        clasp_conn *cli = new_client(cc), *srv = clasp_conn_new(sc);
+        result r = run_handshake(cli, srv);
+        if (r.client_rc != CLASP_OK || r.server_rc != CLASP_OK)
+            fprintf(stderr, "%s: client: %s / server: %s\n", cases[i].suite,
+                    clasp_conn_error_text(cli), clasp_conn_error_text(srv));
+        CHECK(r.client_rc == CLASP_OK && r.server_rc == CLASP_OK);
+        if (r.client_rc == CLASP_OK) {
+            CHECK(!strcmp(clasp_conn_version_name(cli), "TLSv1.2"));
+            CHECK(!strcmp(clasp_conn_cipher_name(cli), cases[i].suite));
+            CHECK(!strcmp(clasp_conn_group_name(cli), cases[i].group));
+            CHECK(!strcmp(clasp_conn_group_name(srv), cases[i].group));
+            exchange(cli, srv, 40000);
+        }
+        clasp_conn_free(cli);
+        clasp_conn_free(srv);
+        clasp_config_free(cc);
+        clasp_config_free(sc);
+    }
+}
+
+static void test_client_auth12(void)
+{
+    for (int with_cert = 0; with_cert < 2; with_cert++) {
+        clasp_config *sc = server_config(pki_rsa), *cc = client_config(pki_rsa);
+        char ca[512], cert[512], key[512];
+        path_in(ca, sizeof ca, pki_ecdsa, "ca.pem");
+        CHECK(clasp_config_load_ca_file(sc, ca) == 0);
+        CHECK(clasp_config_set_client_auth(sc, CLASP_CLIENT_AUTH_REQUIRED) == 0);
+        CHECK(clasp_config_set_versions(sc, CLASP_TLS1_2, CLASP_TLS1_2) == 0);
+        if (with_cert) {
+            path_in(cert, sizeof cert, pki_ecdsa, "client.pem");
+            path_in(key, sizeof key, pki_ecdsa, "client-key.pem");
+            CHECK(clasp_config_load_cert_chain(cc, cert, key) == 0);
+        }
+        clasp_conn *cli = new_client(cc), *srv = clasp_conn_new(sc);
+        result r = run_handshake(cli, srv);
+        if (with_cert) {
+            CHECK(r.client_rc == CLASP_OK && r.server_rc == CLASP_OK);
+            size_t len;
+            CHECK(clasp_conn_peer_cert(srv, 0, &len) != NULL);
+            CHECK(!strcmp(clasp_conn_version_name(srv), "TLSv1.2"));
+            exchange(cli, srv, 100);
+        } else {
+            CHECK(r.server_rc == CLASP_ERROR);
+            CHECK(clasp_conn_alert_sent(srv) == 40); /* handshake_failure in TLS 1.2 */
+            CHECK(strstr(clasp_conn_error_text(srv), "requires one") != NULL);
+        }
+        clasp_conn_free(cli);
+        clasp_conn_free(srv);
+        clasp_config_free(cc);
+        clasp_config_free(sc);
+    }
+}
+
+/* Finds handshake message `type` in a plaintext flight; returns its offset. */
+static size_t find_message(const uint8_t *flight, size_t n, uint8_t type)
+{
+    size_t off = 0;
+    while (off + 5 <= n) {
+        size_t rec = (size_t)flight[off + 3] << 8 | flight[off + 4];
+        size_t p = off + 5;
+        while (flight[off] == 22 && p + 4 <= off + 5 + rec) {
+            size_t len = (size_t)flight[p + 1] << 16 | (size_t)flight[p + 2] << 8 | flight[p + 3];
+            if (flight[p] == type)
+                return p;
+            p += 4 + len;
+        }
+        off += 5 + rec;
+    }
+    return 0;
+}
+
+static void test_versions_and_downgrade(void)
+{
+    /* A 1.2+1.3 client and a 1.2-only server settle on 1.2. */
+    clasp_config *sc = server_config(pki_ecdsa), *cc = client_config(pki_ecdsa);
+    CHECK(clasp_config_set_versions(sc, CLASP_TLS1_2, CLASP_TLS1_2) == 0);
+    clasp_conn *cli = new_client(cc), *srv = clasp_conn_new(sc);
+    result r = run_handshake(cli, srv);
+    CHECK(r.client_rc == CLASP_OK && r.server_rc == CLASP_OK);
+    CHECK(clasp_conn_version(cli) == CLASP_TLS1_2);
+    clasp_conn_free(cli);
+    clasp_conn_free(srv);
+    clasp_config_free(sc);
+
+    /* A 1.3-only client and a 1.2-only server: protocol_version. */
+    sc = server_config(pki_ecdsa);
+    CHECK(clasp_config_set_versions(sc, CLASP_TLS1_2, CLASP_TLS1_2) == 0);
+    clasp_config *cc13 = client_config(pki_ecdsa);
+    CHECK(clasp_config_set_versions(cc13, CLASP_TLS1_3, CLASP_TLS1_3) == 0);
+    cli = new_client(cc13);
+    srv = clasp_conn_new(sc);
+    r = run_handshake(cli, srv);
+    CHECK(r.server_rc == CLASP_ERROR && r.client_rc == CLASP_ERROR);
+    CHECK(clasp_conn_alert_sent(srv) == 70);
+    CHECK(strstr(clasp_conn_error_text(srv), "TLS 1.2 only") != NULL);
+    clasp_conn_free(cli);
+    clasp_conn_free(srv);
+    clasp_config_free(sc);
+    clasp_config_free(cc13);
+
+    /* An attacker hides our TLS 1.3 offer (supported_versions renamed);
+     * the 1.3-capable server answers 1.2 with the sentinel, and the client
+     * catches it. */
+    sc = server_config(pki_ecdsa);
+    cli = new_client(cc);
+    srv = clasp_conn_new(sc);
+    CHECK(clasp_conn_handshake(cli) == CLASP_WANT_READ);
+    const uint8_t *out;
+    size_t n = clasp_conn_output(cli, &out);
+    uint8_t *hello = malloc(n);
+    memcpy(hello, out, n);
+    clasp_conn_output_done(cli, n);
+    int renamed = 0;
+    for (size_t i = 5 + 4 + 2 + 32; i + 3 < n; i++) {
+        /* supported_versions with body 05 04 03 04 03 03 */
+        if (hello[i] == 0 && hello[i + 1] == 0x2b && hello[i + 2] == 0 && hello[i + 3] == 5) {
+            hello[i] = 0xfa, hello[i + 1] = 0xfa;
+            renamed = 1;
+            break;
+        }
+    }
+    CHECK(renamed);
+    size_t used;
+    CHECK(clasp_conn_feed(srv, hello, n, &used) == CLASP_OK);
+    free(hello);
+    CHECK(clasp_conn_handshake(srv) == CLASP_WANT_READ);
+    CHECK(clasp_conn_version(srv) == CLASP_TLS1_2);
+    pump(srv, cli);
+    CHECK(clasp_conn_handshake(cli) == CLASP_ERROR);
+    CHECK(clasp_conn_alert_sent(cli) == 47);
+    CHECK(strstr(clasp_conn_error_text(cli), "downgrade") != NULL);
+    clasp_conn_free(cli);
+    clasp_conn_free(srv);
+    clasp_config_free(sc);
+    clasp_config_free(cc);
+}
+
+static void test_ems_policy(void)
+{
+    /* Both sides negotiate EMS by default; requiring it then succeeds. */
+    clasp_config *sc = server_config(pki_ecdsa), *cc = client_config(pki_ecdsa);
+    CHECK(clasp_config_set_versions(cc, CLASP_TLS1_2, CLASP_TLS1_2) == 0);
+    clasp_config_set_require_ems(sc, 1);
+    clasp_config_set_require_ems(cc, 1);
+    clasp_conn *cli = new_client(cc), *srv = clasp_conn_new(sc);
+    result r = run_handshake(cli, srv);
+    CHECK(r.client_rc == CLASP_OK && r.server_rc == CLASP_OK);
+    clasp_conn_free(cli);
+    clasp_conn_free(srv);
+    clasp_config_free(cc);
+    clasp_config_free(sc);
+}
+
+static void test_renegotiation_refused(void)
+{
+    clasp_config *sc = server_config(pki_ecdsa), *cc = client_config(pki_ecdsa);
+    CHECK(clasp_config_set_versions(cc, CLASP_TLS1_2, CLASP_TLS1_2) == 0);
+    clasp_conn *cli = new_client(cc), *srv = clasp_conn_new(sc);
+    result r = run_handshake(cli, srv);
+    CHECK(r.client_rc == CLASP_OK && r.server_rc == CLASP_OK);
+    /* The server asks to renegotiate (HelloRequest): the client answers
+     * no_renegotiation as a warning and the connection goes on. */
+    static const uint8_t hello_request[4] = {0, 0, 0, 0};
+    CHECK(cl_send_record(srv, CL_CT_HANDSHAKE, hello_request, 4) == 0);
+    exchange(cli, srv, 500);
+    CHECK(srv->alert_recv == -1); /* a warning is not recorded as fatal */
+    CHECK(!clasp_conn_error(cli) && !clasp_conn_error(srv));
+    /* The client starts a renegotiation (a ClientHello): refused too. */
+    static const uint8_t fake_hello[8] = {1, 0, 0, 4, 3, 3, 0, 0};
+    CHECK(cl_send_record(cli, CL_CT_HANDSHAKE, fake_hello, 8) == 0);
+    exchange(cli, srv, 500);
+    CHECK(!clasp_conn_error(cli) && !clasp_conn_error(srv));
+    clasp_conn_free(cli);
+    clasp_conn_free(srv);
+    clasp_config_free(cc);
+    clasp_config_free(sc);
+}
+
+static void test_tampering(void)
+{
+    /* A tampered Finished (the client's verify_data is wrong). */
+    for (int v = 0; v < 2; v++) {
+        clasp_config *sc = server_config(pki_ecdsa), *cc = client_config(pki_ecdsa);
+        uint16_t version = v ? CLASP_TLS1_3 : CLASP_TLS1_2;
+        CHECK(clasp_config_set_versions(cc, version, version) == 0);
+        clasp_conn *cli = new_client(cc), *srv = clasp_conn_new(sc);
+        cli->test = calloc(1, sizeof *cli->test);
+        cli->test->corrupt_finished = 1;
+        result r = run_handshake(cli, srv);
+        CHECK(r.server_rc == CLASP_ERROR);
+        CHECK(clasp_conn_alert_sent(srv) == 51);
+        CHECK(strstr(clasp_conn_error_text(srv), "Finished does not match") != NULL);
+        clasp_conn_free(cli);
+        clasp_conn_free(srv);
+        clasp_config_free(cc);
+        clasp_config_free(sc);
+    }
+
+    /* A ServerKeyExchange whose signature was altered. */
+    clasp_config *sc = server_config(pki_rsa), *cc = client_config(pki_rsa);
+    CHECK(clasp_config_set_versions(cc, CLASP_TLS1_2, CLASP_TLS1_2) == 0);
+    CHECK(clasp_config_set_ciphers(cc, "ECDHE-RSA-AES128-GCM-SHA256") == 0);
+    clasp_conn *cli = new_client(cc), *srv = clasp_conn_new(sc);
+    CHECK(clasp_conn_handshake(cli) == CLASP_WANT_READ);
+    pump(cli, srv);
+    CHECK(clasp_conn_handshake(srv) == CLASP_WANT_READ);
+    const uint8_t *out;
+    size_t n = clasp_conn_output(srv, &out);
+    uint8_t *flight = malloc(n);
+    memcpy(flight, out, n);
+    clasp_conn_output_done(srv, n);
+    size_t ske = find_message(flight, n, 12);
+    CHECK(ske != 0);
+    size_t ske_len = (size_t)flight[ske + 1] << 16 | (size_t)flight[ske + 2] << 8 | flight[ske + 3];
+    flight[ske + 4 + ske_len - 1] ^= 0x40; /* last byte of the signature */
+    size_t used;
+    CHECK(clasp_conn_feed(cli, flight, n, &used) == CLASP_OK);
+    free(flight);
+    CHECK(clasp_conn_handshake(cli) == CLASP_ERROR);
+    CHECK(clasp_conn_alert_sent(cli) == 51);
+    CHECK(strstr(clasp_conn_error_text(cli), "ServerKeyExchange signature") != NULL);
+    clasp_conn_free(cli);
+    clasp_conn_free(srv);
+
+    /* RSA key exchange with a corrupted premaster: the server carries on
+     * exactly as with a good one (no alert, same state) and the failure
+     * shows only when the client's Finished cannot be opened. */
+    clasp_config_free(cc);
+    cc = client_config(pki_rsa);
+    CHECK(clasp_config_set_versions(cc, CLASP_TLS1_2, CLASP_TLS1_2) == 0);
+    CHECK(clasp_config_set_ciphers(cc, "AES128-GCM-SHA256") == 0);
+    for (int corrupt = 0; corrupt < 2; corrupt++) {
+        cli = new_client(cc);
+        srv = clasp_conn_new(sc);
+        CHECK(clasp_conn_handshake(cli) == CLASP_WANT_READ);
+        pump(cli, srv);
+        CHECK(clasp_conn_handshake(srv) == CLASP_WANT_READ);
+        pump(srv, cli);
+        CHECK(clasp_conn_handshake(cli) == CLASP_WANT_READ);
+        n = clasp_conn_output(cli, &out);
+        flight = malloc(n);
+        memcpy(flight, out, n);
+        clasp_conn_output_done(cli, n);
+        size_t cke = find_message(flight, n, 16);
+        CHECK(cke != 0);
+        if (corrupt)
+            flight[cke + 4 + 2 + 10] ^= 0x01;
+        /* Feed up to the end of the ClientKeyExchange record only. */
+        size_t first_record = 5 + ((size_t)flight[3] << 8 | flight[4]);
+        CHECK(clasp_conn_feed(srv, flight, first_record, &used) == CLASP_OK);
+        CHECK(clasp_conn_handshake(srv) == CLASP_WANT_READ);
+        CHECK(srv->state == 33 /* CL_ST_S12_WAIT_CCS */);
+        CHECK(clasp_conn_alert_sent(srv) == -1);
+        CHECK(clasp_conn_feed(srv, flight + first_record, n - first_record, &used) == CLASP_OK);
+        int rc = clasp_conn_handshake(srv);
+        if (corrupt) {
+            CHECK(rc == CLASP_ERROR);
+            CHECK(clasp_conn_alert_sent(srv) == 20);
+        } else {
+            CHECK(rc == CLASP_OK);
+        }
+        free(flight);
+        clasp_conn_free(cli);
+        clasp_conn_free(srv);
+    }
+    clasp_config_free(cc);
+    clasp_config_free(sc);
+}
+
+int main(void)
+{
+    make_pki(pki_ecdsa, "ecdsa");
+    make_pki(pki_rsa, "rsa");
+    make_pki(pki_ed25519, "ed25519");
+    test_suites();
+    test_client_auth12();
+    test_versions_and_downgrade();
+    test_ems_policy();
+    test_renegotiation_refused();
+    test_tampering();
+    remove_pki(pki_ecdsa);
+    remove_pki(pki_rsa);
+    remove_pki(pki_ed25519);
+    return tu_finish("pair12");
+}
