@@ -95,8 +95,21 @@ void clasp_config_set_rsa_key_exchange(clasp_config *cfg, int on);
 /* TLS 1.2: refuse peers that do not negotiate the extended master secret
  * (RFC 7627). Off by default (it is always offered and used when possible). */
 void clasp_config_set_require_ems(clasp_config *cfg, int on);
-/* Server: how many TLS 1.3 tickets to send after a handshake (default 1). */
+/* Server: how many TLS 1.3 tickets to send after a handshake (default 1;
+ * 0 sends none). */
 void clasp_config_set_ticket_count(clasp_config *cfg, unsigned count);
+/* Server: how long tickets and cached TLS 1.2 sessions stay valid, in
+ * seconds (default 7200, at most 604800). Ticket keys rotate on the same
+ * period; a key still opens tickets for one period after it retires. */
+int clasp_config_set_ticket_lifetime(clasp_config *cfg, uint32_t seconds);
+/* Server: the 32-byte secret ticket keys derive from. Servers that share it
+ * resume each other's sessions. Without one, a random secret is made per
+ * config. The file holds 32 raw bytes or 64 hex digits. */
+int clasp_config_set_ticket_secret(clasp_config *cfg, const uint8_t secret[32]);
+int clasp_config_load_ticket_secret(clasp_config *cfg, const char *path);
+/* Server: turn session resumption (tickets and the TLS 1.2 session cache)
+ * off or on (on by default). */
+void clasp_config_set_resumption(clasp_config *cfg, int on);
 
 /* NSS key log lines ("CLIENT_HANDSHAKE_TRAFFIC_SECRET <random> <secret>"),
  * for Wireshark. The line has no trailing newline. */
@@ -169,6 +182,23 @@ int clasp_conn_resumed(const clasp_conn *c);
 const uint8_t *clasp_conn_peer_cert(const clasp_conn *c, size_t index, size_t *len);
 /* Number of NewSessionTickets the client has received and kept. */
 unsigned clasp_conn_tickets_received(const clasp_conn *c);
+
+/* ------------------------------------------------------------- sessions */
+
+/* A session the client can resume later: opaque, copyable to bytes. */
+typedef struct clasp_session clasp_session;
+/* The newest resumable session of this connection (a TLS 1.3 one arrives
+ * with the server's ticket, after the handshake: read some data first), or
+ * NULL. The caller frees it. */
+clasp_session *clasp_conn_get_session(const clasp_conn *c);
+/* Client, before the handshake: try to resume this session. */
+int clasp_conn_set_session(clasp_conn *c, const clasp_session *s);
+void clasp_session_free(clasp_session *s);
+uint16_t clasp_session_version(const clasp_session *s);
+/* Serialised form, to keep a session across processes. It holds secrets:
+ * store it like a private key. *out is malloc'd. */
+int clasp_session_to_bytes(const clasp_session *s, uint8_t **out, size_t *len);
+clasp_session *clasp_session_from_bytes(const uint8_t *in, size_t len);
 
 /* ------------------------------------------------------------- fd layer */
 

@@ -69,6 +69,11 @@ clasp_config *clasp_config_new(clasp_role role)
     cfg->rsa_kx = 1;
     cfg->ticket_count = 1;
     cfg->ticket_lifetime = 7200;
+    if (cr_random(cfg->ticket_master, sizeof cfg->ticket_master) ||
+        (role == CLASP_SERVER && !(cfg->cache = cl_cache_new(512)))) {
+        clasp_config_free(cfg);
+        return NULL;
+    }
     return cfg;
 }
 
@@ -84,6 +89,7 @@ void clasp_config_free(clasp_config *cfg)
         cr_pkey_free(ck->key);
     }
     cr_trust_free(cfg->trust);
+    cl_cache_free(cfg->cache);
     cl_wipe(cfg, sizeof *cfg);
     free(cfg);
 }
@@ -329,6 +335,70 @@ int clasp_config_set_client_auth(clasp_config *cfg, clasp_client_auth mode)
 
 void clasp_config_set_rsa_key_exchange(clasp_config *cfg, int on) { cfg->rsa_kx = on != 0; }
 void clasp_config_set_require_ems(clasp_config *cfg, int on) { cfg->require_ems = on != 0; }
+
+int clasp_config_set_ticket_lifetime(clasp_config *cfg, uint32_t seconds)
+{
+    if (check_mutable(cfg))
+        return -1;
+    if (seconds == 0 || seconds > 604800)
+        return config_fail(cfg, "ticket lifetime must be between 1 s and 7 days (RFC 8446 4.6.1)");
+    cfg->ticket_lifetime = seconds;
+    return 0;
+}
+
+int clasp_config_set_ticket_secret(clasp_config *cfg, const uint8_t secret[32])
+{
+    if (check_mutable(cfg))
+        return -1;
+    memcpy(cfg->ticket_master, secret, 32);
+    return 0;
+}
+
+static int hexval(int ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    return -1;
+}
+
+int clasp_config_load_ticket_secret(clasp_config *cfg, const char *path)
+{
+    if (check_mutable(cfg))
+        return -1;
+    size_t len;
+    uint8_t *data = cl_read_file(path, &len);
+    if (!data)
+        return config_fail(cfg, "cannot read ticket secret file '%s': %s", path, strerror(errno));
+    uint8_t secret[32];
+    int ok = 0;
+    while (len && (data[len - 1] == '\n' || data[len - 1] == '\r' || data[len - 1] == ' '))
+        len--;
+    if (len == 32) {
+        memcpy(secret, data, 32);
+        ok = 1;
+    } else if (len == 64) {
+        ok = 1;
+        for (size_t i = 0; i < 32 && ok; i++) {
+            int hi = hexval(data[2 * i]), lo = hexval(data[2 * i + 1]);
+            ok = hi >= 0 && lo >= 0;
+            secret[i] = (uint8_t)(hi << 4 | lo);
+        }
+    }
+    cl_wipe(data, len);
+    free(data);
+    if (!ok)
+        return config_fail(cfg, "'%s' must hold a 32-byte ticket secret (32 raw bytes or 64 hex "
+                                "digits)", path);
+    memcpy(cfg->ticket_master, secret, 32);
+    cl_wipe(secret, sizeof secret);
+    return 0;
+}
+
+void clasp_config_set_resumption(clasp_config *cfg, int on) { cfg->tickets_off = !on; }
 
 void clasp_config_set_middlebox_compat(clasp_config *cfg, int on) { cfg->middlebox_compat = on != 0; }
 void clasp_config_set_ticket_count(clasp_config *cfg, unsigned count) { cfg->ticket_count = count; }

@@ -41,7 +41,6 @@ clasp_conn *clasp_conn_new(clasp_config *cfg)
     cl_buf_init(&c->out, 0);
     cl_buf_init(&c->hs_in, CL_MAX_HANDSHAKE_MSG + 4);
     cl_buf_init(&c->hs_out, 0);
-    cl_buf_init(&c->ticket, 0);
     return c;
 }
 
@@ -56,7 +55,12 @@ void clasp_conn_free(clasp_conn *c)
     cl_buf_free(&c->out);
     cl_buf_free(&c->hs_in);
     cl_buf_free(&c->hs_out);
-    cl_buf_free(&c->ticket);
+    if (c->offer)
+        cl_session_clear(c->offer);
+    if (c->session)
+        cl_session_clear(c->session);
+    free(c->offer);
+    free(c->session);
     for (size_t i = 0; i < c->n_peer; i++)
         free(c->peer_der[i]);
     free(c->server_name);

@@ -78,6 +78,41 @@ typedef struct {
     cr_pkey *key;
 } cl_cert_key;
 
+/* A resumable session, as the client keeps it (and the server seals it into
+ * tickets or its session cache). */
+typedef struct {
+    uint16_t version;
+    uint16_t suite;
+    uint8_t secret[48];        /* TLS 1.3: the PSK; TLS 1.2: the master secret */
+    size_t secret_len;
+    uint8_t session_id[32];    /* TLS 1.2 */
+    size_t session_id_len;
+    int ems;                   /* TLS 1.2: extended master secret was used */
+    uint8_t *ticket;
+    size_t ticket_len;
+    uint32_t lifetime;         /* seconds */
+    uint32_t age_add;          /* TLS 1.3 */
+    uint64_t received_ms;      /* client: when the ticket arrived */
+    char server_name[256];
+    char alpn[256];
+} cl_session;
+
+struct clasp_session {
+    cl_session s;
+};
+
+/* TLS 1.2 session-ID cache (src/conn/session_cache.c): bounded, entries
+ * expire after the ticket lifetime. */
+typedef struct cl_session_cache cl_session_cache;
+cl_session_cache *cl_cache_new(size_t slots);
+void cl_cache_free(cl_session_cache *cache);
+void cl_cache_put(cl_session_cache *cache, const cl_session *s, uint64_t now);
+int cl_cache_get(cl_session_cache *cache, const uint8_t *id, size_t id_len, uint64_t now,
+                 uint32_t lifetime, cl_session *out);
+
+void cl_session_clear(cl_session *s);
+CL_MUST_CHECK int cl_session_copy(cl_session *dst, const cl_session *src);
+
 struct clasp_config {
     int refs;
     int frozen;
@@ -101,6 +136,10 @@ struct clasp_config {
     int require_ems;
     unsigned ticket_count;
     uint32_t ticket_lifetime;
+    uint8_t ticket_master[32]; /* tickets: per-period keys derive from this */
+    int tickets_off;
+    cl_session_cache *cache;   /* server, TLS 1.2 session IDs */
+    int64_t test_time_offset;  /* tests: shift the clock for ticket expiry */
     clasp_keylog_fn *keylog;
     void *keylog_arg;
     clasp_trace_fn *trace;
@@ -171,7 +210,9 @@ struct clasp_conn {
 
     unsigned tickets;
     uint8_t resumption_secret[CR_MAX_HASH];
-    cl_buf ticket;        /* the last NewSessionTicket the client got */
+    cl_session *offer;    /* client: the session we try to resume */
+    cl_session *session;  /* client: the newest resumable session */
+    uint8_t ticket_nonce; /* server: TLS 1.3 ticket counter */
 
     clasp_error_kind err_kind;
     char err_msg[512];
@@ -180,6 +221,17 @@ struct clasp_conn {
 
     cl_test_hooks *test;
 };
+
+/* Seconds since the epoch, as tickets count them (tests may shift it). */
+uint64_t cl_now(const clasp_config *cfg);
+uint64_t cl_now_ms(void);
+
+/* Tickets (src/handshake/ticket.c): a session sealed with AEAD under a key
+ * that rotates every lifetime; tickets of the previous period still open. */
+CL_MUST_CHECK int cl_ticket_seal(const clasp_config *cfg, const cl_session *s, cl_buf *out);
+/* 0 and the session when the ticket is ours, intact and not expired. */
+int cl_ticket_open(const clasp_config *cfg, const uint8_t *t, size_t len, cl_session *s,
+                   uint64_t *issued);
 
 /* ---- shared by the connection and the handshake ---- */
 

@@ -81,6 +81,33 @@ int cl_client12_server_hello(clasp_conn *c, const cl_server_hello *sh, const uin
     c->suite = s;
     c->wr.plain_version = 0;
     memcpy(hs->server_random, sh->random, 32);
+    hs->issue_ticket12 = sh->has_session_ticket;
+    /* The server echoing the session id we offered means it resumes. */
+    if (hs->offer12_session && sh->session_id.n == hs->session_id_len && sh->session_id.n &&
+        memcmp(sh->session_id.p, hs->session_id, hs->session_id_len) == 0) {
+        const cl_session *o = c->offer;
+        if (o->suite != sh->suite)
+            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                           "the server resumed our session with another cipher suite");
+        /* RFC 7627 5.3: the resumed session's EMS state must not change. */
+        if (o->ems != hs->ems)
+            return cl_fail(c, CL_ALERT_HANDSHAKE_FAILURE, CLASP_E_PROTOCOL,
+                           "the server resumed a session with a different extended master secret "
+                           "setting");
+        memcpy(hs->master, o->secret, 48);
+        hs->abbreviated = 1;
+        c->resumed = 1;
+        c->peer_sigalg = 0;
+        if (cl_transcript_start(c) || cl_transcript_add(c, msg, len))
+            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
+        if (cl_trace_on(c))
+            cl_trace(c, CLASP_TRACE_RECV, "ServerHello", "TLS 1.2; %s; session resumed (%s)",
+                     s->iana, o->ticket_len ? "ticket" : "session id");
+        c->state = CL_ST_C12_WAIT_CCS;
+        return CLASP_OK;
+    }
+    memcpy(hs->session_id, sh->session_id.p, sh->session_id.n);
+    hs->session_id_len = sh->session_id.n;
     hs->keep_raw = 1; /* a CertificateRequest may come: CertificateVerify signs the messages */
     if (cl_transcript_start(c) || cl_transcript_add(c, msg, len))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
@@ -360,6 +387,80 @@ int cl_hs12_change_cipher_spec(clasp_conn *c)
     return CLASP_OK;
 }
 
+/* RFC 5077 3.3: the server's new ticket, before its ChangeCipherSpec. */
+static int handle_ticket12(clasp_conn *c, const uint8_t *msg, size_t len)
+{
+    cl_hs *hs = c->hs;
+    cl_reader r = cl_reader_init(msg + 4, len - 4), ticket;
+    uint32_t hint;
+    if (cl_rd_u32(&r, &hint) || cl_rd_vec(&r, 2, &ticket) || !cl_rd_empty(&r))
+        return CL_DECODE_FAIL(c, "NewSessionTicket");
+    hs->got_ticket12 = 1;
+    if (ticket.n) {
+        free(hs->ticket12);
+        if (!(hs->ticket12 = malloc(ticket.n)))
+            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_NOMEM, "out of memory");
+        memcpy(hs->ticket12, ticket.p, ticket.n);
+        hs->ticket12_len = ticket.n;
+        hs->ticket12_hint = hint;
+    }
+    if (cl_transcript_add(c, msg, len))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
+    if (cl_trace_on(c))
+        cl_trace(c, CLASP_TRACE_RECV, "NewSessionTicket", "lifetime hint %u s, %zu-byte ticket; stored",
+                 hint, ticket.n);
+    c->tickets++;
+    return CLASP_OK;
+}
+
+/* The session this handshake makes resumable (or renewed). */
+static int keep_session12(clasp_conn *c)
+{
+    cl_hs *hs = c->hs;
+    const cl_session *o = hs->abbreviated ? c->offer : NULL;
+    if (!hs->ticket12_len && !hs->session_id_len && !o)
+        return 0;
+    cl_session *s = calloc(1, sizeof *s);
+    if (!s)
+        return -1;
+    s->version = CLASP_TLS1_2;
+    s->suite = c->suite->id;
+    memcpy(s->secret, hs->master, 48);
+    s->secret_len = 48;
+    s->ems = hs->ems;
+    s->received_ms = cl_now_ms();
+    s->lifetime = hs->ticket12_hint ? hs->ticket12_hint : 7200;
+    if (hs->ticket12_len) { /* a new ticket replaces the old one */
+        s->ticket = hs->ticket12;
+        s->ticket_len = hs->ticket12_len;
+        hs->ticket12 = NULL;
+        hs->ticket12_len = 0;
+    } else if (o && o->ticket_len && !hs->got_ticket12) {
+        if (!(s->ticket = malloc(o->ticket_len))) {
+            free(s);
+            return -1;
+        }
+        memcpy(s->ticket, o->ticket, o->ticket_len);
+        s->ticket_len = o->ticket_len;
+    }
+    /* The server's session id (full handshake) or the one we resumed; a
+     * ticket-only resumption's id was our random and is not kept. */
+    if (!o || o->session_id_len) {
+        memcpy(s->session_id, hs->session_id, hs->session_id_len);
+        s->session_id_len = hs->session_id_len;
+    }
+    if (c->server_name)
+        snprintf(s->server_name, sizeof s->server_name, "%s", c->server_name);
+    if (c->has_alpn)
+        snprintf(s->alpn, sizeof s->alpn, "%s", c->alpn);
+    if (c->session) {
+        cl_session_clear(c->session);
+        free(c->session);
+    }
+    c->session = s;
+    return 0;
+}
+
 int cl_client12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
 {
     int rc;
@@ -376,11 +477,18 @@ int cl_client12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t 
         return handle_certificate_request(c, msg, len);
     case CL_HS_SERVER_HELLO_DONE:
         return handle_server_hello_done(c, msg, len);
+    case CL_HS_NEW_SESSION_TICKET:
+        return handle_ticket12(c, msg, len);
     case CL_HS_FINISHED:
         if ((rc = cl_recv_finished12(c, msg, len)) != CLASP_OK)
             return rc;
+        /* Resuming, the server finished first; now our CCS and Finished. */
+        if (c->hs->abbreviated && (cl_send_ccs12(c) || cl_send_finished12(c)))
+            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send Finished");
         if (cl_trace_on(c))
             cl_trace(c, CLASP_TRACE_KEY, "application keys", "both directions use the key block's keys");
+        if (keep_session12(c))
+            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_NOMEM, "out of memory");
         cl_hs_finish(c);
         return CLASP_OK;
     }

@@ -55,6 +55,26 @@ static void add_empty_ext(cl_buf *m, uint16_t type, const uint8_t *body, size_t 
     cl_wr_end_vec(m, v, 2);
 }
 
+/* The session to resume with a TLS 1.3 PSK, if it fits this connection. */
+static const cl_session *psk_to_offer(const clasp_conn *c)
+{
+    const cl_session *s = c->offer;
+    const cl_hs *hs = c->hs;
+    if (!s || !hs->offer13 || s->version != CLASP_TLS1_3 || !s->ticket_len)
+        return NULL;
+    if (strcmp(s->server_name, c->server_name ? c->server_name : "") != 0)
+        return NULL; /* a ticket is for the server that issued it */
+    if (cl_now_ms() - s->received_ms >= (uint64_t)s->lifetime * 1000u)
+        return NULL;
+    const cl_suite *ps = cl_suite_by_id(s->suite);
+    if (!ps || !suite_offered(c, s->suite))
+        return NULL;
+    /* After a HelloRetryRequest the suite is fixed: its hash must match. */
+    if (hs->hrr && c->suite && c->suite->hash != ps->hash)
+        return NULL;
+    return s;
+}
+
 static int send_client_hello(clasp_conn *c)
 {
     cl_hs *hs = c->hs;
@@ -114,8 +134,13 @@ static int send_client_hello(clasp_conn *c)
         cl_wr_u16(&m, cfg->groups[i]);
     cl_wr_end_vec(&m, list, 2);
     cl_wr_end_vec(&m, e, 2);
-    if (legacy)
+    if (hs->offer12 && !legacy) {
+        /* RFC 5077: our ticket, or an empty extension asking for one. */
+        const cl_session *o = hs->offer12_session ? c->offer : NULL;
+        add_empty_ext(&m, CL_EXT_SESSION_TICKET, o ? o->ticket : NULL, o ? o->ticket_len : 0);
+    } else if (legacy) {
         add_empty_ext(&m, CL_EXT_SESSION_TICKET, NULL, 0);
+    }
     if (cfg->alpn_len) {
         cl_wr_u16(&m, CL_EXT_ALPN);
         e = cl_wr_begin_vec(&m, 2);
@@ -162,15 +187,55 @@ static int send_client_hello(clasp_conn *c)
         add_empty_ext(&m, CL_EXT_PSK_KEY_EXCHANGE_MODES, (const uint8_t *)"\x01\x01", 2);
     if (legacy)
         add_empty_ext(&m, CL_EXT_RECORD_SIZE_LIMIT, (const uint8_t *)"\x40\x01", 2);
+    /* pre_shared_key goes last: its binder signs everything before it. */
+    size_t binder_at = 0, hl = 0;
+    const cl_session *offer = psk_to_offer(c);
+    if (offer) {
+        const cl_suite *ps = cl_suite_by_id(offer->suite);
+        hs->psk_hash = ps->hash;
+        hl = cr_hash_len(ps->hash);
+        uint32_t age = (uint32_t)(cl_now_ms() - offer->received_ms) + offer->age_add;
+        cl_wr_u16(&m, CL_EXT_PRE_SHARED_KEY);
+        e = cl_wr_begin_vec(&m, 2);
+        list = cl_wr_begin_vec(&m, 2);
+        size_t id = cl_wr_begin_vec(&m, 2);
+        cl_wr_bytes(&m, offer->ticket, offer->ticket_len);
+        cl_wr_end_vec(&m, id, 2);
+        cl_wr_u32(&m, age);
+        cl_wr_end_vec(&m, list, 2);
+        list = cl_wr_begin_vec(&m, 2);
+        size_t b = cl_wr_begin_vec(&m, 1);
+        binder_at = m.len;
+        cl_wr_space(&m, hl);
+        cl_wr_end_vec(&m, b, 1);
+        cl_wr_end_vec(&m, list, 2);
+        cl_wr_end_vec(&m, e, 2);
+        memcpy(hs->psk, offer->secret, offer->secret_len);
+        hs->psk_len = offer->secret_len;
+        hs->psk_offered = 1;
+    }
     cl_wr_end_vec(&m, exts, 2);
+    if (offer && !m.failed) {
+        /* The binder covers the ClientHello up to the binders list, with
+         * its final length already in the header. */
+        size_t body = m.len - 4;
+        m.data[1] = (uint8_t)(body >> 16), m.data[2] = (uint8_t)(body >> 8), m.data[3] = (uint8_t)body;
+        uint8_t th[CR_MAX_HASH];
+        size_t truncated = binder_at - 1 - 2;
+        if (cl_transcript_hash_with(c, hs->psk_hash, m.data, truncated, th) ||
+            cl_ks_binder(hs->psk_hash, hs->psk, hs->psk_len, th, m.data + binder_at)) {
+            cl_buf_free(&m);
+            return cl_fail(c, -1, CLASP_E_INTERNAL, "could not compute the PSK binder");
+        }
+    }
 
     char detail[256] = "";
     if (cl_trace_on(c))
-        snprintf(detail, sizeof detail, "%s; %zu suites; key_share %s; sni=%s%s%s",
+        snprintf(detail, sizeof detail, "%s; %zu suites; key_share %s; sni=%s%s%s%s",
                  hs->offer13 ? (hs->offer12 ? "TLS 1.3, 1.2" : "TLS 1.3") : "TLS 1.2",
                  cfg->n_suites, hs->offer13 ? cl_group_name(hs->kx_group) : "-",
                  c->server_name ? c->server_name : "-", hs->cookie.len ? "; cookie echoed" : "",
-                 cfg->alpn_len ? "; alpn offered" : "");
+                 cfg->alpn_len ? "; alpn offered" : "", offer ? "; ticket offered (PSK)" : "");
     if (cl_hs_send(c, &m, NULL, detail))
         return cl_fail(c, -1, CLASP_E_INTERNAL, "could not build the ClientHello");
     return CLASP_OK;
@@ -205,7 +270,19 @@ int cl_client13_start(clasp_conn *c)
         memcpy(hs->client_random, c->test->random, 32);
     else if (cr_random(hs->client_random, 32))
         return cl_fail(c, -1, CLASP_E_INTERNAL, "the random number generator failed");
-    if (cfg->middlebox_compat) {
+    /* A TLS 1.2 session to resume: its id, or (with a ticket only) a random
+     * one whose echo tells us the ticket was accepted (RFC 5077 3.4). */
+    const cl_session *o = c->offer;
+    if (o && hs->offer12 && o->version == CLASP_TLS1_2 && suite_offered(c, o->suite) &&
+        !strcmp(o->server_name, c->server_name ? c->server_name : "") &&
+        (o->session_id_len || o->ticket_len)) {
+        hs->offer12_session = 1;
+        if (o->session_id_len) {
+            memcpy(hs->session_id, o->session_id, o->session_id_len);
+            hs->session_id_len = o->session_id_len;
+        }
+    }
+    if (!hs->session_id_len && (cfg->middlebox_compat || hs->offer12_session)) {
         hs->session_id_len = 32;
         if (cr_random(hs->session_id, 32))
             return cl_fail(c, -1, CLASP_E_INTERNAL, "the random number generator failed");
@@ -268,9 +345,20 @@ static int parse_server_hello(clasp_conn *c, const uint8_t *msg, size_t len, cl_
             if (cl_rd_vec_nonempty(&body, 2, &sh->cookie) || !cl_rd_empty(&body))
                 return CL_DECODE_FAIL(c, "cookie extension");
             break;
-        case CL_EXT_PRE_SHARED_KEY:
-            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
-                           "the server accepted a pre-shared key this client did not offer");
+        case CL_EXT_PRE_SHARED_KEY: {
+            bit = 8;
+            uint16_t selected;
+            if (is_hrr || !c->hs->psk_offered)
+                return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                               "the server accepted a pre-shared key this client did not offer");
+            if (cl_rd_u16(&body, &selected) || !cl_rd_empty(&body))
+                return CL_DECODE_FAIL(c, "pre_shared_key extension");
+            if (selected != 0)
+                return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                               "the server selected PSK identity %u; we offered one", selected);
+            sh->has_psk = 1;
+            break;
+        }
         /* TLS 1.2 ServerHello extensions: checked once the version is known. */
         case CL_EXT_RENEGOTIATION_INFO:
             bit = 3;
@@ -299,6 +387,12 @@ static int parse_server_hello(clasp_conn *c, const uint8_t *msg, size_t len, cl_
             sh->has_alpn = 1;
             sh->alpn = body;
             break;
+        case CL_EXT_SESSION_TICKET:
+            bit = 9;
+            sh->has_session_ticket = 1;
+            if (!cl_rd_empty(&body))
+                return CL_DECODE_FAIL(c, "session_ticket extension");
+            break;
         case CL_EXT_SERVER_NAME:
             bit = 7;
             sh->has_sni = 1;
@@ -310,7 +404,7 @@ static int parse_server_hello(clasp_conn *c, const uint8_t *msg, size_t len, cl_
                            "the server sent extension %u in its %s, which this client did not "
                            "offer there", type, is_hrr ? "HelloRetryRequest" : "ServerHello");
         }
-        if (is_hrr && bit >= 3)
+        if (is_hrr && bit >= 3 && bit != 8)
             return cl_fail(c, CL_ALERT_UNSUPPORTED_EXTENSION, CLASP_E_PROTOCOL,
                            "the server sent extension %u in a HelloRetryRequest", type);
         if (seen & (1u << bit))
@@ -437,7 +531,8 @@ static int handle_server_hello(clasp_conn *c, const uint8_t *msg, size_t len)
     }
     if ((rc = check_hello_basics(c, &sh, "ServerHello")) != CLASP_OK)
         return rc;
-    if (sh.has_reneg || sh.has_ems || sh.has_point_formats || sh.has_alpn || sh.has_sni)
+    if (sh.has_reneg || sh.has_ems || sh.has_point_formats || sh.has_alpn || sh.has_sni ||
+        sh.has_session_ticket)
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                        "the server's TLS 1.3 ServerHello carries TLS 1.2 extensions");
     if (!sh.has_key_share)
@@ -461,10 +556,18 @@ static int handle_server_hello(clasp_conn *c, const uint8_t *msg, size_t len)
     cr_kx_free(hs->kx);
     hs->kx = NULL;
     if (cl_trace_on(c))
-        cl_trace(c, CLASP_TRACE_RECV, "ServerHello", "TLS 1.3; %s; key_share %s", c->suite->iana,
-                 cl_group_name(c->group));
+        cl_trace(c, CLASP_TRACE_RECV, "ServerHello", "TLS 1.3; %s; key_share %s%s", c->suite->iana,
+                 cl_group_name(c->group), sh.has_psk ? "; our ticket accepted (resumption)" : "");
+    if (sh.has_psk) {
+        if (c->suite->hash != hs->psk_hash)
+            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                           "the server resumed our ticket with a suite of another hash");
+        hs->psk_accepted = 1;
+        c->resumed = 1;
+    }
     rc = CLASP_OK;
-    if (cl_transcript_start(c) || cl_transcript_add(c, msg, len) || cl_ks_early(c, NULL, 0) ||
+    if (cl_transcript_start(c) || cl_transcript_add(c, msg, len) ||
+        cl_ks_early(c, hs->psk_accepted ? hs->psk : NULL, hs->psk_len) ||
         cl_ks_handshake(c, dhe, dhe_len) || cl_ks_install(c, hs->s_hs, 0))
         rc = cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key schedule failed");
     cl_wipe(dhe, sizeof dhe);
@@ -556,7 +659,8 @@ static int handle_encrypted_extensions(clasp_conn *c, const uint8_t *msg, size_t
     if (cl_trace_on(c))
         cl_trace(c, CLASP_TRACE_RECV, "EncryptedExtensions", "alpn=%s",
                  c->has_alpn ? c->alpn : "-");
-    c->state = CL_ST_C_WAIT_CERT_CR;
+    /* Resumption: the ticket's PSK stands in for the certificate. */
+    c->state = c->hs->psk_accepted ? CL_ST_C_WAIT_FINISHED : CL_ST_C_WAIT_CERT_CR;
     return CLASP_OK;
 }
 

@@ -28,6 +28,8 @@ static uint32_t allowed_messages(const clasp_conn *c)
     case CL_ST_C12_WAIT_CR_SHD: return BIT(CL_HS_CERTIFICATE_REQUEST) | BIT(CL_HS_SERVER_HELLO_DONE);
     case CL_ST_C12_WAIT_SHD: return BIT(CL_HS_SERVER_HELLO_DONE);
     case CL_ST_C12_WAIT_FINISHED: return BIT(CL_HS_FINISHED);
+    case CL_ST_C12_WAIT_CCS: /* a NewSessionTicket if the ServerHello promised one */
+        return c->hs && c->hs->issue_ticket12 && !c->hs->got_ticket12 ? BIT(CL_HS_NEW_SESSION_TICKET) : 0;
     case CL_ST_S12_WAIT_CERT: return BIT(CL_HS_CERTIFICATE);
     case CL_ST_S12_WAIT_CKE: return BIT(CL_HS_CLIENT_KEY_EXCHANGE);
     case CL_ST_S12_WAIT_CV: return BIT(CL_HS_CERTIFICATE_VERIFY);
@@ -122,6 +124,8 @@ void cl_hs_free(clasp_conn *c)
     cl_buf_free(&hs->ch1_ext_fingerprint);
     cr_kx_free(hs->kx);
     cr_pkey_free(hs->peer_key);
+    cl_session_clear(&hs->resumed12);
+    free(hs->ticket12);
     cl_wipe(hs, sizeof *hs);
     free(hs);
     c->hs = NULL;
@@ -183,6 +187,19 @@ int cl_transcript_hrr_restart(clasp_conn *c)
     return 0;
 }
 
+int cl_transcript_hash_with(clasp_conn *c, cr_hash_alg alg, const uint8_t *extra, size_t len,
+                            uint8_t *out)
+{
+    cl_hs *hs = c->hs;
+    cr_hash *h = hs->transcript ? cr_hash_dup(hs->transcript) : cr_hash_new(alg);
+    int rc = -1;
+    if (h && (hs->transcript || cr_hash_update(h, hs->pending.data, hs->pending.len) == 0) &&
+        cr_hash_update(h, extra, len) == 0 && cr_hash_peek(h, out) == 0)
+        rc = 0;
+    cr_hash_free(h);
+    return rc;
+}
+
 int cl_transcript_hash(clasp_conn *c, uint8_t *out)
 {
     if (cl_transcript_start(c))
@@ -206,7 +223,8 @@ int cl_hs_send(clasp_conn *c, cl_buf *m, const char *what, const char *detail)
         m->data[2] = (uint8_t)(body >> 8);
         m->data[3] = (uint8_t)body;
         cl_wr_bytes(&c->hs_out, m->data, m->len);
-        if (cl_transcript_add(c, m->data, m->len) == 0 && !c->hs_out.failed)
+        /* After the handshake (tickets, KeyUpdate) there is no transcript. */
+        if ((!c->hs || cl_transcript_add(c, m->data, m->len) == 0) && !c->hs_out.failed)
             rc = 0;
     }
     if (rc == 0 && cl_trace_on(c))

@@ -100,6 +100,8 @@ typedef struct {
     /* TLS 1.2 */
     int has_ems, has_reneg, has_point_formats, has_session_ticket;
     cl_reader reneg, point_formats, session_ticket;
+    cl_reader psk_identities, psk_binders;
+    size_t psk_binders_len; /* the binders vector with its length prefix */
 } cl_client_hello;
 
 /* A ServerHello (or HelloRetryRequest) as parsed; which extensions are
@@ -163,6 +165,20 @@ typedef struct cl_hs {
     size_t pms_len;
     uint8_t kx_pub[CR_MAX_KX_PUB]; /* client: our share for ClientKeyExchange */
     size_t kx_pub_len;
+
+    /* Resumption. */
+    uint8_t psk[48];          /* TLS 1.3 PSK offered (client) or accepted (server) */
+    size_t psk_len;
+    cr_hash_alg psk_hash;
+    int psk_offered, psk_accepted;
+    int abbreviated;          /* TLS 1.2 resumption */
+    int issue_ticket12;       /* TLS 1.2: we (server) send / they (client) announced a ticket */
+    cl_session resumed12;     /* TLS 1.2: the session being resumed */
+    int offer12_session;      /* client: offering a TLS 1.2 session */
+    int got_ticket12;
+    uint8_t *ticket12;        /* client: a TLS 1.2 ticket received */
+    size_t ticket12_len;
+    uint32_t ticket12_hint;
 } cl_hs;
 
 /* ---- transcript ---- */
@@ -193,6 +209,12 @@ CL_MUST_CHECK int cl_ks_install(clasp_conn *c, const uint8_t *secret, int for_wr
 CL_MUST_CHECK int cl_ks_finished(clasp_conn *c, const uint8_t *base, uint8_t *out);
 /* Next-generation application traffic secret (RFC 8446 7.2). */
 CL_MUST_CHECK int cl_ks_update(clasp_conn *c, uint8_t *secret);
+/* A PSK binder (RFC 8446 4.2.11.2) over the transcript hash given. */
+CL_MUST_CHECK int cl_ks_binder(cr_hash_alg alg, const uint8_t *psk, size_t psk_len,
+                               const uint8_t *transcript_hash, uint8_t *out);
+/* The transcript hash so far plus `len` more bytes, without changing it. */
+CL_MUST_CHECK int cl_transcript_hash_with(clasp_conn *c, cr_hash_alg alg, const uint8_t *extra,
+                                          size_t len, uint8_t *out);
 
 /* ---- messages shared by both roles (messages13.c) ---- */
 CL_MUST_CHECK int cl_send_certificate(clasp_conn *c, const cl_cert_key *ck,

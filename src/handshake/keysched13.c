@@ -147,3 +147,22 @@ int cl_ks_update(clasp_conn *c, uint8_t *secret)
     cl_wipe(next, sizeof next);
     return 0;
 }
+
+int cl_ks_binder(cr_hash_alg alg, const uint8_t *psk, size_t psk_len,
+                 const uint8_t *transcript_hash, uint8_t *out)
+{
+    size_t hl = cr_hash_len(alg);
+    uint8_t early[CR_MAX_HASH], empty[CR_MAX_HASH], binder_key[CR_MAX_HASH], fk[CR_MAX_HASH];
+    int rc = -1;
+    if (cr_hkdf_extract(alg, NULL, 0, psk, psk_len, early) || cr_hash_once(alg, "", 0, empty) ||
+        cr_hkdf_expand_label(alg, early, "res binder", empty, hl, binder_key, hl) ||
+        cr_hkdf_expand_label(alg, binder_key, "finished", NULL, 0, fk, hl) ||
+        cr_hmac(alg, fk, hl, transcript_hash, hl, out))
+        goto out;
+    rc = 0;
+out:
+    cl_wipe(early, sizeof early);
+    cl_wipe(binder_key, sizeof binder_key);
+    cl_wipe(fk, sizeof fk);
+    return rc;
+}

@@ -1,5 +1,8 @@
 /* TLS 1.3 after the handshake: NewSessionTicket (kept by the client) and
  * KeyUpdate in both directions (RFC 8446 4.6). */
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "handshake/hs.h"
 
 /* KeyUpdates accepted in a row without application data between them. */
@@ -21,11 +24,36 @@ static int handle_ticket(clasp_conn *c, const uint8_t *msg, size_t len)
         if (cl_rd_u16(&exts, &type) || cl_rd_vec(&exts, 2, &body))
             return CL_DECODE_FAIL(c, "NewSessionTicket extensions");
     }
-    /* Kept whole (with the resumption secret) for the resumption work. */
-    cl_buf_reset(&c->ticket);
-    cl_wr_bytes(&c->ticket, msg, len);
-    if (c->ticket.failed)
+    /* The ticket's PSK (RFC 8446 4.6.1) and what resuming needs. */
+    cl_session *s = calloc(1, sizeof *s);
+    if (!s || !(s->ticket = malloc(ticket.n))) {
+        free(s);
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_NOMEM, "out of memory");
+    }
+    size_t hl = cr_hash_len(c->suite->hash);
+    if (cr_hkdf_expand_label(c->suite->hash, c->resumption_secret, "resumption", nonce.p, nonce.n,
+                             s->secret, hl)) {
+        cl_session_clear(s);
+        free(s);
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key derivation failed");
+    }
+    s->secret_len = hl;
+    memcpy(s->ticket, ticket.p, ticket.n);
+    s->ticket_len = ticket.n;
+    s->version = CLASP_TLS1_3;
+    s->suite = c->suite->id;
+    s->lifetime = lifetime;
+    s->age_add = age_add;
+    s->received_ms = cl_now_ms();
+    if (c->server_name)
+        snprintf(s->server_name, sizeof s->server_name, "%s", c->server_name);
+    if (c->has_alpn)
+        snprintf(s->alpn, sizeof s->alpn, "%s", c->alpn);
+    if (c->session) {
+        cl_session_clear(c->session);
+        free(c->session);
+    }
+    c->session = s;
     c->tickets++;
     if (cl_trace_on(c))
         cl_trace(c, CLASP_TRACE_RECV, "NewSessionTicket", "lifetime %u s, %zu-byte ticket; stored",

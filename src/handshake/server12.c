@@ -51,6 +51,44 @@ static uint16_t pick_group(const clasp_conn *c, const cl_client_hello *ch, cl_kx
     return 0;
 }
 
+/* The session as a ticket, or into the cache. */
+static void session_of(const clasp_conn *c, cl_session *s)
+{
+    memset(s, 0, sizeof *s);
+    s->version = CLASP_TLS1_2;
+    s->suite = c->suite->id;
+    memcpy(s->secret, c->hs->master, 48);
+    s->secret_len = 48;
+    s->ems = c->hs->ems;
+    memcpy(s->session_id, c->hs->session_id, c->hs->session_id_len);
+    s->session_id_len = c->hs->session_id_len;
+    if (c->has_alpn)
+        snprintf(s->alpn, sizeof s->alpn, "%s", c->alpn);
+}
+
+/* RFC 5077 3.3: NewSessionTicket goes before our ChangeCipherSpec. */
+static int send_ticket12(clasp_conn *c)
+{
+    if (!c->hs->issue_ticket12)
+        return 0;
+    cl_session s;
+    session_of(c, &s);
+    cl_buf m;
+    cl_hs_begin(&m, CL_HS_NEW_SESSION_TICKET);
+    cl_wr_u32(&m, c->cfg->ticket_lifetime);
+    size_t v = cl_wr_begin_vec(&m, 2);
+    int rc = cl_ticket_seal(c->cfg, &s, &m);
+    cl_wipe(&s, sizeof s);
+    cl_wr_end_vec(&m, v, 2);
+    if (rc) {
+        cl_buf_free(&m);
+        return -1;
+    }
+    char detail[96];
+    snprintf(detail, sizeof detail, "lifetime hint %u s; sealed, stateless", c->cfg->ticket_lifetime);
+    return cl_hs_send(c, &m, NULL, detail);
+}
+
 static int key_fits(const cr_pkey *k, cl_auth_kind auth)
 {
     cr_key_type t = cr_pkey_type(k);
@@ -171,6 +209,121 @@ static int send_server_key_exchange(clasp_conn *c, uint16_t group)
     return cl_hs_send(c, &m, NULL, detail);
 }
 
+static int make_server_random(clasp_conn *c)
+{
+    cl_hs *hs = c->hs;
+    if (cr_random(hs->server_random, 32))
+        return -1;
+    /* RFC 8446 4.1.3: tell a TLS 1.3 client that we could have done 1.3. */
+    if (c->cfg->max_version >= CLASP_TLS1_3)
+        memcpy(hs->server_random + 24, downgrade_tls12, 8);
+    return 0;
+}
+
+static void write_reneg_ems(clasp_conn *c, cl_buf *m, int secure_reneg)
+{
+    if (secure_reneg) {
+        cl_wr_u16(m, CL_EXT_RENEGOTIATION_INFO);
+        cl_wr_u16(m, 1);
+        cl_wr_u8(m, 0);
+    }
+    if (c->hs->ems) {
+        cl_wr_u16(m, CL_EXT_EXTENDED_MASTER_SECRET);
+        cl_wr_u16(m, 0);
+    }
+}
+
+/* server_name acknowledgement, ALPN, and the promise of a ticket. */
+static void write_common_extensions(clasp_conn *c, const cl_client_hello *ch, cl_buf *m)
+{
+    if (ch->sni) {
+        cl_wr_u16(m, CL_EXT_SERVER_NAME);
+        cl_wr_u16(m, 0);
+    }
+    if (c->has_alpn) {
+        size_t n = strlen(c->alpn);
+        cl_wr_u16(m, CL_EXT_ALPN);
+        cl_wr_u16(m, (uint16_t)(n + 3));
+        cl_wr_u16(m, (uint16_t)(n + 1));
+        cl_wr_u8(m, (uint8_t)n);
+        cl_wr_bytes(m, c->alpn, n);
+    }
+    if (c->hs->issue_ticket12) {
+        cl_wr_u16(m, CL_EXT_SESSION_TICKET);
+        cl_wr_u16(m, 0);
+    }
+}
+
+/* A session to resume: from the client's ticket, else from our cache by
+ * session id. It must be TLS 1.2, for a suite the client still offers and
+ * we still allow, with the same extended-master-secret state (RFC 7627
+ * 5.3); anything else falls back to a full handshake. */
+static int try_resume12(clasp_conn *c, const cl_client_hello *ch)
+{
+    cl_hs *hs = c->hs;
+    const clasp_config *cfg = c->cfg;
+    if (cfg->tickets_off)
+        return 0;
+    cl_session *s = &hs->resumed12;
+    uint64_t issued;
+    int found = 0;
+    if (ch->has_session_ticket && ch->session_ticket.n)
+        found = cl_ticket_open(cfg, ch->session_ticket.p, ch->session_ticket.n, s, &issued) == 0;
+    if (!found && ch->session_id_len == 32 && cfg->cache)
+        found = cl_cache_get(cfg->cache, ch->session_id, 32, cl_now(cfg), cfg->ticket_lifetime, s) == 0;
+    if (!found)
+        return 0;
+    const cl_suite *suite = cl_suite_by_id(s->suite);
+    int allowed = 0;
+    for (size_t i = 0; i < cfg->n_suites; i++)
+        allowed |= cfg->suites[i] == s->suite;
+    if (s->version != CLASP_TLS1_2 || !suite || !allowed || !list_has(ch->suites, s->suite) ||
+        s->ems != hs->ems || s->secret_len != 48) {
+        cl_session_clear(s);
+        return 0;
+    }
+    c->suite = suite;
+    memcpy(hs->master, s->secret, 48);
+    return 1;
+}
+
+/* TLS 1.2 resumption (RFC 5246 7.3, RFC 5077 3.1): ServerHello echoing the
+ * client's session id, a new ticket if asked, then our CCS and Finished;
+ * the client's follow. */
+static int send_abbreviated(clasp_conn *c, const cl_client_hello *ch, int secure_reneg)
+{
+    cl_hs *hs = c->hs;
+    c->resumed = 1;
+    hs->abbreviated = 1;
+    if (c->suite->kx == CL_KX_RSA)
+        snprintf(c->group_label, sizeof c->group_label, "rsa");
+    if (make_server_random(c) || cl_transcript_start(c))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "random number generator failed");
+    memcpy(hs->session_id, ch->session_id, ch->session_id_len);
+    hs->session_id_len = ch->session_id_len;
+    cl_buf m;
+    cl_hs_begin(&m, CL_HS_SERVER_HELLO);
+    cl_wr_u16(&m, CLASP_TLS1_2);
+    cl_wr_bytes(&m, hs->server_random, 32);
+    size_t v = cl_wr_begin_vec(&m, 1);
+    cl_wr_bytes(&m, hs->session_id, hs->session_id_len);
+    cl_wr_end_vec(&m, v, 1);
+    cl_wr_u16(&m, c->suite->id);
+    cl_wr_u8(&m, 0);
+    size_t exts = cl_wr_begin_vec(&m, 2);
+    write_reneg_ems(c, &m, secure_reneg);
+    write_common_extensions(c, ch, &m);
+    cl_wr_end_vec(&m, exts, 2);
+    char detail[160];
+    snprintf(detail, sizeof detail, "TLS 1.2; %s; session resumed (%s)", c->suite->iana,
+             ch->has_session_ticket && ch->session_ticket.n ? "ticket" : "session id");
+    if (cl_hs_send(c, &m, NULL, detail) || send_ticket12(c) || cl_send_ccs12(c) ||
+        cl_send_finished12(c))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not resume the session");
+    c->state = CL_ST_S12_WAIT_CCS;
+    return CLASP_OK;
+}
+
 int cl_server12_client_hello(clasp_conn *c, const cl_client_hello *ch)
 {
     cl_hs *hs = c->hs;
@@ -199,17 +352,18 @@ int cl_server12_client_hello(clasp_conn *c, const cl_client_hello *ch)
     if (!cfg->n_certs)
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_CONFIG,
                        "this server has no certificate configured");
+    c->version = CLASP_TLS1_2;
+    hs->client_version = ch->legacy_version;
+    memcpy(hs->client_random, ch->random, 32);
+    hs->issue_ticket12 = ch->has_session_ticket && !cfg->tickets_off;
+    if (try_resume12(c, ch))
+        return send_abbreviated(c, ch, secure_reneg);
     uint16_t group = 0;
     int rc = choose_suite(c, ch, &group);
     if (rc != CLASP_OK)
         return rc;
-    c->version = CLASP_TLS1_2;
-    hs->client_version = ch->legacy_version;
-    memcpy(hs->client_random, ch->random, 32);
-    if (cr_random(hs->server_random, 32))
+    if (make_server_random(c))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "random number generator failed");
-    if (cfg->max_version >= CLASP_TLS1_3)
-        memcpy(hs->server_random + 24, downgrade_tls12, 8);
     hs->keep_raw = cfg->client_auth != CLASP_CLIENT_AUTH_NONE;
     if (cl_transcript_start(c))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
@@ -218,37 +372,27 @@ int cl_server12_client_hello(clasp_conn *c, const cl_client_hello *ch)
     cl_hs_begin(&m, CL_HS_SERVER_HELLO);
     cl_wr_u16(&m, CLASP_TLS1_2);
     cl_wr_bytes(&m, hs->server_random, 32);
-    cl_wr_u8(&m, 0); /* no session id: this server keeps no session cache yet */
+    /* A fresh session id makes the session resumable from our cache. */
+    hs->session_id_len = 0;
+    if (!cfg->tickets_off && cfg->cache) {
+        if (cr_random(hs->session_id, 32))
+            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "random number generator failed");
+        hs->session_id_len = 32;
+    }
+    size_t sid = cl_wr_begin_vec(&m, 1);
+    cl_wr_bytes(&m, hs->session_id, hs->session_id_len);
+    cl_wr_end_vec(&m, sid, 1);
     cl_wr_u16(&m, c->suite->id);
     cl_wr_u8(&m, 0);
     size_t exts = cl_wr_begin_vec(&m, 2);
-    if (secure_reneg) {
-        cl_wr_u16(&m, CL_EXT_RENEGOTIATION_INFO);
-        cl_wr_u16(&m, 1);
-        cl_wr_u8(&m, 0);
-    }
-    if (hs->ems) {
-        cl_wr_u16(&m, CL_EXT_EXTENDED_MASTER_SECRET);
-        cl_wr_u16(&m, 0);
-    }
+    write_reneg_ems(c, &m, secure_reneg);
     if (c->suite->kx == CL_KX_ECDHE && ch->has_point_formats) {
         cl_wr_u16(&m, CL_EXT_EC_POINT_FORMATS);
         cl_wr_u16(&m, 2);
         cl_wr_u8(&m, 1);
         cl_wr_u8(&m, 0); /* uncompressed */
     }
-    if (ch->sni) {
-        cl_wr_u16(&m, CL_EXT_SERVER_NAME);
-        cl_wr_u16(&m, 0);
-    }
-    if (c->has_alpn) {
-        size_t n = strlen(c->alpn);
-        cl_wr_u16(&m, CL_EXT_ALPN);
-        cl_wr_u16(&m, (uint16_t)(n + 3));
-        cl_wr_u16(&m, (uint16_t)(n + 1));
-        cl_wr_u8(&m, (uint8_t)n);
-        cl_wr_bytes(&m, c->alpn, n);
-    }
+    write_common_extensions(c, ch, &m);
     cl_wr_end_vec(&m, exts, 2);
     char detail[200];
     snprintf(detail, sizeof detail, "TLS 1.2; %s%s%s", c->suite->iana,
@@ -380,8 +524,16 @@ int cl_server12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t 
     case CL_HS_FINISHED:
         if ((rc = cl_recv_finished12(c, msg, len)) != CLASP_OK)
             return rc;
-        if (cl_send_ccs12(c) || cl_send_finished12(c))
-            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send Finished");
+        if (!c->hs->abbreviated) {
+            if (send_ticket12(c) || cl_send_ccs12(c) || cl_send_finished12(c))
+                return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send Finished");
+            if (c->hs->session_id_len) {
+                cl_session s;
+                session_of(c, &s);
+                cl_cache_put(c->cfg->cache, &s, cl_now(c->cfg));
+                cl_wipe(&s, sizeof s);
+            }
+        }
         if (cl_trace_on(c))
             cl_trace(c, CLASP_TRACE_KEY, "application keys", "both directions use the key block's keys");
         cl_hs_finish(c);

@@ -133,7 +133,11 @@ static int parse_client_hello(clasp_conn *c, const uint8_t *msg, size_t len, cl_
             bad = !cl_rd_empty(&body);
             break;
         case CL_EXT_PRE_SHARED_KEY:
-            ch->has_psk = 1; /* resumption is not offered: the PSK is ignored */
+            ch->has_psk = 1;
+            ch->psk_binders_len = body.n;
+            bad = cl_rd_vec_nonempty(&body, 2, &ch->psk_identities);
+            ch->psk_binders_len = body.n; /* what follows the identities */
+            bad = bad || cl_rd_vec_nonempty(&body, 2, &ch->psk_binders) || !cl_rd_empty(&body);
             break;
         case CL_EXT_RENEGOTIATION_INFO:
             ch->has_reneg = 1;
@@ -434,14 +438,20 @@ static int send_flight(clasp_conn *c, const cl_client_hello *ch, cl_reader share
     cl_wr_u16(&m, CL_EXT_SUPPORTED_VERSIONS);
     cl_wr_u16(&m, 2);
     cl_wr_u16(&m, CLASP_TLS1_3);
+    if (hs->psk_accepted) {
+        cl_wr_u16(&m, CL_EXT_PRE_SHARED_KEY);
+        cl_wr_u16(&m, 2);
+        cl_wr_u16(&m, 0); /* the first identity */
+    }
     cl_wr_end_vec(&m, exts, 2);
     char detail[400] = "";
     if (cl_trace_on(c))
-        snprintf(detail, sizeof detail, "TLS 1.3; %s; key_share %s", c->suite->iana,
-                 cl_group_name(c->group));
+        snprintf(detail, sizeof detail, "TLS 1.3; %s; key_share %s%s", c->suite->iana,
+                 cl_group_name(c->group), hs->psk_accepted ? "; ticket accepted (PSK-DHE resumption)" : "");
     rc = cl_hs_send(c, &m, NULL, detail);
     if (rc == 0)
-        rc = cl_ks_early(c, NULL, 0) || cl_ks_handshake(c, dhe, dhe_len);
+        rc = cl_ks_early(c, hs->psk_accepted ? hs->psk : NULL, hs->psk_len) ||
+             cl_ks_handshake(c, dhe, dhe_len);
     cl_wipe(dhe, sizeof dhe);
     if (rc)
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key schedule failed");
@@ -484,7 +494,8 @@ static int send_flight(clasp_conn *c, const cl_client_hello *ch, cl_reader share
     if (cl_hs_send(c, &m, NULL, detail))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send EncryptedExtensions");
 
-    if (cfg->client_auth != CLASP_CLIENT_AUTH_NONE) {
+    /* A resumed session was authenticated when its ticket was issued. */
+    if (cfg->client_auth != CLASP_CLIENT_AUTH_NONE && !hs->psk_accepted) {
         cl_hs_begin(&m, CL_HS_CERTIFICATE_REQUEST);
         cl_wr_u8(&m, 0); /* empty context during the handshake */
         exts = cl_wr_begin_vec(&m, 2);
@@ -502,15 +513,107 @@ static int send_flight(clasp_conn *c, const cl_client_hello *ch, cl_reader share
                                                                      : "client certificate optional"))
             return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send CertificateRequest");
     }
-    if (cl_send_certificate(c, hs->cert, NULL, 0) || cl_send_certificate_verify(c))
+    if (!hs->psk_accepted && (cl_send_certificate(c, hs->cert, NULL, 0) || cl_send_certificate_verify(c)))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL,
                        "could not send our certificate or sign CertificateVerify");
     if (cl_send_finished(c, hs->s_hs) || cl_ks_master(c) || cl_ks_install(c, hs->s_ap, 1))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send Finished");
     c->version = CLASP_TLS1_3;
-    c->peer_sigalg = hs->sigalg; /* the line shows the server's signature */
+    if (!hs->psk_accepted)
+        c->peer_sigalg = hs->sigalg; /* the line shows the server's signature */
     c->state = hs->cert_requested ? CL_ST_S_WAIT_CERT : CL_ST_S_WAIT_FINISHED;
     return CLASP_OK;
+}
+
+/* TLS 1.3 resumption (RFC 8446 4.2.11): the first identity, if it is one
+ * of our tickets, fresh, for a suite with this hash, and its binder proves
+ * the client knows the PSK. A ticket we cannot use means a full handshake;
+ * a wrong binder is an attack (decrypt_error). */
+static int try_psk(clasp_conn *c, const cl_client_hello *ch, const uint8_t *msg, size_t len)
+{
+    cl_hs *hs = c->hs;
+    if (!ch->has_psk || c->cfg->tickets_off || !ch->has_psk_modes ||
+        !memchr(ch->psk_modes.p, 1, ch->psk_modes.n)) /* psk_dhe_ke only */
+        return CLASP_OK;
+    cl_reader ids = ch->psk_identities, binders = ch->psk_binders, id, binder;
+    uint32_t obfuscated_age;
+    if (cl_rd_vec_nonempty(&ids, 2, &id) || cl_rd_u32(&ids, &obfuscated_age) ||
+        cl_rd_vec(&binders, 1, &binder))
+        return CL_DECODE_FAIL(c, "pre_shared_key extension");
+    cl_session s;
+    uint64_t issued;
+    if (cl_ticket_open(c->cfg, id.p, id.n, &s, &issued) != 0)
+        return CLASP_OK;
+    const cl_suite *ticket_suite = cl_suite_by_id(s.suite);
+    int usable = s.version == CLASP_TLS1_3 && ticket_suite && ticket_suite->hash == c->suite->hash;
+    /* The client's idea of the ticket's age must match ours (RFC 8446 8.3). */
+    uint32_t client_age = obfuscated_age - s.age_add;
+    uint64_t server_age = (cl_now(c->cfg) - issued) * 1000u;
+    if ((uint64_t)client_age + 10000u < server_age || (uint64_t)client_age > server_age + 11000u)
+        usable = 0;
+    if (!usable) {
+        cl_session_clear(&s);
+        return CLASP_OK;
+    }
+    size_t hl = cl_hash_len(c);
+    uint8_t th[CR_MAX_HASH], expected[CR_MAX_HASH];
+    if (binder.n != hl || cl_transcript_hash_with(c, c->suite->hash, msg, len - ch->psk_binders_len, th) ||
+        cl_ks_binder(c->suite->hash, s.secret, s.secret_len, th, expected)) {
+        cl_session_clear(&s);
+        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                       "the client's PSK binder has the wrong length");
+    }
+    int bad = cl_ct_memcmp(expected, binder.p, hl);
+    if (bad) {
+        cl_session_clear(&s);
+        return cl_fail(c, CL_ALERT_DECRYPT_ERROR, CLASP_E_PROTOCOL,
+                       "the client's PSK binder does not verify: it does not hold the ticket's key");
+    }
+    memcpy(hs->psk, s.secret, s.secret_len);
+    hs->psk_len = s.secret_len;
+    hs->psk_accepted = 1;
+    c->resumed = 1;
+    cl_session_clear(&s);
+    return CLASP_OK;
+}
+
+int cl_server13_send_tickets(clasp_conn *c)
+{
+    const clasp_config *cfg = c->cfg;
+    if (cfg->tickets_off)
+        return 0;
+    size_t hl = cr_hash_len(c->suite->hash);
+    for (unsigned i = 0; i < cfg->ticket_count; i++) {
+        uint8_t nonce = c->ticket_nonce++;
+        cl_session s;
+        memset(&s, 0, sizeof s);
+        s.version = CLASP_TLS1_3;
+        s.suite = c->suite->id;
+        s.secret_len = hl;
+        if (c->has_alpn)
+            snprintf(s.alpn, sizeof s.alpn, "%s", c->alpn);
+        if (cr_random(&s.age_add, sizeof s.age_add) ||
+            cr_hkdf_expand_label(c->suite->hash, c->resumption_secret, "resumption", &nonce, 1,
+                                 s.secret, hl))
+            return -1;
+        cl_buf m;
+        cl_hs_begin(&m, CL_HS_NEW_SESSION_TICKET);
+        cl_wr_u32(&m, cfg->ticket_lifetime);
+        cl_wr_u32(&m, s.age_add);
+        cl_wr_u8(&m, 1);
+        cl_wr_u8(&m, nonce);
+        size_t v = cl_wr_begin_vec(&m, 2);
+        int rc = cl_ticket_seal(cfg, &s, &m);
+        cl_wipe(&s, sizeof s);
+        cl_wr_end_vec(&m, v, 2);
+        cl_wr_u16(&m, 0); /* no extensions: no early data */
+        char detail[80];
+        snprintf(detail, sizeof detail, "lifetime %u s; resumable on any server with our ticket secret",
+                 cfg->ticket_lifetime);
+        if (rc || cl_hs_send(c, &m, NULL, detail))
+            return -1;
+    }
+    return 0;
 }
 
 static int handle_client_hello(clasp_conn *c, const uint8_t *msg, size_t len)
@@ -559,12 +662,15 @@ static int handle_client_hello(clasp_conn *c, const uint8_t *msg, size_t len)
                        "asked for", cl_group_name(c->group), cl_group_name(hs->kx_group));
     if ((rc = choose_alpn(c, &ch)) != CLASP_OK)
         return rc;
-    if (cl_transcript_add(c, msg, len))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
-    if (hrr_group)
+    if (hrr_group) {
+        if (cl_transcript_add(c, msg, len))
+            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
         return send_hrr(c, &ch, hrr_group);
-    if (cl_transcript_start(c))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
+    }
+    if (cl_transcript_start(c) || (rc = try_psk(c, &ch, msg, len)) != CLASP_OK ||
+        cl_transcript_add(c, msg, len))
+        return c->dead ? CLASP_ERROR
+                       : cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
     return send_flight(c, &ch, share);
 }
 
@@ -594,6 +700,8 @@ int cl_server13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t 
             cl_trace(c, CLASP_TRACE_KEY, "application keys",
                      "both directions now use application traffic keys");
         cl_hs_finish(c);
+        if (cl_server13_send_tickets(c))
+            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not issue a ticket");
         return CLASP_OK;
     }
     return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL, "unexpected %s",

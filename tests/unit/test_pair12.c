@@ -313,6 +313,67 @@ static void test_tampering(void)
     clasp_config_free(sc);
 }
 
+static int resume12(clasp_config *cc, clasp_config *sc, const clasp_session *s)
+{
+    clasp_conn *cli = new_client(cc), *srv = clasp_conn_new(sc);
+    if (s)
+        CHECK(clasp_conn_set_session(cli, s) == 0);
+    result r = run_handshake(cli, srv);
+    CHECK(r.client_rc == CLASP_OK && r.server_rc == CLASP_OK);
+    int resumed = clasp_conn_resumed(cli);
+    CHECK(resumed == clasp_conn_resumed(srv));
+    exchange(cli, srv, 100);
+    clasp_conn_free(cli);
+    clasp_conn_free(srv);
+    return resumed;
+}
+
+static clasp_session *full12(clasp_config *cc, clasp_config *sc)
+{
+    clasp_conn *cli = new_client(cc), *srv = clasp_conn_new(sc);
+    result r = run_handshake(cli, srv);
+    CHECK(r.client_rc == CLASP_OK && r.server_rc == CLASP_OK);
+    clasp_session *s = clasp_conn_get_session(cli);
+    CHECK(s != NULL);
+    clasp_conn_free(cli);
+    clasp_conn_free(srv);
+    return s;
+}
+
+static void test_resumption12(void)
+{
+    clasp_config *sc = server_config(pki_ecdsa), *cc = client_config(pki_ecdsa);
+    CHECK(clasp_config_set_versions(cc, CLASP_TLS1_2, CLASP_TLS1_2) == 0);
+    /* With a ticket (the default), and again with the renewed session. */
+    clasp_session *s = full12(cc, sc);
+    CHECK(s && s->s.ticket_len > 0);
+    CHECK(resume12(cc, sc, s) == 1);
+    /* By session id alone (the server's cache): drop the ticket. */
+    clasp_session *by_id = clasp_session_from_bytes((const uint8_t *)"", 0);
+    CHECK(by_id == NULL);
+    free(s->s.ticket);
+    s->s.ticket = NULL;
+    s->s.ticket_len = 0;
+    CHECK(s->s.session_id_len == 32);
+    CHECK(resume12(cc, sc, s) == 1);
+    clasp_session_free(s);
+    /* A tampered ticket: full handshake, no error. */
+    s = full12(cc, sc);
+    s->s.ticket[10] ^= 1;
+    s->s.session_id_len = 0; /* so the cache cannot rescue it */
+    CHECK(resume12(cc, sc, s) == 0);
+    clasp_session_free(s);
+    /* A ticket sealed under a key that rotated out two periods ago. */
+    s = full12(cc, sc);
+    s->s.session_id_len = 0;
+    sc->test_time_offset = 3 * 7200;
+    CHECK(resume12(cc, sc, s) == 0);
+    sc->test_time_offset = 0;
+    clasp_session_free(s);
+    clasp_config_free(cc);
+    clasp_config_free(sc);
+}
+
 int main(void)
 {
     make_pki(pki_ecdsa, "ecdsa");
@@ -324,6 +385,7 @@ int main(void)
     test_ems_policy();
     test_renegotiation_refused();
     test_tampering();
+    test_resumption12();
     remove_pki(pki_ecdsa);
     remove_pki(pki_rsa);
     remove_pki(pki_ed25519);

@@ -19,6 +19,7 @@ typedef struct {
     client_mode mode;
     const char *get_path;
     const char *send_text;
+    int resume;
 } client_options;
 
 enum { PARSE_OK = 0, PARSE_HELP = -1 };
@@ -39,6 +40,10 @@ static int parse_client_options(client_options *o, int argc, char **argv)
         }
         if (strcmp(arg, "--insecure") == 0) {
             o->insecure = 1;
+            continue;
+        }
+        if (strcmp(arg, "--resume") == 0) {
+            o->resume = 1;
             continue;
         }
         const char *value;
@@ -270,6 +275,109 @@ static int run_relay(clasp_conn *c, int fd, int *close_sent)
     }
 }
 
+/* TLS 1.3 tickets come after the handshake: read (up to a second) until
+ * one arrives, printing any data the server sends meanwhile. */
+static int wait_for_ticket(clasp_conn *c, int fd)
+{
+    uint8_t buf[4096];
+    for (int i = 0; i < 10; i++) {
+        clasp_session *s = clasp_conn_get_session(c);
+        if (s) {
+            clasp_session_free(s);
+            return 0;
+        }
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        if (poll(&p, 1, 100) <= 0)
+            continue;
+        long n = clasp_fd_read(c, fd, buf, sizeof buf);
+        if (n > 0) {
+            if (write_stdout(buf, (size_t)n) != 0)
+                return -1;
+        } else if (n != CLASP_WANT_READ) {
+            return 0; /* closed: whatever session there is will do */
+        }
+    }
+    return 0;
+}
+
+/* One connection: connect, handshake (resuming *session if set), print the
+ * handshake line, then the chosen mode. With first_of_two, the mode is
+ * only run if it does not need stdin, and the session is kept. */
+static int connect_once(client_options *o, clasp_config *cfg, const char *host, const char *port,
+                        int first_of_two, clasp_session **session, int *fd_out, clasp_conn **c_out,
+                        int *close_sent)
+{
+    char err[TOOL_ERROR_MAX];
+    int fd = net_connect(host, port, o->target, TOOL_CONNECT_TIMEOUT_S, err, sizeof err);
+    *fd_out = fd;
+    if (fd < 0) {
+        tool_error("%s", err);
+        return -1;
+    }
+    clasp_conn *c = clasp_conn_new(cfg);
+    *c_out = c;
+    if (!c) {
+        tool_error("out of memory");
+        return -1;
+    }
+    const char *name = o->server_name ? o->server_name : host;
+    if (clasp_conn_set_server_name(c, name) != 0) {
+        const char *text = clasp_conn_error_text(c);
+        if (text && *text)
+            tool_error("%s", text);
+        else
+            tool_error("cannot use '%s' as the server name", name);
+        return -1;
+    }
+    if (*session && clasp_conn_set_session(c, *session) != 0) {
+        tool_error("cannot use the saved session");
+        return -1;
+    }
+
+    trace_begin_connection(&o->common.ladder);
+    int hr = clasp_fd_handshake(c, fd);
+    if (hr != CLASP_OK) {
+        report_failure(c, hr);
+        return -1;
+    }
+    char summary[512];
+    handshake_summary(c, summary, sizeof summary);
+    fflush(stdout);
+    fprintf(stderr, "%s\n", summary);
+    fflush(stderr);
+
+    int r;
+    switch (first_of_two && o->mode == CLIENT_RELAY ? CLIENT_SEND + 1 : (int)o->mode) {
+    case CLIENT_GET:
+        r = run_get(c, fd, o->get_path, name);
+        break;
+    case CLIENT_SEND:
+        r = run_send(c, fd, o->send_text, close_sent);
+        break;
+    case CLIENT_RELAY:
+        r = run_relay(c, fd, close_sent);
+        break;
+    default:
+        r = wait_for_ticket(c, fd);
+        break;
+    }
+    if (r != 0)
+        return -1;
+    /* Answer the server's close_notify; it may be gone already, which is fine. */
+    if (!*close_sent) {
+        net_set_nonblocking(fd, 0);
+        clasp_fd_close(c, fd);
+    }
+    if (first_of_two) {
+        *session = clasp_conn_get_session(c);
+        if (!*session) {
+            tool_error("the server gave no resumable session (no ticket or session id)");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int config_error(const clasp_config *cfg, const char *fallback)
 {
     const char *text = clasp_config_error(cfg);
@@ -312,61 +420,26 @@ int client_main(int argc, char **argv)
         tool_warning("--insecure: the server's certificate and name are not checked");
     }
 
-    char err[TOOL_ERROR_MAX];
-    fd = net_connect(host, port, o.target, TOOL_CONNECT_TIMEOUT_S, err, sizeof err);
-    if (fd < 0) {
-        tool_error("%s", err);
-        goto done;
-    }
-    c = clasp_conn_new(cfg);
-    if (!c) {
-        tool_error("out of memory");
-        goto done;
-    }
-    const char *name = o.server_name ? o.server_name : host;
-    if (clasp_conn_set_server_name(c, name) != 0) {
-        const char *text = clasp_conn_error_text(c);
-        if (text && *text)
-            tool_error("%s", text);
-        else
-            tool_error("cannot use '%s' as the server name", name);
-        goto done;
-    }
-
-    trace_begin_connection(&o.common.ladder);
-    int hr = clasp_fd_handshake(c, fd);
-    if (hr != CLASP_OK) {
-        report_failure(c, hr);
-        goto done;
-    }
-    char summary[512];
-    handshake_summary(c, summary, sizeof summary);
-    fflush(stdout);
-    fprintf(stderr, "%s\n", summary);
-    fflush(stderr);
-
-    switch (o.mode) {
-    case CLIENT_GET:
-        r = run_get(c, fd, o.get_path, name);
-        break;
-    case CLIENT_SEND:
-        r = run_send(c, fd, o.send_text, &close_sent);
-        break;
-    case CLIENT_RELAY:
-    default:
-        r = run_relay(c, fd, &close_sent);
-        break;
-    }
-    if (r == 0) {
-        status = TOOL_EXIT_OK;
-        /* Answer the server's close_notify; it may be gone already, which is fine. */
-        if (!close_sent) {
-            net_set_nonblocking(fd, 0);
-            clasp_fd_close(c, fd);
+    clasp_session *session = NULL;
+    /* With --resume: connect, keep the session, connect again with it. */
+    for (int attempt = 0; attempt < (o.resume ? 2 : 1); attempt++) {
+        if (attempt > 0) {
+            if (c)
+                clasp_conn_free(c);
+            c = NULL;
+            close(fd);
+            fd = -1;
+            close_sent = 0;
+            status = TOOL_EXIT_FAILURE;
         }
+        if (connect_once(&o, cfg, host, port, attempt == 0 && o.resume, &session, &fd, &c,
+                         &close_sent) != 0)
+            goto done;
+        status = TOOL_EXIT_OK;
     }
 
 done:
+    clasp_session_free(session);
     if (c)
         clasp_conn_free(c);
     if (fd >= 0)

@@ -323,7 +323,8 @@ static int run_scenario(const demo_scenario *sc, const char *root)
     close(server.listen_fd);
 
     if (server.ok) {
-        printf("server's view: %s; client certificates: %zu\n", server.summary, server.peer_certs);
+        printf("server's view (client certificates: %zu):\n  %s\n", server.peer_certs,
+               server.summary);
         if (strcmp(server.received, demo_client_line) != 0)
             tool_error("the server received \"%s\" instead of \"%s\"", server.received,
                        demo_client_line);

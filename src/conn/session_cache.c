@@ -1,0 +1,99 @@
+/* The server's TLS 1.2 session-ID cache: a fixed table (bounded memory),
+ * one mutex (taken once per full handshake and once per resumption
+ * attempt, never per record), entries that expire with the lifetime. */
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "conn/internal.h"
+
+typedef struct {
+    uint8_t id[32];
+    uint8_t master[48];
+    uint16_t suite;
+    uint8_t ems;
+    uint8_t used;
+    uint64_t created;
+    char alpn[32];
+} cache_entry;
+
+struct cl_session_cache {
+    pthread_mutex_t lock;
+    size_t slots;
+    cache_entry *entries;
+};
+
+cl_session_cache *cl_cache_new(size_t slots)
+{
+    cl_session_cache *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->entries = calloc(slots, sizeof *c->entries);
+    if (!c->entries || pthread_mutex_init(&c->lock, NULL)) {
+        free(c->entries);
+        free(c);
+        return NULL;
+    }
+    c->slots = slots;
+    return c;
+}
+
+void cl_cache_free(cl_session_cache *c)
+{
+    if (!c)
+        return;
+    cl_wipe(c->entries, c->slots * sizeof *c->entries);
+    free(c->entries);
+    pthread_mutex_destroy(&c->lock);
+    free(c);
+}
+
+/* Session IDs are random, so their first bytes index the table. */
+static size_t slot_of(const cl_session_cache *c, const uint8_t *id)
+{
+    uint32_t h = (uint32_t)id[0] | (uint32_t)id[1] << 8 | (uint32_t)id[2] << 16 | (uint32_t)id[3] << 24;
+    return h % c->slots;
+}
+
+void cl_cache_put(cl_session_cache *c, const cl_session *s, uint64_t now)
+{
+    if (!c || s->session_id_len != 32 || s->secret_len != 48 || strlen(s->alpn) >= 32)
+        return;
+    pthread_mutex_lock(&c->lock);
+    cache_entry *e = &c->entries[slot_of(c, s->session_id)];
+    memcpy(e->id, s->session_id, 32);
+    memcpy(e->master, s->secret, 48);
+    e->suite = s->suite;
+    e->ems = (uint8_t)s->ems;
+    e->used = 1;
+    e->created = now;
+    memcpy(e->alpn, s->alpn, strlen(s->alpn) + 1);
+    pthread_mutex_unlock(&c->lock);
+}
+
+int cl_cache_get(cl_session_cache *c, const uint8_t *id, size_t id_len, uint64_t now,
+                 uint32_t lifetime, cl_session *out)
+{
+    if (!c || id_len != 32)
+        return -1;
+    int rc = -1;
+    pthread_mutex_lock(&c->lock);
+    cache_entry *e = &c->entries[slot_of(c, id)];
+    if (e->used && memcmp(e->id, id, 32) == 0) {
+        if (now - e->created <= lifetime) {
+            memset(out, 0, sizeof *out);
+            out->version = CLASP_TLS1_2;
+            out->suite = e->suite;
+            memcpy(out->secret, e->master, 48);
+            out->secret_len = 48;
+            memcpy(out->session_id, id, 32);
+            out->session_id_len = 32;
+            out->ems = e->ems;
+            memcpy(out->alpn, e->alpn, sizeof e->alpn);
+            rc = 0;
+        } else {
+            cl_wipe(e, sizeof *e); /* expired: drop it */
+        }
+    }
+    pthread_mutex_unlock(&c->lock);
+    return rc;
+}
