@@ -12,6 +12,7 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include "base/ct.h"
 #include "crypto/internal.h"
 
 struct cr_pkey {
@@ -316,11 +317,6 @@ int cr_rsa_encrypt_pkcs1(cr_pkey *pub, const uint8_t *in, size_t in_len, uint8_t
 }
 
 /* All-ones when a == b, else zero, without a data-dependent branch. */
-static uint32_t ct_eq(uint32_t a, uint32_t b)
-{
-    uint32_t x = a ^ b;
-    return ((x | (0u - x)) >> 31) - 1u;
-}
 
 /* The RSA premaster secret (RFC 5246 7.4.7.1) without a padding oracle.
  *
@@ -355,14 +351,10 @@ int cr_rsa_decrypt_pms(cr_pkey *k, const uint8_t *in, size_t in_len, const uint8
     /* A wrong-length or out-of-range ciphertext fails here; that depends
      * only on public data, but it still goes through the mask. */
     int ret = EVP_PKEY_decrypt(ctx, em, &len, in, in_len);
-    uint32_t good = ct_eq((uint32_t)ret, 1) & ct_eq((uint32_t)len, (uint32_t)kl) &
-                    ct_eq((uint32_t)in_len, (uint32_t)kl);
-    good &= ct_eq(em[0], 0) & ct_eq(em[1], 2) & ct_eq(em[kl - 49], 0);
-    for (size_t i = 2; i < kl - 49; i++)
-        good &= ~ct_eq(em[i], 0);
-    uint8_t m = (uint8_t)good;
-    for (size_t i = 0; i < 48; i++)
-        out[i] = (uint8_t)((em[kl - 48 + i] & m) | (fallback[i] & (uint8_t)~m));
+    uint32_t good = cl_ct_eq((uint32_t)ret, 1) & cl_ct_eq((uint32_t)len, (uint32_t)kl) &
+                    cl_ct_eq((uint32_t)in_len, (uint32_t)kl);
+    uint8_t m = (uint8_t)good & cl_ct_pkcs1_type2_ok(em, kl, 48);
+    cl_ct_select(m, em + kl - 48, fallback, out, 48);
     OPENSSL_secure_clear_free(em, kl);
     EVP_PKEY_CTX_free(ctx);
     ERR_clear_error(); /* unconditionally, so a failure leaves no trace */

@@ -80,6 +80,8 @@ int cl_client12_server_hello(clasp_conn *c, const cl_server_hello *sh, const uin
     c->version = CLASP_TLS1_2;
     c->suite = s;
     c->wr.plain_version = 0;
+    cr_kx_free(hs->kx); /* the TLS 1.3 key share is not needed */
+    hs->kx = NULL;
     memcpy(hs->server_random, sh->random, 32);
     hs->issue_ticket12 = sh->has_session_ticket;
     /* The server echoing the session id we offered means it resumes. */

@@ -231,7 +231,7 @@ static int send_client_hello(clasp_conn *c)
 
     char detail[256] = "";
     if (cl_trace_on(c))
-        snprintf(detail, sizeof detail, "%s; %zu suites; key_share %s; sni=%s%s%s%s",
+        snprintf(detail, sizeof detail, "%s; %zu suite(s); key_share %s; sni=%s%s%s%s",
                  hs->offer13 ? (hs->offer12 ? "TLS 1.3, 1.2" : "TLS 1.3") : "TLS 1.2",
                  cfg->n_suites, hs->offer13 ? cl_group_name(hs->kx_group) : "-",
                  c->server_name ? c->server_name : "-", hs->cookie.len ? "; cookie echoed" : "",

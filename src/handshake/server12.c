@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "base/ct.h"
 #include "handshake/hs.h"
 
 static const uint8_t downgrade_tls12[8] = {'D', 'O', 'W', 'N', 'G', 'R', 'D', 1};
@@ -445,12 +446,9 @@ static int handle_client_key_exchange(clasp_conn *c, const uint8_t *msg, size_t 
         uint8_t fallback[48];
         if (cr_random(fallback, 48) || cr_rsa_decrypt_pms(hs->cert->key, v.p, v.n, fallback, hs->pms))
             return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "RSA decryption failed");
-        uint8_t diff = (uint8_t)((hs->pms[0] ^ (hs->client_version >> 8)) |
-                                 (hs->pms[1] ^ (hs->client_version & 0xff)));
-        /* mask is 0xff when the version matched, 0 otherwise. */
-        uint8_t mask = (uint8_t)(((unsigned)diff - 1) >> 8);
-        for (size_t i = 0; i < 48; i++)
-            hs->pms[i] = (uint8_t)((hs->pms[i] & mask) | (fallback[i] & ~mask));
+        /* The premaster starts with the version the client offered. */
+        uint8_t mask = (uint8_t)cl_ct_eq((uint32_t)hs->pms[0] << 8 | hs->pms[1], hs->client_version);
+        cl_ct_select(mask, hs->pms, fallback, hs->pms, 48);
         cl_wipe(fallback, sizeof fallback);
         pms_len = 48;
         what = "RSA: premaster secret decrypted (constant time)";

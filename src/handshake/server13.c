@@ -645,7 +645,7 @@ static int handle_client_hello(clasp_conn *c, const uint8_t *msg, size_t len)
                  ch.has_versions && list_has_u16(ch.versions, CLASP_TLS1_3) ? "offers TLS 1.3" : "no TLS 1.3",
                  c->server_name ? c->server_name : "-", ch.has_cookie ? "; cookie echoed" : "");
     uint16_t hrr_group = 0;
-    cl_reader share;
+    cl_reader share = cl_reader_init(NULL, 0);
     rc = negotiate(c, &ch, &hrr_group, &share);
     if (rc == CLASP_ERROR)
         return rc;

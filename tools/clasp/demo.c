@@ -36,6 +36,22 @@ static const demo_scenario demo_scenarios[] = {
         .client_auth = 1,
         .alpn = "h2,http/1.1",
     },
+    {
+        .title = "TLS 1.2 handshake with RSA key exchange (premaster secret encrypted to the server's key)",
+        .key_type = "rsa",
+        .min_version = CLASP_TLS1_2,
+        .max_version = CLASP_TLS1_2,
+        .ciphers = "TLS_RSA_WITH_AES_128_GCM_SHA256",
+    },
+    {
+        .title = "TLS 1.2 handshake with ECDHE and client authentication",
+        .key_type = "ecdsa",
+        .min_version = CLASP_TLS1_2,
+        .max_version = CLASP_TLS1_2,
+        .client_auth = 1,
+        .ciphers = "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+        .alpn = "http/1.1",
+    },
 };
 
 static const char demo_client_line[] = "ping from the client";

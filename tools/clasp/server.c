@@ -18,6 +18,8 @@ typedef struct {
     common_options common;
     unsigned long port;
     const char *client_ca_file; /* --verify-client */
+    const char *ticket_key_file; /* --ticket-key: shared by a fleet */
+    int no_resumption;
     server_mode mode;
     unsigned long count; /* connections to handle; 0: no limit */
 } server_options;
@@ -57,6 +59,16 @@ static int parse_server_options(server_options *o, int argc, char **argv)
         if ((r = options_take_value(argc, argv, &i, "--count", &value)) != 0) {
             if (r != 1 || options_parse_number("--count", value, 1, 1000000000UL, &o->count) != 0)
                 return TOOL_EXIT_USAGE;
+            continue;
+        }
+        if ((r = options_take_value(argc, argv, &i, "--ticket-key", &value)) != 0) {
+            if (r != 1)
+                return r;
+            o->ticket_key_file = value;
+            continue;
+        }
+        if (strcmp(arg, "--no-resumption") == 0) {
+            o->no_resumption = 1;
             continue;
         }
         if ((r = options_take_value(argc, argv, &i, "--verify-client", &value)) != 0) {
@@ -261,6 +273,12 @@ int server_main(int argc, char **argv)
     }
     if (options_apply(&o.common, cfg) != 0)
         goto done;
+    if (o.ticket_key_file && clasp_config_load_ticket_secret(cfg, o.ticket_key_file) != 0) {
+        tool_error("%s", clasp_config_error(cfg));
+        goto done;
+    }
+    if (o.no_resumption)
+        clasp_config_set_resumption(cfg, 0);
     if (o.client_ca_file) {
         if (clasp_config_load_ca_file(cfg, o.client_ca_file) != 0) {
             config_error(cfg, "cannot load the client CA file");

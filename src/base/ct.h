@@ -1,0 +1,24 @@
+/* Constant-time helpers: masks instead of branches, for anything that
+ * touches secrets (RSA premaster decoding, Finished and binder checks).
+ * tests/ct checks them under valgrind with the secrets marked undefined. */
+#ifndef CLASP_BASE_CT_H
+#define CLASP_BASE_CT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* All ones when a == b, else 0. */
+static inline uint32_t cl_ct_eq(uint32_t a, uint32_t b)
+{
+    uint32_t x = a ^ b;
+    return ((x | (0u - x)) >> 31) - 1u;
+}
+
+/* out = mask ? a : b, byte by byte (mask is 0xff or 0). */
+void cl_ct_select(uint8_t mask, const uint8_t *a, const uint8_t *b, uint8_t *out, size_t n);
+
+/* 0xff when em (k bytes) is a PKCS#1 v1.5 encryption block
+ * 00 02 <at least 8 non-zero bytes> 00 <msg_len bytes>, else 0, looking at
+ * every byte the same way whatever their values. */
+uint8_t cl_ct_pkcs1_type2_ok(const uint8_t *em, size_t k, size_t msg_len);
+#endif
