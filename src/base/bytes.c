@@ -21,6 +21,14 @@ void cl_buf_free(cl_buf *b)
     b->failed = 0;
 }
 
+void cl_buf_release(cl_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+    b->failed = 0;
+}
+
 void cl_buf_reset(cl_buf *b)
 {
     b->len = 0;

@@ -108,6 +108,9 @@ typedef struct {
 
 void cl_buf_init(cl_buf *b, size_t limit);
 void cl_buf_free(cl_buf *b);      /* wipes then frees */
+/* Frees without wiping: for record buffers, which hold ciphertext or data
+ * the application already has. */
+void cl_buf_release(cl_buf *b);
 void cl_buf_reset(cl_buf *b);     /* len = 0, keeps storage */
 int cl_buf_reserve(cl_buf *b, size_t extra) CL_MUST_CHECK;
 void cl_buf_consume(cl_buf *b, size_t n); /* drops n bytes from the front */

@@ -207,6 +207,19 @@ void clasp_conn_output_done(clasp_conn *c, size_t n)
     if (c->out_off >= c->out.len) {
         c->out_off = 0;
         c->out.len = 0;
+        /* An idle connection keeps no record buffers (the output holds only
+         * ciphertext, so it need not be wiped). */
+        if (c->handshake_done)
+            cl_buf_release(&c->out);
+    }
+}
+
+/* Drops the input buffer once everything in it has been used. */
+static void release_input_if_idle(clasp_conn *c)
+{
+    if (c->app_len == 0 && c->in_off == c->in.len && c->in.data) {
+        cl_buf_release(&c->in);
+        c->in_off = 0;
     }
 }
 
@@ -343,6 +356,8 @@ static int handle_handshake_bytes(clasp_conn *c, const uint8_t *p, size_t len)
                            "the peer sent handshake data across a key change");
     }
     cl_buf_consume(&c->hs_in, off);
+    if (c->handshake_done && c->hs_in.len == 0)
+        cl_buf_free(&c->hs_in); /* post-handshake messages are rare: no buffer kept */
     return CLASP_OK;
 }
 
@@ -487,6 +502,7 @@ int clasp_conn_handshake(clasp_conn *c)
         if (c->app_len && !c->handshake_done)
             return CLASP_ERROR; /* unreachable: app data is refused above */
     }
+    release_input_if_idle(c);
     return CLASP_OK;
 }
 
@@ -505,8 +521,10 @@ long clasp_conn_read(clasp_conn *c, uint8_t *buf, size_t len)
         int rc = process_records(c);
         if (rc == CLASP_ERROR)
             return CLASP_ERROR;
-        if (c->app_len == 0)
+        if (c->app_len == 0) {
+            release_input_if_idle(c);
             return c->peer_closed ? CLASP_CLOSED : CLASP_WANT_READ;
+        }
     }
     size_t n = len < c->app_len ? len : c->app_len;
     memcpy(buf, c->app, n);
