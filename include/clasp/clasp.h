@@ -144,6 +144,10 @@ int clasp_conn_set_server_name(clasp_conn *c, const char *name);
 int clasp_conn_feed(clasp_conn *c, const uint8_t *in, size_t len, size_t *used);
 size_t clasp_conn_output(clasp_conn *c, const uint8_t **out);
 void clasp_conn_output_done(clasp_conn *c, size_t n);
+/* Zero-copy input: where the next bytes from the peer may be written, and
+ * how many fit (0: read first); then say how many were written. */
+size_t clasp_conn_input_buffer(clasp_conn *c, uint8_t **buf);
+void clasp_conn_input_done(clasp_conn *c, size_t n);
 
 /* Advances the handshake: CLASP_OK when complete, CLASP_WANT_READ when it
  * needs bytes (send the output first), CLASP_ERROR when failed. */

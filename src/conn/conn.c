@@ -39,7 +39,9 @@ clasp_conn *clasp_conn_new(clasp_config *cfg)
     c->alert_sent = c->alert_recv = -1;
     cl_buf_init(&c->in, IN_LIMIT);
     cl_buf_init(&c->out, 0);
-    cl_buf_init(&c->hs_in, CL_MAX_HANDSHAKE_MSG + 4);
+    /* A message of the largest size plus the record that completes it
+     * (which may carry the next messages too). */
+    cl_buf_init(&c->hs_in, CL_MAX_HANDSHAKE_MSG + 4 + CL_MAX_PLAINTEXT);
     cl_buf_init(&c->hs_out, 0);
     return c;
 }
@@ -225,11 +227,11 @@ static void release_input_if_idle(clasp_conn *c)
 
 /* ----------------------------------------------------------- receiving */
 
-int clasp_conn_feed(clasp_conn *c, const uint8_t *in, size_t len, size_t *used)
+size_t clasp_conn_input_buffer(clasp_conn *c, uint8_t **buf)
 {
-    *used = 0;
+    *buf = NULL;
     if (c->dead)
-        return CLASP_ERROR;
+        return 0;
     /* Slide unread bytes (and any unread application data) to the front. */
     size_t keep_from = c->in_off;
     if (c->app_len && (size_t)(c->app - c->in.data) < keep_from)
@@ -242,15 +244,38 @@ int clasp_conn_feed(clasp_conn *c, const uint8_t *in, size_t len, size_t *used)
             c->app -= keep_from;
     }
     size_t room = IN_LIMIT - c->in.len;
+    if (room == 0)
+        return 0;
+    uint8_t *before = c->in.data;
+    if (cl_buf_reserve(&c->in, room)) {
+        cl_fail(c, -1, CLASP_E_NOMEM, "out of memory for the input buffer");
+        return 0;
+    }
+    if (c->app_len)
+        c->app = c->in.data + (c->app - before);
+    *buf = c->in.data + c->in.len;
+    return room;
+}
+
+void clasp_conn_input_done(clasp_conn *c, size_t n)
+{
+    if (n <= IN_LIMIT - c->in.len && n <= c->in.cap - c->in.len)
+        c->in.len += n;
+}
+
+int clasp_conn_feed(clasp_conn *c, const uint8_t *in, size_t len, size_t *used)
+{
+    *used = 0;
+    if (c->dead)
+        return CLASP_ERROR;
+    uint8_t *dst;
+    size_t room = clasp_conn_input_buffer(c, &dst);
+    if (c->dead)
+        return CLASP_ERROR;
     size_t n = len < room ? len : room;
     if (n) {
-        uint8_t *app_before = c->in.data;
-        if (cl_buf_reserve(&c->in, n))
-            return cl_fail(c, -1, CLASP_E_NOMEM, "out of memory for the input buffer");
-        if (c->app_len)
-            c->app = c->in.data + (c->app - app_before);
-        memcpy(c->in.data + c->in.len, in, n);
-        c->in.len += n;
+        memcpy(dst, in, n);
+        clasp_conn_input_done(c, n);
     }
     *used = n;
     return CLASP_OK;
@@ -331,16 +356,15 @@ static int handle_handshake_bytes(clasp_conn *c, const uint8_t *p, size_t len)
         return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
                        "the peer sent an empty handshake record");
     cl_wr_bytes(&c->hs_in, p, len);
-    if (c->hs_in.failed)
-        return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
-                       "the peer sent a handshake message longer than %d bytes",
-                       CL_MAX_HANDSHAKE_MSG);
+    if (c->hs_in.failed) /* its limit fits any message the check below lets through */
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_NOMEM,
+                       "out of memory for a handshake message");
     size_t off = 0;
     while (c->hs_in.len - off >= 4) {
         const uint8_t *h = c->hs_in.data + off;
         size_t body = (size_t)h[1] << 16 | (size_t)h[2] << 8 | h[3];
-        if (body > CL_MAX_HANDSHAKE_MSG)
-            return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
+        if (body > CL_MAX_HANDSHAKE_MSG) /* illegal_parameter, as OpenSSL and BoringSSL */
+            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                            "the peer announced a handshake message of %zu bytes (limit %d)",
                            body, CL_MAX_HANDSHAKE_MSG);
         if (c->hs_in.len - off < 4 + body)
@@ -362,8 +386,14 @@ static int handle_handshake_bytes(clasp_conn *c, const uint8_t *p, size_t len)
 }
 
 /* Processes whole records until application data is ready, the input runs
- * out, or (while handshaking) the handshake completes. */
-static int process_records(clasp_conn *c)
+ * out, or (while handshaking) the handshake completes. With a direct
+ * buffer big enough for a record, application data is decrypted straight
+ * into it (*direct_got bytes) instead of in place and copied later. */
+static int process_records_to(clasp_conn *c, uint8_t *direct, size_t direct_cap, size_t *direct_got);
+
+static int process_records(clasp_conn *c) { return process_records_to(c, NULL, 0, NULL); }
+
+static int process_records_to(clasp_conn *c, uint8_t *direct, size_t direct_cap, size_t *direct_got)
 {
     while (!c->dead && c->app_len == 0 && !c->peer_closed) {
         size_t avail = c->in.len - c->in_off;
@@ -400,7 +430,9 @@ static int process_records(clasp_conn *c)
                 return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
                                "the peer sent an unencrypted %s record after encryption began",
                                content_type_name(type));
-            switch (cl_record_open(&c->rd, rec, CL_RECORD_HEADER + len, &type, &plain, &plain_len)) {
+            uint8_t *dst = direct && direct_cap >= len && c->handshake_done ? direct : NULL;
+            switch (cl_record_open_to(&c->rd, rec, CL_RECORD_HEADER + len, dst, &type, &plain,
+                                      &plain_len)) {
             case CL_REC_OK:
                 break;
             case CL_REC_BAD_MAC:
@@ -436,8 +468,10 @@ static int process_records(clasp_conn *c)
                 continue;
             }
             /* RFC 8446 5: a single byte 0x01, only while handshaking, and
-             * never encrypted; it is ignored. */
-            if (c->handshake_done || plain_len != 1 || plain[0] != 1 || protected_record)
+             * never encrypted; it is ignored. Not before the first
+             * ClientHello either: a server has no suite until then. */
+            if (c->handshake_done || plain_len != 1 || plain[0] != 1 || protected_record ||
+                (c->role == CLASP_SERVER && !c->suite))
                 return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
                                "the peer sent a ChangeCipherSpec where none is allowed");
             if (++c->empty_records > MAX_IDLE_RECORDS || c->ccs_seen++)
@@ -468,6 +502,10 @@ static int process_records(clasp_conn *c)
             }
             c->empty_records = 0;
             c->key_updates = 0;
+            if (direct && plain == direct) {
+                *direct_got = plain_len;
+                return CLASP_OK;
+            }
             c->app = plain;
             c->app_len = plain_len;
             break;
@@ -518,9 +556,12 @@ long clasp_conn_read(clasp_conn *c, uint8_t *buf, size_t len)
             return rc;
     }
     if (c->app_len == 0) {
-        int rc = process_records(c);
+        size_t got = 0;
+        int rc = process_records_to(c, buf, len, &got);
         if (rc == CLASP_ERROR)
             return CLASP_ERROR;
+        if (got)
+            return (long)got;
         if (c->app_len == 0) {
             release_input_if_idle(c);
             return c->peer_closed ? CLASP_CLOSED : CLASP_WANT_READ;

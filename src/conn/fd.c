@@ -37,10 +37,13 @@ int clasp_fd_flush(clasp_conn *c, int fd)
 /* Reads what the socket has and feeds it. CLASP_OK when bytes arrived. */
 static int fill(clasp_conn *c, int fd)
 {
-    uint8_t buf[CL_MAX_RECORD];
+    uint8_t *buf;
+    size_t room = clasp_conn_input_buffer(c, &buf);
+    if (room == 0)
+        return c->dead ? CLASP_ERROR : cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "input buffer full");
     ssize_t r;
     do
-        r = recv(fd, buf, sizeof buf, 0);
+        r = recv(fd, buf, room, 0); /* straight into the connection's buffer */
     while (r < 0 && errno == EINTR);
     if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
         return CLASP_WANT_READ;
@@ -59,15 +62,7 @@ static int fill(clasp_conn *c, int fd)
                      strerror(errno));
         return CLASP_ERROR;
     }
-    size_t off = 0;
-    while (off < (size_t)r) {
-        size_t used;
-        if (clasp_conn_feed(c, buf + off, (size_t)r - off, &used) != CLASP_OK)
-            return CLASP_ERROR;
-        if (used == 0)
-            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "input buffer full");
-        off += used;
-    }
+    clasp_conn_input_done(c, (size_t)r);
     return CLASP_OK;
 }
 

@@ -57,19 +57,25 @@ void cr_aead_free(cr_aead *a)
     free(a);
 }
 
-int cr_aead_seal(cr_aead *a, const uint8_t nonce[CR_AEAD_NONCE], const uint8_t *aad,
-                 size_t aad_len, uint8_t *buf, size_t len, uint8_t tag[CR_AEAD_TAG])
+int cr_aead_seal2(cr_aead *a, const uint8_t nonce[CR_AEAD_NONCE], const uint8_t *aad,
+                  size_t aad_len, const uint8_t *in, size_t len, const uint8_t *in2, size_t len2,
+                  uint8_t *out, uint8_t tag[CR_AEAD_TAG])
 {
     int outl;
     uint8_t fin[EVP_MAX_BLOCK_LENGTH]; /* stream modes emit nothing at final */
-    if (!a || !a->encrypt || aad_len > INT_MAX || len > INT_MAX)
+    if (!a || !a->encrypt || aad_len > INT_MAX || len > INT_MAX || len2 > INT_MAX)
         return -1;
     if (EVP_EncryptInit_ex2(a->ctx, NULL, NULL, nonce, NULL) != 1)
         goto fail;
     /* A NULL output pointer feeds additional data. */
     if (aad_len && EVP_EncryptUpdate(a->ctx, NULL, &outl, aad, (int)aad_len) != 1)
         goto fail;
-    if (len && (EVP_EncryptUpdate(a->ctx, buf, &outl, buf, (int)len) != 1 || (size_t)outl != len))
+    /* Out of place: encrypting straight from the caller's buffer saves the
+     * copy an in-place seal would need. */
+    if (len && (EVP_EncryptUpdate(a->ctx, out, &outl, in, (int)len) != 1 || (size_t)outl != len))
+        goto fail;
+    if (len2 && (EVP_EncryptUpdate(a->ctx, out + len, &outl, in2, (int)len2) != 1 ||
+                 (size_t)outl != len2))
         goto fail;
     if (EVP_EncryptFinal_ex(a->ctx, fin, &outl) != 1 || outl != 0 ||
         EVP_CIPHER_CTX_ctrl(a->ctx, EVP_CTRL_AEAD_GET_TAG, CR_AEAD_TAG, tag) != 1)
@@ -77,12 +83,19 @@ int cr_aead_seal(cr_aead *a, const uint8_t nonce[CR_AEAD_NONCE], const uint8_t *
     return 0;
 fail:
     ERR_clear_error();
-    cl_wipe(buf, len);
+    cl_wipe(out, len + len2);
     return -1;
 }
 
-int cr_aead_open(cr_aead *a, const uint8_t nonce[CR_AEAD_NONCE], const uint8_t *aad,
-                 size_t aad_len, uint8_t *buf, size_t len, const uint8_t tag[CR_AEAD_TAG])
+int cr_aead_seal(cr_aead *a, const uint8_t nonce[CR_AEAD_NONCE], const uint8_t *aad,
+                 size_t aad_len, uint8_t *buf, size_t len, uint8_t tag[CR_AEAD_TAG])
+{
+    return cr_aead_seal2(a, nonce, aad, aad_len, buf, len, NULL, 0, buf, tag);
+}
+
+int cr_aead_open_to(cr_aead *a, const uint8_t nonce[CR_AEAD_NONCE], const uint8_t *aad,
+                    size_t aad_len, const uint8_t *in, size_t len, uint8_t *out,
+                    const uint8_t tag[CR_AEAD_TAG])
 {
     int outl;
     uint8_t fin[EVP_MAX_BLOCK_LENGTH];
@@ -92,7 +105,7 @@ int cr_aead_open(cr_aead *a, const uint8_t nonce[CR_AEAD_NONCE], const uint8_t *
         goto fail;
     if (aad_len && EVP_DecryptUpdate(a->ctx, NULL, &outl, aad, (int)aad_len) != 1)
         goto fail;
-    if (len && (EVP_DecryptUpdate(a->ctx, buf, &outl, buf, (int)len) != 1 || (size_t)outl != len))
+    if (len && (EVP_DecryptUpdate(a->ctx, out, &outl, in, (int)len) != 1 || (size_t)outl != len))
         goto fail;
     /* The ctrl takes a non-const pointer but only reads the tag. */
     if (EVP_CIPHER_CTX_ctrl(a->ctx, EVP_CTRL_AEAD_SET_TAG, CR_AEAD_TAG, (void *)tag) != 1 ||
@@ -102,6 +115,12 @@ int cr_aead_open(cr_aead *a, const uint8_t nonce[CR_AEAD_NONCE], const uint8_t *
 fail:
     /* Never hand back unauthenticated plaintext. */
     ERR_clear_error();
-    cl_wipe(buf, len);
+    cl_wipe(out, len);
     return -1;
+}
+
+int cr_aead_open(cr_aead *a, const uint8_t nonce[CR_AEAD_NONCE], const uint8_t *aad,
+                 size_t aad_len, uint8_t *buf, size_t len, const uint8_t tag[CR_AEAD_TAG])
+{
+    return cr_aead_open_to(a, nonce, aad, aad_len, buf, len, buf, tag);
 }

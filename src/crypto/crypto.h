@@ -67,6 +67,17 @@ void cr_aead_free(cr_aead *a);
 CL_MUST_CHECK int cr_aead_seal(cr_aead *a, const uint8_t nonce[CR_AEAD_NONCE],
                                const uint8_t *aad, size_t aad_len, uint8_t *buf,
                                size_t len, uint8_t tag[CR_AEAD_TAG]);
+/* Encrypts in[0..len) followed by in2[0..len2) into out (which may be in):
+ * the record payload and, for TLS 1.3, its inner content type. */
+CL_MUST_CHECK int cr_aead_seal2(cr_aead *a, const uint8_t nonce[CR_AEAD_NONCE],
+                                const uint8_t *aad, size_t aad_len, const uint8_t *in, size_t len,
+                                const uint8_t *in2, size_t len2, uint8_t *out,
+                                uint8_t tag[CR_AEAD_TAG]);
+/* Decrypts in[0..len) into out (which may be in); -1 and out wiped if the
+ * tag does not verify. */
+CL_MUST_CHECK int cr_aead_open_to(cr_aead *a, const uint8_t nonce[CR_AEAD_NONCE],
+                                  const uint8_t *aad, size_t aad_len, const uint8_t *in,
+                                  size_t len, uint8_t *out, const uint8_t tag[CR_AEAD_TAG]);
 /* Decrypts buf[0..len) in place; -1 if the tag does not verify. */
 CL_MUST_CHECK int cr_aead_open(cr_aead *a, const uint8_t nonce[CR_AEAD_NONCE],
                                const uint8_t *aad, size_t aad_len, uint8_t *buf,
@@ -138,6 +149,12 @@ size_t cr_pkey_bits(const cr_pkey *k);
 /* Whether this key can make/verify signatures with the scheme (key type and
  * curve match; RSA keys allow rsa_pss_rsae_* and rsa_pkcs1_*). */
 int cr_pkey_matches_scheme(const cr_pkey *k, uint16_t scheme);
+/* TLS 1.2 flavours: an ECDSA scheme names only the hash; any curve fits. */
+int cr_pkey_matches_scheme12(const cr_pkey *k, uint16_t scheme);
+CL_MUST_CHECK int cr_sign12(cr_pkey *k, uint16_t scheme, const uint8_t *msg, size_t msg_len,
+                            uint8_t *sig, size_t *sig_len);
+CL_MUST_CHECK int cr_verify12(cr_pkey *k, uint16_t scheme, const uint8_t *msg, size_t msg_len,
+                              const uint8_t *sig, size_t sig_len);
 /* Signs the message (hashing is part of the scheme). sig must have room for
  * cr_pkey_max_sig_len. */
 size_t cr_pkey_max_sig_len(const cr_pkey *k);

@@ -157,7 +157,13 @@ typedef struct {
     int pss_key;        /* rsa_pss_pss_*: an RSA-PSS key */
 } scheme_info;
 
-static int scheme_lookup(uint16_t scheme, scheme_info *s)
+/* TLS 1.2 reads ecdsa_secp256r1_sha256 as "ECDSA with SHA-256" on any
+ * curve (RFC 5246 7.4.1.4.1); TLS 1.3 binds the curve (RFC 8446 4.2.3). */
+static int scheme_lookup_v(uint16_t scheme, scheme_info *s, int tls12);
+
+static int scheme_lookup(uint16_t scheme, scheme_info *s) { return scheme_lookup_v(scheme, s, 0); }
+
+static int scheme_lookup_v(uint16_t scheme, scheme_info *s, int tls12)
 {
     memset(s, 0, sizeof(*s));
     switch (scheme) {
@@ -209,6 +215,8 @@ static int scheme_lookup(uint16_t scheme, scheme_info *s)
     default:
         return -1;
     }
+    if (tls12 && s->pad == PAD_NONE && s->hash >= 0)
+        s->any_ec = 1;
     return 0;
 }
 
@@ -236,12 +244,18 @@ int cr_pkey_matches_scheme(const cr_pkey *k, uint16_t scheme)
     return k && scheme_lookup(scheme, &s) == 0 && key_fits(k, &s);
 }
 
+int cr_pkey_matches_scheme12(const cr_pkey *k, uint16_t scheme)
+{
+    scheme_info s;
+    return k && scheme_lookup_v(scheme, &s, 1) == 0 && key_fits(k, &s);
+}
+
 /* A digest-sign/verify context set up for the scheme. */
-static EVP_MD_CTX *sig_ctx(cr_pkey *k, uint16_t scheme, int sign)
+static EVP_MD_CTX *sig_ctx(cr_pkey *k, uint16_t scheme, int sign, int tls12)
 {
     const cr_algs *a = cr_get_algs();
     scheme_info s;
-    if (!a || !k || scheme_lookup(scheme, &s) != 0 || !key_fits(k, &s))
+    if (!a || !k || scheme_lookup_v(scheme, &s, tls12) != 0 || !key_fits(k, &s))
         return NULL;
     const EVP_MD *md = s.hash >= 0 ? cr_md(a, (cr_hash_alg)s.hash) : NULL;
     EVP_MD_CTX *mctx = EVP_MD_CTX_new();
@@ -267,10 +281,10 @@ static EVP_MD_CTX *sig_ctx(cr_pkey *k, uint16_t scheme, int sign)
     return mctx;
 }
 
-int cr_sign(cr_pkey *k, uint16_t scheme, const uint8_t *msg, size_t msg_len, uint8_t *sig,
-            size_t *sig_len)
+static int sign_v(cr_pkey *k, uint16_t scheme, const uint8_t *msg, size_t msg_len, uint8_t *sig,
+                  size_t *sig_len, int tls12)
 {
-    EVP_MD_CTX *mctx = sig_ctx(k, scheme, 1);
+    EVP_MD_CTX *mctx = sig_ctx(k, scheme, 1, tls12);
     if (!mctx)
         return -1;
     size_t len = cr_pkey_max_sig_len(k); /* the room the caller must give */
@@ -283,10 +297,10 @@ int cr_sign(cr_pkey *k, uint16_t scheme, const uint8_t *msg, size_t msg_len, uin
     return rc;
 }
 
-int cr_verify(cr_pkey *k, uint16_t scheme, const uint8_t *msg, size_t msg_len,
-              const uint8_t *sig, size_t sig_len)
+static int verify_v(cr_pkey *k, uint16_t scheme, const uint8_t *msg, size_t msg_len,
+                    const uint8_t *sig, size_t sig_len, int tls12)
 {
-    EVP_MD_CTX *mctx = sig_ctx(k, scheme, 0);
+    EVP_MD_CTX *mctx = sig_ctx(k, scheme, 0, tls12);
     if (!mctx)
         return -1;
     int rc = EVP_DigestVerify(mctx, sig, sig_len, msg, msg_len) == 1 ? 0 : -1;
@@ -294,6 +308,30 @@ int cr_verify(cr_pkey *k, uint16_t scheme, const uint8_t *msg, size_t msg_len,
     if (rc)
         ERR_clear_error();
     return rc;
+}
+
+int cr_sign(cr_pkey *k, uint16_t scheme, const uint8_t *msg, size_t msg_len, uint8_t *sig,
+            size_t *sig_len)
+{
+    return sign_v(k, scheme, msg, msg_len, sig, sig_len, 0);
+}
+
+int cr_sign12(cr_pkey *k, uint16_t scheme, const uint8_t *msg, size_t msg_len, uint8_t *sig,
+              size_t *sig_len)
+{
+    return sign_v(k, scheme, msg, msg_len, sig, sig_len, 1);
+}
+
+int cr_verify(cr_pkey *k, uint16_t scheme, const uint8_t *msg, size_t msg_len,
+              const uint8_t *sig, size_t sig_len)
+{
+    return verify_v(k, scheme, msg, msg_len, sig, sig_len, 0);
+}
+
+int cr_verify12(cr_pkey *k, uint16_t scheme, const uint8_t *msg, size_t msg_len,
+                const uint8_t *sig, size_t sig_len)
+{
+    return verify_v(k, scheme, msg, msg_len, sig, sig_len, 1);
 }
 
 int cr_rsa_encrypt_pkcs1(cr_pkey *pub, const uint8_t *in, size_t in_len, uint8_t *out,

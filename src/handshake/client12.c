@@ -164,7 +164,7 @@ static int handle_server_key_exchange(clasp_conn *c, const uint8_t *msg, size_t 
     if (cl_rd_u16(&r, &scheme) || cl_rd_vec_nonempty(&r, 2, &sig) || !cl_rd_empty(&r))
         return CL_DECODE_FAIL(c, "ServerKeyExchange");
     if (!offered(c->cfg->sigalgs, c->cfg->n_sigalgs, scheme) || !cl_sigalg_allowed_tls12(scheme) ||
-        !cr_pkey_matches_scheme(hs->peer_key, scheme))
+        !cr_pkey_matches_scheme12(hs->peer_key, scheme))
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                        "the server signed its key exchange with %s (0x%04x), which was not offered "
                        "or does not fit its key", cl_sigalg_name(scheme), scheme);
@@ -175,7 +175,7 @@ static int handle_server_key_exchange(clasp_conn *c, const uint8_t *msg, size_t 
     memcpy(signed_data, hs->client_random, 32);
     memcpy(signed_data + 32, hs->server_random, 32);
     memcpy(signed_data + 64, msg + 4, params_len);
-    int bad = cr_verify(hs->peer_key, scheme, signed_data, 64 + params_len, sig.p, sig.n);
+    int bad = cr_verify12(hs->peer_key, scheme, signed_data, 64 + params_len, sig.p, sig.n);
     free(signed_data);
     if (bad)
         return cl_fail(c, CL_ALERT_DECRYPT_ERROR, CLASP_E_PROTOCOL,
@@ -287,7 +287,7 @@ static int send_certificate_verify12(clasp_conn *c)
     size_t max = cr_pkey_max_sig_len(hs->cert->key), n = max;
     uint8_t *sig = cl_wr_space(&m, max);
     /* TLS 1.2 signs the handshake messages themselves (RFC 5246 7.4.8). */
-    if (!sig || cr_sign(hs->cert->key, hs->sigalg, hs->pending.data, hs->pending.len, sig, &n)) {
+    if (!sig || cr_sign12(hs->cert->key, hs->sigalg, hs->pending.data, hs->pending.len, sig, &n)) {
         cl_buf_free(&m);
         return -1;
     }
@@ -378,6 +378,9 @@ int cl_recv_finished12(clasp_conn *c, const uint8_t *msg, size_t len)
 
 int cl_hs12_change_cipher_spec(clasp_conn *c)
 {
+    if (c->state == CL_ST_C12_WAIT_FINISHED || c->state == CL_ST_S12_WAIT_FINISHED)
+        return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
+                       "the peer sent a second ChangeCipherSpec");
     if (c->state != CL_ST_C12_WAIT_CCS && c->state != CL_ST_S12_WAIT_CCS)
         return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
                        "the peer sent ChangeCipherSpec before the key exchange was complete");

@@ -442,10 +442,16 @@ static int check_hello_basics(clasp_conn *c, const cl_server_hello *sh, const ch
                        "the server chose an obsolete protocol version (0x%04x); clasp refuses SSL "
                        "3.0, TLS 1.0 and TLS 1.1 (RFC 8996)", sh->legacy_version);
     }
-    if (sh->version != CLASP_TLS1_3 || sh->legacy_version != CLASP_TLS1_2)
+    /* RFC 8446 4.2.1: with supported_versions, legacy_version is ignored,
+     * except that SSL 3.0 there is always refused (D.5). */
+    if (sh->legacy_version <= 0x0300)
+        return cl_fail(c, CL_ALERT_PROTOCOL_VERSION, CLASP_E_NEGOTIATION,
+                       "the server's %s has legacy_version 0x%04x (SSL 3.0 or older), which must "
+                       "be refused (RFC 8446 D.5)", what, sh->legacy_version);
+    if (sh->version != CLASP_TLS1_3)
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
-                       "the server selected version 0x%04x in its %s, which this client did not "
-                       "offer", sh->version, what);
+                       "the server selected version 0x%04x in the supported_versions extension of "
+                       "its %s; only TLS 1.3 (0x0304) can be selected there", sh->version, what);
     if (sh->session_id.n != hs->session_id_len ||
         memcmp(sh->session_id.p, hs->session_id, hs->session_id_len) != 0)
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
@@ -541,8 +547,8 @@ static int handle_server_hello(clasp_conn *c, const uint8_t *msg, size_t len)
                        "offered)");
     if (sh.share_group != hs->kx_group)
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
-                       "the server answered with a %s key share, but we sent %s",
-                       cl_group_name(sh.share_group), cl_group_name(hs->kx_group));
+                       "the server answered with a key share for %s (0x%04x), but we sent %s",
+                       cl_group_name(sh.share_group), sh.share_group, cl_group_name(hs->kx_group));
     memcpy(hs->server_random, sh.random, 32);
     c->wr.plain_version = 0;
     c->version = CLASP_TLS1_3;

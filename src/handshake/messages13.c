@@ -32,6 +32,17 @@ int cl_sigalg_allowed_tls12(uint16_t s)
 uint16_t cl_choose_sigalg12(const cr_pkey *key, const uint16_t *peer, size_t n_peer)
 {
     uint16_t s = cl_choose_sigalg(key, peer, n_peer);
+    /* TLS 1.2 ECDSA schemes fit any curve: take the first ECDSA scheme the
+     * peer lists when ours (curve-bound) is not there. */
+    static const uint16_t ecdsa[] = {CR_SIG_ECDSA_SECP256R1_SHA256, CR_SIG_ECDSA_SECP384R1_SHA384,
+                                     CR_SIG_ECDSA_SECP521R1_SHA512};
+    for (size_t i = 0; !s && i < 3; i++) {
+        if (!cr_pkey_matches_scheme12(key, ecdsa[i]))
+            continue;
+        for (size_t j = 0; j < n_peer && !s; j++)
+            if (peer[j] == ecdsa[i])
+                s = ecdsa[i];
+    }
     static const uint16_t pkcs1[] = {CR_SIG_RSA_PKCS1_SHA256, CR_SIG_RSA_PKCS1_SHA384,
                                      CR_SIG_RSA_PKCS1_SHA512};
     for (size_t i = 0; !s && i < 3; i++) {

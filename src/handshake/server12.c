@@ -194,7 +194,7 @@ static int send_server_key_exchange(clasp_conn *c, uint16_t group)
     cl_wr_u16(&m, hs->sigalg);
     size_t v = cl_wr_begin_vec(&m, 2);
     uint8_t *sig = cl_wr_space(&m, max);
-    int rc = !sig || cr_sign(hs->cert->key, hs->sigalg, signed_data, 64 + params_len, sig, &n);
+    int rc = !sig || cr_sign12(hs->cert->key, hs->sigalg, signed_data, 64 + params_len, sig, &n);
     free(signed_data);
     if (rc) {
         cl_buf_free(&m);
@@ -489,11 +489,11 @@ static int handle_certificate_verify(clasp_conn *c, const uint8_t *msg, size_t l
     int offered = 0;
     for (size_t i = 0; i < c->cfg->n_sigalgs; i++)
         offered |= c->cfg->sigalgs[i] == scheme;
-    if (!offered || !cl_sigalg_allowed_tls12(scheme) || !cr_pkey_matches_scheme(hs->peer_key, scheme))
+    if (!offered || !cl_sigalg_allowed_tls12(scheme) || !cr_pkey_matches_scheme12(hs->peer_key, scheme))
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                        "the client signed with %s (0x%04x), which was not offered or does not fit "
                        "its key", cl_sigalg_name(scheme), scheme);
-    if (cr_verify(hs->peer_key, scheme, hs->pending.data, hs->pending.len, sig.p, sig.n))
+    if (cr_verify12(hs->peer_key, scheme, hs->pending.data, hs->pending.len, sig.p, sig.n))
         return cl_fail(c, CL_ALERT_DECRYPT_ERROR, CLASP_E_PROTOCOL,
                        "the client's CertificateVerify signature (%s) does not verify: it does not "
                        "hold the private key of its certificate", cl_sigalg_name(scheme));

@@ -216,6 +216,12 @@ static int negotiate(clasp_conn *c, const cl_client_hello *ch, uint16_t *hrr_gro
     char list[256];
 
     /* Version (RFC 8446 4.2.1; RFC 8996 for the old ones). */
+    /* RFC 8446 D.5: SSL 3.0 in legacy_version is refused even next to
+     * supported_versions (without it, the RFC 8996 refusal below applies). */
+    if (ch->has_versions && ch->legacy_version <= 0x0300)
+        return cl_fail(c, CL_ALERT_PROTOCOL_VERSION, CLASP_E_NEGOTIATION,
+                       "the client's ClientHello has legacy_version 0x%04x (SSL 3.0 or older), "
+                       "which must be refused (RFC 8446 D.5)", ch->legacy_version);
     int has13 = ch->has_versions && list_has_u16(ch->versions, CLASP_TLS1_3);
     if (!has13 || cfg->max_version < CLASP_TLS1_3) {
         uint16_t best = ch->has_versions ? 0 : ch->legacy_version;

@@ -89,16 +89,14 @@ int cl_record_seal(cl_record_keys *k, uint8_t type, const uint8_t *payload, size
             memcpy(p, nonce + 4, 8);
             p += 8;
         }
-        memcpy(p, payload, len);
         tls12_aad(k, type, len, aad);
-        rc = cr_aead_seal(k->aead, nonce, aad, sizeof aad, p, len, p + len);
+        rc = cr_aead_seal2(k->aead, nonce, aad, sizeof aad, payload, len, NULL, 0, p, p + len);
     } else {
         /* The outer type is always application_data; the AAD is the header. */
         put_header(h, CL_CT_APPLICATION_DATA, body, 0x0303);
         uint8_t *p = h + CL_RECORD_HEADER;
-        memcpy(p, payload, len);
-        p[len] = type;
-        rc = cr_aead_seal(k->aead, nonce, h, CL_RECORD_HEADER, p, len + 1, p + len + 1);
+        rc = cr_aead_seal2(k->aead, nonce, h, CL_RECORD_HEADER, payload, len, &type, 1, p,
+                           p + len + 1);
     }
     if (rc) {
         out->len -= CL_RECORD_HEADER + body;
@@ -110,6 +108,12 @@ int cl_record_seal(cl_record_keys *k, uint8_t type, const uint8_t *payload, size
 
 cl_record_status cl_record_open(cl_record_keys *k, uint8_t *rec, size_t rec_len, uint8_t *type,
                                 uint8_t **plain, size_t *plain_len)
+{
+    return cl_record_open_to(k, rec, rec_len, NULL, type, plain, plain_len);
+}
+
+cl_record_status cl_record_open_to(cl_record_keys *k, uint8_t *rec, size_t rec_len, uint8_t *dst,
+                                   uint8_t *type, uint8_t **plain, size_t *plain_len)
 {
     uint8_t *body = rec + CL_RECORD_HEADER;
     size_t body_len = rec_len - CL_RECORD_HEADER;
@@ -140,30 +144,35 @@ cl_record_status cl_record_open(cl_record_keys *k, uint8_t *rec, size_t rec_len,
             n -= 8;
         }
         tls12_aad(k, rec[0], n, aad);
-        if (cr_aead_open(k->aead, nonce, aad, sizeof aad, p, n, p + n))
+        uint8_t *out = dst ? dst : p;
+        if (cr_aead_open_to(k->aead, nonce, aad, sizeof aad, p, n, out, p + n))
             return CL_REC_BAD_MAC;
         if (n > CL_MAX_PLAINTEXT)
             return CL_REC_OVERFLOW;
         k->seq++;
         *type = rec[0];
-        *plain = p;
+        *plain = out;
         *plain_len = n;
         return CL_REC_OK;
     }
     size_t n = body_len - CR_AEAD_TAG;
-    if (cr_aead_open(k->aead, nonce, rec, CL_RECORD_HEADER, body, n, body + n))
+    uint8_t *out = dst ? dst : body;
+    if (cr_aead_open_to(k->aead, nonce, rec, CL_RECORD_HEADER, body, n, out, body + n))
         return CL_REC_BAD_MAC;
     k->seq++;
+    /* RFC 8446 5.4: padding included, the inner plaintext is at most 2^14 + 1. */
+    if (n > CL_MAX_PLAINTEXT + 1)
+        return CL_REC_OVERFLOW;
     /* Strip the zero padding; the last non-zero byte is the real type. */
-    while (n > 0 && body[n - 1] == 0)
+    while (n > 0 && out[n - 1] == 0)
         n--;
     if (n == 0)
         return CL_REC_NO_CONTENT;
     n--;
     if (n > CL_MAX_PLAINTEXT)
         return CL_REC_OVERFLOW;
-    *type = body[n];
-    *plain = body;
+    *type = out[n];
+    *plain = out;
     *plain_len = n;
     return CL_REC_OK;
 }

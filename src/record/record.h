@@ -56,4 +56,8 @@ typedef enum {
  * is at *plain, *plain_len bytes (inside rec). */
 cl_record_status cl_record_open(cl_record_keys *k, uint8_t *rec, size_t rec_len, uint8_t *type,
                                 uint8_t **plain, size_t *plain_len);
+/* The same, decrypting into dst (room for the whole ciphertext body) instead
+ * of in place: the application's own buffer, saving a copy. */
+cl_record_status cl_record_open_to(cl_record_keys *k, uint8_t *rec, size_t rec_len, uint8_t *dst,
+                                   uint8_t *type, uint8_t **plain, size_t *plain_len);
 #endif
