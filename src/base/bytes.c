@@ -126,9 +126,9 @@ void cl_wr_end_vec(cl_buf *b, size_t pos, size_t width)
 
 void cl_wipe(void *p, size_t n)
 {
-    volatile uint8_t *v = p;
-    while (n--)
-        *v++ = 0;
+    /* glibc's explicit_bzero is memset that the compiler may not drop. */
+    if (n)
+        explicit_bzero(p, n);
 }
 
 int cl_ct_memcmp(const void *a, const void *b, size_t n)

@@ -120,16 +120,35 @@ static int finish_key(const group_info *g, EVP_PKEY *pk, cr_kx **key, uint8_t *p
     return 0;
 }
 
+/* One X25519 key-generation context per thread, initialised once: making
+ * it by name per handshake costs a provider lookup each time. It lives as
+ * long as the thread (one small object). */
+static _Thread_local EVP_PKEY_CTX *x25519_keygen;
+
 int cr_kx_generate(uint16_t group, cr_kx **key, uint8_t *pub, size_t *pub_len)
 {
     const cr_algs *a = cr_get_algs();
     const group_info *g = find_group(group);
     if (!a || !g)
         return -1;
-    EVP_PKEY_CTX *ctx = g->kind == KX_X25519
-                            ? EVP_PKEY_CTX_new_from_name(NULL, "X25519", NULL)
-                            : EVP_PKEY_CTX_new_from_pkey(NULL, a->kx_params[g->params], NULL);
     EVP_PKEY *pk = NULL;
+    if (g->kind == KX_X25519) {
+        if (!x25519_keygen) {
+            EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "X25519", NULL);
+            if (!ctx || EVP_PKEY_keygen_init(ctx) != 1) {
+                EVP_PKEY_CTX_free(ctx);
+                ERR_clear_error();
+                return -1;
+            }
+            x25519_keygen = ctx;
+        }
+        if (EVP_PKEY_generate(x25519_keygen, &pk) != 1) {
+            EVP_PKEY_free(pk);
+            pk = NULL;
+        }
+        return finish_key(g, pk, key, pub, pub_len);
+    }
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, a->kx_params[g->params], NULL);
     if (!ctx || EVP_PKEY_keygen_init(ctx) != 1 || EVP_PKEY_generate(ctx, &pk) != 1) {
         EVP_PKEY_free(pk);
         pk = NULL;
@@ -260,7 +279,9 @@ int cr_kx_derive(cr_kx *key, const uint8_t *peer, size_t peer_len, uint8_t *secr
     EVP_PKEY *pk = peer_key(key->custom_params ? key->custom_params
                                                : (g->params >= 0 ? a->kx_params[g->params] : NULL),
                             g, peer, peer_len);
-    EVP_PKEY_CTX *check = pk ? EVP_PKEY_CTX_new_from_pkey(NULL, pk, NULL) : NULL;
+    /* X25519 needs no point check: every 32-byte string is a valid input,
+     * and the all-zero output test below catches small-order points. */
+    EVP_PKEY_CTX *check = pk && g->kind != KX_X25519 ? EVP_PKEY_CTX_new_from_pkey(NULL, pk, NULL) : NULL;
     EVP_PKEY_CTX *ctx = NULL;
     size_t len = g->elem_len;
     int rc = -1;
@@ -268,7 +289,7 @@ int cr_kx_derive(cr_kx *key, const uint8_t *peer, size_t peer_len, uint8_t *secr
      * a point on the curve (cofactor 1, so no subgroup test), for DH
      * 1 < y < p-1 (RFC 7919 5.1); the full check would add a costly
      * exponentiation. Derivation below is then told not to re-validate. */
-    if (!check || EVP_PKEY_public_check_quick(check) != 1)
+    if (!pk || (g->kind != KX_X25519 && (!check || EVP_PKEY_public_check_quick(check) != 1)))
         goto out;
     if (!(ctx = EVP_PKEY_CTX_new_from_pkey(NULL, key->pk, NULL)) ||
         EVP_PKEY_derive_init(ctx) != 1 || EVP_PKEY_derive_set_peer_ex(ctx, pk, 0) != 1)

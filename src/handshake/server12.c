@@ -296,8 +296,6 @@ static int send_abbreviated(clasp_conn *c, const cl_client_hello *ch, int secure
     cl_hs *hs = c->hs;
     c->resumed = 1;
     hs->abbreviated = 1;
-    if (c->suite->kx == CL_KX_RSA)
-        snprintf(c->group_label, sizeof c->group_label, "rsa");
     if (make_server_random(c) || cl_transcript_start(c))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "random number generator failed");
     memcpy(hs->session_id, ch->session_id, ch->session_id_len);

@@ -495,3 +495,127 @@ need_clasp() {
     finish
   fi
 }
+
+# --------------------------------------------------------- TLS 1.2 helpers
+
+# make_leaf DIR NAME TYPE [client]: after make_pki DIR, one more leaf,
+# DIR/NAME.pem and DIR/NAME.key, issued by DIR/ca.pem: a server certificate
+# for localhost and 127.0.0.1, or with "client" a client certificate.
+# TYPE: ecdsa384 (P-384), ecdsa (P-256), rsa (2048), ed25519.
+# Status 0, or 1 with the openssl output in DIR/NAME.log.
+make_leaf() {
+  local dir=$1 name=$2 type=$3 ext=server_ext purpose=sslserver cn=localhost
+  if [[ ${4:-} == client ]]; then ext=client_ext purpose=sslclient cn="clasp test client $name"; fi
+  (
+    set -e
+    cd "$dir"
+    exec >"$name.log" 2>&1
+    case $type in
+      ecdsa384) openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out "$name.key" ;;
+      ecdsa) openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$name.key" ;;
+      rsa) openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$name.key" ;;
+      ed25519) openssl genpkey -algorithm ED25519 -out "$name.key" ;;
+      *) echo "make_leaf: unknown key type '$type'"; exit 1 ;;
+    esac
+    openssl req -new -key "$name.key" -out "$name.csr" -subj "/O=clasp tests/CN=$cn"
+    openssl x509 -req -in "$name.csr" -CA ca.pem -CAkey ca.key \
+      -set_serial "0x$(openssl rand -hex 8)" -days 825 -sha256 \
+      -extfile ext.cnf -extensions "$ext" -out "$name.pem"
+    rm -f "$name.csr"
+    openssl verify -CAfile ca.pem -purpose "$purpose" "$name.pem"
+  ) || {
+    echo "make_leaf: failed; openssl said:" >&2
+    tail -n 20 "$dir/$name.log" >&2
+    return 1
+  }
+}
+
+# trace_messages FILE: the handshake messages of a `clasp --trace` ladder in
+# FILE, in the order drawn, on one line ("ClientHello ServerHello ...").
+trace_messages() {
+  [[ -f $1 ]] || return 0
+  sed -nE 's/^ *\|<?-+ ([A-Za-z]+) -+>?\|.*/\1/p' "$1" | tr '\n' ' ' | sed 's/ $//'
+}
+
+# expect_trace FILE WANT DESC: the messages of the --trace ladder in FILE
+# begin with WANT (space-separated message names, as trace_messages prints).
+expect_trace() {
+  local got
+  got=$(trace_messages "$1")
+  if [[ "$got " == "$2 "* ]]; then
+    pass "$3"
+  else
+    fail "$3 (ladder: '$got'; wanted it to begin with '$2')" "$1"
+  fi
+}
+
+# ossl_msg_has FILE MSG STRING: in `openssl s_client/s_server -trace` output,
+# the body of some handshake message MSG (e.g. ServerHello) contains STRING.
+ossl_msg_has() {
+  [[ -f $1 ]] && awk -v msg="$2" -v want="$3" '
+    /^ +[A-Za-z]+, Length=[0-9]+/ { inmsg = ($1 == msg ",") ; next }
+    /^(Sent|Received) Record/ { inmsg = 0 }
+    inmsg && index($0, want) { found = 1 }
+    END { exit !found }' "$1"
+}
+
+# expect_ossl_msg FILE MSG STRING DESC: check ossl_msg_has.
+expect_ossl_msg() {
+  if ossl_msg_has "$1" "$2" "$3"; then
+    pass "$4"
+  else
+    fail "$4 (expected '$3' in a $2 of the -trace output $(basename "$1"))" "$1"
+  fi
+}
+
+# clasp_error_matches FILE REGEX: a "clasp: error:" line in FILE matches the
+# extended REGEX (any case).
+clasp_error_matches() {
+  grep -s "clasp: error:" "$1" | grep -qiE -- "$2"
+}
+
+# expect_clasp_error FILE REGEX DESC: check clasp_error_matches.
+expect_clasp_error() {
+  if clasp_error_matches "$1" "$2"; then
+    pass "$3"
+  else
+    fail "$3 (expected a 'clasp: error:' line matching /$2/ in $(basename "$1"))" "$1"
+  fi
+}
+
+# ------------------------------------------------------ resumption helpers
+
+# hs_count FILE: prints how many "handshake:" lines FILE has.
+hs_count() {
+  local n=0
+  [[ -f $1 ]] && n=$(grep -c "handshake:" "$1")
+  echo "$n"
+}
+
+# hs_nth_has FILE N KEY VALUE: the Nth "handshake:" line of FILE (from 1)
+# has the field KEY=VALUE.
+hs_nth_has() {
+  [[ -f $1 ]] && awk -v n="$2" -v want="$3=$4" '
+    /handshake:/ {
+      seen++
+      if (seen == n) for (i = 1; i <= NF; i++) if ($i == want) found = 1
+    }
+    END { exit !found }' "$1"
+}
+
+# expect_hs_nth FILE N KEY VALUE DESC: check hs_nth_has.
+expect_hs_nth() {
+  if hs_nth_has "$1" "$2" "$3" "$4"; then
+    pass "$5"
+  else
+    fail "$5 (expected $3=$4 in 'handshake:' line $2 of $(basename "$1"))" "$1"
+  fi
+}
+
+# s_client_field FILE FIELD: prints the value of "FIELD:" in the SSL-Session
+# block of `openssl s_client` output (e.g. Master-Key, Session-ID); the
+# first one if there are several.
+s_client_field() {
+  [[ -f $1 ]] && awk -v f="$2:" '
+    $1 == f { sub(/^[ \t]*[^:]*:[ \t]*/, ""); print; exit }' "$1"
+}
