@@ -8,6 +8,7 @@
 
 #include "conn/internal.h"
 #include "x509/pem.h"
+#include "x509/verify_cache.h"
 
 /* Safe defaults: TLS 1.3 and 1.2, AEAD suites only, ECDHE groups. */
 /* TLS 1.3 first; for TLS 1.2, forward-secret ECDHE, then DHE, and RSA key
@@ -70,7 +71,8 @@ clasp_config *clasp_config_new(clasp_role role)
     cfg->ticket_count = 1;
     cfg->ticket_lifetime = 7200;
     if (cr_random(cfg->ticket_master, sizeof cfg->ticket_master) ||
-        (role == CLASP_SERVER && !(cfg->cache = cl_cache_new(512)))) {
+        (role == CLASP_SERVER && !(cfg->cache = cl_cache_new(512))) ||
+        !(cfg->verified = cl_vcache_new())) {
         clasp_config_free(cfg);
         return NULL;
     }
@@ -90,6 +92,7 @@ void clasp_config_free(clasp_config *cfg)
     }
     cr_trust_free(cfg->trust);
     cl_cache_free(cfg->cache);
+    cl_vcache_free(cfg->verified);
     cl_wipe(cfg, sizeof *cfg);
     free(cfg);
 }

@@ -139,6 +139,7 @@ struct clasp_config {
     uint8_t ticket_master[32]; /* tickets: per-period keys derive from this */
     int tickets_off;
     cl_session_cache *cache;   /* server, TLS 1.2 session IDs */
+    struct cl_verify_cache *verified; /* chains already verified (x509/verify_cache.h) */
     int64_t test_time_offset;  /* tests: shift the clock for ticket expiry */
     clasp_keylog_fn *keylog;
     void *keylog_arg;

@@ -101,6 +101,15 @@ static void name_str(const X509_NAME *n, char *out, size_t out_len)
     ERR_clear_error();
 }
 
+int64_t cr_cert_not_after(const cr_cert *c)
+{
+    struct tm tm;
+    const ASN1_TIME *t = c ? X509_get0_notAfter(c->x) : NULL;
+    if (!t || ASN1_TIME_to_tm(t, &tm) != 1)
+        return 0;
+    return (int64_t)timegm(&tm);
+}
+
 void cr_cert_subject(const cr_cert *c, char *out, size_t out_len)
 {
     name_str(c ? X509_get_subject_name(c->x) : NULL, out, out_len);

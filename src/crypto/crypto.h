@@ -181,6 +181,8 @@ void cr_cert_free(cr_cert *c);
 cr_pkey *cr_cert_pubkey(const cr_cert *c);
 /* Does this certificate's key belong with this private key? */
 int cr_cert_matches_key(const cr_cert *c, const cr_pkey *k);
+/* notAfter as seconds since the epoch (0 if unreadable). */
+int64_t cr_cert_not_after(const cr_cert *c);
 /* Human-readable subject ("CN=localhost"), for messages. */
 void cr_cert_subject(const cr_cert *c, char *out, size_t out_len);
 

@@ -97,6 +97,15 @@ int cl_hs_start(clasp_conn *c)
 
 int cl_hs_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
 {
+    /* RFC 5246 7.4.1.1: a TLS 1.2 client ignores a HelloRequest while it
+     * negotiates (it is not hashed); a server that insists is cut off. */
+    if (type == CL_HS_HELLO_REQUEST && len == 4 && c->role == CLASP_CLIENT &&
+        c->version == CLASP_TLS1_2 && c->state != CL_ST_CONNECTED) {
+        if (++c->key_updates > 8)
+            return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
+                           "the peer keeps asking to renegotiate, which clasp never does");
+        return CLASP_OK;
+    }
     uint32_t allowed = type < 32 ? allowed_messages(c) & BIT(type) : 0;
     if (!allowed) {
         char exp[128];

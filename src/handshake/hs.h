@@ -139,6 +139,7 @@ typedef struct cl_hs {
 
     /* TLS 1.3 key schedule. */
     uint8_t secret[CR_MAX_HASH];     /* the current stage: early, handshake or master */
+    int no_psk_early;                /* secret is the constant no-PSK early secret */
     uint8_t c_hs[CR_MAX_HASH], s_hs[CR_MAX_HASH];
     uint8_t c_ap[CR_MAX_HASH], s_ap[CR_MAX_HASH];
 

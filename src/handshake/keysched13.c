@@ -1,6 +1,8 @@
 /* The TLS 1.3 key schedule (RFC 8446 7.1): early -> handshake -> master
  * secret, each stage replacing the last, with traffic secrets derived from
  * the transcript hash at fixed points. */
+#include <pthread.h>
+
 #include "handshake/hs.h"
 
 size_t cl_hash_len(const clasp_conn *c) { return cr_hash_len(c->suite->hash); }
@@ -19,19 +21,63 @@ static int derive_secret(clasp_conn *c, const uint8_t *secret, const char *label
     return cr_hkdf_expand_label(c->suite->hash, secret, label, hash, hl, out, hl);
 }
 
+/* Per hash, what every handshake without a PSK computes the same way:
+ * Hash(""), the early secret HKDF-Extract(0, 0) and its "derived" salt.
+ * Computed once per process. */
+typedef struct {
+    uint8_t empty_hash[CR_MAX_HASH];
+    uint8_t early[CR_MAX_HASH];
+    uint8_t derived[CR_MAX_HASH];
+    int ok;
+} ks_constants;
+
+static ks_constants constants[2]; /* SHA-256, SHA-384 */
+static pthread_once_t constants_once = PTHREAD_ONCE_INIT;
+
+static void make_constants(void)
+{
+    for (int i = 0; i < 2; i++) {
+        cr_hash_alg alg = i ? CR_SHA384 : CR_SHA256;
+        ks_constants *k = &constants[i];
+        size_t hl = cr_hash_len(alg);
+        k->ok = cr_hash_once(alg, "", 0, k->empty_hash) == 0 &&
+                cr_hkdf_extract(alg, NULL, 0, NULL, 0, k->early) == 0 &&
+                cr_hkdf_expand_label(alg, k->early, "derived", k->empty_hash, hl, k->derived, hl) == 0;
+    }
+}
+
+static const ks_constants *constants_for(cr_hash_alg alg)
+{
+    if (alg != CR_SHA256 && alg != CR_SHA384)
+        return NULL;
+    pthread_once(&constants_once, make_constants);
+    const ks_constants *k = &constants[alg == CR_SHA384];
+    return k->ok ? k : NULL;
+}
+
 /* The "derived" step between stages: Derive-Secret(secret, "derived", ""). */
 static int derive_next_salt(clasp_conn *c, uint8_t *salt)
 {
-    uint8_t empty[CR_MAX_HASH];
-    if (cr_hash_once(c->suite->hash, "", 0, empty))
+    const ks_constants *k = constants_for(c->suite->hash);
+    if (!k)
         return -1;
-    return derive_secret(c, c->hs->secret, "derived", empty, salt);
+    if (c->hs->no_psk_early) { /* the early secret of every non-PSK handshake */
+        memcpy(salt, k->derived, cl_hash_len(c));
+        c->hs->no_psk_early = 0;
+        return 0;
+    }
+    return derive_secret(c, c->hs->secret, "derived", k->empty_hash, salt);
 }
 
 int cl_ks_early(clasp_conn *c, const uint8_t *psk, size_t psk_len)
 {
-    if (cr_hkdf_extract(c->suite->hash, NULL, 0, psk, psk ? psk_len : 0, c->hs->secret))
+    const ks_constants *k = constants_for(c->suite->hash);
+    if (!psk && k) {
+        memcpy(c->hs->secret, k->early, cl_hash_len(c));
+        c->hs->no_psk_early = 1;
+    } else if (cr_hkdf_extract(c->suite->hash, NULL, 0, psk, psk ? psk_len : 0, c->hs->secret)) {
         return -1;
+    }
     note_secret(c, "early", c->hs->secret);
     return 0;
 }
@@ -152,10 +198,11 @@ int cl_ks_binder(cr_hash_alg alg, const uint8_t *psk, size_t psk_len,
                  const uint8_t *transcript_hash, uint8_t *out)
 {
     size_t hl = cr_hash_len(alg);
-    uint8_t early[CR_MAX_HASH], empty[CR_MAX_HASH], binder_key[CR_MAX_HASH], fk[CR_MAX_HASH];
+    uint8_t early[CR_MAX_HASH], binder_key[CR_MAX_HASH], fk[CR_MAX_HASH];
+    const ks_constants *k = constants_for(alg);
     int rc = -1;
-    if (cr_hkdf_extract(alg, NULL, 0, psk, psk_len, early) || cr_hash_once(alg, "", 0, empty) ||
-        cr_hkdf_expand_label(alg, early, "res binder", empty, hl, binder_key, hl) ||
+    if (!k || cr_hkdf_extract(alg, NULL, 0, psk, psk_len, early) ||
+        cr_hkdf_expand_label(alg, early, "res binder", k->empty_hash, hl, binder_key, hl) ||
         cr_hkdf_expand_label(alg, binder_key, "finished", NULL, 0, fk, hl) ||
         cr_hmac(alg, fk, hl, transcript_hash, hl, out))
         goto out;

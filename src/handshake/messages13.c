@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "handshake/hs.h"
+#include "x509/verify_cache.h"
 
 int cl_sigalg_allowed_tls13(uint16_t s)
 {
@@ -188,6 +189,27 @@ static int verify_alert(cr_verify_result r)
     }
 }
 
+/* What identifies a verification: purpose, name, and every certificate. */
+static int chain_id(clasp_conn *c, const char *name, uint8_t id[32])
+{
+    cr_hash *h = cr_hash_new(CR_SHA256);
+    uint8_t head[2] = {(uint8_t)c->role, (uint8_t)c->version};
+    int rc = -1;
+    if (h && cr_hash_update(h, head, 2) == 0 &&
+        cr_hash_update(h, name ? name : "", name ? strlen(name) + 1 : 1) == 0) {
+        rc = 0;
+        for (size_t i = 0; i < c->n_peer && rc == 0; i++) {
+            uint8_t len[3] = {(uint8_t)(c->peer_der_len[i] >> 16), (uint8_t)(c->peer_der_len[i] >> 8),
+                              (uint8_t)c->peer_der_len[i]};
+            rc = cr_hash_update(h, len, 3) || cr_hash_update(h, c->peer_der[i], c->peer_der_len[i]);
+        }
+        if (rc == 0)
+            rc = cr_hash_peek(h, id);
+    }
+    cr_hash_free(h);
+    return rc;
+}
+
 int cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
@@ -201,9 +223,10 @@ int cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len)
         (ctx.n && memcmp(ctx.p, hs->cr_context.data, ctx.n) != 0))
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                        "the %s's Certificate has the wrong request context", peer);
-    cr_cert *chain[CL_MAX_CHAIN];
-    size_t n = 0;
+    cr_cert *chain[CL_MAX_CHAIN] = {NULL};
+    size_t n = 0, parsed = 0;
     int rc = CLASP_ERROR;
+    /* First the raw certificates: a chain verified before needs no parsing. */
     while (!cl_rd_empty(&list)) {
         cl_reader der, exts = cl_reader_init(NULL, 0);
         if (cl_rd_vec_nonempty(&list, 3, &der) || (tls13 && cl_rd_vec(&list, 2, &exts))) {
@@ -222,15 +245,8 @@ int cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len)
                          CL_MAX_CHAIN);
             goto out;
         }
-        chain[n] = cr_cert_parse(der.p, der.n);
-        if (!chain[n]) {
-            rc = cl_fail(c, CL_ALERT_BAD_CERTIFICATE, CLASP_E_CERTIFICATE,
-                         "certificate %zu of the %s's chain cannot be parsed", n + 1, peer);
-            goto out;
-        }
         c->peer_der[n] = malloc(der.n);
         if (!c->peer_der[n]) {
-            cr_cert_free(chain[n]);
             rc = cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_NOMEM, "out of memory");
             goto out;
         }
@@ -238,14 +254,9 @@ int cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len)
         c->peer_der_len[n] = der.n;
         c->n_peer = ++n;
     }
-    if (cl_trace_on(c)) {
-        char subject[200] = "no certificate";
-        if (n)
-            cr_cert_subject(chain[0], subject, sizeof subject);
-        cl_trace(c, CLASP_TRACE_RECV, "Certificate", "%s (%zu cert%s)", subject, n,
-                 n == 1 ? "" : "s");
-    }
     if (n == 0) {
+        if (cl_trace_on(c))
+            cl_trace(c, CLASP_TRACE_RECV, "Certificate", "no certificate");
         if (c->role == CLASP_CLIENT) {
             rc = cl_fail(c, CL_ALERT_DECODE_ERROR, CLASP_E_PROTOCOL,
                          "the server sent an empty certificate chain");
@@ -267,9 +278,31 @@ int cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len)
     int verify = c->role == CLASP_CLIENT ? c->cfg->verify_peer : 1;
     if (c->test && c->test->skip_verify_time)
         verify = 0;
+    const char *name = c->role == CLASP_CLIENT ? c->server_name : NULL;
+    uint8_t id[32];
+    int cacheable = verify && chain_id(c, name, id) == 0;
+    if (cacheable)
+        hs->peer_key = cl_vcache_lookup(c->cfg->verified, id, (int64_t)cl_now(c->cfg));
+    /* Parse what is needed: the whole chain to verify it, else the leaf. */
+    size_t need = hs->peer_key ? (cl_trace_on(c) ? 1 : 0) : (verify ? n : 1);
+    for (; parsed < need; parsed++) {
+        chain[parsed] = cr_cert_parse(c->peer_der[parsed], c->peer_der_len[parsed]);
+        if (!chain[parsed]) {
+            rc = cl_fail(c, CL_ALERT_BAD_CERTIFICATE, CLASP_E_CERTIFICATE,
+                         "certificate %zu of the %s's chain cannot be parsed", parsed + 1, peer);
+            goto out;
+        }
+    }
+    if (cl_trace_on(c)) {
+        char subject[200];
+        cr_cert_subject(chain[0], subject, sizeof subject);
+        cl_trace(c, CLASP_TRACE_RECV, "Certificate", "%s (%zu cert%s)%s", subject, n,
+                 n == 1 ? "" : "s", hs->peer_key ? "; chain verified before (cache)" : "");
+    }
+    if (hs->peer_key)
+        goto accepted;
     if (verify) {
         char why[400];
-        const char *name = c->role == CLASP_CLIENT ? c->server_name : NULL;
         cr_verify_result vr =
             cr_verify_chain(c->cfg->trust, chain, n,
                             c->role == CLASP_CLIENT ? CR_PURPOSE_SERVER : CR_PURPOSE_CLIENT, name,
@@ -286,13 +319,22 @@ int cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len)
                      "the %s's certificate has a key type clasp cannot use", peer);
         goto out;
     }
+    if (cacheable) {
+        int64_t not_after = INT64_MAX;
+        for (size_t i = 0; i < n; i++) {
+            int64_t t = cr_cert_not_after(chain[i]);
+            not_after = t < not_after ? t : not_after;
+        }
+        cl_vcache_store(c->cfg->verified, id, hs->peer_key, not_after);
+    }
+accepted:
     if (cl_transcript_add(c, msg, len)) {
         rc = cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
         goto out;
     }
     rc = CLASP_OK;
 out:
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < parsed; i++)
         cr_cert_free(chain[i]);
     return rc;
 }

@@ -700,7 +700,9 @@ int cl_server13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t 
     case CL_HS_FINISHED:
         if ((rc = cl_recv_finished(c, msg, len, hs->c_hs)) != CLASP_OK)
             return rc;
-        if (cl_ks_install(c, hs->c_ap, 0) || cl_ks_resumption(c))
+        /* The resumption secret only matters if we issue tickets. */
+        int tickets = !c->cfg->tickets_off && c->cfg->ticket_count > 0;
+        if (cl_ks_install(c, hs->c_ap, 0) || (tickets && cl_ks_resumption(c)))
             return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key schedule failed");
         if (cl_trace_on(c))
             cl_trace(c, CLASP_TRACE_KEY, "application keys",
