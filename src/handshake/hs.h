@@ -157,6 +157,8 @@ typedef struct cl_hs {
 
     /* TLS 1.2 */
     uint8_t master[48];
+    uint8_t key_block[2 * 32 + 2 * 12];
+    int have_key_block;
     int ems;                  /* extended master secret negotiated */
     int keep_raw;             /* keep the raw transcript (in pending) for CertificateVerify */
     uint16_t client_version;  /* ClientHello.legacy_version, for the RSA premaster */

@@ -38,13 +38,18 @@ int cl_ks12_install(clasp_conn *c, int for_write)
     cl_hs *hs = c->hs;
     size_t kl = cr_aead_key_len(c->suite->aead);
     size_t ivl = c->suite->aead == CR_CHACHA20POLY1305 ? 12 : 4;
-    uint8_t block[2 * 32 + 2 * 12], seed[64];
-    memcpy(seed, hs->server_random, 32);
-    memcpy(seed + 32, hs->client_random, 32);
+    uint8_t *block = hs->key_block;
     int rc = -1;
-    if (cr_tls12_prf(c->suite->hash, hs->master, 48, "key expansion", seed, 64, block,
-                     2 * kl + 2 * ivl))
-        goto out;
+    /* One key block serves both directions: derived at the first install. */
+    if (!hs->have_key_block) {
+        uint8_t seed[64];
+        memcpy(seed, hs->server_random, 32);
+        memcpy(seed + 32, hs->client_random, 32);
+        if (cr_tls12_prf(c->suite->hash, hs->master, 48, "key expansion", seed, 64, block,
+                         2 * kl + 2 * ivl))
+            goto out;
+        hs->have_key_block = 1;
+    }
     int client_side = (c->role == CLASP_CLIENT) == (for_write != 0);
     const uint8_t *key = block + (client_side ? 0 : kl);
     const uint8_t *iv = block + 2 * kl + (client_side ? 0 : ivl);
@@ -56,7 +61,6 @@ int cl_ks12_install(clasp_conn *c, int for_write)
     cl_record_keys_set(for_write ? &c->wr : &c->rd, a, iv, ivl, 1);
     rc = 0;
 out:
-    cl_wipe(block, sizeof block);
     return rc;
 }
 

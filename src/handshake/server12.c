@@ -268,8 +268,12 @@ static int try_resume12(clasp_conn *c, const cl_client_hello *ch)
     cl_session *s = &hs->resumed12;
     uint64_t issued;
     int found = 0;
-    if (ch->has_session_ticket && ch->session_ticket.n)
+    if (ch->has_session_ticket && ch->session_ticket.n) {
         found = cl_ticket_open(cfg, ch->session_ticket.p, ch->session_ticket.n, s, &issued) == 0;
+        /* A ticket in its first half-life is kept; an older one is renewed. */
+        if (found && cl_now(cfg) - issued < cfg->ticket_lifetime / 2)
+            hs->issue_ticket12 = 0;
+    }
     if (!found && ch->session_id_len == 32 && cfg->cache)
         found = cl_cache_get(cfg->cache, ch->session_id, 32, cl_now(cfg), cfg->ticket_lifetime, s) == 0;
     if (!found)
@@ -281,6 +285,7 @@ static int try_resume12(clasp_conn *c, const cl_client_hello *ch)
     if (s->version != CLASP_TLS1_2 || !suite || !allowed || !list_has(ch->suites, s->suite) ||
         s->ems != hs->ems || s->secret_len != 48) {
         cl_session_clear(s);
+        hs->issue_ticket12 = ch->has_session_ticket; /* a full handshake: a fresh ticket */
         return 0;
     }
     c->suite = suite;
