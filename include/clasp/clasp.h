@@ -156,6 +156,11 @@ int clasp_conn_handshake_done(const clasp_conn *c);
 /* Application data: returns the number of bytes read (> 0), CLASP_WANT_READ,
  * CLASP_CLOSED or CLASP_ERROR. Drives the handshake first if needed. */
 long clasp_conn_read(clasp_conn *c, uint8_t *buf, size_t len);
+/* Feed and read in one call, without copying when it can: a whole record at
+ * the front of `in` is decrypted straight into buf. *used says how much of
+ * `in` was taken (the rest must be offered again); returns as read does. */
+long clasp_conn_receive(clasp_conn *c, const uint8_t *in, size_t in_len, size_t *used,
+                        uint8_t *buf, size_t len);
 /* Encrypts all of buf into the output (split into records); returns len or
  * CLASP_WANT_READ (handshake not done) or CLASP_ERROR. */
 long clasp_conn_write(clasp_conn *c, const uint8_t *buf, size_t len);

@@ -322,7 +322,14 @@ static int handle_alert(clasp_conn *c, const uint8_t *p, size_t len)
     const char *hint = "";
     switch (desc) {
     case CL_ALERT_PROTOCOL_VERSION:
-        hint = " (no TLS version in common: check --tls1.2/--tls1.3 on both sides)";
+        if (c->cfg->min_version == CLASP_TLS1_3)
+            hint = " (no TLS version in common: this side allows only TLS 1.3, so the peer "
+                   "probably speaks only TLS 1.2 or older; allow TLS 1.2 to connect)";
+        else if (c->cfg->max_version == CLASP_TLS1_2)
+            hint = " (no TLS version in common: this side allows only TLS 1.2, so the peer "
+                   "probably speaks only TLS 1.3; allow TLS 1.3 to connect)";
+        else
+            hint = " (no TLS version in common: the peer speaks neither TLS 1.2 nor TLS 1.3)";
         break;
     case CL_ALERT_HANDSHAKE_FAILURE:
         hint = " (no cipher suite, group or signature algorithm in common, or a required certificate is missing)";
@@ -385,6 +392,94 @@ static int handle_handshake_bytes(clasp_conn *c, const uint8_t *p, size_t len)
     return CLASP_OK;
 }
 
+static int record_failure(clasp_conn *c, int status)
+{
+    switch (status) {
+    case CL_REC_BAD_MAC:
+        return cl_fail(c, CL_ALERT_BAD_RECORD_MAC, CLASP_E_PROTOCOL,
+                       "a record from the peer failed authentication (bad_record_mac): "
+                       "it was corrupted or the keys disagree");
+    case CL_REC_OVERFLOW:
+        return cl_fail(c, CL_ALERT_RECORD_OVERFLOW, CLASP_E_PROTOCOL,
+                       "the peer sent a record whose plaintext exceeds 2^14 bytes");
+    case CL_REC_NO_CONTENT:
+        return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
+                       "the peer sent an encrypted record with no content type");
+    default:
+        return cl_fail(c, CL_ALERT_DECODE_ERROR, CLASP_E_PROTOCOL, "the peer sent a malformed record");
+    }
+}
+
+/* What a record's plaintext is for: the handshake, an alert, a ChangeCipherSpec
+ * or the application. Returns DISPATCH_NEXT to go on with the next record,
+ * DISPATCH_APP when application data was delivered, or a failure. */
+#define DISPATCH_NEXT 0
+#define DISPATCH_APP 1
+static int dispatch_record(clasp_conn *c, uint8_t type, uint8_t *plain, size_t plain_len,
+                           int protected_record, uint8_t *direct, size_t *direct_got)
+{
+    int rc = CLASP_OK;
+        switch (type) {
+    case CL_CT_CHANGE_CIPHER_SPEC:
+        if (c->version == CLASP_TLS1_2 && !c->handshake_done) {
+            /* TLS 1.2: the peer switches to the new keys here. */
+            if (plain_len != 1 || plain[0] != 1)
+                return cl_fail(c, CL_ALERT_DECODE_ERROR, CLASP_E_PROTOCOL,
+                               "the peer sent a malformed ChangeCipherSpec");
+            if (c->hs_in.len)
+                return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
+                               "the peer sent ChangeCipherSpec in the middle of a handshake message");
+            rc = cl_hs12_change_cipher_spec(c);
+            if (rc != CLASP_OK)
+                return rc;
+        return DISPATCH_NEXT;
+        }
+        /* RFC 8446 5: a single byte 0x01, only while handshaking, and
+         * never encrypted; it is ignored. Not before the first
+         * ClientHello either: a server has no suite until then. */
+        if (c->handshake_done || plain_len != 1 || plain[0] != 1 || protected_record ||
+            (c->role == CLASP_SERVER && !c->suite))
+            return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
+                           "the peer sent a ChangeCipherSpec where none is allowed");
+        if (++c->empty_records > MAX_IDLE_RECORDS || c->ccs_seen++)
+            return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
+                           "the peer sent more than one ChangeCipherSpec");
+        if (cl_trace_on(c))
+            cl_trace(c, CLASP_TRACE_RECV, "ChangeCipherSpec", "middlebox compatibility, ignored");
+        return DISPATCH_NEXT;
+    case CL_CT_ALERT:
+        rc = handle_alert(c, plain, plain_len);
+        if (rc == CLASP_OK && ++c->empty_records > MAX_IDLE_RECORDS)
+            return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
+                           "the peer sent too many records that carry nothing");
+        break;
+    case CL_CT_HANDSHAKE:
+        c->empty_records = 0;
+        rc = handle_handshake_bytes(c, plain, plain_len);
+        break;
+    case CL_CT_APPLICATION_DATA:
+        if (!c->handshake_done || !c->rd.aead)
+            return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
+                           "the peer sent application data before the handshake finished");
+        if (plain_len == 0) {
+            if (++c->empty_records > MAX_IDLE_RECORDS)
+                return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
+                               "the peer sent too many empty records");
+            return DISPATCH_NEXT;
+        }
+        c->empty_records = 0;
+        c->key_updates = 0;
+        if (direct && plain == direct) {
+            *direct_got = plain_len;
+            return DISPATCH_APP;
+        }
+        c->app = plain;
+        c->app_len = plain_len;
+        return DISPATCH_APP;
+    }
+    return rc == CLASP_OK ? DISPATCH_NEXT : rc;
+}
+
 /* Processes whole records until application data is ready, the input runs
  * out, or (while handshaking) the handshake completes. With a direct
  * buffer big enough for a record, application data is decrypted straight
@@ -431,86 +526,16 @@ static int process_records_to(clasp_conn *c, uint8_t *direct, size_t direct_cap,
                                "the peer sent an unencrypted %s record after encryption began",
                                content_type_name(type));
             uint8_t *dst = direct && direct_cap >= len && c->handshake_done ? direct : NULL;
-            switch (cl_record_open_to(&c->rd, rec, CL_RECORD_HEADER + len, dst, &type, &plain,
-                                      &plain_len)) {
-            case CL_REC_OK:
-                break;
-            case CL_REC_BAD_MAC:
-                return cl_fail(c, CL_ALERT_BAD_RECORD_MAC, CLASP_E_PROTOCOL,
-                               "a record from the peer failed authentication (bad_record_mac): "
-                               "it was corrupted or the keys disagree");
-            case CL_REC_OVERFLOW:
-                return cl_fail(c, CL_ALERT_RECORD_OVERFLOW, CLASP_E_PROTOCOL,
-                               "the peer sent a record whose plaintext exceeds 2^14 bytes");
-            case CL_REC_NO_CONTENT:
-                return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
-                               "the peer sent an encrypted record with no content type");
-            default:
-                return cl_fail(c, CL_ALERT_DECODE_ERROR, CLASP_E_PROTOCOL,
-                               "the peer sent a malformed record");
-            }
+            int st = cl_record_open_to(&c->rd, rec, CL_RECORD_HEADER + len, dst, &type, &plain,
+                                       &plain_len);
+            if (st != CL_REC_OK)
+                return record_failure(c, st);
         }
 
-        int rc = CLASP_OK;
-        switch (type) {
-        case CL_CT_CHANGE_CIPHER_SPEC:
-            if (c->version == CLASP_TLS1_2 && !c->handshake_done) {
-                /* TLS 1.2: the peer switches to the new keys here. */
-                if (plain_len != 1 || plain[0] != 1)
-                    return cl_fail(c, CL_ALERT_DECODE_ERROR, CLASP_E_PROTOCOL,
-                                   "the peer sent a malformed ChangeCipherSpec");
-                if (c->hs_in.len)
-                    return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
-                                   "the peer sent ChangeCipherSpec in the middle of a handshake message");
-                rc = cl_hs12_change_cipher_spec(c);
-                if (rc != CLASP_OK)
-                    return rc;
-                continue;
-            }
-            /* RFC 8446 5: a single byte 0x01, only while handshaking, and
-             * never encrypted; it is ignored. Not before the first
-             * ClientHello either: a server has no suite until then. */
-            if (c->handshake_done || plain_len != 1 || plain[0] != 1 || protected_record ||
-                (c->role == CLASP_SERVER && !c->suite))
-                return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
-                               "the peer sent a ChangeCipherSpec where none is allowed");
-            if (++c->empty_records > MAX_IDLE_RECORDS || c->ccs_seen++)
-                return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
-                               "the peer sent more than one ChangeCipherSpec");
-            if (cl_trace_on(c))
-                cl_trace(c, CLASP_TRACE_RECV, "ChangeCipherSpec", "middlebox compatibility, ignored");
-            continue;
-        case CL_CT_ALERT:
-            rc = handle_alert(c, plain, plain_len);
-            if (rc == CLASP_OK && ++c->empty_records > MAX_IDLE_RECORDS)
-                return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
-                               "the peer sent too many records that carry nothing");
-            break;
-        case CL_CT_HANDSHAKE:
-            c->empty_records = 0;
-            rc = handle_handshake_bytes(c, plain, plain_len);
-            break;
-        case CL_CT_APPLICATION_DATA:
-            if (!c->handshake_done || !c->rd.aead)
-                return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
-                               "the peer sent application data before the handshake finished");
-            if (plain_len == 0) {
-                if (++c->empty_records > MAX_IDLE_RECORDS)
-                    return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
-                                   "the peer sent too many empty records");
-                continue;
-            }
-            c->empty_records = 0;
-            c->key_updates = 0;
-            if (direct && plain == direct) {
-                *direct_got = plain_len;
-                return CLASP_OK;
-            }
-            c->app = plain;
-            c->app_len = plain_len;
-            break;
-        }
-        if (rc != CLASP_OK)
+        int rc = dispatch_record(c, type, plain, plain_len, protected_record, direct, direct_got);
+        if (rc == DISPATCH_APP && direct && *direct_got)
+            return CLASP_OK;
+        if (rc < 0)
             return rc;
     }
     if (c->dead)
@@ -572,6 +597,47 @@ long clasp_conn_read(clasp_conn *c, uint8_t *buf, size_t len)
     c->app += n;
     c->app_len -= n;
     return (long)n;
+}
+
+long clasp_conn_receive(clasp_conn *c, const uint8_t *in, size_t in_len, size_t *used,
+                        uint8_t *buf, size_t len)
+{
+    *used = 0;
+    if (c->dead)
+        return CLASP_ERROR;
+    /* Fast path: nothing buffered and a whole application-data record at
+     * the front of `in`: decrypt from the caller's input straight into the
+     * caller's output, no copy at all. */
+    while (c->handshake_done && c->rd.aead && c->app_len == 0 && c->in_off == c->in.len &&
+           c->hs_in.len == 0 && !c->peer_closed && in_len - *used >= CL_RECORD_HEADER) {
+        const uint8_t *rec = in + *used;
+        size_t rlen = (size_t)rec[3] << 8 | rec[4];
+        if (rec[0] != CL_CT_APPLICATION_DATA || rec[1] != 3 || rlen > CL_MAX_CIPHERTEXT ||
+            in_len - *used < CL_RECORD_HEADER + rlen || len < rlen)
+            break;
+        uint8_t type, *plain;
+        size_t n;
+        /* cl_record_open_to only reads the record when the output is elsewhere. */
+        int st = cl_record_open_to(&c->rd, (uint8_t *)rec, CL_RECORD_HEADER + rlen, buf, &type,
+                                   &plain, &n);
+        if (st != CL_REC_OK)
+            return record_failure(c, st);
+        *used += CL_RECORD_HEADER + rlen;
+        size_t got = 0;
+        int rc = dispatch_record(c, type, plain, n, 1, buf, &got);
+        if (rc < 0)
+            return rc == CLASP_CLOSED ? CLASP_CLOSED : CLASP_ERROR;
+        if (got)
+            return (long)got;
+        if (c->dead)
+            return CLASP_ERROR;
+    }
+    /* Otherwise the ordinary way: buffer what fits, then read. */
+    size_t fed = 0;
+    if (clasp_conn_feed(c, in + *used, in_len - *used, &fed) != CLASP_OK)
+        return CLASP_ERROR;
+    *used += fed;
+    return clasp_conn_read(c, buf, len);
 }
 
 long clasp_conn_write(clasp_conn *c, const uint8_t *buf, size_t len)
