@@ -8,6 +8,7 @@ void cl_buf_init(cl_buf *b, size_t limit)
     b->len = b->cap = 0;
     b->limit = limit;
     b->failed = 0;
+    b->no_secrets = 0;
 }
 
 void cl_buf_free(cl_buf *b)
@@ -26,7 +27,7 @@ void cl_buf_release(cl_buf *b)
     free(b->data);
     b->data = NULL;
     b->len = b->cap = 0;
-    b->failed = 0;
+    b->failed = 0; /* no_secrets stays: it describes the buffer's use */
 }
 
 void cl_buf_reset(cl_buf *b)
@@ -51,6 +52,16 @@ int cl_buf_reserve(cl_buf *b, size_t extra)
         cap *= 2;
     if (b->limit && cap > b->limit)
         cap = b->limit;
+    if (b->no_secrets) { /* ciphertext and public bytes: realloc may grow in place */
+        uint8_t *q = realloc(b->data, cap);
+        if (!q) {
+            b->failed = 1;
+            return -1;
+        }
+        b->data = q;
+        b->cap = cap;
+        return 0;
+    }
     /* Grow through a fresh allocation so secrets never linger in freed memory. */
     uint8_t *p = malloc(cap);
     if (!p) {

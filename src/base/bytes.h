@@ -104,6 +104,7 @@ typedef struct {
     size_t cap;
     size_t limit; /* 0: no limit besides memory */
     int failed;   /* sticky: set on overflow or allocation failure */
+    int no_secrets; /* record buffers: grow with realloc, never wiped */
 } cl_buf;
 
 void cl_buf_init(cl_buf *b, size_t limit);

@@ -39,6 +39,7 @@ clasp_conn *clasp_conn_new(clasp_config *cfg)
     c->alert_sent = c->alert_recv = -1;
     cl_buf_init(&c->in, IN_LIMIT);
     cl_buf_init(&c->out, 0);
+    c->in.no_secrets = c->out.no_secrets = 1;
     /* A message of the largest size plus the record that completes it
      * (which may carry the next messages too). */
     cl_buf_init(&c->hs_in, CL_MAX_HANDSHAKE_MSG + 4 + CL_MAX_PLAINTEXT);
@@ -653,6 +654,10 @@ long clasp_conn_write(clasp_conn *c, const uint8_t *buf, size_t len)
         return cl_fail(c, -1, CLASP_E_INTERNAL, "write after close");
     if (len == 0)
         return 0;
+    /* One growth of the output for the whole write, not one per record. */
+    size_t records = (len + CL_MAX_PLAINTEXT - 1) / CL_MAX_PLAINTEXT;
+    if (cl_buf_reserve(&c->out, len + records * cl_record_overhead(&c->wr)))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_NOMEM, "out of memory for the output");
     if (cl_send_record(c, CL_CT_APPLICATION_DATA, buf, len))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL,
                        "could not encrypt application data");
