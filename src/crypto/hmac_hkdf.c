@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "crypto/internal.h"
+#include "crypto/thread_cache.h"
 
 #define MAX_BLOCK 128 /* SHA-384/512 block size */
 
@@ -69,12 +70,11 @@ int cr_hmac(cr_hash_alg alg, const uint8_t *key, size_t key_len, const uint8_t *
             size_t data_len, uint8_t *out)
 {
     const EVP_MD *md = get_md(alg);
-    EVP_MD_CTX *c = md ? EVP_MD_CTX_new() : NULL;
+    EVP_MD_CTX *c = md ? cr_thread_md_ctx() : NULL;
     if (!c)
         return -1;
     part p = {data, data_len};
     int rc = hmac_parts(c, md, key, key_len, &p, 1, out);
-    EVP_MD_CTX_free(c);
     return rc;
 }
 
@@ -104,7 +104,7 @@ int cr_hkdf_expand(cr_hash_alg alg, const uint8_t *prk, size_t prk_len, const ui
     size_t hlen = cr_hash_len(alg);
     if (!md || out_len > 255 * hlen)
         return -1;
-    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    EVP_MD_CTX *c = cr_thread_md_ctx(); /* reused: no allocation per HMAC */
     if (!c)
         return -1;
     uint8_t t[CR_MAX_HASH];
@@ -123,7 +123,6 @@ int cr_hkdf_expand(cr_hash_alg alg, const uint8_t *prk, size_t prk_len, const ui
         done += take;
     }
     cl_wipe(t, sizeof(t));
-    EVP_MD_CTX_free(c);
     if (rc)
         cl_wipe(out, out_len);
     return rc;
@@ -163,7 +162,7 @@ int cr_tls12_prf(cr_hash_alg alg, const uint8_t *secret, size_t secret_len, cons
     size_t hlen = cr_hash_len(alg);
     if (!md)
         return -1;
-    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    EVP_MD_CTX *c = cr_thread_md_ctx(); /* reused: no allocation per HMAC */
     if (!c)
         return -1;
     size_t label_len = strlen(label);
@@ -189,7 +188,6 @@ int cr_tls12_prf(cr_hash_alg alg, const uint8_t *secret, size_t secret_len, cons
     }
     cl_wipe(a, sizeof(a));
     cl_wipe(blk, sizeof(blk));
-    EVP_MD_CTX_free(c);
     if (rc)
         cl_wipe(out, out_len);
     return rc;

@@ -16,6 +16,7 @@
 #include <openssl/param_build.h>
 
 #include "crypto/internal.h"
+#include "crypto/thread_cache.h"
 
 enum kind { KX_X25519, KX_EC, KX_DH };
 
@@ -120,10 +121,6 @@ static int finish_key(const group_info *g, EVP_PKEY *pk, cr_kx **key, uint8_t *p
     return 0;
 }
 
-/* One X25519 key-generation context per thread, initialised once: making
- * it by name per handshake costs a provider lookup each time. It lives as
- * long as the thread (one small object). */
-static _Thread_local EVP_PKEY_CTX *x25519_keygen;
 
 int cr_kx_generate(uint16_t group, cr_kx **key, uint8_t *pub, size_t *pub_len)
 {
@@ -133,16 +130,10 @@ int cr_kx_generate(uint16_t group, cr_kx **key, uint8_t *pub, size_t *pub_len)
         return -1;
     EVP_PKEY *pk = NULL;
     if (g->kind == KX_X25519) {
-        if (!x25519_keygen) {
-            EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "X25519", NULL);
-            if (!ctx || EVP_PKEY_keygen_init(ctx) != 1) {
-                EVP_PKEY_CTX_free(ctx);
-                ERR_clear_error();
-                return -1;
-            }
-            x25519_keygen = ctx;
-        }
-        if (EVP_PKEY_generate(x25519_keygen, &pk) != 1) {
+        /* One key-generation context per thread, initialised once: making
+         * it by name per handshake costs a provider lookup each time. */
+        EVP_PKEY_CTX *x25519_keygen = cr_thread_x25519_keygen();
+        if (!x25519_keygen || EVP_PKEY_generate(x25519_keygen, &pk) != 1) {
             EVP_PKEY_free(pk);
             pk = NULL;
         }

@@ -1,0 +1,65 @@
+#include "crypto/thread_cache.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+
+#include <openssl/err.h>
+
+typedef struct {
+    EVP_PKEY_CTX *x25519_keygen;
+    EVP_MD_CTX *md;
+} thread_objects;
+
+static pthread_key_t key;
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+static int key_ok;
+
+static void free_objects(void *p)
+{
+    thread_objects *t = p;
+    EVP_PKEY_CTX_free(t->x25519_keygen);
+    EVP_MD_CTX_free(t->md);
+    free(t);
+}
+
+static void make_key(void) { key_ok = pthread_key_create(&key, free_objects) == 0; }
+
+static thread_objects *objects(void)
+{
+    pthread_once(&key_once, make_key);
+    if (!key_ok)
+        return NULL;
+    thread_objects *t = pthread_getspecific(key);
+    if (!t && (t = calloc(1, sizeof *t)) && pthread_setspecific(key, t) != 0) {
+        free(t);
+        t = NULL;
+    }
+    return t;
+}
+
+EVP_PKEY_CTX *cr_thread_x25519_keygen(void)
+{
+    thread_objects *t = objects();
+    if (!t)
+        return NULL;
+    if (!t->x25519_keygen) {
+        EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "X25519", NULL);
+        if (!ctx || EVP_PKEY_keygen_init(ctx) != 1) {
+            EVP_PKEY_CTX_free(ctx);
+            ERR_clear_error();
+            return NULL;
+        }
+        t->x25519_keygen = ctx;
+    }
+    return t->x25519_keygen;
+}
+
+EVP_MD_CTX *cr_thread_md_ctx(void)
+{
+    thread_objects *t = objects();
+    if (!t)
+        return NULL;
+    if (!t->md)
+        t->md = EVP_MD_CTX_new();
+    return t->md;
+}
