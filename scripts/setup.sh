@@ -9,7 +9,7 @@ PACKAGES=(
   libssl-dev openssl                     # libcrypto, and the openssl CLI peer
   curl gnutls-bin                        # more interop peers
   python3                                # test helpers
-  clang llvm                             # libFuzzer and sanitizer tooling
+  clang llvm libclang-rt-dev             # libFuzzer (its runtime is only a recommends of clang)
   valgrind
   ca-certificates
 )
