@@ -32,6 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (clasp_conn_handshake(c) == CLASP_WANT_READ) {
         fz_drain(c); /* the ClientHello */
         fz_run(c, data + 1, size - 1);
+        fz_inspect(c);
     }
     clasp_conn_free(c);
     return 0;

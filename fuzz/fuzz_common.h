@@ -2,15 +2,17 @@
  * values that keep recorded flights valid, the configurations each target
  * mode uses, and the loop that feeds bytes to a connection in chunks.
  *
- * Two PKIs:
- *   - the "test" PKI: ECDSA, made once per process by clasp_make_test_pki in
- *     a temporary directory (what a real deployment's server looks like);
- *   - the "fixed" PKI: Ed25519, committed in fuzz/pki and embedded in the
- *     binaries. Ed25519 signatures are deterministic, so with the fixed
- *     randoms and key shares below a server produces byte-identical flights
- *     run after run: the client flights in fuzz/corpus/fuzz_server (and the
- *     server flights in fuzz/corpus/fuzz_client) replay with valid Finished
- *     MACs and reach the post-handshake code. */
+ * PKIs:
+ *   - "ecdsa" and "rsa": made once per process by clasp_make_test_pki in a
+ *     temporary directory (what real deployments look like);
+ *   - "fixed": Ed25519, committed in fuzz/pki and embedded in the binaries.
+ *     Ed25519 signatures are deterministic, so with the fixed randoms and
+ *     key shares below, a fixed ticket secret and a pinned clock, a TLS 1.3
+ *     server produces byte-identical flights run after run: the client
+ *     flights in fuzz/corpus/fuzz_server (and the server flights in
+ *     fuzz/corpus/fuzz_client) replay with valid Finished MACs and PSK
+ *     binders and reach the post-handshake code. (TLS 1.2 ignores the test
+ *     hooks, so TLS 1.2 seeds replay only up to the first MAC.) */
 #ifndef CLASP_FUZZ_COMMON_H
 #define CLASP_FUZZ_COMMON_H
 
@@ -24,43 +26,62 @@ extern const uint8_t fz_client_random[32];
 extern const uint8_t fz_server_random[32];
 extern const uint8_t fz_client_priv[32]; /* x25519 / P-256 / P-384 scalar */
 extern const uint8_t fz_server_priv[32];
+extern const uint8_t fz_ticket_secret[32];
 
-/* Directories holding ca.pem, cert.pem, key.pem, client.pem, client-key.pem.
- * Made on first use, removed at exit. NULL (after a message on stderr) on
- * failure. */
-const char *fz_test_pki_dir(void);  /* ECDSA, clasp_make_test_pki */
-const char *fz_fixed_pki_dir(void); /* Ed25519, fuzz/pki */
-/* dir/file into out (static storage rotated over 8 slots). */
+/* The clock the fixed configurations see: 2026-01-01 01:00 UTC, the middle
+ * of a 2-hour ticket-key period, so recorded tickets stay fresh. */
+#define FZ_FIXED_TIME 1767229200
+/* Pins cfg's clock (cl_now) to FZ_FIXED_TIME; call before each connection. */
+void fz_pin_clock(clasp_config *cfg);
+
+typedef enum { FZ_PKI_FIXED = 0, FZ_PKI_ECDSA, FZ_PKI_RSA } fz_pki;
+/* A directory holding ca.pem, cert.pem, key.pem, client.pem, client-key.pem.
+ * Made on first use, removed at exit. Aborts on failure. */
+const char *fz_pki_dir(fz_pki which);
+/* dir/file (static storage rotated over 8 slots). */
 const char *fz_path(const char *dir, const char *file);
 
-/* Server modes (fuzz_server's first input byte). */
-#define FZ_SRV_FIXED 0x01       /* fixed PKI and test hooks, else the test PKI */
+/* Server modes (fuzz_server's first input byte, modulo FZ_SRV_MODES). */
+#define FZ_SRV_FIXED 0x01       /* fixed PKI, test hooks, ticket secret, clock; else the ECDSA PKI */
 #define FZ_SRV_CLIENT_AUTH 0x02 /* request a client certificate (optional) */
 #define FZ_SRV_ALPN 0x04        /* ALPN "h2,http/1.1" */
-#define FZ_SRV_HRR 0x08         /* only secp256r1: x25519 clients get a HelloRetryRequest */
-#define FZ_SRV_MODES 16
+#define FZ_SRV_HRR 0x08         /* group secp256r1 only: x25519 clients get a HelloRetryRequest */
+#define FZ_SRV_RSA 0x10         /* an RSA certificate as well (TLS 1.2 RSA key exchange, ECDHE-RSA, DHE-RSA) */
+#define FZ_SRV_TLS12 0x20       /* TLS 1.2 only */
+#define FZ_SRV_MODES 64
 clasp_config *fz_server_config(unsigned mode);
-/* A server connection; in FIXED mode with the test hooks set. */
+/* A server connection; in FIXED mode with the test hooks set and the clock
+ * pinned. */
 clasp_conn *fz_server_conn(clasp_config *cfg, unsigned mode);
 
-/* Client modes (fuzz_client's first input byte). Bits 0-1 pick the kind. */
+/* Client modes (fuzz_client's first input byte, modulo FZ_CLI_MODES). Bits
+ * 0-1 pick the kind. */
 #define FZ_CLI_KIND_MASK 0x03
 #define FZ_CLI_RANDOM 0x00      /* verify off, real randoms */
 #define FZ_CLI_VERIFY 0x01      /* verify on (fixed CA, "localhost"), test hooks */
 #define FZ_CLI_HOOKS 0x02       /* verify off, test hooks */
-#define FZ_CLI_RFC8448 0x03     /* the RFC 8448 section 3 client, byte for byte */
+#define FZ_CLI_RFC8448 0x03     /* the RFC 8448 section 3 client, byte for byte (other bits ignored) */
 #define FZ_CLI_CERT 0x04        /* has a client certificate (fixed PKI) */
-#define FZ_CLI_ALPN 0x08        /* offers ALPN "h2,http/1.1" (not in RFC 8448 kind) */
-#define FZ_CLI_MODES 16
+#define FZ_CLI_ALPN 0x08        /* offers ALPN "h2,http/1.1" */
+#define FZ_CLI_TLS12 0x10       /* TLS 1.2 only */
+#define FZ_CLI_RESUME 0x20      /* offers the recorded session (fuzz/corpus/sessions) */
+#define FZ_CLI_MODES 64
 clasp_config *fz_client_config(unsigned mode);
-/* A client connection with its server name and (unless RANDOM) test hooks;
- * nothing sent yet. */
+/* A client connection with its server name, test hooks (unless RANDOM) and
+ * session (RESUME); nothing sent yet: call clasp_conn_handshake next. */
 clasp_conn *fz_client_conn(clasp_config *cfg, unsigned mode);
+
+/* The sessions RESUME offers (serialised, clasp_session_to_bytes): by
+ * default the ones embedded from fuzz/corpus/sessions/; make_seeds sets the
+ * ones it has just made. */
+void fz_set_sessions(const uint8_t *tls13, size_t len13, const uint8_t *tls12, size_t len12);
 
 /* Whether CLASP_FUZZ_STRICT is set: no workarounds for known library bugs
  * (scripts/fuzz.sh sets it for the regression runs). */
 int fz_strict(void);
 
+/* clasp_conn_output, minus the known bugs (see fz_strict). */
+size_t fz_output(clasp_conn *c, const uint8_t **out);
 /* Takes everything c wants to send; returns how many bytes that was. */
 size_t fz_drain(clasp_conn *c);
 
@@ -70,5 +91,7 @@ size_t fz_drain(clasp_conn *c);
  * connection dies or closes. Aborts if the connection stops taking input
  * while still alive (a hang). */
 void fz_run(clasp_conn *c, const uint8_t *data, size_t len);
+/* Calls every getter on c, and round-trips the session it would resume. */
+void fz_inspect(clasp_conn *c);
 
 #endif

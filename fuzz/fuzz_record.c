@@ -5,7 +5,9 @@
  *   [0]      bits 0-1: AEAD (0 AES-128-GCM, 1 AES-256-GCM, 2 ChaCha20-Poly1305,
  *            3 none: plaintext records); bit 2: TLS 1.2 framing; bit 3: TLS 1.2
  *            with a 12-byte IV even for GCM (no explicit nonce); bit 4: start
- *            the sequence number next to 2^64-1; bit 5: plain_version 0x0301
+ *            the sequence number next to 2^64-1; bit 5: plain_version 0x0301;
+ *            bit 6: open into a separate buffer (cl_record_open_to, as
+ *            clasp_conn_read does for application data)
  *   [1]      content type for the round trip
  *   [2..33]  key, [34..45] IV, [46..47] where to flip a bit
  *   [48..]   payload: sealed then opened (must round-trip), sealed and
@@ -73,6 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (len > CL_MAX_PLAINTEXT)
         len = CL_MAX_PLAINTEXT;
     int aead = (data[0] & 3) != 3;
+    int to_buffer = (data[0] >> 6) & 1;
     int tls12 = (data[0] >> 2) & 1;
     uint8_t type = data[1];
     if (aead && !tls12 && type == 0)
@@ -94,14 +97,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(out.len == cl_record_overhead(&wr) + len);
         CHECK(((size_t)out.data[3] << 8 | out.data[4]) == out.len - CL_RECORD_HEADER);
         uint8_t *rec = dup_bytes(out.data, out.len);
+        uint8_t *dst = to_buffer ? malloc(out.len) : NULL; /* a record body's worth */
         uint8_t got_type, *plain;
         size_t plain_len;
-        cl_record_status st = cl_record_open(&rd, rec, out.len, &got_type, &plain, &plain_len);
+        cl_record_status st =
+            cl_record_open_to(&rd, rec, out.len, dst, &got_type, &plain, &plain_len);
         CHECK(st == CL_REC_OK);
         CHECK(got_type == type);
         CHECK(plain_len == len);
-        CHECK(plain >= rec && plain + plain_len <= rec + out.len);
+        if (dst && aead)
+            CHECK(plain == dst);
+        else
+            CHECK(plain >= rec && plain + plain_len <= rec + out.len);
         CHECK(len == 0 || memcmp(plain, payload, len) == 0);
+        free(dst);
         if (aead)
             CHECK(rd.seq == wr.seq);
         free(rec);
@@ -118,10 +127,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             size_t at = CL_RECORD_HEADER + ((size_t)data[46] << 8 | data[47]) % body;
             rec[at] ^= (uint8_t)(1u << (data[46] & 7));
             uint64_t before = rd.seq;
+            uint8_t *dst = to_buffer ? malloc(out.len) : NULL;
+            if (dst)
+                memset(dst, 0xa5, out.len);
             uint8_t got_type, *plain;
             size_t plain_len;
-            CHECK(cl_record_open(&rd, rec, out.len, &got_type, &plain, &plain_len) != CL_REC_OK);
+            CHECK(cl_record_open_to(&rd, rec, out.len, dst, &got_type, &plain, &plain_len) !=
+                  CL_REC_OK);
             CHECK(rd.seq == before);
+            /* Unauthenticated plaintext must not be left behind where it
+             * was decrypted (it is wiped to zeros). */
+            int nonzero = 0;
+            for (size_t i = 0; i < len; i++)
+                nonzero |= payload[i];
+            if (nonzero) {
+                uint8_t *where = dst ? dst : rec + CL_RECORD_HEADER + (wr.explicit_nonce ? 8 : 0);
+                CHECK(memcmp(where, payload, len) != 0);
+            }
+            free(dst);
             free(rec);
         }
     }
@@ -137,10 +160,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t plain_len;
         cl_record_keys_clear(&rd);
         make_keys(&rd, data, 0);
-        if (cl_record_open(&rd, rec, rec_len, &got_type, &plain, &plain_len) == CL_REC_OK) {
-            CHECK(plain >= rec + CL_RECORD_HEADER && plain + plain_len <= rec + rec_len);
+        uint8_t *dst = to_buffer ? malloc(rec_len) : NULL;
+        if (cl_record_open_to(&rd, rec, rec_len, dst, &got_type, &plain, &plain_len) ==
+            CL_REC_OK) {
+            if (dst && aead)
+                CHECK(plain == dst && plain_len < rec_len);
+            else
+                CHECK(plain >= rec + CL_RECORD_HEADER && plain + plain_len <= rec + rec_len);
             CHECK(plain_len <= CL_MAX_PLAINTEXT);
         }
+        free(dst);
         free(rec);
     }
     cl_record_keys_clear(&wr);

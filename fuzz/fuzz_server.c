@@ -26,6 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unsigned mode = data[0] % FZ_SRV_MODES;
     clasp_conn *c = fz_server_conn(configs[mode], mode);
     fz_run(c, data + 1, size - 1);
+    fz_inspect(c);
     clasp_conn_free(c);
     return 0;
 }

@@ -1,16 +1,20 @@
 /* Writes the seed corpora in fuzz/corpus/ from real handshakes.
  *
- *   make_seeds OUTDIR      (OUTDIR is usually fuzz/corpus)
+ *   make_seeds OUTDIR          write the seeds (OUTDIR is usually fuzz/corpus)
+ *   make_seeds --check DIR     replay the handshake seeds in DIR and say
+ *                              which no longer get as far as they should
  *
  * An in-memory clasp client and server (as in tests/unit/test_pair.c) run a
- * handshake with the fixed test-hook randoms and key shares and the fixed
- * Ed25519 PKI (fuzz_common.h), then exchange data, KeyUpdates and
- * close_notify; every byte each side sent is recorded. The client's bytes
- * become fuzz_server seeds, the server's bytes fuzz_client seeds, each behind
- * the mode byte of the target configuration that makes them valid. Each seed
- * is then replayed through the fuzz driver to check that it really gets as
- * far as it should. Also: the RFC 8448 section 3 records, a few record-layer
- * inputs and certificate/key files. */
+ * handshake with the fixed test-hook randoms and key shares, the fixed
+ * Ed25519 PKI, ticket secret and clock (fuzz_common.h), then exchange data,
+ * KeyUpdates and close_notify; every byte each side sent is recorded. The
+ * client's bytes become fuzz_server seeds, the server's bytes fuzz_client
+ * seeds, each behind the mode byte of the target configuration that makes
+ * them valid. Each seed is then replayed through the fuzz driver to check
+ * that it gets as far as it should. First, two handshakes make the TLS 1.3
+ * and TLS 1.2 sessions that the RESUME modes offer (OUTDIR/sessions/, which
+ * the fuzz targets embed). Also: the RFC 8448 section 3 records, record-layer
+ * inputs, sessions and tickets, and certificate/key files. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,9 +70,7 @@ static void pump(clasp_conn *from, clasp_conn *to, cl_buf *rec)
 {
     const uint8_t *out;
     size_t n;
-    if (!from->out.data && !from->hs_out.len)
-        return; /* nothing sent yet (and finding F1, see fz_drain) */
-    while ((n = clasp_conn_output(from, &out)) > 0) {
+    while ((n = fz_output(from, &out)) > 0) {
         size_t used = 0;
         if (clasp_conn_feed(to, out, n, &used) != CLASP_OK)
             used = n; /* the peer is dead: the bytes still went out */
@@ -92,9 +94,19 @@ static void read_all(clasp_conn *c, clasp_conn *peer, cl_buf *rec_c, cl_buf *rec
     }
 }
 
-static int record(unsigned cli_mode, unsigned srv_mode, recording *r)
+/* A recorded handshake between a client of mode cli_mode (optionally with
+ * other cipher suites) and a server of mode srv_mode, then data both ways,
+ * a KeyUpdate each way in TLS 1.3 (the client's asks for the server's), more
+ * data, close_notify. If session is non-NULL, it receives the client's
+ * session, serialised. */
+static int record(unsigned cli_mode, const char *ciphers, unsigned srv_mode, recording *r,
+                  cl_buf *session)
 {
     clasp_config *cc = fz_client_config(cli_mode), *sc = fz_server_config(srv_mode);
+    if (ciphers && clasp_config_set_ciphers(cc, ciphers)) {
+        fprintf(stderr, "make_seeds: ciphers '%s': %s\n", ciphers, clasp_config_error(cc));
+        exit(1);
+    }
     clasp_conn *cli = fz_client_conn(cc, cli_mode), *srv = fz_server_conn(sc, srv_mode);
     cl_buf_init(&r->from_client, 0);
     cl_buf_init(&r->from_server, 0);
@@ -113,25 +125,38 @@ static int record(unsigned cli_mode, unsigned srv_mode, recording *r)
                         "client: %s; server: %s\n", cli_mode, srv_mode,
                 clasp_conn_error_text(cli), clasp_conn_error_text(srv));
     } else {
-        /* After the handshake: data both ways, a KeyUpdate each way (the
-         * client's asks for the server's), more data, close_notify. */
         static const char cmsg[] = "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n";
         static const char smsg[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+        int tls13 = clasp_conn_version(cli) == CLASP_TLS1_3;
         ok = clasp_conn_write(cli, (const uint8_t *)cmsg, sizeof cmsg - 1) > 0 &&
-             clasp_conn_key_update(cli, 1) == CLASP_OK &&
+             (!tls13 || clasp_conn_key_update(cli, 1) == CLASP_OK) &&
              clasp_conn_write(cli, (const uint8_t *)"more", 4) == 4;
         pump(cli, srv, &r->from_client);
         read_all(srv, cli, &r->from_server, &r->from_client);
         ok = ok && clasp_conn_write(srv, (const uint8_t *)smsg, sizeof smsg - 1) > 0 &&
-             clasp_conn_key_update(srv, 0) == CLASP_OK &&
+             (!tls13 || clasp_conn_key_update(srv, 0) == CLASP_OK) &&
              clasp_conn_write(srv, (const uint8_t *)"more", 4) == 4;
         pump(srv, cli, &r->from_server);
         read_all(cli, srv, &r->from_client, &r->from_server);
+        if (ok && session) {
+            clasp_session *s = clasp_conn_get_session(cli);
+            uint8_t *bytes;
+            size_t len;
+            if (!s || clasp_session_to_bytes(s, &bytes, &len)) {
+                fprintf(stderr, "make_seeds: the client got no session to resume\n");
+                ok = 0;
+            } else {
+                cl_buf_init(session, 0);
+                cl_wr_bytes(session, bytes, len);
+                free(bytes);
+            }
+            clasp_session_free(s);
+        }
         ok = ok && clasp_conn_close(cli) == CLASP_OK && clasp_conn_close(srv) == CLASP_OK;
         pump(cli, srv, &r->from_client);
         pump(srv, cli, &r->from_server);
         if (!ok)
-            fprintf(stderr, "make_seeds: data exchange failed: client: %s; server: %s\n",
+            fprintf(stderr, "make_seeds: after the handshake: client: %s; server: %s\n",
                     clasp_conn_error_text(cli), clasp_conn_error_text(srv));
     }
     clasp_conn_free(cli);
@@ -143,22 +168,23 @@ static int record(unsigned cli_mode, unsigned srv_mode, recording *r)
     return ok ? 0 : -1;
 }
 
-/* Replays a recorded stream through the fuzz driver into a fresh connection
- * of the given mode and says how far it got. want_done: whether it must
- * complete the handshake and see the peer's close_notify. */
-static void replay(int server, unsigned mode, const cl_buf *stream, int want_done,
+/* Replays a stream through the fuzz driver into a fresh connection of the
+ * given mode and says how far it got. want_done: whether it must complete
+ * the handshake and see the peer's close_notify. */
+static void replay(int server, unsigned mode, const uint8_t *stream, size_t len, int want_done,
                    const char *name)
 {
     clasp_config *cfg = server ? fz_server_config(mode) : fz_client_config(mode);
     clasp_conn *c = server ? fz_server_conn(cfg, mode) : fz_client_conn(cfg, mode);
     if (!server && clasp_conn_handshake(c) != CLASP_WANT_READ) {
-        fprintf(stderr, "make_seeds: %s: the client did not start\n", name);
+        fprintf(stderr, "make_seeds: %s: the client did not start: %s\n", name,
+                clasp_conn_error_text(c));
         failures++;
     } else {
         fz_drain(c);
-        fz_run(c, stream->data, stream->len);
+        fz_run(c, stream, len);
         int done = clasp_conn_handshake_done(c) && c->peer_closed && c->err_kind == CLASP_E_NONE;
-        printf("  replay %-30s %s%s%s\n", name,
+        printf("  replay %-13s %-24s %s%s%s\n", server ? "fuzz_server" : "fuzz_client", name,
                done ? "handshake done, close_notify seen" : "stopped: ",
                done ? "" : clasp_conn_error_text(c), want_done && !done ? "  <-- UNEXPECTED" : "");
         if (want_done && !done)
@@ -168,49 +194,132 @@ static void replay(int server, unsigned mode, const cl_buf *stream, int want_don
     clasp_config_free(cfg);
 }
 
+/* The recorded handshakes. A seed "replays" when fed to a fresh target
+ * connection of its mode it completes the handshake and reaches
+ * close_notify. */
+static const struct {
+    const char *name;
+    unsigned cli;
+    const char *ciphers;       /* other client suites: no fuzz_client mode matches */
+    unsigned srv;
+    int server_replays, client_replays;
+} cases[] = {
+    /* TLS 1.3 with the test hooks on both sides: both directions replay. */
+    {"hooks.bin", FZ_CLI_HOOKS, NULL, FZ_SRV_FIXED, 1, 1},
+    {"client-auth.bin", FZ_CLI_HOOKS | FZ_CLI_CERT, NULL, FZ_SRV_FIXED | FZ_SRV_CLIENT_AUTH, 1, 1},
+    {"client-auth-nocert.bin", FZ_CLI_HOOKS, NULL, FZ_SRV_FIXED | FZ_SRV_CLIENT_AUTH, 1, 1},
+    {"alpn.bin", FZ_CLI_HOOKS | FZ_CLI_ALPN, NULL, FZ_SRV_FIXED | FZ_SRV_ALPN, 1, 1},
+    {"resume.bin", FZ_CLI_HOOKS | FZ_CLI_RESUME, NULL, FZ_SRV_FIXED, 1, 1},
+    /* HelloRetryRequest: the server's cookie is random, so the client's
+     * second ClientHello does not replay; the server's bytes do. */
+    {"hrr.bin", FZ_CLI_HOOKS, NULL, FZ_SRV_FIXED | FZ_SRV_HRR, 0, 1},
+    /* A real-random client with the middlebox-compatibility CCS: its bytes
+     * replay into the fixed server (which is deterministic). */
+    {"compat-ccs.bin", FZ_CLI_RANDOM, NULL, FZ_SRV_FIXED, 1, 0},
+    /* TLS 1.2 ignores the test hooks (server random, ECDHE keys, session
+     * id): these replay up to the peer's first Finished. */
+    {"tls12.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, NULL, FZ_SRV_FIXED, 0, 0},
+    {"tls12-client-auth.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12 | FZ_CLI_CERT, NULL,
+     FZ_SRV_FIXED | FZ_SRV_CLIENT_AUTH, 0, 0},
+    {"tls12-resume.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12 | FZ_CLI_RESUME, NULL, FZ_SRV_FIXED, 0, 0},
+    {"tls12-ecdhe-rsa.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, "ECDHE-RSA-AES128-GCM-SHA256", FZ_SRV_RSA, 0, 0},
+    {"tls12-dhe-rsa.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, "DHE-RSA-AES256-GCM-SHA384", FZ_SRV_RSA, 0, 0},
+    {"tls12-rsa-kx.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, "AES128-GCM-SHA256", FZ_SRV_RSA, 0, 0},
+    {"tls12-chacha.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, "ECDHE-ECDSA-CHACHA20-POLY1305", FZ_SRV_FIXED, 0, 0},
+};
+#define N_CASES (sizeof cases / sizeof cases[0])
+
+/* The sessions RESUME offers: made first, kept in OUTDIR/sessions/ (and
+ * embedded in the fuzz targets at their next build). */
+static void session_seeds(void)
+{
+    static cl_buf s13, s12;
+    recording r;
+    for (int tls12 = 0; tls12 < 2; tls12++) {
+        int rc = record(FZ_CLI_HOOKS | (tls12 ? FZ_CLI_TLS12 : 0), NULL, FZ_SRV_FIXED, &r,
+                        tls12 ? &s12 : &s13);
+        cl_buf_free(&r.from_client);
+        cl_buf_free(&r.from_server);
+        if (rc) {
+            fprintf(stderr, "make_seeds: could not make the sessions to resume\n");
+            exit(1);
+        }
+    }
+    write_seed("sessions", "tls13.bin", -1, s13.data, s13.len, NULL, 0);
+    write_seed("sessions", "tls12.bin", -1, s12.data, s12.len, NULL, 0);
+    write_seed("fuzz_session", "tls13.bin", -1, s13.data, s13.len, NULL, 0);
+    write_seed("fuzz_session", "tls12.bin", -1, s12.data, s12.len, NULL, 0);
+    fz_set_sessions(s13.data, s13.len, s12.data, s12.len);
+    /* The TLS 1.3 ticket alone, for fuzz_session's cl_ticket_open. */
+    clasp_session *s = clasp_session_from_bytes(s13.data, s13.len);
+    if (s && s->s.ticket_len)
+        write_seed("fuzz_session", "ticket13.bin", -1, s->s.ticket, s->s.ticket_len, NULL, 0);
+    clasp_session_free(s);
+}
+
 static void handshake_seeds(void)
 {
-    static const struct {
-        const char *name;
-        unsigned cli, srv;
-        int server_replays, client_replays; /* whether each side's seed replays to the end */
-    } cases[] = {
-        /* Test hooks on both sides: each direction replays in full. */
-        {"hooks", FZ_CLI_HOOKS, FZ_SRV_FIXED, 1, 1},
-        {"client-auth", FZ_CLI_HOOKS | FZ_CLI_CERT, FZ_SRV_FIXED | FZ_SRV_CLIENT_AUTH, 1, 1},
-        {"client-auth-nocert", FZ_CLI_HOOKS, FZ_SRV_FIXED | FZ_SRV_CLIENT_AUTH, 1, 1},
-        {"alpn", FZ_CLI_HOOKS | FZ_CLI_ALPN, FZ_SRV_FIXED | FZ_SRV_ALPN, 1, 1},
-        /* HelloRetryRequest: the server's cookie is random, so the client's
-         * second ClientHello does not replay; the server's bytes do. */
-        {"hrr", FZ_CLI_HOOKS, FZ_SRV_FIXED | FZ_SRV_HRR, 0, 1},
-        /* A real-random client with the middlebox-compatibility CCS: its
-         * bytes replay into the fixed server (which is deterministic). */
-        {"compat-ccs", FZ_CLI_RANDOM, FZ_SRV_FIXED, 1, 0},
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    for (size_t i = 0; i < N_CASES; i++) {
         recording r;
-        char name[64];
-        if (record(cases[i].cli, cases[i].srv, &r) == 0) {
-            snprintf(name, sizeof name, "%s.bin", cases[i].name);
-            write_seed("fuzz_server", name, (int)cases[i].srv, r.from_client.data,
+        if (record(cases[i].cli, cases[i].ciphers, cases[i].srv, &r, NULL) == 0) {
+            write_seed("fuzz_server", cases[i].name, (int)cases[i].srv, r.from_client.data,
                        r.from_client.len, NULL, 0);
-            replay(1, cases[i].srv, &r.from_client, cases[i].server_replays, name);
+            replay(1, cases[i].srv, r.from_client.data, r.from_client.len,
+                   cases[i].server_replays, cases[i].name);
             if ((cases[i].cli & FZ_CLI_KIND_MASK) != FZ_CLI_RANDOM) {
-                write_seed("fuzz_client", name, (int)cases[i].cli, r.from_server.data,
+                write_seed("fuzz_client", cases[i].name, (int)cases[i].cli, r.from_server.data,
                            r.from_server.len, NULL, 0);
-                replay(0, cases[i].cli, &r.from_server, cases[i].client_replays, name);
+                replay(0, cases[i].cli, r.from_server.data, r.from_server.len,
+                       cases[i].client_replays, cases[i].name);
             }
             if (i == 0) {
                 /* The same server bytes to a verifying client. */
                 unsigned m = (cases[i].cli & ~FZ_CLI_KIND_MASK) | FZ_CLI_VERIFY;
                 write_seed("fuzz_client", "hooks-verify.bin", (int)m, r.from_server.data,
                            r.from_server.len, NULL, 0);
-                replay(0, m, &r.from_server, 1, "hooks-verify.bin");
+                replay(0, m, r.from_server.data, r.from_server.len, 1, "hooks-verify.bin");
             }
         }
         cl_buf_free(&r.from_client);
         cl_buf_free(&r.from_server);
     }
+}
+
+/* --check DIR: replays the committed handshake seeds and says which no
+ * longer get as far as they should (after a change to what either side
+ * sends: regenerate them). */
+static void check_one(const char *dir, const char *target, const char *name, int want)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s/%s", dir, target, name);
+    size_t len;
+    uint8_t *p = cl_read_file(path, &len);
+    if (!p || len < 1) {
+        printf("  missing %s\n", path);
+        free(p);
+        return;
+    }
+    int server = !strcmp(target, "fuzz_server");
+    replay(server, p[0] % (server ? FZ_SRV_MODES : FZ_CLI_MODES), p + 1, len - 1, want, name);
+    free(p);
+}
+
+static int check(const char *dir)
+{
+    for (size_t i = 0; i < N_CASES; i++) {
+        check_one(dir, "fuzz_server", cases[i].name, cases[i].server_replays);
+        if ((cases[i].cli & FZ_CLI_KIND_MASK) != FZ_CLI_RANDOM)
+            check_one(dir, "fuzz_client", cases[i].name, cases[i].client_replays);
+    }
+    check_one(dir, "fuzz_client", "hooks-verify.bin", 1);
+    check_one(dir, "fuzz_client", "rfc8448.bin", 1);
+    if (failures) {
+        fprintf(stderr, "make_seeds: %d seed(s) in %s no longer replay to the end: regenerate "
+                        "them (docs/FUZZING.md)\n", failures, dir);
+        return 1;
+    }
+    printf("make_seeds: the seeds in %s replay as expected\n", dir);
+    return 0;
 }
 
 static void rfc8448_seeds(void)
@@ -224,7 +333,7 @@ static void rfc8448_seeds(void)
     cl_wr_bytes(&s, rfc8448_server_app_record, sizeof rfc8448_server_app_record);
     cl_wr_bytes(&s, rfc8448_server_alert_record, sizeof rfc8448_server_alert_record);
     write_seed("fuzz_client", "rfc8448.bin", FZ_CLI_RFC8448, s.data, s.len, NULL, 0);
-    replay(0, FZ_CLI_RFC8448, &s, 1, "rfc8448.bin");
+    replay(0, FZ_CLI_RFC8448, s.data, s.len, 1, "rfc8448.bin");
     cl_buf_free(&s);
     /* The trace's client records, to a server (they end at its Finished,
      * which only the RFC's own server would accept). */
@@ -315,27 +424,32 @@ static void pki_seeds(const char *dir, const char *prefix)
 
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: make_seeds OUTDIR   (e.g. fuzz/corpus)\n");
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (argc == 3 && !strcmp(argv[1], "--check"))
+        return check(argv[2]);
+    if (argc != 2 || argv[1][0] == '-') {
+        fprintf(stderr, "usage: make_seeds OUTDIR          write the seeds (e.g. fuzz/corpus)\n"
+                        "       make_seeds --check DIR     replay the seeds in DIR\n");
         return 2;
     }
+    setvbuf(stdout, NULL, _IOLBF, 0);
     outdir = argv[1];
     if (mkdir(outdir, 0755) && errno != EEXIST) {
         perror(outdir);
         return 1;
     }
-    const char *fixed = fz_fixed_pki_dir(), *test = fz_test_pki_dir();
-    if (!fixed || !test)
-        return 1;
+    session_seeds();
     handshake_seeds();
     rfc8448_seeds();
     record_seeds();
-    pki_seeds(fixed, "ed25519");
-    pki_seeds(test, "ecdsa");
+    pki_seeds(fz_pki_dir(FZ_PKI_FIXED), "ed25519");
+    pki_seeds(fz_pki_dir(FZ_PKI_ECDSA), "ecdsa");
+    pki_seeds(fz_pki_dir(FZ_PKI_RSA), "rsa");
     if (failures) {
         fprintf(stderr, "make_seeds: %d problem(s); see above\n", failures);
         return 1;
     }
-    printf("make_seeds: wrote seeds under %s/\n", outdir);
+    printf("make_seeds: wrote seeds under %s/; reconfigure and rebuild the fuzz targets so "
+           "they embed %s/sessions/ (scripts/fuzz.sh does)\n", outdir, outdir);
     return 0;
 }

@@ -6,7 +6,8 @@
 #
 #   SECONDS  fuzzing time per target (default 30). 0: no fuzzing; replay the
 #            committed corpus and the regressions once (a quick check).
-#   TARGET   fuzz_server fuzz_client fuzz_record fuzz_certload (default: all)
+#   TARGET   fuzz_server fuzz_client fuzz_record fuzz_certload fuzz_session
+#            (default: all)
 #
 # Each run works on a scratch copy of fuzz/corpus/<target> in
 # build-fuzz/run/<target>/, so the repository does not change; crashes are
@@ -18,11 +19,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 die() { echo "fuzz.sh: error: $*" >&2; exit 2; }
 
-all_targets=(fuzz_server fuzz_client fuzz_record fuzz_certload)
+all_targets=(fuzz_server fuzz_client fuzz_record fuzz_certload fuzz_session)
 seconds=30
 if [[ $# -gt 0 ]]; then
   case $1 in
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *[!0-9]*) ;; # a target name
     *) seconds=$1; shift ;;
   esac
@@ -49,13 +50,22 @@ jobs=$(nproc 2>/dev/null || echo 2)
 echo "==== build (build-fuzz/)"
 cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCLASP_FUZZ=ON -DCLASP_BUILD_TESTS=OFF \
   -DCLASP_SANITIZE=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null || die "cmake configure failed"
-cmake --build build-fuzz --target "${targets[@]}" -j "$jobs" || die "build failed"
+cmake --build build-fuzz --target "${targets[@]}" make_seeds -j "$jobs" || die "build failed"
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 common=(-rss_limit_mb=2048 -timeout=10)
 declare -a summary=()
 failed=0
+
+# Do the recorded handshakes still replay to the end? (If not, a change to
+# what clasp sends made them stale: fuzzing still works, but less deep.)
+if build-fuzz/fuzz/make_seeds --check fuzz/corpus >build-fuzz/seed-check.log 2>&1; then
+  summary+=("seeds: the recorded handshakes replay as expected")
+else
+  summary+=("seeds: WARNING: some recorded handshakes no longer replay to the end (build-fuzz/seed-check.log); regenerate them: docs/FUZZING.md")
+  grep UNEXPECTED build-fuzz/seed-check.log >&2
+fi
 
 for t in "${targets[@]}"; do
   bin=build-fuzz/fuzz/$t

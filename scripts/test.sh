@@ -47,6 +47,16 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 run_suite "asan+ubsan" build-asan --sanitize
 unset ASAN_OPTIONS UBSAN_OPTIONS
 
+# Fuzzing: every libFuzzer target for a short while (FUZZ_SECONDS, default
+# 30), after replaying the committed corpora and every saved crash input.
+echo
+echo "==== fuzz: ${FUZZ_SECONDS:-30} s per target (scripts/fuzz.sh)"
+if scripts/fuzz.sh "${FUZZ_SECONDS:-30}"; then
+  record "fuzz" ok
+else
+  record "fuzz" FAILED
+fi
+
 echo
 echo "==== summary"
 for i in "${!names[@]}"; do

@@ -200,8 +200,9 @@ size_t clasp_conn_output(clasp_conn *c, const uint8_t **out)
 {
     if (c->hs_out.len && cl_flush_handshake(c))
         cl_fail(c, -1, CLASP_E_INTERNAL, "could not seal handshake messages");
-    *out = c->out.data + c->out_off;
-    return c->out.len - c->out_off;
+    size_t n = c->out.len - c->out_off;
+    *out = n ? c->out.data + c->out_off : NULL; /* no pointer arithmetic on NULL */
+    return n;
 }
 
 void clasp_conn_output_done(clasp_conn *c, size_t n)
