@@ -198,14 +198,8 @@ static int handle_server_key_exchange(clasp_conn *c, const uint8_t *msg, size_t 
     if (cr_kx_derive(hs->kx, share.p, share.n, hs->pms, &pms_len))
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                        "the server's key share is invalid");
-    if (c->suite->kx == CL_KX_DHE) {
-        /* RFC 5246 8.1.2: leading zero bytes of Z are stripped. */
-        size_t z = 0;
-        while (z < pms_len - 1 && hs->pms[z] == 0)
-            z++;
-        memmove(hs->pms, hs->pms + z, pms_len - z);
-        pms_len -= z;
-    }
+    if (c->suite->kx == CL_KX_DHE)
+        pms_len = cl_dhe_premaster(hs->pms, pms_len);
     hs->pms_len = pms_len;
     memcpy(hs->kx_pub, pub, pub_len);
     hs->kx_pub_len = pub_len;

@@ -13,13 +13,6 @@
 
 #include "handshake/hs.h"
 
-/* RFC 8446 4.1.3: the random of a HelloRetryRequest, and the downgrade
- * sentinels a TLS 1.3 server puts in a TLS 1.2/1.1 ServerHello. */
-static const uint8_t hrr_random[32] = {
-    0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
-    0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
-static const uint8_t downgrade_tls12[8] = {'D', 'O', 'W', 'N', 'G', 'R', 'D', 1};
-static const uint8_t downgrade_tls11[8] = {'D', 'O', 'W', 'N', 'G', 'R', 'D', 0};
 
 static int is_ip_literal(const char *name)
 {
@@ -422,11 +415,11 @@ static int check_hello_basics(clasp_conn *c, const cl_server_hello *sh, const ch
     if (!sh->has_versions) {
         /* The server picked TLS 1.2 or older through legacy_version. */
         if (sh->legacy_version == CLASP_TLS1_2 &&
-            memcmp(sh->random + 24, downgrade_tls12, 8) == 0)
+            memcmp(sh->random + 24, cl_downgrade_tls12, 8) == 0)
             return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                            "downgrade attack detected: the server supports TLS 1.3 but a TLS 1.2 "
                            "ServerHello arrived (RFC 8446 4.1.3 sentinel)");
-        if (memcmp(sh->random + 24, downgrade_tls11, 8) == 0)
+        if (memcmp(sh->random + 24, cl_downgrade_tls11, 8) == 0)
             return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                            "downgrade attack detected: the server supports TLS 1.2 but chose an "
                            "older version (RFC 8446 4.1.3 sentinel)");
@@ -517,7 +510,7 @@ static int handle_hrr(clasp_conn *c, const uint8_t *msg, size_t len)
 static int handle_server_hello(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
-    if (len >= 4 + 2 + 32 && memcmp(msg + 6, hrr_random, 32) == 0)
+    if (len >= 4 + 2 + 32 && memcmp(msg + 6, cl_hrr_random, 32) == 0)
         return handle_hrr(c, msg, len);
     cl_server_hello sh;
     int rc = parse_server_hello(c, msg, len, &sh, 0);
@@ -526,7 +519,7 @@ static int handle_server_hello(clasp_conn *c, const uint8_t *msg, size_t len)
     if (!sh.has_versions && sh.legacy_version == CLASP_TLS1_2 && c->cfg->min_version <= CLASP_TLS1_2) {
         /* RFC 8446 4.1.3: a TLS 1.3 server never picks 1.2 with this
          * sentinel unless an attacker removed our 1.3 offer. */
-        if (c->cfg->max_version >= CLASP_TLS1_3 && memcmp(sh.random + 24, downgrade_tls12, 8) == 0)
+        if (c->cfg->max_version >= CLASP_TLS1_3 && memcmp(sh.random + 24, cl_downgrade_tls12, 8) == 0)
             return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                            "downgrade attack detected: the server supports TLS 1.3, but the "
                            "ServerHello that arrived selects TLS 1.2 (RFC 8446 4.1.3 sentinel)");

@@ -8,6 +8,14 @@
 
 #define BIT(t) (1u << (t))
 
+/* RFC 8446 4.1.3: the random that marks a HelloRetryRequest, and the
+ * downgrade sentinels a TLS 1.3 server puts in a TLS 1.2/1.1 ServerHello. */
+const uint8_t cl_hrr_random[32] = {
+    0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+    0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
+const uint8_t cl_downgrade_tls12[8] = {'D', 'O', 'W', 'N', 'G', 'R', 'D', 1};
+const uint8_t cl_downgrade_tls11[8] = {'D', 'O', 'W', 'N', 'G', 'R', 'D', 0};
+
 /* Which handshake messages each state accepts. */
 static uint32_t allowed_messages(const clasp_conn *c)
 {
@@ -241,6 +249,18 @@ int cl_hs_send(clasp_conn *c, cl_buf *m, const char *what, const char *detail)
                  detail ? detail : "");
     cl_buf_free(m);
     return rc;
+}
+
+void cl_write_alpn_ext(cl_buf *m, const char *proto)
+{
+    size_t n = strlen(proto);
+    cl_wr_u16(m, CL_EXT_ALPN);
+    size_t e = cl_wr_begin_vec(m, 2);
+    size_t list = cl_wr_begin_vec(m, 2);
+    cl_wr_u8(m, (uint8_t)n);
+    cl_wr_bytes(m, proto, n);
+    cl_wr_end_vec(m, list, 2);
+    cl_wr_end_vec(m, e, 2);
 }
 
 size_t cl_read_u16_list(cl_reader r, uint16_t *out, size_t max)

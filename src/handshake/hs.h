@@ -233,6 +233,9 @@ int cl_send_change_cipher_spec(clasp_conn *c);
 uint16_t cl_choose_sigalg(const cr_pkey *key, const uint16_t *peer, size_t n_peer);
 int cl_sigalg_allowed_tls13(uint16_t scheme);
 
+/* The server's ALPN extension: the one protocol it selected. */
+void cl_write_alpn_ext(cl_buf *m, const char *proto);
+
 /* Reads a list of u16 code points from a vector into out (at most max). */
 size_t cl_read_u16_list(cl_reader r, uint16_t *out, size_t max);
 
@@ -244,7 +247,12 @@ int cl_server13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t 
 int cl_post13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
 int cl_server13_send_tickets(clasp_conn *c);
 
+extern const uint8_t cl_hrr_random[32];
+extern const uint8_t cl_downgrade_tls12[8], cl_downgrade_tls11[8];
+
 /* ---- TLS 1.2 (keysched12.c, client12.c, server12.c) ---- */
+/* The TLS 1.2 DHE premaster: Z without its leading zero bytes; new length. */
+size_t cl_dhe_premaster(uint8_t *z, size_t len);
 CL_MUST_CHECK int cl_ks12_master(clasp_conn *c, const uint8_t *pms, size_t pms_len);
 CL_MUST_CHECK int cl_ks12_install(clasp_conn *c, int for_write);
 CL_MUST_CHECK int cl_ks12_finished(clasp_conn *c, int by_client, uint8_t out[12]);

@@ -73,3 +73,13 @@ int cl_ks12_finished(clasp_conn *c, int by_client, uint8_t out[12])
                         by_client ? "client finished" : "server finished", th, cl_hash_len(c), out,
                         12);
 }
+
+size_t cl_dhe_premaster(uint8_t *z, size_t len)
+{
+    /* RFC 5246 8.1.2: leading zero bytes of Z are stripped. */
+    size_t skip = 0;
+    while (skip < len - 1 && z[skip] == 0)
+        skip++;
+    memmove(z, z + skip, len - skip);
+    return len - skip;
+}

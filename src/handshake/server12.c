@@ -14,7 +14,6 @@
 #include "base/ct.h"
 #include "handshake/hs.h"
 
-static const uint8_t downgrade_tls12[8] = {'D', 'O', 'W', 'N', 'G', 'R', 'D', 1};
 
 static int list_has(cl_reader list, uint16_t v)
 {
@@ -217,7 +216,7 @@ static int make_server_random(clasp_conn *c)
         return -1;
     /* RFC 8446 4.1.3: tell a TLS 1.3 client that we could have done 1.3. */
     if (c->cfg->max_version >= CLASP_TLS1_3)
-        memcpy(hs->server_random + 24, downgrade_tls12, 8);
+        memcpy(hs->server_random + 24, cl_downgrade_tls12, 8);
     return 0;
 }
 
@@ -241,14 +240,8 @@ static void write_common_extensions(clasp_conn *c, const cl_client_hello *ch, cl
         cl_wr_u16(m, CL_EXT_SERVER_NAME);
         cl_wr_u16(m, 0);
     }
-    if (c->has_alpn) {
-        size_t n = strlen(c->alpn);
-        cl_wr_u16(m, CL_EXT_ALPN);
-        cl_wr_u16(m, (uint16_t)(n + 3));
-        cl_wr_u16(m, (uint16_t)(n + 1));
-        cl_wr_u8(m, (uint8_t)n);
-        cl_wr_bytes(m, c->alpn, n);
-    }
+    if (c->has_alpn)
+        cl_write_alpn_ext(m, c->alpn);
     if (c->hs->issue_ticket12) {
         cl_wr_u16(m, CL_EXT_SESSION_TICKET);
         cl_wr_u16(m, 0);
@@ -461,13 +454,8 @@ static int handle_client_key_exchange(clasp_conn *c, const uint8_t *msg, size_t 
         if (cr_kx_derive(hs->kx, v.p, v.n, hs->pms, &pms_len))
             return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                            "the client's %s key share is invalid", cl_group_name(c->group));
-        if (c->suite->kx == CL_KX_DHE) {
-            size_t z = 0; /* RFC 5246 8.1.2: strip leading zeros */
-            while (z < pms_len - 1 && hs->pms[z] == 0)
-                z++;
-            memmove(hs->pms, hs->pms + z, pms_len - z);
-            pms_len -= z;
-        }
+        if (c->suite->kx == CL_KX_DHE)
+            pms_len = cl_dhe_premaster(hs->pms, pms_len);
         what = c->suite->kx == CL_KX_ECDHE ? "ECDHE: the client's public share" : "DHE: the client's public share";
     }
     if (cl_transcript_add(c, msg, len))

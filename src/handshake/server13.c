@@ -16,9 +16,6 @@
 /* negotiate(): the client is to be served TLS 1.2. */
 #define CL_GO_TLS12 1
 
-static const uint8_t hrr_random[32] = {
-    0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
-    0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
 
 /* Parses a ClientHello into ch: every extension body is checked for exact
  * length; duplicates and a pre_shared_key that is not last are refused. */
@@ -358,7 +355,7 @@ static int send_hrr(clasp_conn *c, const cl_client_hello *ch, uint16_t group)
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
     cl_buf m;
     cl_hs_begin(&m, CL_HS_SERVER_HELLO);
-    write_server_hello_head(&m, hrr_random, ch, c->suite->id);
+    write_server_hello_head(&m, cl_hrr_random, ch, c->suite->id);
     size_t exts = cl_wr_begin_vec(&m, 2);
     cl_wr_u16(&m, CL_EXT_SUPPORTED_VERSIONS);
     cl_wr_u16(&m, 2);
@@ -486,14 +483,8 @@ static int send_flight(clasp_conn *c, const cl_client_hello *ch, cl_reader share
         cl_wr_u16(&m, CL_EXT_SERVER_NAME);
         cl_wr_u16(&m, 0);
     }
-    if (c->has_alpn) {
-        size_t n = strlen(c->alpn);
-        cl_wr_u16(&m, CL_EXT_ALPN);
-        cl_wr_u16(&m, (uint16_t)(n + 3));
-        cl_wr_u16(&m, (uint16_t)(n + 1));
-        cl_wr_u8(&m, (uint8_t)n);
-        cl_wr_bytes(&m, c->alpn, n);
-    }
+    if (c->has_alpn)
+        cl_write_alpn_ext(&m, c->alpn);
     cl_wr_end_vec(&m, exts, 2);
     snprintf(detail, sizeof detail, "alpn=%s%s", c->has_alpn ? c->alpn : "-",
              ch->sni ? "; server_name acknowledged" : "");
