@@ -150,6 +150,35 @@ static void fail_text(char *err, size_t errlen, const char *what, clasp_conn *cl
                  : "not created");
 }
 
+/* What a side has exposed with clasp_conn_output and how much of it the
+ * peer has taken. */
+typedef struct {
+    const uint8_t *p;
+    size_t n, used;
+} side_out;
+
+/* One side's handshake turn, timed as one interval. Returns -1 when the
+ * side refused the peer's bytes. */
+static int handshake_turn(clasp_conn *conn[2], int side, side_out out[2], cpu_acc *acc,
+                          int *hrc)
+{
+    clasp_conn *me = conn[side];
+    side_out *mine = &out[side], *theirs = &out[!side];
+    int rc = CLASP_OK;
+    TIMED(acc, side, {
+        if (mine->used)
+            OPS[side].output_done(me, mine->used);
+        theirs->used = 0;
+        if (theirs->n)
+            rc = OPS[side].feed(me, theirs->p, theirs->n, &theirs->used);
+        if (rc == CLASP_OK)
+            *hrc = OPS[side].handshake(me);
+        mine->n = OPS[side].output(me, &mine->p);
+        mine->used = 0;
+    });
+    return rc == CLASP_OK ? 0 : -1;
+}
+
 /* One connection pair and its handshake, every library call timed. With
  * keep, the pair is returned instead of freed. */
 static int one_handshake(ctx *x, cpu_acc *acc, clasp_conn **keep_srv, clasp_conn **keep_cli,
@@ -171,17 +200,25 @@ static int one_handshake(ctx *x, cpu_acc *acc, clasp_conn **keep_srv, clasp_conn
             goto fail;
         }
     }
-    int crc = CLASP_WANT_READ, src = CLASP_WANT_READ;
-    for (int i = 0; i < 64 && (crc == CLASP_WANT_READ || src == CLASP_WANT_READ); i++) {
-        if (crc == CLASP_WANT_READ)
-            TIMED(acc, SIDE_CLIENT, crc = OPS[SIDE_CLIENT].handshake(cli));
-        pump(cli, SIDE_CLIENT, srv, SIDE_SERVER, acc);
-        if (src == CLASP_WANT_READ)
-            TIMED(acc, SIDE_SERVER, src = OPS[SIDE_SERVER].handshake(srv));
-        pump(srv, SIDE_SERVER, cli, SIDE_CLIENT, acc);
-        if (crc == CLASP_ERROR || src == CLASP_ERROR)
+    /* Each side's turn is one timed interval, as SSL_do_handshake with its
+     * BIO is on the OpenSSL side: finish its last output with what the peer
+     * took, take the peer's output, run the handshake, expose what it sends. */
+    clasp_conn *conn[2] = {[SIDE_SERVER] = srv, [SIDE_CLIENT] = cli};
+    side_out out[2] = {{0}};
+    int hrc[2] = {CLASP_WANT_READ, CLASP_WANT_READ};
+    for (int i = 0; i < 64 && (hrc[SIDE_CLIENT] != CLASP_OK || hrc[SIDE_SERVER] != CLASP_OK);
+         i++) {
+        int side = i % 2 ? SIDE_SERVER : SIDE_CLIENT;
+        if (hrc[side] == CLASP_OK)
+            continue;
+        if (handshake_turn(conn, side, out, acc, &hrc[side]) || hrc[side] == CLASP_ERROR)
             break;
     }
+    /* Bytes the peer took are released, so a kept pair starts clean. */
+    for (int side = 0; side < 2; side++)
+        if (out[side].used)
+            TIMED(acc, side, OPS[side].output_done(conn[side], out[side].used));
+    int crc = hrc[SIDE_CLIENT], src = hrc[SIDE_SERVER];
     if (crc != CLASP_OK || src != CLASP_OK) {
         fail_text(err, errlen, "handshake failed", cli, srv);
         goto fail;

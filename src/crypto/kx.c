@@ -14,6 +14,7 @@
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/param_build.h>
+#include <openssl/params.h>
 
 #include "crypto/internal.h"
 #include "crypto/thread_cache.h"
@@ -245,8 +246,16 @@ static EVP_PKEY *peer_key(EVP_PKEY *params, const group_info *g, const uint8_t *
 {
     if (peer_len != g->pub_len)
         return NULL;
-    if (g->kind == KX_X25519)
-        return EVP_PKEY_new_raw_public_key_ex(NULL, "X25519", NULL, peer, peer_len);
+    if (g->kind == KX_X25519) {
+        EVP_PKEY_CTX *fromdata = cr_thread_x25519_fromdata();
+        OSSL_PARAM share[2] = {
+            OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, (void *)peer, peer_len),
+            OSSL_PARAM_construct_end()};
+        EVP_PKEY *pk = NULL;
+        if (!fromdata || EVP_PKEY_fromdata(fromdata, &pk, EVP_PKEY_PUBLIC_KEY, share) != 1)
+            return NULL;
+        return pk;
+    }
     /* Only the uncompressed form is allowed in TLS (RFC 8446 4.2.8.2);
      * decoding it checks the coordinates are < p and on the curve. */
     if (g->kind == KX_EC && peer[0] != 0x04)

@@ -1,6 +1,7 @@
 /* Keys and signatures: our private keys (PEM or DER) and peers' public
  * keys, signing and verifying with every TLS signature scheme, and the RSA
  * key transport of TLS 1.2. */
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,11 +16,23 @@
 #include "base/ct.h"
 #include "crypto/internal.h"
 
+/* Ready-made signing contexts, see sign_v. Bounded: a key signs with one
+ * or two schemes, and one template per scheme per concurrent signer is
+ * enough; a context that finds no free slot is simply freed. */
+#define SIGN_POOL 8
+
+typedef struct {
+    uint16_t scheme;
+    EVP_MD_CTX *ctx; /* NULL: free slot */
+} sign_template;
+
 struct cr_pkey {
     EVP_PKEY *pk;
     atomic_int refs;
     cr_key_type type;
     int rsa_pss; /* an RSA-PSS (id-RSASSA-PSS) key: only rsa_pss_pss_* */
+    pthread_mutex_t pool_lock;
+    sign_template pool[SIGN_POOL];
 };
 
 static cr_key_type classify(EVP_PKEY *pk, int *rsa_pss)
@@ -58,8 +71,9 @@ cr_pkey *cr_pkey_wrap(EVP_PKEY *pk)
 {
     if (!pk)
         return NULL;
-    cr_pkey *k = malloc(sizeof(*k));
-    if (!k) {
+    cr_pkey *k = calloc(1, sizeof(*k));
+    if (!k || pthread_mutex_init(&k->pool_lock, NULL) != 0) {
+        free(k);
         EVP_PKEY_free(pk);
         return NULL;
     }
@@ -126,6 +140,9 @@ void cr_pkey_free(cr_pkey *k)
 {
     if (!k || atomic_fetch_sub_explicit(&k->refs, 1, memory_order_acq_rel) != 1)
         return;
+    for (int i = 0; i < SIGN_POOL; i++)
+        EVP_MD_CTX_free(k->pool[i].ctx);
+    pthread_mutex_destroy(&k->pool_lock);
     EVP_PKEY_free(k->pk); /* the providers cleanse private material */
     free(k);
 }
@@ -281,19 +298,69 @@ static EVP_MD_CTX *sig_ctx(cr_pkey *k, uint16_t scheme, int sign, int tls12)
     return mctx;
 }
 
+/* A template for scheme taken out of the key's pool (the caller owns it
+ * until it is given back), or NULL when there is none yet. */
+static EVP_MD_CTX *template_take(cr_pkey *k, uint16_t scheme)
+{
+    EVP_MD_CTX *t = NULL;
+    pthread_mutex_lock(&k->pool_lock);
+    for (int i = 0; i < SIGN_POOL && !t; i++)
+        if (k->pool[i].ctx && k->pool[i].scheme == scheme) {
+            t = k->pool[i].ctx;
+            k->pool[i].ctx = NULL;
+        }
+    pthread_mutex_unlock(&k->pool_lock);
+    return t;
+}
+
+static void template_give_back(cr_pkey *k, uint16_t scheme, EVP_MD_CTX *t)
+{
+    pthread_mutex_lock(&k->pool_lock);
+    for (int i = 0; i < SIGN_POOL && t; i++)
+        if (!k->pool[i].ctx) {
+            k->pool[i] = (sign_template){scheme, t};
+            t = NULL;
+        }
+    pthread_mutex_unlock(&k->pool_lock);
+    EVP_MD_CTX_free(t); /* the pool is full */
+}
+
+/* Signing starts from a copy of a context on which EVP_DigestSignInit has
+ * already run: the init fetches the signature method and sets up the
+ * provider's key context, about 2 us of a 16 us ECDSA P-256 signature on
+ * 3.0.19, while the copy costs a fraction of that. Templates are used by
+ * one thread at a time (taken out of the pool, copied, given back), since
+ * OpenSSL does not promise that copying from a shared context is safe. */
 static int sign_v(cr_pkey *k, uint16_t scheme, const uint8_t *msg, size_t msg_len, uint8_t *sig,
                   size_t *sig_len, int tls12)
 {
-    EVP_MD_CTX *mctx = sig_ctx(k, scheme, 1, tls12);
-    if (!mctx)
+    scheme_info s;
+    if (!k || scheme_lookup_v(scheme, &s, tls12) != 0 || !key_fits(k, &s))
         return -1;
-    size_t len = cr_pkey_max_sig_len(k); /* the room the caller must give */
-    int rc = EVP_DigestSign(mctx, sig, &len, msg, msg_len) == 1 ? 0 : -1;
+    EVP_MD_CTX *tmpl = template_take(k, scheme);
+    if (!tmpl)
+        tmpl = sig_ctx(k, scheme, 1, tls12);
+    EVP_MD_CTX *mctx = tmpl ? EVP_MD_CTX_new() : NULL;
+    int rc = -1;
+    /* Ed25519 contexts (no prehash) do not copy on every release: those
+     * sign from the template itself, which is then used up. */
+    if (mctx && EVP_MD_CTX_copy_ex(mctx, tmpl) != 1) {
+        EVP_MD_CTX_free(mctx);
+        mctx = tmpl;
+        tmpl = NULL;
+    }
+    if (mctx) {
+        size_t len = cr_pkey_max_sig_len(k); /* the room the caller must give */
+        if (EVP_DigestSign(mctx, sig, &len, msg, msg_len) == 1) {
+            *sig_len = len;
+            rc = 0;
+        }
+    }
+    if (tmpl)
+        template_give_back(k, scheme, tmpl);
     EVP_MD_CTX_free(mctx);
     if (rc)
         ERR_clear_error();
-    else
-        *sig_len = len;
     return rc;
 }
 

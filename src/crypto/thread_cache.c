@@ -7,7 +7,8 @@
 
 typedef struct {
     EVP_PKEY_CTX *x25519_keygen;
-    EVP_MD_CTX *md;
+    EVP_PKEY_CTX *x25519_fromdata;
+    EVP_MD_CTX *md[CR_THREAD_MD_CTXS];
 } thread_objects;
 
 static pthread_key_t key;
@@ -18,7 +19,9 @@ static void free_objects(void *p)
 {
     thread_objects *t = p;
     EVP_PKEY_CTX_free(t->x25519_keygen);
-    EVP_MD_CTX_free(t->md);
+    EVP_PKEY_CTX_free(t->x25519_fromdata);
+    for (int i = 0; i < CR_THREAD_MD_CTXS; i++)
+        EVP_MD_CTX_free(t->md[i]);
     free(t);
 }
 
@@ -37,29 +40,39 @@ static thread_objects *objects(void)
     return t;
 }
 
-EVP_PKEY_CTX *cr_thread_x25519_keygen(void)
+/* An X25519 context made by name and initialised for one operation. */
+static EVP_PKEY_CTX *x25519_ctx(EVP_PKEY_CTX **slot, int (*init)(EVP_PKEY_CTX *))
 {
-    thread_objects *t = objects();
-    if (!t)
-        return NULL;
-    if (!t->x25519_keygen) {
+    if (!*slot) {
         EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "X25519", NULL);
-        if (!ctx || EVP_PKEY_keygen_init(ctx) != 1) {
+        if (!ctx || init(ctx) != 1) {
             EVP_PKEY_CTX_free(ctx);
             ERR_clear_error();
             return NULL;
         }
-        t->x25519_keygen = ctx;
+        *slot = ctx;
     }
-    return t->x25519_keygen;
+    return *slot;
 }
 
-EVP_MD_CTX *cr_thread_md_ctx(void)
+EVP_PKEY_CTX *cr_thread_x25519_keygen(void)
 {
     thread_objects *t = objects();
-    if (!t)
+    return t ? x25519_ctx(&t->x25519_keygen, EVP_PKEY_keygen_init) : NULL;
+}
+
+EVP_PKEY_CTX *cr_thread_x25519_fromdata(void)
+{
+    thread_objects *t = objects();
+    return t ? x25519_ctx(&t->x25519_fromdata, EVP_PKEY_fromdata_init) : NULL;
+}
+
+EVP_MD_CTX *cr_thread_md_ctx(int which)
+{
+    thread_objects *t = objects();
+    if (!t || which < 0 || which >= CR_THREAD_MD_CTXS)
         return NULL;
-    if (!t->md)
-        t->md = EVP_MD_CTX_new();
-    return t->md;
+    if (!t->md[which])
+        t->md[which] = EVP_MD_CTX_new();
+    return t->md[which];
 }

@@ -209,11 +209,20 @@ static int send_server_key_exchange(clasp_conn *c, uint16_t group)
     return cl_hs_send(c, &m, NULL, detail);
 }
 
-static int make_server_random(clasp_conn *c)
+/* The server random and, with session_id, a fresh 32-byte session id:
+ * one draw from the generator, which costs the same for 64 bytes as 32. */
+static int make_server_random(clasp_conn *c, int session_id)
 {
     cl_hs *hs = c->hs;
-    if (cr_random(hs->server_random, 32))
+    uint8_t r[64];
+    if (cr_random(r, session_id ? 64 : 32))
         return -1;
+    memcpy(hs->server_random, r, 32);
+    hs->session_id_len = 0;
+    if (session_id) {
+        memcpy(hs->session_id, r + 32, 32);
+        hs->session_id_len = 32;
+    }
     /* RFC 8446 4.1.3: tell a TLS 1.3 client that we could have done 1.3. */
     if (c->cfg->max_version >= CLASP_TLS1_3)
         memcpy(hs->server_random + 24, cl_downgrade_tls12, 8);
@@ -294,7 +303,7 @@ static int send_abbreviated(clasp_conn *c, const cl_client_hello *ch, int secure
     cl_hs *hs = c->hs;
     c->resumed = 1;
     hs->abbreviated = 1;
-    if (make_server_random(c) || cl_transcript_start(c))
+    if (make_server_random(c, 0) || cl_transcript_start(c))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "random number generator failed");
     memcpy(hs->session_id, ch->session_id, ch->session_id_len);
     hs->session_id_len = ch->session_id_len;
@@ -359,7 +368,8 @@ int cl_server12_client_hello(clasp_conn *c, const cl_client_hello *ch)
     int rc = choose_suite(c, ch, &group);
     if (rc != CLASP_OK)
         return rc;
-    if (make_server_random(c))
+    /* A fresh session id makes the session resumable from our cache. */
+    if (make_server_random(c, !cfg->tickets_off && cfg->cache))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "random number generator failed");
     hs->keep_raw = cfg->client_auth != CLASP_CLIENT_AUTH_NONE;
     if (cl_transcript_start(c))
@@ -369,13 +379,6 @@ int cl_server12_client_hello(clasp_conn *c, const cl_client_hello *ch)
     cl_hs_begin(&m, CL_HS_SERVER_HELLO);
     cl_wr_u16(&m, CLASP_TLS1_2);
     cl_wr_bytes(&m, hs->server_random, 32);
-    /* A fresh session id makes the session resumable from our cache. */
-    hs->session_id_len = 0;
-    if (!cfg->tickets_off && cfg->cache) {
-        if (cr_random(hs->session_id, 32))
-            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "random number generator failed");
-        hs->session_id_len = 32;
-    }
     size_t sid = cl_wr_begin_vec(&m, 1);
     cl_wr_bytes(&m, hs->session_id, hs->session_id_len);
     cl_wr_end_vec(&m, sid, 1);

@@ -3,6 +3,7 @@
  * scheme signed and verified (or refused), the RSA premaster path, and
  * chain verification with its messages. Fixed certificates below cover
  * expiry, which a freshly made PKI cannot. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,6 +251,68 @@ static void test_signatures(cr_pkey *priv, cr_pkey *pub, cr_key_type type)
     CHECK(!cr_pkey_matches_scheme(priv, 0x0000) && !cr_pkey_matches_scheme(priv, 0xffff));
 }
 
+/* Signing starts from ready-made contexts kept per key (src/crypto/pkey.c).
+ * Signatures in a row, and from several threads at once with one key, must
+ * each be a fresh, valid signature of their own message. */
+typedef struct {
+    cr_pkey *priv, *pub;
+    uint16_t scheme;
+    int id, bad;
+} sign_job;
+
+static void *sign_many(void *p)
+{
+    sign_job *j = p;
+    for (int i = 0; i < 25; i++) {
+        uint8_t msg[64], sig[1024];
+        size_t len = 0;
+        memset(msg, 0, sizeof msg);
+        snprintf((char *)msg, sizeof msg, "thread %d, signature %d", j->id, i);
+        if (cr_sign(j->priv, j->scheme, msg, sizeof msg, sig, &len) != 0 ||
+            cr_verify(j->pub, j->scheme, msg, sizeof msg, sig, len) != 0)
+            j->bad++;
+        msg[0] ^= 1; /* and not of any other message */
+        if (cr_verify(j->pub, j->scheme, msg, sizeof msg, sig, len) == 0)
+            j->bad++;
+    }
+    return NULL;
+}
+
+static void test_concurrent_signing(cr_pkey *priv, cr_pkey *pub, cr_key_type type)
+{
+    enum { THREADS = 4 };
+    for (size_t i = 0; i < NSCHEMES; i++) {
+        uint16_t s = all_schemes[i];
+        if (!scheme_expected(type, s))
+            continue;
+        /* Twice the same message from the reused context: ECDSA and PSS
+         * draw fresh randomness (a repeated ECDSA nonce would give away
+         * the key), PKCS#1 v1.5 and Ed25519 are deterministic. */
+        static const uint8_t m[] = "same message";
+        uint8_t s1[1024], s2[1024];
+        size_t l1 = 0, l2 = 0;
+        CHECK(cr_sign(priv, s, m, sizeof m, s1, &l1) == 0);
+        CHECK(cr_sign(priv, s, m, sizeof m, s2, &l2) == 0);
+        int deterministic = type == CR_KEY_ED25519 || s == CR_SIG_RSA_PKCS1_SHA1 ||
+                            s == CR_SIG_RSA_PKCS1_SHA256 || s == CR_SIG_RSA_PKCS1_SHA384 ||
+                            s == CR_SIG_RSA_PKCS1_SHA512;
+        CHECK((l1 == l2 && memcmp(s1, s2, l1) == 0) == deterministic);
+        sign_job jobs[THREADS];
+        pthread_t th[THREADS];
+        int started[THREADS];
+        for (int t = 0; t < THREADS; t++) {
+            jobs[t] = (sign_job){priv, pub, s, t, 0};
+            started[t] = pthread_create(&th[t], NULL, sign_many, &jobs[t]) == 0;
+            CHECK(started[t]);
+        }
+        for (int t = 0; t < THREADS; t++) {
+            if (started[t])
+                pthread_join(th[t], NULL);
+            CHECK(jobs[t].bad == 0);
+        }
+    }
+}
+
 static void test_rsa_kx(cr_pkey *priv, cr_pkey *pub)
 {
     uint8_t pms[48], fallback[48], out[48], ct[512];
@@ -482,6 +545,7 @@ static void test_key_type(const char *key_type, cr_key_type want_type, size_t wa
         CHECK(ref == priv);
         cr_pkey_free(ref);
         test_signatures(priv, pub, want_type);
+        test_concurrent_signing(priv, pub, want_type);
         /* A signature from the DER-loaded copy verifies with the cert key. */
         uint8_t sig[1024];
         size_t sig_len = 0;
