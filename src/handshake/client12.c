@@ -185,7 +185,7 @@ static int handle_server_key_exchange(clasp_conn *c, const uint8_t *msg, size_t 
     c->peer_sigalg = scheme;
 
     int rc = c->suite->kx == CL_KX_ECDHE
-                 ? cr_kx_generate(named, &hs->kx, pub, &pub_len)
+                 ? cl_ephemeral_key(c, named, &hs->kx, pub, &pub_len)
                  : cr_kx_generate_dh(p.p, p.n, g.p, g.n, &hs->kx, pub, &pub_len, &named, &bits);
     if (rc)
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
@@ -245,7 +245,7 @@ static int send_client_key_exchange(clasp_conn *c)
          * encrypted to the server's RSA key. */
         hs->pms[0] = (uint8_t)(hs->client_version >> 8);
         hs->pms[1] = (uint8_t)hs->client_version;
-        if (cr_random(hs->pms + 2, 46)) {
+        if (cl_random(c, hs->pms + 2, 46)) {
             cl_buf_free(&m);
             return -1;
         }

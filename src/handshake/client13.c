@@ -34,10 +34,7 @@ static int make_key_share(clasp_conn *c, uint16_t group, uint8_t *pub, size_t *p
     cr_kx_free(hs->kx);
     hs->kx = NULL;
     hs->kx_group = group;
-    if (c->test && c->test->kx_private_len)
-        return cr_kx_from_private(group, c->test->kx_private, c->test->kx_private_len, &hs->kx,
-                                  pub, pub_len);
-    return cr_kx_generate(group, &hs->kx, pub, pub_len);
+    return cl_ephemeral_key(c, group, &hs->kx, pub, pub_len);
 }
 
 static void add_empty_ext(cl_buf *m, uint16_t type, const uint8_t *body, size_t len)
@@ -259,9 +256,7 @@ int cl_client13_start(clasp_conn *c)
         return cl_fail(c, -1, CLASP_E_CONFIG, "no cipher suite is enabled for the allowed "
                                               "versions (TLS 1.3 suites need --tls1.3, TLS 1.2 "
                                               "suites --tls1.2)");
-    if (c->test && c->test->has_random)
-        memcpy(hs->client_random, c->test->random, 32);
-    else if (cr_random(hs->client_random, 32))
+    if (cl_random(c, hs->client_random, 32))
         return cl_fail(c, -1, CLASP_E_INTERNAL, "the random number generator failed");
     /* A TLS 1.2 session to resume: its id, or (with a ticket only) a random
      * one whose echo tells us the ticket was accepted (RFC 5077 3.4). */
@@ -277,7 +272,7 @@ int cl_client13_start(clasp_conn *c)
     }
     if (!hs->session_id_len && (cfg->middlebox_compat || hs->offer12_session)) {
         hs->session_id_len = 32;
-        if (cr_random(hs->session_id, 32))
+        if (cl_random(c, hs->session_id, 32))
             return cl_fail(c, -1, CLASP_E_INTERNAL, "the random number generator failed");
     }
     hs->kx_group = cfg->groups[0];

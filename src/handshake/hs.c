@@ -16,6 +16,23 @@ const uint8_t cl_hrr_random[32] = {
 const uint8_t cl_downgrade_tls12[8] = {'D', 'O', 'W', 'N', 'G', 'R', 'D', 1};
 const uint8_t cl_downgrade_tls11[8] = {'D', 'O', 'W', 'N', 'G', 'R', 'D', 0};
 
+int cl_random(clasp_conn *c, uint8_t *out, size_t n)
+{
+    if (!c->test || !c->test->has_random)
+        return cr_random(out, n);
+    for (size_t i = 0; i < n; i++)
+        out[i] = c->test->random[i % 32];
+    return 0;
+}
+
+int cl_ephemeral_key(clasp_conn *c, uint16_t group, cr_kx **kx, uint8_t *pub, size_t *pub_len)
+{
+    if (c->test && c->test->kx_private_len)
+        return cr_kx_from_private(group, c->test->kx_private, c->test->kx_private_len, kx, pub,
+                                  pub_len);
+    return cr_kx_generate(group, kx, pub, pub_len);
+}
+
 /* Which handshake messages each state accepts. */
 static uint32_t allowed_messages(const clasp_conn *c)
 {

@@ -247,6 +247,13 @@ int cl_server13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t 
 int cl_post13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
 int cl_server13_send_tickets(clasp_conn *c);
 
+/* Randoms and ephemeral keys for either version and role. Under test hooks
+ * (RFC 8448 known answers, fuzzing) they are the hooks' fixed values, so a
+ * recorded handshake replays byte for byte; otherwise fresh. */
+CL_MUST_CHECK int cl_random(clasp_conn *c, uint8_t *out, size_t n);
+CL_MUST_CHECK int cl_ephemeral_key(clasp_conn *c, uint16_t group, cr_kx **kx, uint8_t *pub,
+                                   size_t *pub_len);
+
 extern const uint8_t cl_hrr_random[32];
 extern const uint8_t cl_downgrade_tls12[8], cl_downgrade_tls11[8];
 

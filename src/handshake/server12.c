@@ -148,7 +148,7 @@ static int send_server_key_exchange(clasp_conn *c, uint16_t group)
     cl_hs *hs = c->hs;
     uint8_t pub[CR_MAX_KX_PUB];
     size_t pub_len = sizeof pub;
-    if (cr_kx_generate(group, &hs->kx, pub, &pub_len))
+    if (cl_ephemeral_key(c, group, &hs->kx, pub, &pub_len))
         return -1;
     cl_buf m;
     cl_hs_begin(&m, CL_HS_SERVER_KEY_EXCHANGE);
@@ -215,7 +215,7 @@ static int make_server_random(clasp_conn *c, int session_id)
 {
     cl_hs *hs = c->hs;
     uint8_t r[64];
-    if (cr_random(r, session_id ? 64 : 32))
+    if (cl_random(c, r, session_id ? 64 : 32))
         return -1;
     memcpy(hs->server_random, r, 32);
     hs->session_id_len = 0;

@@ -349,7 +349,7 @@ static int send_hrr(clasp_conn *c, const cl_client_hello *ch, uint16_t group)
      * client saw this HelloRetryRequest. */
     cl_buf_reset(&hs->cookie);
     uint8_t *ck = cl_wr_space(&hs->cookie, 32);
-    if (!ck || cr_random(ck, 32))
+    if (!ck || cl_random(c, ck, 32))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "random number generator failed");
     if (cl_transcript_start(c) || cl_transcript_hrr_restart(c))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
@@ -408,13 +408,7 @@ static int send_flight(clasp_conn *c, const cl_client_hello *ch, cl_reader share
     const clasp_config *cfg = c->cfg;
     uint8_t pub[CR_MAX_KX_PUB], dhe[CR_MAX_KX_SECRET];
     size_t pub_len = sizeof pub, dhe_len = sizeof dhe;
-    int rc;
-    if (c->test && c->test->kx_private_len)
-        rc = cr_kx_from_private(c->group, c->test->kx_private, c->test->kx_private_len, &hs->kx,
-                                pub, &pub_len);
-    else
-        rc = cr_kx_generate(c->group, &hs->kx, pub, &pub_len);
-    if (rc)
+    if (cl_ephemeral_key(c, c->group, &hs->kx, pub, &pub_len))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key generation failed");
     if (cr_kx_derive(hs->kx, share.p, share.n, dhe, &dhe_len))
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
@@ -422,9 +416,7 @@ static int send_flight(clasp_conn *c, const cl_client_hello *ch, cl_reader share
     cr_kx_free(hs->kx);
     hs->kx = NULL;
 
-    if (c->test && c->test->has_random)
-        memcpy(hs->server_random, c->test->random, 32);
-    else if (cr_random(hs->server_random, 32))
+    if (cl_random(c, hs->server_random, 32))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "random number generator failed");
 
     cl_buf m;
@@ -451,7 +443,7 @@ static int send_flight(clasp_conn *c, const cl_client_hello *ch, cl_reader share
     if (cl_trace_on(c))
         snprintf(detail, sizeof detail, "TLS 1.3; %s; key_share %s%s", c->suite->iana,
                  cl_group_name(c->group), hs->psk_accepted ? "; ticket accepted (PSK-DHE resumption)" : "");
-    rc = cl_hs_send(c, &m, NULL, detail);
+    int rc = cl_hs_send(c, &m, NULL, detail);
     if (rc == 0)
         rc = cl_ks_early(c, hs->psk_accepted ? hs->psk : NULL, hs->psk_len) ||
              cl_ks_handshake(c, dhe, dhe_len);
