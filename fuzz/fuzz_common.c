@@ -40,8 +40,9 @@ void fz_pin_clock(clasp_config *cfg)
 
 /* ------------------------------------------------------------------ PKIs */
 
-static const char *const pki_files[] = {"ca.pem", "cert.pem", "key.pem", "client.pem",
-                                        "client-key.pem"};
+static const char *const pki_files[] = {"ca.pem",         "cert.pem",     "key.pem",
+                                        "client.pem",     "client-key.pem", "rsa-cert.pem",
+                                        "rsa-key.pem"};
 static char pki_dirs[3][64];
 
 static void remove_dir(const char *dir)
@@ -95,9 +96,10 @@ const char *fz_pki_dir(fz_pki which)
     if (!registered++)
         atexit(remove_dirs);
     if (which == FZ_PKI_FIXED) {
-        const unsigned char *texts[] = {fz_pem_ca, fz_pem_server, fz_pem_server_key,
-                                        fz_pem_client, fz_pem_client_key};
-        for (size_t i = 0; i < 5; i++) {
+        const unsigned char *texts[] = {fz_pem_ca,         fz_pem_server,     fz_pem_server_key,
+                                        fz_pem_client,     fz_pem_client_key, fz_pem_rsa_server,
+                                        fz_pem_rsa_server_key};
+        for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
             if (write_text(fz_path(dir, pki_files[i]), (const char *)texts[i])) {
                 perror("fuzz: writing the fixed PKI");
                 abort();
@@ -134,8 +136,12 @@ clasp_config *fz_server_config(unsigned mode)
     if (!cfg)
         die_config(cfg, "server config");
     load_cert(cfg, dir, "cert.pem", "key.pem");
-    if (mode & FZ_SRV_RSA)
-        load_cert(cfg, fz_pki_dir(FZ_PKI_RSA), "cert.pem", "key.pem");
+    if (mode & FZ_SRV_RSA) {
+        if (mode & FZ_SRV_FIXED)
+            load_cert(cfg, dir, "rsa-cert.pem", "rsa-key.pem");
+        else
+            load_cert(cfg, fz_pki_dir(FZ_PKI_RSA), "cert.pem", "key.pem");
+    }
     if (mode & FZ_SRV_FIXED) {
         if (clasp_config_set_ticket_secret(cfg, fz_ticket_secret))
             die_config(cfg, "ticket secret");

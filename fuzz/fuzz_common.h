@@ -46,7 +46,8 @@ const char *fz_path(const char *dir, const char *file);
 #define FZ_SRV_CLIENT_AUTH 0x02 /* request a client certificate (optional) */
 #define FZ_SRV_ALPN 0x04        /* ALPN "h2,http/1.1" */
 #define FZ_SRV_HRR 0x08         /* group secp256r1 only: x25519 clients get a HelloRetryRequest */
-#define FZ_SRV_RSA 0x10         /* an RSA certificate as well (TLS 1.2 RSA key exchange, ECDHE-RSA, DHE-RSA) */
+#define FZ_SRV_RSA 0x10         /* an RSA certificate as well (TLS 1.2 RSA key exchange, ECDHE-RSA,
+                                   DHE-RSA): with FIXED the fixed one, else one made at run time */
 #define FZ_SRV_TLS12 0x20       /* TLS 1.2 only */
 #define FZ_SRV_MODES 64
 clasp_config *fz_server_config(unsigned mode);

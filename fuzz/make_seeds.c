@@ -220,12 +220,13 @@ static const struct {
     {"tls12-client-auth.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12 | FZ_CLI_CERT, NULL,
      FZ_SRV_FIXED | FZ_SRV_CLIENT_AUTH, 1, 1},
     {"tls12-resume.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12 | FZ_CLI_RESUME, NULL, FZ_SRV_FIXED, 1, 1},
-    /* The RSA server uses a PKI made at run time (its certificate, and so
-     * the transcript, differs per run), and no fuzz_client mode offers
-     * these suites: these replay up to the first Finished. */
-    {"tls12-ecdhe-rsa.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, "ECDHE-RSA-AES128-GCM-SHA256", FZ_SRV_RSA, 0, 0},
-    {"tls12-dhe-rsa.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, "DHE-RSA-AES256-GCM-SHA384", FZ_SRV_RSA, 0, 0},
-    {"tls12-rsa-kx.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, "AES128-GCM-SHA256", FZ_SRV_RSA, 0, 0},
+    /* The fixed RSA certificate: RSA key transport replays into the server
+     * (the premaster is the hooks'); the ECDHE/DHE-RSA server signs with
+     * RSA-PSS, whose salt is random, so those stop at the client's Finished.
+     * No fuzz_client mode offers these suites. */
+    {"tls12-ecdhe-rsa.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, "ECDHE-RSA-AES128-GCM-SHA256", FZ_SRV_FIXED | FZ_SRV_RSA, 0, 0},
+    {"tls12-dhe-rsa.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, "DHE-RSA-AES256-GCM-SHA384", FZ_SRV_FIXED | FZ_SRV_RSA, 0, 0},
+    {"tls12-rsa-kx.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, "AES128-GCM-SHA256", FZ_SRV_FIXED | FZ_SRV_RSA, 1, 0},
     /* The fixed server replays it; the client's own ClientHello (another
      * suite list) does not match the fuzz_client modes. */
     {"tls12-chacha.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, "ECDHE-ECDSA-CHACHA20-POLY1305", FZ_SRV_FIXED, 1, 0},

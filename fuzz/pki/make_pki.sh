@@ -44,6 +44,15 @@ for who in server client; do
   openssl x509 -req -in "$tmp/$who.csr" -CA ca.pem -CAkey ca-key.pem -set_serial "0x$(openssl rand -hex 16)" \
     -days $days -extfile "$tmp/ext.cnf" -extensions "$who" -out "$who.pem" 2>/dev/null
 done
+# An RSA-2048 server certificate for the RSA modes (TLS 1.2 RSA key
+# exchange, ECDHE-RSA, DHE-RSA). RSA key transport is deterministic given the
+# client's premaster, so those seeds replay; RSA-PSS signatures are not.
+openssl genpkey -algorithm rsa -pkeyopt rsa_keygen_bits:2048 -out rsa-server-key.pem
+openssl req -new -key rsa-server-key.pem -subj "/O=clasp fuzz/CN=localhost" -config "$tmp/ext.cnf" \
+  -out "$tmp/rsa-server.csr"
+openssl x509 -req -in "$tmp/rsa-server.csr" -CA ca.pem -CAkey ca-key.pem \
+  -set_serial "0x$(openssl rand -hex 16)" -days $days -extfile "$tmp/ext.cnf" -extensions server \
+  -out rsa-server.pem 2>/dev/null
 rm -f ca-key.pem # nothing new is ever signed with it
 chmod 644 ./*.pem
-echo "make_pki.sh: wrote ca.pem server.pem server-key.pem client.pem client-key.pem"
+echo "make_pki.sh: wrote ca.pem server.pem server-key.pem client.pem client-key.pem rsa-server.pem rsa-server-key.pem"
