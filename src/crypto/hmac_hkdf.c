@@ -66,6 +66,8 @@ out:
  * state stays behind in the thread's contexts. */
 static void hmac_key_clear(const hmac_key *h, const EVP_MD *md)
 {
+    if (!h->inner || !h->outer)
+        return;
     if (EVP_DigestInit_ex2(h->inner, md, NULL) != 1 || EVP_DigestInit_ex2(h->outer, md, NULL) != 1)
         ERR_clear_error();
 }
@@ -114,9 +116,10 @@ static int hmac_parts(const EVP_MD *md, const uint8_t *key, size_t key_len, cons
 {
     hmac_key h[2];
     thread_hmac(h);
-    if (hmac_key_init(&h[0], md, key, key_len) != 0)
-        return -1;
-    return hmac_finish(&h[0], parts, nparts, out);
+    if (hmac_key_init(&h[0], md, key, key_len) == 0 && hmac_finish(&h[0], parts, nparts, out) == 0)
+        return 0;
+    hmac_key_clear(&h[0], md); /* a failure may leave the key's states */
+    return -1;
 }
 
 static const EVP_MD *get_md(cr_hash_alg alg)
