@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "fuzz_common.h"
@@ -106,6 +107,13 @@ static int record(unsigned cli_mode, const char *ciphers, unsigned srv_mode, rec
     if (ciphers && clasp_config_set_ciphers(cc, ciphers)) {
         fprintf(stderr, "make_seeds: ciphers '%s': %s\n", ciphers, clasp_config_error(cc));
         exit(1);
+    }
+    if (ciphers) {
+        /* Signatures the fixed server makes the same every run: RSA PKCS#1
+         * v1.5 and Ed25519 (RSA-PSS has a random salt). */
+        static const uint16_t deterministic[] = {0x0401, 0x0807};
+        memcpy(cc->sigalgs, deterministic, sizeof deterministic);
+        cc->n_sigalgs = sizeof deterministic / sizeof deterministic[0];
     }
     clasp_conn *cli = fz_client_conn(cc, cli_mode), *srv = fz_server_conn(sc, srv_mode);
     cl_buf_init(&r->from_client, 0);
@@ -221,11 +229,11 @@ static const struct {
      FZ_SRV_FIXED | FZ_SRV_CLIENT_AUTH, 1, 1},
     {"tls12-resume.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12 | FZ_CLI_RESUME, NULL, FZ_SRV_FIXED, 1, 1},
     /* The fixed RSA certificate: RSA key transport replays into the server
-     * (the premaster is the hooks'); the ECDHE/DHE-RSA server signs with
-     * RSA-PSS, whose salt is random, so those stop at the client's Finished.
+     * (the premaster is the hooks'), and so do ECDHE/DHE-RSA, since these
+     * clients offer only deterministic signature schemes (see record).
      * No fuzz_client mode offers these suites. */
-    {"tls12-ecdhe-rsa.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, "ECDHE-RSA-AES128-GCM-SHA256", FZ_SRV_FIXED | FZ_SRV_RSA, 0, 0},
-    {"tls12-dhe-rsa.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, "DHE-RSA-AES256-GCM-SHA384", FZ_SRV_FIXED | FZ_SRV_RSA, 0, 0},
+    {"tls12-ecdhe-rsa.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, "ECDHE-RSA-AES128-GCM-SHA256", FZ_SRV_FIXED | FZ_SRV_RSA, 1, 0},
+    {"tls12-dhe-rsa.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, "DHE-RSA-AES256-GCM-SHA384", FZ_SRV_FIXED | FZ_SRV_RSA, 1, 0},
     {"tls12-rsa-kx.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, "AES128-GCM-SHA256", FZ_SRV_FIXED | FZ_SRV_RSA, 1, 0},
     /* The fixed server replays it; the client's own ClientHello (another
      * suite list) does not match the fuzz_client modes. */
