@@ -7,19 +7,31 @@
  *     temporary directory (what real deployments look like);
  *   - "fixed": Ed25519, committed in fuzz/pki and embedded in the binaries.
  *     Ed25519 signatures are deterministic, so with the fixed randoms and
- *     key shares below, a fixed ticket secret and a pinned clock, a TLS 1.3
- *     server produces byte-identical flights run after run: the client
- *     flights in fuzz/corpus/fuzz_server (and the server flights in
+ *     key shares below, a fixed ticket secret and a pinned clock, a server
+ *     (TLS 1.3 or 1.2) produces byte-identical flights run after run: the
+ *     client flights in fuzz/corpus/fuzz_server (and the server flights in
  *     fuzz/corpus/fuzz_client) replay with valid Finished MACs and PSK
- *     binders and reach the post-handshake code. (TLS 1.2 ignores the test
- *     hooks, so TLS 1.2 seeds replay only up to the first MAC.) */
+ *     binders and reach the post-handshake code. It also holds an RSA-2048
+ *     server certificate for the RSA modes. */
 #ifndef CLASP_FUZZ_COMMON_H
 #define CLASP_FUZZ_COMMON_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "conn/internal.h"
+
+/* A property the target asserts: a failure aborts, which libFuzzer reports
+ * as a crash with this message. */
+#define FZ_CHECK(cond)                                                                   \
+    do {                                                                                 \
+        if (!(cond)) {                                                                   \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);     \
+            abort();                                                                     \
+        }                                                                                \
+    } while (0)
 
 /* Test-hook values (any fixed bytes would do). */
 extern const uint8_t fz_client_random[32];

@@ -18,18 +18,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "fuzz_common.h"
 #include "record/record.h"
 
 #define HEAD 48
-
-#define CHECK(cond)                                                                     \
-    do {                                                                                \
-        if (!(cond)) {                                                                  \
-            fprintf(stderr, "fuzz_record: %s:%d: check failed: %s\n", __FILE__, __LINE__, \
-                    #cond);                                                             \
-            abort();                                                                    \
-        }                                                                               \
-    } while (0)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -47,7 +39,7 @@ static void make_keys(cl_record_keys *k, const uint8_t *in, int encrypt)
     int tls12 = (in[0] >> 2) & 1;
     if (alg != 3) {
         cr_aead *a = cr_aead_new((cr_aead_alg)alg, in + 2, encrypt);
-        CHECK(a != NULL);
+        FZ_CHECK(a != NULL);
         size_t iv_len = tls12 && alg != CR_CHACHA20POLY1305 && !(in[0] & 8) ? 4 : 12;
         cl_record_keys_set(k, a, in + 34, iv_len, tls12);
     }
@@ -60,7 +52,7 @@ static void make_keys(cl_record_keys *k, const uint8_t *in, int encrypt)
 static uint8_t *dup_bytes(const uint8_t *p, size_t n)
 {
     uint8_t *d = malloc(n ? n : 1);
-    CHECK(d != NULL);
+    FZ_CHECK(d != NULL);
     if (n)
         memcpy(d, p, n);
     return d;
@@ -91,28 +83,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint64_t seq = wr.seq;
     int rc = cl_record_seal(&wr, type, payload, len, &out);
     if (aead && seq == UINT64_MAX) {
-        CHECK(rc == -1);
+        FZ_CHECK(rc == -1);
     } else {
-        CHECK(rc == 0);
-        CHECK(out.len == cl_record_overhead(&wr) + len);
-        CHECK(((size_t)out.data[3] << 8 | out.data[4]) == out.len - CL_RECORD_HEADER);
+        FZ_CHECK(rc == 0);
+        FZ_CHECK(out.len == cl_record_overhead(&wr) + len);
+        FZ_CHECK(((size_t)out.data[3] << 8 | out.data[4]) == out.len - CL_RECORD_HEADER);
         uint8_t *rec = dup_bytes(out.data, out.len);
         uint8_t *dst = to_buffer ? malloc(out.len) : NULL; /* a record body's worth */
         uint8_t got_type, *plain;
         size_t plain_len;
         cl_record_status st =
             cl_record_open_to(&rd, rec, out.len, dst, &got_type, &plain, &plain_len);
-        CHECK(st == CL_REC_OK);
-        CHECK(got_type == type);
-        CHECK(plain_len == len);
+        FZ_CHECK(st == CL_REC_OK);
+        FZ_CHECK(got_type == type);
+        FZ_CHECK(plain_len == len);
         if (dst && aead)
-            CHECK(plain == dst);
+            FZ_CHECK(plain == dst);
         else
-            CHECK(plain >= rec && plain + plain_len <= rec + out.len);
-        CHECK(len == 0 || memcmp(plain, payload, len) == 0);
+            FZ_CHECK(plain >= rec && plain + plain_len <= rec + out.len);
+        FZ_CHECK(len == 0 || memcmp(plain, payload, len) == 0);
         free(dst);
         if (aead)
-            CHECK(rd.seq == wr.seq);
+            FZ_CHECK(rd.seq == wr.seq);
         free(rec);
     }
 
@@ -121,7 +113,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (aead) {
         cl_buf_reset(&out);
         if (cl_record_seal(&wr, type, payload, len, &out) == 0) {
-            CHECK(wr.seq == rd.seq + 1 || rd.seq == UINT64_MAX);
+            FZ_CHECK(wr.seq == rd.seq + 1 || rd.seq == UINT64_MAX);
             uint8_t *rec = dup_bytes(out.data, out.len);
             size_t body = out.len - CL_RECORD_HEADER;
             size_t at = CL_RECORD_HEADER + ((size_t)data[46] << 8 | data[47]) % body;
@@ -132,9 +124,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 memset(dst, 0xa5, out.len);
             uint8_t got_type, *plain;
             size_t plain_len;
-            CHECK(cl_record_open_to(&rd, rec, out.len, dst, &got_type, &plain, &plain_len) !=
+            FZ_CHECK(cl_record_open_to(&rd, rec, out.len, dst, &got_type, &plain, &plain_len) !=
                   CL_REC_OK);
-            CHECK(rd.seq == before);
+            FZ_CHECK(rd.seq == before);
             /* Unauthenticated plaintext must not be left behind where it
              * was decrypted (it is wiped to zeros). */
             int nonzero = 0;
@@ -142,7 +134,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 nonzero |= payload[i];
             if (nonzero) {
                 uint8_t *where = dst ? dst : rec + CL_RECORD_HEADER + (wr.explicit_nonce ? 8 : 0);
-                CHECK(memcmp(where, payload, len) != 0);
+                FZ_CHECK(memcmp(where, payload, len) != 0);
             }
             free(dst);
             free(rec);
@@ -164,10 +156,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (cl_record_open_to(&rd, rec, rec_len, dst, &got_type, &plain, &plain_len) ==
             CL_REC_OK) {
             if (dst && aead)
-                CHECK(plain == dst && plain_len < rec_len);
+                FZ_CHECK(plain == dst && plain_len < rec_len);
             else
-                CHECK(plain >= rec + CL_RECORD_HEADER && plain + plain_len <= rec + rec_len);
-            CHECK(plain_len <= CL_MAX_PLAINTEXT);
+                FZ_CHECK(plain >= rec + CL_RECORD_HEADER && plain + plain_len <= rec + rec_len);
+            FZ_CHECK(plain_len <= CL_MAX_PLAINTEXT);
         }
         free(dst);
         free(rec);

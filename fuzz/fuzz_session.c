@@ -13,15 +13,6 @@
 
 static clasp_config *server_cfg, *client_cfg;
 
-#define CHECK(cond)                                                                      \
-    do {                                                                                 \
-        if (!(cond)) {                                                                   \
-            fprintf(stderr, "fuzz_session: %s:%d: check failed: %s\n", __FILE__, __LINE__, \
-                    #cond);                                                              \
-            abort();                                                                     \
-        }                                                                                \
-    } while (0)
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc, (void)argv;
@@ -35,14 +26,14 @@ static void check_ticket(const cl_session *s)
     cl_buf t;
     cl_buf_init(&t, 0);
     fz_pin_clock(server_cfg);
-    CHECK(cl_ticket_seal(server_cfg, s, &t) == 0);
+    FZ_CHECK(cl_ticket_seal(server_cfg, s, &t) == 0);
     cl_session back;
     uint64_t issued;
-    CHECK(cl_ticket_open(server_cfg, t.data, t.len, &back, &issued) == 0);
-    CHECK(back.version == s->version && back.suite == s->suite);
-    CHECK(back.secret_len == s->secret_len && !memcmp(back.secret, s->secret, s->secret_len));
-    CHECK(back.ems == s->ems && back.age_add == s->age_add);
-    CHECK(!strcmp(back.alpn, s->alpn));
+    FZ_CHECK(cl_ticket_open(server_cfg, t.data, t.len, &back, &issued) == 0);
+    FZ_CHECK(back.version == s->version && back.suite == s->suite);
+    FZ_CHECK(back.secret_len == s->secret_len && !memcmp(back.secret, s->secret, s->secret_len));
+    FZ_CHECK(back.ems == s->ems && back.age_add == s->age_add);
+    FZ_CHECK(!strcmp(back.alpn, s->alpn));
     cl_session_clear(&back);
     cl_buf_free(&t);
 }
@@ -52,22 +43,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     clasp_session *s = clasp_session_from_bytes(data, size);
     if (s) {
         uint16_t v = clasp_session_version(s);
-        CHECK(v == CLASP_TLS1_2 || v == CLASP_TLS1_3);
+        FZ_CHECK(v == CLASP_TLS1_2 || v == CLASP_TLS1_3);
         uint8_t *b1, *b2;
         size_t n1, n2;
-        CHECK(clasp_session_to_bytes(s, &b1, &n1) == 0);
+        FZ_CHECK(clasp_session_to_bytes(s, &b1, &n1) == 0);
         clasp_session *s2 = clasp_session_from_bytes(b1, n1);
-        CHECK(s2 != NULL);
-        CHECK(clasp_session_to_bytes(s2, &b2, &n2) == 0);
-        CHECK(n1 == n2 && !memcmp(b1, b2, n1));
+        FZ_CHECK(s2 != NULL);
+        FZ_CHECK(clasp_session_to_bytes(s2, &b2, &n2) == 0);
+        FZ_CHECK(n1 == n2 && !memcmp(b1, b2, n1));
         free(b1);
         free(b2);
         clasp_session_free(s2);
 
         /* Offered by a client. */
         clasp_conn *c = clasp_conn_new(client_cfg);
-        CHECK(c && clasp_conn_set_server_name(c, "localhost") == 0);
-        CHECK(clasp_conn_set_session(c, s) == 0);
+        FZ_CHECK(c && clasp_conn_set_server_name(c, "localhost") == 0);
+        FZ_CHECK(clasp_conn_set_session(c, s) == 0);
         (void)clasp_conn_handshake(c);
         fz_drain(c);
         clasp_conn_free(c);

@@ -101,6 +101,15 @@ static int hmac_keyed(const hmac_key *key, const hmac_key *work, const part *par
     return hmac_finish(work, parts, nparts, out);
 }
 
+/* One of several HMACs under h[0]'s key: the last uses the key's states
+ * up, earlier ones copy them into h[1]. */
+static int hmac_next(const hmac_key h[2], int last, const part *parts, size_t nparts,
+                     uint8_t *out)
+{
+    return last ? hmac_finish(&h[0], parts, nparts, out)
+                : hmac_keyed(&h[0], &h[1], parts, nparts, out);
+}
+
 /* The per-thread digest contexts: [0] for a key, [1] for a working copy. */
 static void thread_hmac(hmac_key h[2])
 {
@@ -169,12 +178,11 @@ int cr_hkdf_expand(cr_hash_alg alg, const uint8_t *prk, size_t prk_len, const ui
     uint8_t t[CR_MAX_HASH];
     size_t tlen = 0, done = 0;
     int rc = hmac_key_init(&h[0], md, prk, prk_len), consumed = 0;
-    /* T(i) = HMAC(PRK, T(i-1) | info | i). The last block uses the key's
-     * states up; earlier ones (outputs longer than a hash) copy them. */
+    /* T(i) = HMAC(PRK, T(i-1) | info | i) */
     for (uint8_t ctr = 1; rc == 0 && done < out_len; ctr++) {
         part p[3] = {{t, tlen}, {info, info_len}, {&ctr, 1}};
         consumed = done + hlen >= out_len;
-        rc = consumed ? hmac_finish(&h[0], p, 3, t) : hmac_keyed(&h[0], &h[1], p, 3, t);
+        rc = hmac_next(h, consumed, p, 3, t);
         if (rc)
             break;
         tlen = hlen;
@@ -239,9 +247,8 @@ int cr_tls12_prf(cr_hash_alg alg, const uint8_t *secret, size_t secret_len, cons
     int consumed = 0;
     while (rc == 0 && done < out_len) {
         part p[3] = {{a, hlen}, {label, label_len}, {seed, seed_len}};
-        /* The last HMAC uses the key's states up instead of copying them. */
         consumed = done + hlen >= out_len;
-        if ((consumed ? hmac_finish(&h[0], p, 3, blk) : hmac_keyed(&h[0], &h[1], p, 3, blk)) != 0) {
+        if (hmac_next(h, consumed, p, 3, blk) != 0) {
             rc = -1;
             break;
         }
