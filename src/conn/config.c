@@ -70,7 +70,7 @@ clasp_config *clasp_config_new(clasp_role role)
     cfg->rsa_kx = 1;
     cfg->ticket_count = 1;
     cfg->ticket_lifetime = 7200;
-    if (cr_random(cfg->ticket_master, sizeof cfg->ticket_master) ||
+    if (cr_random_private(cfg->ticket_master, sizeof cfg->ticket_master) ||
         (role == CLASP_SERVER && !(cfg->cache = cl_cache_new(512))) ||
         !(cfg->verified = cl_vcache_new())) {
         clasp_config_free(cfg);

@@ -16,7 +16,10 @@
 CL_MUST_CHECK int cr_init(void);
 
 /* ------------------------------------------------------------ random */
+/* Values the peer may see (randoms, session ids, nonces). */
 CL_MUST_CHECK int cr_random(void *out, size_t n);
+/* Secrets (private keys, key material): OpenSSL's private generator. */
+CL_MUST_CHECK int cr_random_private(void *out, size_t n);
 
 /* ------------------------------------------------------------ hashes */
 typedef enum { CR_SHA256 = 0, CR_SHA384 = 1, CR_SHA512 = 2, CR_SHA1 = 3 } cr_hash_alg;

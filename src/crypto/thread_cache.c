@@ -2,13 +2,17 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+
+#include "base/bytes.h"
 
 #include <openssl/err.h>
 
 typedef struct {
-    EVP_PKEY_CTX *x25519_keygen;
     EVP_PKEY_CTX *x25519_fromdata;
     EVP_MD_CTX *md[CR_THREAD_MD_CTXS];
+    void *random_page;    /* mmap'd; see cr_thread_random_page */
+    int random_page_tried; /* set once the page was made or refused */
 } thread_objects;
 
 static pthread_key_t key;
@@ -18,10 +22,13 @@ static int key_ok;
 static void free_objects(void *p)
 {
     thread_objects *t = p;
-    EVP_PKEY_CTX_free(t->x25519_keygen);
     EVP_PKEY_CTX_free(t->x25519_fromdata);
     for (int i = 0; i < CR_THREAD_MD_CTXS; i++)
         EVP_MD_CTX_free(t->md[i]);
+    if (t->random_page) {
+        cl_wipe(t->random_page, CR_THREAD_RANDOM_PAGE);
+        munmap(t->random_page, CR_THREAD_RANDOM_PAGE);
+    }
     free(t);
 }
 
@@ -55,12 +62,6 @@ static EVP_PKEY_CTX *x25519_ctx(EVP_PKEY_CTX **slot, int (*init)(EVP_PKEY_CTX *)
     return *slot;
 }
 
-EVP_PKEY_CTX *cr_thread_x25519_keygen(void)
-{
-    thread_objects *t = objects();
-    return t ? x25519_ctx(&t->x25519_keygen, EVP_PKEY_keygen_init) : NULL;
-}
-
 EVP_PKEY_CTX *cr_thread_x25519_fromdata(void)
 {
     thread_objects *t = objects();
@@ -75,4 +76,33 @@ EVP_MD_CTX *cr_thread_md_ctx(int which)
     if (!t->md[which])
         t->md[which] = EVP_MD_CTX_new();
     return t->md[which];
+}
+
+#ifndef MADV_WIPEONFORK
+#define MADV_WIPEONFORK 18 /* Linux 4.14 */
+#endif
+
+void *cr_thread_random_page(void)
+{
+    thread_objects *t = objects();
+    if (!t)
+        return NULL;
+    if (!t->random_page_tried) {
+        t->random_page_tried = 1;
+        void *page = mmap(NULL, CR_THREAD_RANDOM_PAGE, PROT_READ | PROT_WRITE,
+                          MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (page == MAP_FAILED)
+            return NULL;
+        /* Without wipe-on-fork a child would hand out its parent's bytes:
+         * no page then, and no pool. */
+        if (madvise(page, CR_THREAD_RANDOM_PAGE, MADV_WIPEONFORK) != 0) {
+            munmap(page, CR_THREAD_RANDOM_PAGE);
+            return NULL;
+        }
+#ifdef MADV_DONTDUMP
+        (void)madvise(page, CR_THREAD_RANDOM_PAGE, MADV_DONTDUMP);
+#endif
+        t->random_page = page;
+    }
+    return t->random_page;
 }

@@ -245,7 +245,7 @@ static int send_client_key_exchange(clasp_conn *c)
          * encrypted to the server's RSA key. */
         hs->pms[0] = (uint8_t)(hs->client_version >> 8);
         hs->pms[1] = (uint8_t)hs->client_version;
-        if (cl_random(c, hs->pms + 2, 46)) {
+        if (cl_random_secret(c, hs->pms + 2, 46)) {
             cl_buf_free(&m);
             return -1;
         }

@@ -16,13 +16,25 @@ const uint8_t cl_hrr_random[32] = {
 const uint8_t cl_downgrade_tls12[8] = {'D', 'O', 'W', 'N', 'G', 'R', 'D', 1};
 const uint8_t cl_downgrade_tls11[8] = {'D', 'O', 'W', 'N', 'G', 'R', 'D', 0};
 
+static int hooked_random(clasp_conn *c, uint8_t *out, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = c->test->random[i % 32];
+    return 0;
+}
+
 int cl_random(clasp_conn *c, uint8_t *out, size_t n)
 {
     if (!c->test || !c->test->has_random)
         return cr_random(out, n);
-    for (size_t i = 0; i < n; i++)
-        out[i] = c->test->random[i % 32];
-    return 0;
+    return hooked_random(c, out, n);
+}
+
+int cl_random_secret(clasp_conn *c, uint8_t *out, size_t n)
+{
+    if (!c->test || !c->test->has_random)
+        return cr_random_private(out, n);
+    return hooked_random(c, out, n);
 }
 
 int cl_ephemeral_key(clasp_conn *c, uint16_t group, cr_kx **kx, uint8_t *pub, size_t *pub_len)

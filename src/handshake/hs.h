@@ -251,6 +251,8 @@ int cl_server13_send_tickets(clasp_conn *c);
  * (RFC 8448 known answers, fuzzing) they are the hooks' fixed values, so a
  * recorded handshake replays byte for byte; otherwise fresh. */
 CL_MUST_CHECK int cl_random(clasp_conn *c, uint8_t *out, size_t n);
+/* The same for secrets (the TLS 1.2 RSA premaster). */
+CL_MUST_CHECK int cl_random_secret(clasp_conn *c, uint8_t *out, size_t n);
 CL_MUST_CHECK int cl_ephemeral_key(clasp_conn *c, uint16_t group, cr_kx **kx, uint8_t *pub,
                                    size_t *pub_len);
 

@@ -443,7 +443,7 @@ static int handle_client_key_exchange(clasp_conn *c, const uint8_t *msg, size_t 
         /* RFC 5246 7.4.7.1: no branch on the padding or the version; a
          * wrong premaster only shows up as a Finished that does not match. */
         uint8_t fallback[48];
-        if (cr_random(fallback, 48) || cr_rsa_decrypt_pms(hs->cert->key, v.p, v.n, fallback, hs->pms))
+        if (cr_random_private(fallback, 48) || cr_rsa_decrypt_pms(hs->cert->key, v.p, v.n, fallback, hs->pms))
             return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "RSA decryption failed");
         /* The premaster starts with the version the client offered. */
         uint8_t mask = (uint8_t)cl_ct_eq((uint32_t)hs->pms[0] << 8 | hs->pms[1], hs->client_version);
