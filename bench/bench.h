@@ -166,5 +166,9 @@ typedef struct {
 } floor_result;
 int bench_floor(const bench_pki *pki, double seconds_each, floor_result *r, char *err,
                 size_t errlen);
+/* Raw AEAD speed alone ([0] AES-128-GCM, [1] ChaCha20-Poly1305), as in the
+ * floor: each bulk round measures it next to the libraries, so "x of raw"
+ * compares figures taken minutes, not seconds, apart on a noisy VM. */
+int bench_aead_raw(int chacha, double seconds, double *seal_mb_s, double *open_mb_s);
 
 #endif

@@ -270,6 +270,8 @@ int clasp_conn_feed(clasp_conn *c, const uint8_t *in, size_t len, size_t *used)
     *used = 0;
     if (c->dead)
         return CLASP_ERROR;
+    if (len == 0) /* nothing to take: no input buffer for it either */
+        return CLASP_OK;
     uint8_t *dst;
     size_t room = clasp_conn_input_buffer(c, &dst);
     if (c->dead)
