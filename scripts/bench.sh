@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds clasp-bench optimised (build-release/),
+# and runs it: clasp against OpenSSL's libssl on the same libcrypto.
+#   scripts/bench.sh --quick    # well under a minute
+#   scripts/bench.sh            # the longer, steadier run
+# Any option is passed to clasp-bench (--help lists them).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+scripts/setup.sh
+jobs=$(nproc 2>/dev/null || echo 2)
+cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DCLASP_SANITIZE=OFF >/dev/null
+cmake --build build-release --target clasp-bench -j "$jobs" >/dev/null
+exec build-release/bench/clasp-bench "$@"
