@@ -7,7 +7,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential gcc cmake pkg-config   # compiler and build
   libssl-dev openssl                     # libcrypto, and the openssl CLI peer
-  curl gnutls-bin                        # more interop peers
+  curl gnutls-bin libnss3-tools          # more interop peers (NSS: tstclnt, selfserv)
   python3                                # test helpers
   clang llvm libclang-rt-dev             # libFuzzer (its runtime is only a recommends of clang)
   valgrind
