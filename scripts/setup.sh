@@ -8,6 +8,7 @@ PACKAGES=(
   build-essential gcc cmake pkg-config   # compiler and build
   libssl-dev openssl                     # libcrypto, and the openssl CLI peer
   curl gnutls-bin libnss3-tools          # more interop peers (NSS: tstclnt, selfserv)
+  chromium                               # a browser peer (headless)
   python3                                # test helpers
   clang llvm libclang-rt-dev             # libFuzzer (its runtime is only a recommends of clang)
   valgrind
