@@ -112,6 +112,30 @@ finish() { # prints the totals and exits 1 if any check failed
   exit 0
 }
 
+# ---------------------------------------------------------------- arguments
+
+# split_args SERVER CLIENT ARGS...: the words of ARGS before a "--" go to the
+# array named SERVER, those after it to the array named CLIENT (the shape of
+# every *_case helper: "case NAME [server args...] -- [client args...]").
+split_args() {
+  local -n _split_s=$1 _split_c=$2
+  shift 2
+  _split_s=()
+  while (($#)) && [[ $1 != -- ]]; do _split_s+=("$1"); shift; done
+  (($#)) && shift
+  _split_c=("$@")
+}
+
+# add_default ARRAY FLAG VALUE...: appends FLAG VALUE... to the array named
+# ARRAY unless it already holds FLAG (a default certificate, say).
+add_default() {
+  local -n _default_a=$1
+  local flag=$2 word
+  shift
+  for word in "${_default_a[@]}"; do [[ $word == "$flag" ]] && return 0; done
+  _default_a+=("$@")
+}
+
 # ---------------------------------------------------------------- processes
 
 run_timeout() { # run_timeout SECONDS CMD...: TERM after SECONDS, KILL 2 s later

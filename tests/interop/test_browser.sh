@@ -38,9 +38,7 @@ browse() {
   local name=$1 home=$2
   shift 2
   local -a sargs=("$@")
-  local has_cert=0 a
-  for a in "${sargs[@]}"; do [[ $a == --cert ]] && has_cert=1; done
-  ((has_cert)) || sargs+=(--cert "$PKI/ecdsa.pem" --key "$PKI/ecdsa.key")
+  add_default sargs --cert "$PKI/ecdsa.pem" --key "$PKI/ecdsa.key"
   local port
   port=$(free_port)
   RC=99

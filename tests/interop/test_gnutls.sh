@@ -19,13 +19,9 @@ echo "# gnutls-cli -> clasp server --echo"
 gcli_case() {
   local name=$1 prio=$2
   shift 2
-  local -a sargs=() cargs=()
-  while (($#)) && [[ $1 != -- ]]; do sargs+=("$1"); shift; done
-  (($#)) && shift
-  cargs=("$@")
-  local has_cert=0 a
-  for a in "${sargs[@]}"; do [[ $a == --cert ]] && has_cert=1; done
-  ((has_cert)) || sargs+=(--cert "$PKI/ecdsa.pem" --key "$PKI/ecdsa.key")
+  local -a sargs cargs
+  split_args sargs cargs "$@"
+  add_default sargs --cert "$PKI/ecdsa.pem" --key "$PKI/ecdsa.key"
   local port
   port=$(free_port)
   RC=99
@@ -90,13 +86,9 @@ echo "# clasp client -> gnutls-serv --http"
 gserv_case() {
   local name=$1 prio=$2
   shift 2
-  local -a sargs=() cargs=()
-  while (($#)) && [[ $1 != -- ]]; do sargs+=("$1"); shift; done
-  (($#)) && shift
-  cargs=("$@")
-  local has_cert=0 a
-  for a in "${sargs[@]}"; do [[ $a == --x509certfile ]] && has_cert=1; done
-  ((has_cert)) || sargs+=(--x509certfile "$PKI/ecdsa.pem" --x509keyfile "$PKI/ecdsa.key")
+  local -a sargs cargs
+  split_args sargs cargs "$@"
+  add_default sargs --x509certfile "$PKI/ecdsa.pem" --x509keyfile "$PKI/ecdsa.key"
   local port
   port=$(free_port)
   RC=99

@@ -20,13 +20,9 @@ make_pki "$PKI" || { fail "make_pki"; finish; }
 echo_case() {
   local name=$1
   shift
-  local -a sargs=() cargs=()
-  while (($#)) && [[ $1 != -- ]]; do sargs+=("$1"); shift; done
-  (($#)) && shift
-  cargs=("$@")
-  local has_cert=0 a
-  for a in "${sargs[@]}"; do [[ $a == --cert ]] && has_cert=1; done
-  ((has_cert)) || sargs+=(--cert "$PKI/ecdsa.pem" --key "$PKI/ecdsa.key")
+  local -a sargs cargs
+  split_args sargs cargs "$@"
+  add_default sargs --cert "$PKI/ecdsa.pem" --key "$PKI/ecdsa.key"
 
   local port
   port=$(free_port)

@@ -59,10 +59,8 @@ echo "# 1. openssl s_client -sess_out, then -sess_in, against clasp server --ech
 sc_case() {
   local name=$1
   shift
-  local -a sargs=() cargs=()
-  while (($#)) && [[ $1 != -- ]]; do sargs+=("$1"); shift; done
-  (($#)) && shift
-  cargs=("$@")
+  local -a sargs cargs
+  split_args sargs cargs "$@"
   has_cert_arg "${sargs[@]}" || sargs+=(--cert "$PKI/ecdsa.pem" --key "$PKI/ecdsa.key")
   local port
   port=$(free_port)
@@ -147,13 +145,9 @@ echo "# 2. clasp client --resume against openssl s_server -www -naccept 2"
 cs_case() {
   local name=$1
   shift
-  local -a sargs=() cargs=()
-  while (($#)) && [[ $1 != -- ]]; do sargs+=("$1"); shift; done
-  (($#)) && shift
-  cargs=("$@")
-  local has_cert=0 a
-  for a in "${sargs[@]}"; do [[ $a == -cert ]] && has_cert=1; done
-  ((has_cert)) || sargs+=(-cert "$PKI/ecdsa.pem" -key "$PKI/ecdsa.key")
+  local -a sargs cargs
+  split_args sargs cargs "$@"
+  add_default sargs -cert "$PKI/ecdsa.pem" -key "$PKI/ecdsa.key"
   local port
   port=$(free_port)
   RC=99
@@ -206,10 +200,8 @@ echo "# 3. clasp client --resume against clasp server --echo --count 2"
 cc_case() {
   local name=$1
   shift
-  local -a sargs=() cargs=()
-  while (($#)) && [[ $1 != -- ]]; do sargs+=("$1"); shift; done
-  (($#)) && shift
-  cargs=("$@")
+  local -a sargs cargs
+  split_args sargs cargs "$@"
   has_cert_arg "${sargs[@]}" || sargs+=(--cert "$PKI/ecdsa.pem" --key "$PKI/ecdsa.key")
   local port
   port=$(free_port)

@@ -42,13 +42,9 @@ echo "# gnutls-cli (TLS 1.2 only) -> clasp server --echo"
 gcli_case() {
   local name=$1 prio=$2
   shift 2
-  local -a sargs=() cargs=()
-  while (($#)) && [[ $1 != -- ]]; do sargs+=("$1"); shift; done
-  (($#)) && shift
-  cargs=("$@")
-  local has_cert=0 a
-  for a in "${sargs[@]}"; do [[ $a == --cert ]] && has_cert=1; done
-  ((has_cert)) || sargs+=(--cert "$PKI/ecdsa.pem" --key "$PKI/ecdsa.key")
+  local -a sargs cargs
+  split_args sargs cargs "$@"
+  add_default sargs --cert "$PKI/ecdsa.pem" --key "$PKI/ecdsa.key"
   local port
   port=$(free_port)
   RC=99
@@ -139,13 +135,9 @@ echo "# clasp client -> gnutls-serv --http (TLS 1.2 only)"
 gserv_case() {
   local name=$1 prio=$2
   shift 2
-  local -a sargs=() cargs=()
-  while (($#)) && [[ $1 != -- ]]; do sargs+=("$1"); shift; done
-  (($#)) && shift
-  cargs=("$@")
-  local has_cert=0 a
-  for a in "${sargs[@]}"; do [[ $a == --x509certfile ]] && has_cert=1; done
-  ((has_cert)) || sargs+=(--x509certfile "$PKI/ecdsa.pem" --x509keyfile "$PKI/ecdsa.key")
+  local -a sargs cargs
+  split_args sargs cargs "$@"
+  add_default sargs --x509certfile "$PKI/ecdsa.pem" --x509keyfile "$PKI/ecdsa.key"
   local port
   port=$(free_port)
   RC=99

@@ -60,10 +60,8 @@ expected_group() {
 www_case() {
   local name=$1
   shift
-  local -a sargs=() cargs=()
-  while (($#)) && [[ $1 != -- ]]; do sargs+=("$1"); shift; done
-  (($#)) && shift
-  cargs=("$@")
+  local -a sargs cargs
+  split_args sargs cargs "$@"
   local has_cert=0 has_version=0 a
   for a in "${sargs[@]}"; do
     [[ $a == -cert ]] && has_cert=1
@@ -102,10 +100,8 @@ www_ok() {
 echo_case() {
   local name=$1
   shift
-  local -a sargs=() cargs=()
-  while (($#)) && [[ $1 != -- ]]; do sargs+=("$1"); shift; done
-  (($#)) && shift
-  cargs=("$@")
+  local -a sargs cargs
+  split_args sargs cargs "$@"
   local has_cert=0 has_version=0 a
   for a in "${sargs[@]}"; do [[ $a == --cert ]] && has_cert=1; done
   for a in "${cargs[@]}"; do [[ $a == -tls1* ]] && has_version=1; done

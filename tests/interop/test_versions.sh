@@ -123,10 +123,8 @@ echo "# clasp client against openssl s_server restricted to one version"
 s_server_case() {
   local name=$1
   shift
-  local -a sargs=() cargs=()
-  while (($#)) && [[ $1 != -- ]]; do sargs+=("$1"); shift; done
-  (($#)) && shift
-  cargs=("$@")
+  local -a sargs cargs
+  split_args sargs cargs "$@"
   local port
   port=$(free_port)
   RC=99
@@ -171,10 +169,8 @@ echo "# openssl s_client against clasp server restricted to one version"
 s_client_case() {
   local name=$1
   shift
-  local -a sargs=() cargs=()
-  while (($#)) && [[ $1 != -- ]]; do sargs+=("$1"); shift; done
-  (($#)) && shift
-  cargs=("$@")
+  local -a sargs cargs
+  split_args sargs cargs "$@"
   RC=99
   TEXT="hello from s_client, case $name, $RANDOM"
   if ! clasp_server_case "$name" "${sargs[@]}"; then
