@@ -520,6 +520,19 @@ need_clasp() {
   fi
 }
 
+# need_tools PACKAGES TOOL...: every TOOL is on the PATH, or the test fails
+# at once, naming the Debian PACKAGES that scripts/setup.sh installs.
+need_tools() {
+  local packages=$1 tool
+  shift
+  for tool in "$@"; do
+    if ! command -v "$tool" >/dev/null; then
+      fail "$tool not installed ($packages): run scripts/setup.sh"
+      finish
+    fi
+  done
+}
+
 # --------------------------------------------------------- TLS 1.2 helpers
 
 # make_leaf DIR NAME TYPE [client]: after make_pki DIR, one more leaf,

@@ -6,12 +6,7 @@
 # shellcheck source=tests/interop/lib.sh
 source "${CLASP_TEST_LIB:-$(dirname "$0")/lib.sh}"
 need_clasp
-for tool in chromium certutil; do
-  if ! command -v "$tool" >/dev/null; then
-    fail "$tool not installed (chromium, libnss3-tools): run scripts/setup.sh"
-    finish
-  fi
-done
+need_tools "chromium, libnss3-tools" chromium certutil
 
 PKI=$WORK/pki
 make_pki "$PKI" || { fail "make_pki"; finish; }

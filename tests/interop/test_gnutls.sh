@@ -4,10 +4,7 @@
 # shellcheck source=tests/interop/lib.sh
 source "${CLASP_TEST_LIB:-$(dirname "$0")/lib.sh}"
 need_clasp
-if ! command -v gnutls-cli >/dev/null || ! command -v gnutls-serv >/dev/null; then
-  fail "gnutls-bin (gnutls-cli, gnutls-serv) not installed: run scripts/setup.sh"
-  finish
-fi
+need_tools gnutls-bin gnutls-cli gnutls-serv
 
 PKI=$WORK/pki
 make_pki "$PKI" || { fail "make_pki"; finish; }

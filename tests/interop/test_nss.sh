@@ -7,12 +7,7 @@
 # shellcheck source=tests/interop/lib.sh
 source "${CLASP_TEST_LIB:-$(dirname "$0")/lib.sh}"
 need_clasp
-for tool in tstclnt selfserv certutil pk12util; do
-  if ! command -v "$tool" >/dev/null; then
-    fail "$tool not installed (libnss3-tools): run scripts/setup.sh"
-    finish
-  fi
-done
+need_tools libnss3-tools tstclnt selfserv certutil pk12util
 
 PKI=$WORK/pki
 make_pki "$PKI" || { fail "make_pki"; finish; }

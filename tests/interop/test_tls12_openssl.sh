@@ -62,12 +62,9 @@ www_case() {
   shift
   local -a sargs cargs
   split_args sargs cargs "$@"
-  local has_cert=0 has_version=0 a
-  for a in "${sargs[@]}"; do
-    [[ $a == -cert ]] && has_cert=1
-    [[ $a == -tls1_* ]] && has_version=1
-  done
-  ((has_cert)) || sargs+=(-cert "$PKI/ecdsa.pem" -key "$PKI/ecdsa.key")
+  add_default sargs -cert "$PKI/ecdsa.pem" -key "$PKI/ecdsa.key"
+  local has_version=0 a
+  for a in "${sargs[@]}"; do [[ $a == -tls1_* ]] && has_version=1; done
   ((has_version)) || sargs+=(-tls1_2)
   local port
   port=$(free_port)
@@ -102,10 +99,9 @@ echo_case() {
   shift
   local -a sargs cargs
   split_args sargs cargs "$@"
-  local has_cert=0 has_version=0 a
-  for a in "${sargs[@]}"; do [[ $a == --cert ]] && has_cert=1; done
+  add_default sargs --cert "$PKI/ecdsa.pem" --key "$PKI/ecdsa.key"
+  local has_version=0 a
   for a in "${cargs[@]}"; do [[ $a == -tls1* ]] && has_version=1; done
-  ((has_cert)) || sargs+=(--cert "$PKI/ecdsa.pem" --key "$PKI/ecdsa.key")
   ((has_version)) || cargs+=(-tls1_2)
   local port
   port=$(free_port)
