@@ -17,6 +17,11 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+/* The library builds with hidden visibility; what this header declares is its
+ * whole exported API (src/libclasp.map). */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 
 #define CLASP_TLS1_2 0x0303
 #define CLASP_TLS1_3 0x0304
@@ -229,6 +234,9 @@ int clasp_fd_flush(clasp_conn *c, int fd);
  * (2048), "ed25519". For demos and tests, never for production. */
 int clasp_make_test_pki(const char *dir, const char *key_type, char *err, size_t errlen);
 
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 #ifdef __cplusplus
 }
 #endif
