@@ -81,8 +81,8 @@ static int parse_client_options(client_options *o, int argc, char **argv)
         return tool_usage_error("clasp client needs HOST:PORT (see clasp --help)");
     if (o->get_path && o->send_text)
         return tool_usage_error("--get and --send cannot be used together");
-    if (!o->common.cert_file != !o->common.key_file)
-        return tool_usage_error("--cert and --key go together");
+    if (options_check_cert_pairs(&o->common) != 0)
+        return TOOL_EXIT_USAGE;
     o->mode = o->get_path ? CLIENT_GET : o->send_text ? CLIENT_SEND : CLIENT_RELAY;
     return PARSE_OK;
 }
@@ -404,6 +404,7 @@ int client_main(int argc, char **argv)
     int status = TOOL_EXIT_FAILURE;
     int fd = -1, close_sent = 0;
     clasp_conn *c = NULL;
+    clasp_session *session = NULL; /* before any goto done, which frees it */
     clasp_config *cfg = clasp_config_new(CLASP_CLIENT);
     if (!cfg) {
         tool_error("out of memory");
@@ -420,7 +421,6 @@ int client_main(int argc, char **argv)
         tool_warning("--insecure: the server's certificate and name are not checked");
     }
 
-    clasp_session *session = NULL;
     /* With --resume: connect, keep the session, connect again with it. */
     for (int attempt = 0; attempt < (o.resume ? 2 : 1); attempt++) {
         if (attempt > 0) {

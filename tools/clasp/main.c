@@ -8,7 +8,7 @@
 void usage_print(FILE *out)
 {
     fputs("usage:\n"
-          "  clasp server [--port N] [--cert CHAIN.pem --key KEY.pem] [--tls1.2|--tls1.3]\n"
+          "  clasp server [--port N] [--cert CHAIN.pem --key KEY.pem]... [--tls1.2|--tls1.3]\n"
           "               [--ciphers LIST] [--groups LIST] [--alpn LIST] [--verify-client CA.pem]\n"
           "               [--www | --echo] [--count N] [--trace] [--keylog FILE]\n"
           "               [--ticket-key FILE] [--no-resumption]\n"
@@ -21,7 +21,10 @@ void usage_print(FILE *out)
           "server:\n"
           "  Listens on every address (IPv4 and IPv6), port 4433 unless --port says\n"
           "  otherwise (0 picks a free one), and prints \"listening on port N\". Without\n"
-          "  --cert it makes a throw-away CA and names its ca.pem on stderr.\n"
+          "  --cert it makes a throw-away CA and names its ca.pem on stderr. --cert and\n"
+          "  --key may be repeated (e.g. an RSA and an ECDSA chain; the Nth --key goes\n"
+          "  with the Nth --cert): each connection gets the first chain, in that order,\n"
+          "  that the client's signature algorithms and (TLS 1.2) cipher suite allow.\n"
           "  --www answers HTTP requests, --echo sends everything back, otherwise what\n"
           "  the client sends is printed. --verify-client requires a client certificate\n"
           "  issued by CA.pem. --count N exits after N connections. Sessions resume\n"

@@ -71,12 +71,36 @@ int options_parse_common(common_options *o, int argc, char **argv, int *i)
         return 1;
     }
 
+    /* Repeatable: a server may hold several chains (e.g. RSA and ECDSA). */
+    struct {
+        const char *name;
+        const char **files;
+        size_t *count;
+    } const repeated[] = {
+        {"--cert", o->cert_files, &o->n_cert_files},
+        {"--key", o->key_files, &o->n_key_files},
+    };
+    for (size_t k = 0; k < sizeof repeated / sizeof repeated[0]; k++) {
+        r = options_take_value(argc, argv, i, repeated[k].name, &value);
+        if (r == 0)
+            continue;
+        if (r != 1)
+            return r;
+        if (*repeated[k].count == TOOL_MAX_CERTS)
+            return tool_usage_error("option '%s' can be given at most %d times", repeated[k].name,
+                                    TOOL_MAX_CERTS);
+        repeated[k].files[(*repeated[k].count)++] = value;
+        return 1;
+    }
+
     struct {
         const char *name;
         const char **slot;
     } const valued[] = {
-        {"--ciphers", &o->ciphers}, {"--groups", &o->groups},  {"--alpn", &o->alpn},
-        {"--cert", &o->cert_file},  {"--key", &o->key_file},   {"--keylog", &o->keylog_file},
+        {"--ciphers", &o->ciphers},
+        {"--groups", &o->groups},
+        {"--alpn", &o->alpn},
+        {"--keylog", &o->keylog_file},
     };
     for (size_t k = 0; k < sizeof valued / sizeof valued[0]; k++) {
         r = options_take_value(argc, argv, i, valued[k].name, &value);
@@ -86,6 +110,17 @@ int options_parse_common(common_options *o, int argc, char **argv, int *i)
             return r;
     }
     return 0;
+}
+
+int options_check_cert_pairs(const common_options *o)
+{
+    if (o->n_cert_files == o->n_key_files)
+        return 0;
+    return tool_usage_error("--cert was given %zu time%s but --key %zu time%s: each --cert "
+                            "CHAIN.pem needs its own --key KEY.pem (the first --key belongs to "
+                            "the first --cert, and so on)",
+                            o->n_cert_files, o->n_cert_files == 1 ? "" : "s", o->n_key_files,
+                            o->n_key_files == 1 ? "" : "s");
 }
 
 static void keylog_write(void *arg, const char *line)
@@ -127,9 +162,9 @@ int options_apply(common_options *o, clasp_config *cfg)
         return config_failed(cfg, "the group list", o->groups);
     if (o->alpn && clasp_config_set_alpn(cfg, o->alpn) != 0)
         return config_failed(cfg, "the ALPN list", o->alpn);
-    if (o->cert_file && o->key_file &&
-        clasp_config_load_cert_chain(cfg, o->cert_file, o->key_file) != 0)
-        return config_failed(cfg, "the certificate", o->cert_file);
+    for (size_t k = 0; k < o->n_cert_files && k < o->n_key_files; k++)
+        if (clasp_config_load_cert_chain(cfg, o->cert_files[k], o->key_files[k]) != 0)
+            return config_failed(cfg, "the certificate", o->cert_files[k]);
 
     const char *keylog_file = o->keylog_file;
     if (!keylog_file) {

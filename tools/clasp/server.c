@@ -81,8 +81,8 @@ static int parse_server_options(server_options *o, int argc, char **argv)
     }
     if (www && echo)
         return tool_usage_error("--www and --echo cannot be used together");
-    if (!o->common.cert_file != !o->common.key_file)
-        return tool_usage_error("--cert and --key go together");
+    if (options_check_cert_pairs(&o->common) != 0)
+        return TOOL_EXIT_USAGE;
     o->mode = www ? SERVE_WWW : echo ? SERVE_ECHO : SERVE_PRINT;
     return PARSE_OK;
 }
@@ -298,7 +298,7 @@ int server_main(int argc, char **argv)
         tool_error("%s", err);
         goto done;
     }
-    if (!o.common.cert_file && use_ephemeral_pki(cfg, pki_dir, sizeof pki_dir) != 0)
+    if (o.common.n_cert_files == 0 && use_ephemeral_pki(cfg, pki_dir, sizeof pki_dir) != 0)
         goto done;
     printf("listening on port %u\n", port);
     fflush(stdout);

@@ -21,6 +21,9 @@ enum { TOOL_EXIT_OK = 0, TOOL_EXIT_FAILURE = 1, TOOL_EXIT_USAGE = 2 };
 #define TOOL_IO_TIMEOUT_S 30
 #define TOOL_DEFAULT_PORT 4433
 #define TOOL_ERROR_MAX 512
+/* --cert/--key pairs one command line may give (the library may hold fewer:
+ * it says so when loading). */
+#define TOOL_MAX_CERTS 8
 
 /* ------------------------------------------------------------ subcommands */
 
@@ -78,7 +81,9 @@ typedef struct {
     clasp_role role;
     int want_tls12, want_tls13;
     const char *ciphers, *groups, *alpn;
-    const char *cert_file, *key_file;
+    /* --cert/--key, repeatable: the Nth --key belongs to the Nth --cert. */
+    const char *cert_files[TOOL_MAX_CERTS], *key_files[TOOL_MAX_CERTS];
+    size_t n_cert_files, n_key_files;
     int trace;
     const char *keylog_file; /* --keylog, else $SSLKEYLOGFILE */
 
@@ -98,6 +103,9 @@ int options_parse_number(const char *name, const char *text, unsigned long min,
                          unsigned long max, unsigned long *out);
 /* The usage error for an unknown option or a stray argument. */
 int options_unknown(const char *arg);
+/* After parsing: each --cert has its --key. 0, or TOOL_EXIT_USAGE after
+ * printing a usage error. */
+int options_check_cert_pairs(const common_options *o);
 /* Applies the shared options to cfg: 0, or -1 after printing the error. */
 int options_apply(common_options *o, clasp_config *cfg);
 void options_cleanup(common_options *o);
