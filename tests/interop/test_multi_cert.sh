@@ -97,6 +97,10 @@ usage_case u-two-one "server with two --cert and one --key" \
   "--cert was given 2 times but --key 1 time" server --port 0 "${RSA_PAIR[@]}" --cert "$PKI/ecdsa.pem"
 usage_case u-client "client --cert without --key" \
   "each --cert CHAIN.pem needs its own --key KEY.pem" client 127.0.0.1:1 --cert "$PKI/client.pem"
+nine_pairs=()
+for i in 1 2 3 4 5 6 7 8 9; do nine_pairs+=("${RSA_PAIR[@]}"); done
+usage_case u-nine "server with nine --cert/--key pairs" \
+  "option '--cert' can be given at most 8 times" server --port 0 "${nine_pairs[@]}"
 
 echo "# a chain that cannot be loaded"
 # The client fails before connecting, cleanly (exit 1, the library's sentence).
