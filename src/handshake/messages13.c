@@ -210,18 +210,18 @@ static int chain_id(clasp_conn *c, const char *name, uint8_t id[32])
     return rc;
 }
 
-/* RFC 8446 4.4.2.2, RFC 5246 7.4.2 / 7.4.6, RFC 5280 4.2.1.3: the peer's
- * keyUsage (when present) must allow what its key does in this handshake:
- * sign (CertificateVerify, ServerKeyExchange) or, in TLS 1.2 RSA key
- * exchange, take the encrypted premaster secret. unsupported_certificate:
- * the certificate is sound and trusted, but not of a kind this use takes
- * (libssl sends the same for a purpose its verifier refuses). */
 static int rsa_key_exchange(const clasp_conn *c)
 {
     return c->version == CLASP_TLS1_2 && c->role == CLASP_CLIENT && c->suite &&
            c->suite->kx == CL_KX_RSA;
 }
 
+/* RFC 8446 4.4.2.2, RFC 5246 7.4.2 / 7.4.6, RFC 5280 4.2.1.3: the peer's
+ * keyUsage (when present) must allow what its key does in this handshake:
+ * sign (CertificateVerify, ServerKeyExchange) or, in TLS 1.2 RSA key
+ * exchange, take the encrypted premaster secret. unsupported_certificate:
+ * the certificate is sound and trusted, but not of a kind this use takes
+ * (libssl sends the same for a purpose its verifier refuses). */
 static unsigned key_use_needed(const clasp_conn *c)
 {
     return rsa_key_exchange(c) ? CR_KEY_USE_ENCRYPT : CR_KEY_USE_SIGN;
