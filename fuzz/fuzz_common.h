@@ -40,9 +40,10 @@ extern const uint8_t fz_client_priv[32]; /* x25519 / P-256 / P-384 scalar */
 extern const uint8_t fz_server_priv[32];
 extern const uint8_t fz_ticket_secret[32];
 
-/* The clock the fixed configurations see: 2026-01-01 01:00 UTC, the middle
- * of a 2-hour ticket-key period, so recorded tickets stay fresh. */
-#define FZ_FIXED_TIME 1767229200
+/* The clock the fixed configurations see: 2027-01-01 01:00 UTC, the middle
+ * of a 2-hour ticket-key period, so recorded tickets stay fresh, and inside
+ * the fixed PKI's validity (certificates are verified at this clock too). */
+#define FZ_FIXED_TIME 1798765200
 /* Pins cfg's clock (cl_now) to FZ_FIXED_TIME; call before each connection. */
 void fz_pin_clock(clasp_config *cfg);
 

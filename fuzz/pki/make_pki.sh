@@ -25,6 +25,13 @@ extendedKeyUsage = serverAuth
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 subjectAltName = DNS:localhost,IP:127.0.0.1,IP:::1
+[rsa_server]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,keyEncipherment
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+subjectAltName = DNS:localhost,IP:127.0.0.1,IP:::1
 [client]
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature
@@ -45,13 +52,14 @@ for who in server client; do
     -days $days -extfile "$tmp/ext.cnf" -extensions "$who" -out "$who.pem" 2>/dev/null
 done
 # An RSA-2048 server certificate for the RSA modes (TLS 1.2 RSA key
-# exchange, ECDHE-RSA, DHE-RSA). RSA key transport is deterministic given the
+# exchange, ECDHE-RSA, DHE-RSA): keyEncipherment too, or a server may not
+# use it for RSA key exchange. RSA key transport is deterministic given the
 # client's premaster, so those seeds replay; RSA-PSS signatures are not.
 openssl genpkey -algorithm rsa -pkeyopt rsa_keygen_bits:2048 -out rsa-server-key.pem
 openssl req -new -key rsa-server-key.pem -subj "/O=clasp fuzz/CN=localhost" -config "$tmp/ext.cnf" \
   -out "$tmp/rsa-server.csr"
 openssl x509 -req -in "$tmp/rsa-server.csr" -CA ca.pem -CAkey ca-key.pem \
-  -set_serial "0x$(openssl rand -hex 16)" -days $days -extfile "$tmp/ext.cnf" -extensions server \
+  -set_serial "0x$(openssl rand -hex 16)" -days $days -extfile "$tmp/ext.cnf" -extensions rsa_server \
   -out rsa-server.pem 2>/dev/null
 rm -f ca-key.pem # nothing new is ever signed with it
 chmod 644 ./*.pem

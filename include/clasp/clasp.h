@@ -74,13 +74,26 @@ int clasp_config_set_groups(clasp_config *cfg, const char *list);
 int clasp_config_set_alpn(clasp_config *cfg, const char *list);
 /* Adds a certificate chain (leaf first) and its private key, both PEM. A
  * server may hold several (e.g. RSA and ECDSA); the one the client can verify
- * is chosen per connection. */
+ * is chosen per connection, and only for what its keyUsage allows:
+ * digitalSignature to sign (TLS 1.3, TLS 1.2 ECDHE/DHE), keyEncipherment for
+ * TLS 1.2 RSA key exchange. A certificate that allows nothing this role
+ * needs (a client's must sign) is refused here. */
 int clasp_config_load_cert_chain(clasp_config *cfg, const char *chain_pem_file,
                                  const char *key_pem_file);
 /* Trust anchors for verifying the peer. Without one, a client uses the
  * system's store. */
 int clasp_config_load_ca_file(clasp_config *cfg, const char *pem_file);
-/* Client: 0 turns off certificate and host-name verification (insecure). */
+/* Verification checks the chain to a trust anchor, validity dates, the host
+ * name (client), and usage, on both sides: the peer's keyUsage (when
+ * present) must allow what its key does in this handshake (digitalSignature
+ * to sign CertificateVerify / ServerKeyExchange, keyEncipherment for TLS 1.2
+ * RSA key exchange), and the extendedKeyUsage of its leaf and of every CA
+ * below the anchor must list serverAuth (a server) or clientAuth (a client),
+ * or anyExtendedKeyUsage. A usage failure is an unsupported_certificate
+ * alert. Verified chains are remembered per config until the earliest
+ * notAfter of the verified path, trust anchor included.
+ * Client: 0 turns off certificate and host-name verification, usage checks
+ * included (insecure). */
 void clasp_config_set_verify_peer(clasp_config *cfg, int on);
 
 typedef enum {

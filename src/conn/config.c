@@ -304,6 +304,23 @@ int clasp_config_load_cert_chain(clasp_config *cfg, const char *chain_pem_file,
                     key_pem_file, chain_pem_file);
         goto out;
     }
+    /* A certificate whose keyUsage forbids every use TLS has for it here
+     * would only fail later, at the peer: a client's key signs; a server's
+     * signs, or (RSA, TLS 1.2) takes the premaster of RSA key exchange.
+     * Which certificate fits which suite is decided per handshake. */
+    ck.uses = cr_cert_key_uses(ck.leaf);
+    if (!(ck.uses & CR_KEY_USE_SIGN) &&
+        !(cfg->role == CLASP_SERVER && ck.uses & CR_KEY_USE_ENCRYPT &&
+          cr_pkey_type(ck.key) == CR_KEY_RSA)) {
+        char usage[200];
+        cr_cert_key_usage_names(ck.leaf, usage, sizeof usage);
+        config_fail(cfg,
+                    "the certificate in '%s' cannot serve a TLS %s: its keyUsage (%s) allows "
+                    "neither digitalSignature%s",
+                    chain_pem_file, cfg->role == CLASP_SERVER ? "server" : "client", usage,
+                    cfg->role == CLASP_SERVER ? " nor, for an RSA key, keyEncipherment" : "");
+        goto out;
+    }
     cfg->certs[cfg->n_certs++] = ck;
     return 0;
 out:

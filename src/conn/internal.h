@@ -76,6 +76,7 @@ typedef struct {
     size_t n;
     cr_cert *leaf;
     cr_pkey *key;
+    unsigned uses; /* CR_KEY_USE_*: what the leaf's keyUsage allows */
 } cl_cert_key;
 
 /* A resumable session, as the client keeps it (and the server seals it into

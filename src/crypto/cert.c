@@ -101,13 +101,63 @@ static void name_str(const X509_NAME *n, char *out, size_t out_len)
     ERR_clear_error();
 }
 
-int64_t cr_cert_not_after(const cr_cert *c)
+static int64_t not_after(const X509 *x)
 {
     struct tm tm;
-    const ASN1_TIME *t = c ? X509_get0_notAfter(c->x) : NULL;
+    const ASN1_TIME *t = x ? X509_get0_notAfter(x) : NULL;
     if (!t || ASN1_TIME_to_tm(t, &tm) != 1)
         return 0;
     return (int64_t)timegm(&tm);
+}
+
+int64_t cr_cert_not_after(const cr_cert *c)
+{
+    return not_after(c ? c->x : NULL);
+}
+
+unsigned cr_cert_key_uses(const cr_cert *c)
+{
+    if (!c)
+        return 0;
+    /* UINT32_MAX without the extension; 0 if the extensions do not parse. */
+    uint32_t ku = X509_get_key_usage(c->x);
+    ERR_clear_error();
+    return (ku & KU_DIGITAL_SIGNATURE ? CR_KEY_USE_SIGN : 0u) |
+           (ku & KU_KEY_ENCIPHERMENT ? CR_KEY_USE_ENCRYPT : 0u);
+}
+
+void cr_cert_key_usage_names(const cr_cert *c, char *out, size_t out_len)
+{
+    static const struct {
+        uint32_t bit;
+        const char *name;
+    } bits[] = {
+        {KU_DIGITAL_SIGNATURE, "digitalSignature"}, {KU_NON_REPUDIATION, "nonRepudiation"},
+        {KU_KEY_ENCIPHERMENT, "keyEncipherment"},   {KU_DATA_ENCIPHERMENT, "dataEncipherment"},
+        {KU_KEY_AGREEMENT, "keyAgreement"},         {KU_KEY_CERT_SIGN, "keyCertSign"},
+        {KU_CRL_SIGN, "cRLSign"},                   {KU_ENCIPHER_ONLY, "encipherOnly"},
+        {KU_DECIPHER_ONLY, "decipherOnly"},
+    };
+    if (!out || out_len == 0)
+        return;
+    out[0] = 0;
+    if (!c || !(X509_get_extension_flags(c->x) & EXFLAG_KUSAGE)) {
+        ERR_clear_error();
+        return;
+    }
+    uint32_t ku = X509_get_key_usage(c->x);
+    ERR_clear_error();
+    size_t pos = 0;
+    for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++) {
+        if (!(ku & bits[i].bit))
+            continue;
+        int n = snprintf(out + pos, out_len - pos, "%s%s", pos ? ", " : "", bits[i].name);
+        if (n < 0 || (size_t)n >= out_len - pos)
+            return;
+        pos += (size_t)n;
+    }
+    if (!pos)
+        snprintf(out, out_len, "(none)");
 }
 
 void cr_cert_subject(const cr_cert *c, char *out, size_t out_len)
@@ -370,9 +420,78 @@ static int set_name(X509_VERIFY_PARAM *param, const char *name)
     return X509_VERIFY_PARAM_set1_host(param, name, n) == 1 ? 0 : -1;
 }
 
+/* The purposes x's extendedKeyUsage lists, by name ("clientAuth, codeSigning"). */
+static void eku_names(X509 *x, char *out, size_t cap)
+{
+    size_t pos = 0;
+    out[0] = 0;
+    EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(x, NID_ext_key_usage, NULL, NULL);
+    for (int i = 0; eku && i < sk_ASN1_OBJECT_num(eku); i++) {
+        char oid[80];
+        const ASN1_OBJECT *o = sk_ASN1_OBJECT_value(eku, i);
+        int nid = OBJ_obj2nid(o);
+        const char *s = nid != NID_undef ? OBJ_nid2sn(nid) : NULL;
+        if (!s && OBJ_obj2txt(oid, sizeof oid, o, 1) > 0)
+            s = oid;
+        if (!s)
+            continue;
+        if (pos)
+            append(out, cap, &pos, ", ", 2);
+        append(out, cap, &pos, s, strlen(s));
+    }
+    EXTENDED_KEY_USAGE_free(eku);
+    if (!pos)
+        snprintf(out, cap, "nothing");
+    ERR_clear_error();
+}
+
+/* RFC 5280 4.2.1.12: an extendedKeyUsage, when present, must list the TLS
+ * role. anyExtendedKeyUsage is accepted too, as Go, GnuTLS and browsers do
+ * (the RFC lets an application accept or refuse it). The trust anchor is
+ * exempt: it is trusted for itself, as libcrypto treats a root. */
+static cr_verify_result check_eku(X509_STORE_CTX *ctx, cr_purpose purpose, char *msg,
+                                  size_t msg_len)
+{
+    STACK_OF(X509) *path = X509_STORE_CTX_get0_chain(ctx);
+    int len = path ? sk_X509_num(path) : 0;
+    uint32_t want = (purpose == CR_PURPOSE_SERVER ? XKU_SSL_SERVER : XKU_SSL_CLIENT) | XKU_ANYEKU;
+    const char *role = purpose == CR_PURPOSE_SERVER ? "server" : "client";
+    for (int i = 0; i < len; i++) {
+        X509 *x = sk_X509_value(path, i);
+        if (i > 0 && i == len - 1)
+            break;
+        /* UINT32_MAX without the extension. */
+        if (X509_get_extended_key_usage(x) & want)
+            continue;
+        char subj[256], ekus[256];
+        name_str(X509_get_subject_name(x), subj, sizeof subj);
+        eku_names(x, ekus, sizeof ekus);
+        if (i == 0)
+            say(msg, msg_len,
+                "certificate '%s' is not for TLS %ss: its extendedKeyUsage allows only %s",
+                subj, role, ekus);
+        else
+            say(msg, msg_len,
+                "CA certificate '%s' may not issue certificates for TLS %ss: its "
+                "extendedKeyUsage allows only %s",
+                subj, role, ekus);
+        ERR_clear_error();
+        return CR_VERIFY_BAD_USAGE;
+    }
+    ERR_clear_error();
+    return CR_VERIFY_OK;
+}
+
 cr_verify_result cr_verify_chain(const cr_trust *trust, cr_cert *const *chain, size_t n,
                                  cr_purpose purpose, const char *name, char *msg,
                                  size_t msg_len)
+{
+    return cr_verify_chain_at(trust, chain, n, purpose, name, 0, NULL, msg, msg_len);
+}
+
+cr_verify_result cr_verify_chain_at(const cr_trust *trust, cr_cert *const *chain, size_t n,
+                                    cr_purpose purpose, const char *name, int64_t at_time,
+                                    int64_t *valid_until, char *msg, size_t msg_len)
 {
     say(msg, msg_len, "%s", "");
     if (!trust || !chain || n == 0 || !chain[0]) {
@@ -403,18 +522,35 @@ cr_verify_result cr_verify_chain(const cr_trust *trust, cr_cert *const *chain, s
             goto out;
         }
     }
+    /* No libcrypto purpose: check_eku() does the extendedKeyUsage part with
+     * anyExtendedKeyUsage allowed and a sentence of its own, and the
+     * handshake checks keyUsage against what the key is used for. The trust
+     * setting is what the TLS purposes would set (for anchors with
+     * auxiliary trust). */
     if (X509_STORE_CTX_init(ctx, trust->store, leaf, untrusted) != 1 ||
-        X509_STORE_CTX_set_purpose(ctx, purpose == CR_PURPOSE_SERVER ? X509_PURPOSE_SSL_SERVER
-                                                                     : X509_PURPOSE_SSL_CLIENT) !=
-            1 ||
+        X509_STORE_CTX_set_trust(ctx, purpose == CR_PURPOSE_SERVER ? X509_TRUST_SSL_SERVER
+                                                                   : X509_TRUST_SSL_CLIENT) != 1 ||
         (name && set_name(X509_STORE_CTX_get0_param(ctx), name) != 0)) {
         say(msg, msg_len, "could not set up certificate verification");
         goto out;
     }
-    if (X509_verify_cert(ctx) == 1)
-        res = CR_VERIFY_OK;
-    else
+    if (at_time > 0)
+        X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx), (time_t)at_time);
+    if (X509_verify_cert(ctx) != 1) {
         res = explain(ctx, leaf, purpose, name, msg, msg_len);
+        goto out;
+    }
+    if ((res = check_eku(ctx, purpose, msg, msg_len)) != CR_VERIFY_OK)
+        goto out;
+    if (valid_until) {
+        STACK_OF(X509) *path = X509_STORE_CTX_get0_chain(ctx);
+        int64_t until = INT64_MAX;
+        for (int i = 0; path && i < sk_X509_num(path); i++) {
+            int64_t t = not_after(sk_X509_value(path, i));
+            until = t < until ? t : until;
+        }
+        *valid_until = until;
+    }
 out:
     X509_STORE_CTX_free(ctx);
     sk_X509_free(untrusted);

@@ -186,6 +186,14 @@ cr_pkey *cr_cert_pubkey(const cr_cert *c);
 int cr_cert_matches_key(const cr_cert *c, const cr_pkey *k);
 /* notAfter as seconds since the epoch (0 if unreadable). */
 int64_t cr_cert_not_after(const cr_cert *c);
+/* What the certificate's key may be used for (RFC 5280 4.2.1.3): signing
+ * (digitalSignature) and key transport (keyEncipherment). Without a keyUsage
+ * extension, both. */
+enum { CR_KEY_USE_SIGN = 1, CR_KEY_USE_ENCRYPT = 2 };
+unsigned cr_cert_key_uses(const cr_cert *c);
+/* The keyUsage bits by name ("digitalSignature, keyEncipherment"), or
+ * "(none)" for an empty extension; "" without the extension. */
+void cr_cert_key_usage_names(const cr_cert *c, char *out, size_t out_len);
 /* Human-readable subject ("CN=localhost"), for messages. */
 void cr_cert_subject(const cr_cert *c, char *out, size_t out_len);
 
@@ -222,6 +230,15 @@ typedef enum { CR_PURPOSE_SERVER = 0, CR_PURPOSE_CLIENT = 1 } cr_purpose;
 cr_verify_result cr_verify_chain(const cr_trust *trust, cr_cert *const *chain, size_t n,
                                  cr_purpose purpose, const char *name, char *msg,
                                  size_t msg_len);
+/* The same at a given time (seconds since the epoch; 0: now). It also checks
+ * extendedKeyUsage on the leaf and every CA below the trust anchor: when
+ * present it must list serverAuth (CR_PURPOSE_SERVER) or clientAuth, or
+ * anyExtendedKeyUsage. On success *valid_until (if not NULL) is the earliest
+ * notAfter in the verified path, trust anchor included: when the verdict
+ * lapses. */
+cr_verify_result cr_verify_chain_at(const cr_trust *trust, cr_cert *const *chain, size_t n,
+                                    cr_purpose purpose, const char *name, int64_t at_time,
+                                    int64_t *valid_until, char *msg, size_t msg_len);
 
 /* Makes a test PKI (see clasp_make_test_pki in clasp.h). */
 int cr_make_test_pki(const char *dir, const char *key_type, char *err, size_t errlen);

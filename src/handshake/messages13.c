@@ -210,6 +210,46 @@ static int chain_id(clasp_conn *c, const char *name, uint8_t id[32])
     return rc;
 }
 
+static int rsa_key_exchange(const clasp_conn *c)
+{
+    return c->version == CLASP_TLS1_2 && c->role == CLASP_CLIENT && c->suite &&
+           c->suite->kx == CL_KX_RSA;
+}
+
+/* RFC 8446 4.4.2.2, RFC 5246 7.4.2 / 7.4.6, RFC 5280 4.2.1.3: the peer's
+ * keyUsage (when present) must allow what its key does in this handshake:
+ * sign (CertificateVerify, ServerKeyExchange) or, in TLS 1.2 RSA key
+ * exchange, take the encrypted premaster secret. unsupported_certificate:
+ * the certificate is sound and trusted, but not of a kind this use takes
+ * (libssl sends the same for a purpose its verifier refuses). */
+static unsigned key_use_needed(const clasp_conn *c)
+{
+    return rsa_key_exchange(c) ? CR_KEY_USE_ENCRYPT : CR_KEY_USE_SIGN;
+}
+
+static int refuse_key_usage(clasp_conn *c, const cr_cert *leaf)
+{
+    int tls13 = c->version != CLASP_TLS1_2, rsa_kx = rsa_key_exchange(c);
+    unsigned need = key_use_needed(c);
+    char subject[200], usage[200], what[160];
+    cr_cert_subject(leaf, subject, sizeof subject);
+    cr_cert_key_usage_names(leaf, usage, sizeof usage);
+    if (rsa_kx)
+        snprintf(what, sizeof what, "which RSA key exchange (%s) needs to receive the premaster "
+                 "secret", c->suite->iana);
+    else if (!tls13 && c->role == CLASP_CLIENT)
+        snprintf(what, sizeof what, "which %s needs to sign the ServerKeyExchange",
+                 c->suite ? c->suite->iana : "this cipher suite");
+    else
+        snprintf(what, sizeof what, "which TLS 1.%d needs for the %s's CertificateVerify",
+                 tls13 ? 3 : 2, role_name(c, 1));
+    return cl_fail(c, CL_ALERT_UNSUPPORTED_CERTIFICATE, CLASP_E_CERTIFICATE,
+                   "the %s's certificate '%s' does not allow %s (keyUsage: %s), %s",
+                   role_name(c, 1), subject,
+                   need == CR_KEY_USE_SIGN ? "digital signatures" : "key encipherment",
+                   usage[0] ? usage : "(unreadable)", what);
+}
+
 int cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
@@ -281,8 +321,10 @@ int cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len)
     const char *name = c->role == CLASP_CLIENT ? c->server_name : NULL;
     uint8_t id[32];
     int cacheable = verify && chain_id(c, name, id) == 0;
+    int64_t now = (int64_t)cl_now(c->cfg);
+    unsigned key_uses = 0;
     if (cacheable)
-        hs->peer_key = cl_vcache_lookup(c->cfg->verified, id, (int64_t)cl_now(c->cfg));
+        hs->peer_key = cl_vcache_lookup(c->cfg->verified, id, now, &key_uses);
     /* Parse what is needed: the whole chain to verify it, else the leaf. */
     size_t need = hs->peer_key ? (cl_trace_on(c) ? 1 : 0) : (verify ? n : 1);
     for (; parsed < need; parsed++) {
@@ -300,13 +342,13 @@ int cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len)
                  n == 1 ? "" : "s", hs->peer_key ? "; chain verified before (cache)" : "");
     }
     if (hs->peer_key)
-        goto accepted;
+        goto usage;
+    int64_t valid_until = INT64_MAX;
     if (verify) {
         char why[400];
-        cr_verify_result vr =
-            cr_verify_chain(c->cfg->trust, chain, n,
-                            c->role == CLASP_CLIENT ? CR_PURPOSE_SERVER : CR_PURPOSE_CLIENT, name,
-                            why, sizeof why);
+        cr_verify_result vr = cr_verify_chain_at(
+            c->cfg->trust, chain, n, c->role == CLASP_CLIENT ? CR_PURPOSE_SERVER : CR_PURPOSE_CLIENT,
+            name, now, &valid_until, why, sizeof why);
         if (vr != CR_VERIFY_OK) {
             rc = cl_fail(c, verify_alert(vr), CLASP_E_CERTIFICATE, "%s certificate rejected: %s",
                          peer, why);
@@ -319,15 +361,21 @@ int cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len)
                      "the %s's certificate has a key type clasp cannot use", peer);
         goto out;
     }
-    if (cacheable) {
-        int64_t not_after = INT64_MAX;
-        for (size_t i = 0; i < n; i++) {
-            int64_t t = cr_cert_not_after(chain[i]);
-            not_after = t < not_after ? t : not_after;
-        }
-        cl_vcache_store(c->cfg->verified, id, hs->peer_key, not_after);
+    key_uses = cr_cert_key_uses(chain[0]);
+    /* Until the first notAfter of the path that was verified, trust anchor
+     * included (it need not be in the peer's chain). */
+    if (cacheable)
+        cl_vcache_store(c->cfg->verified, id, hs->peer_key, key_uses, valid_until);
+usage:
+    /* With verification off (an insecure client), no certificate check at all. */
+    if (verify && !(key_uses & key_use_needed(c))) {
+        /* A chain verified before has not been parsed: the message needs the leaf. */
+        if (!parsed && !(chain[parsed++] = cr_cert_parse(c->peer_der[0], c->peer_der_len[0])))
+            rc = cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_NOMEM, "out of memory");
+        else
+            rc = refuse_key_usage(c, chain[0]);
+        goto out;
     }
-accepted:
     if (cl_transcript_add(c, msg, len)) {
         rc = cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
         goto out;

@@ -116,7 +116,10 @@ static int choose_suite(clasp_conn *c, const cl_client_hello *ch, uint16_t *grou
                 continue;
             for (size_t k = 0; k < cfg->n_certs; k++) {
                 const cl_cert_key *ck = &cfg->certs[k];
-                if (!key_fits(ck->key, s->auth))
+                /* keyUsage (RFC 5246 7.4.2): RSA key exchange encrypts to
+                 * the key, the others sign with it. */
+                if (!key_fits(ck->key, s->auth) ||
+                    !(ck->uses & (s->kx == CL_KX_RSA ? CR_KEY_USE_ENCRYPT : CR_KEY_USE_SIGN)))
                     continue;
                 uint16_t sig = s->kx == CL_KX_RSA ? 0 : cl_choose_sigalg12(ck->key, peer, n_peer);
                 if (s->kx != CL_KX_RSA && !sig)

@@ -276,7 +276,12 @@ static int negotiate(clasp_conn *c, const cl_client_hello *ch, uint16_t *hrr_gro
     uint16_t peer[64];
     size_t n_peer = cl_read_u16_list(ch->sigalgs, peer, 64);
     hs->cert = NULL;
+    int can_sign = 0;
     for (size_t i = 0; i < cfg->n_certs && !hs->cert; i++) {
+        /* keyUsage must allow signing (RFC 8446 4.4.2.2). */
+        if (!(cfg->certs[i].uses & CR_KEY_USE_SIGN))
+            continue;
+        can_sign = 1;
         uint16_t s = cl_choose_sigalg(cfg->certs[i].key, peer, n_peer);
         if (s) {
             hs->cert = &cfg->certs[i];
@@ -286,6 +291,11 @@ static int negotiate(clasp_conn *c, const cl_client_hello *ch, uint16_t *hrr_gro
     if (!cfg->n_certs)
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_CONFIG,
                        "this server has no certificate configured");
+    if (!can_sign)
+        return cl_fail(c, CL_ALERT_HANDSHAKE_FAILURE, CLASP_E_CONFIG,
+                       "no certificate of this server allows digital signatures (keyUsage), "
+                       "which TLS 1.3 needs; such a certificate serves only TLS 1.2 RSA key "
+                       "exchange");
     if (!hs->cert) {
         describe_u16_list(ch->sigalgs, cl_sigalg_name, list, sizeof list);
         return cl_fail(c, CL_ALERT_HANDSHAKE_FAILURE, CLASP_E_NEGOTIATION,

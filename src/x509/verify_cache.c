@@ -9,6 +9,7 @@
 typedef struct {
     uint8_t id[32];
     cr_pkey *key;
+    unsigned key_uses; /* CR_KEY_USE_*: checked per handshake, as the use varies */
     int64_t not_after;
 } entry;
 
@@ -38,7 +39,8 @@ void cl_vcache_free(cl_verify_cache *v)
     free(v);
 }
 
-cr_pkey *cl_vcache_lookup(cl_verify_cache *v, const uint8_t id[32], int64_t now)
+cr_pkey *cl_vcache_lookup(cl_verify_cache *v, const uint8_t id[32], int64_t now,
+                          unsigned *key_uses)
 {
     if (!v)
         return NULL;
@@ -47,8 +49,10 @@ cr_pkey *cl_vcache_lookup(cl_verify_cache *v, const uint8_t id[32], int64_t now)
     for (int i = 0; i < SLOTS; i++) {
         entry *e = &v->e[i];
         if (e->key && memcmp(e->id, id, 32) == 0) {
-            if (now <= e->not_after)
+            if (now <= e->not_after) {
                 key = cr_pkey_ref(e->key);
+                *key_uses = e->key_uses;
+            }
             break;
         }
     }
@@ -56,7 +60,8 @@ cr_pkey *cl_vcache_lookup(cl_verify_cache *v, const uint8_t id[32], int64_t now)
     return key;
 }
 
-void cl_vcache_store(cl_verify_cache *v, const uint8_t id[32], cr_pkey *key, int64_t not_after)
+void cl_vcache_store(cl_verify_cache *v, const uint8_t id[32], cr_pkey *key, unsigned key_uses,
+                     int64_t not_after)
 {
     if (!v || !key)
         return;
@@ -65,6 +70,7 @@ void cl_vcache_store(cl_verify_cache *v, const uint8_t id[32], cr_pkey *key, int
     cr_pkey_free(e->key);
     memcpy(e->id, id, 32);
     e->key = cr_pkey_ref(key);
+    e->key_uses = key_uses;
     e->not_after = not_after;
     pthread_mutex_unlock(&v->lock);
 }
