@@ -191,11 +191,13 @@ size_t cl_max_fragment(const clasp_conn *c)
     return max;
 }
 
-/* TLS 1.3 application data: time for a new sending key (RFC 8446 5.5)? */
+/* TLS 1.3 application data: time for a new sending key (RFC 8446 5.5)?
+ * The key's last record is the KeyUpdate itself. */
 static int key_update_due(const clasp_conn *c)
 {
     return c->version == CLASP_TLS1_3 && c->handshake_done && c->wr.aead && !c->wr.tls12 &&
-           c->suite && c->suite->aead != CR_CHACHA20POLY1305 && c->wr.seq >= AES_GCM_RECORD_LIMIT;
+           c->suite && c->suite->aead != CR_CHACHA20POLY1305 &&
+           c->wr.seq >= AES_GCM_RECORD_LIMIT - 1;
 }
 
 int cl_send_record(clasp_conn *c, uint8_t type, const uint8_t *data, size_t len)
