@@ -17,7 +17,9 @@
 #define MAX_IDLE_RECORDS 32
 /* RFC 8446 5.5: AES-GCM keys should protect at most 2^24.5 full-size
  * records; we send a KeyUpdate when our sequence number reaches this.
- * ChaCha20-Poly1305's limit is beyond the 2^64 sequence numbers. */
+ * ChaCha20-Poly1305's limit is beyond the 2^64 sequence numbers. The limit
+ * binds senders: records we receive are not held to it (most peers never
+ * update their keys, and refusing them would only break connections). */
 #define AES_GCM_RECORD_LIMIT 23726566u /* floor(2^24.5) */
 
 clasp_conn *clasp_conn_new(clasp_config *cfg)
