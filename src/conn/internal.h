@@ -254,7 +254,8 @@ int cl_ticket_open(const clasp_config *cfg, const uint8_t *t, size_t len, cl_ses
  * (alert < 0: none) and marks the connection dead. Returns CLASP_ERROR. */
 int cl_fail(clasp_conn *c, int alert, clasp_error_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* Queues a record of the given type, split into fragments of at most 2^14. */
+/* Queues a record of the given type, split into fragments of at most 2^14
+ * (or the peer's record_size_limit: cl_max_fragment). */
 CL_MUST_CHECK int cl_send_record(clasp_conn *c, uint8_t type, const uint8_t *data, size_t len);
 CL_MUST_CHECK int cl_send_alert(clasp_conn *c, int level, int desc);
 /* The most payload one record we send may carry (RFC 8449 record_size_limit). */
