@@ -180,12 +180,17 @@ long clasp_conn_read(clasp_conn *c, uint8_t *buf, size_t len);
 long clasp_conn_receive(clasp_conn *c, const uint8_t *in, size_t in_len, size_t *used,
                         uint8_t *buf, size_t len);
 /* Encrypts all of buf into the output (split into records); returns len or
- * CLASP_WANT_READ (handshake not done) or CLASP_ERROR. */
+ * CLASP_WANT_READ (handshake not done) or CLASP_ERROR. Records carry at
+ * most 2^14 bytes, or less when a TLS 1.3 client asked for a smaller
+ * record_size_limit (RFC 8449), which the server keeps to. TLS 1.3 with
+ * AES-GCM: a KeyUpdate is sent by itself before a key has protected 2^24.5
+ * records (RFC 8446 5.5). */
 long clasp_conn_write(clasp_conn *c, const uint8_t *buf, size_t len);
 /* Queues close_notify. */
 int clasp_conn_close(clasp_conn *c);
 /* TLS 1.3: updates our sending keys; with request_peer, asks the peer to
- * update theirs too. */
+ * update theirs too. Handshake messages still queued (the server's
+ * NewSessionTickets) go out first, under the old key. */
 int clasp_conn_key_update(clasp_conn *c, int request_peer);
 
 /* Errors. */

@@ -10,8 +10,17 @@
 /* Raw input kept at most: one record being read by the application plus one
  * arriving behind it. */
 #define IN_LIMIT (2 * CL_MAX_RECORD)
-/* Records that move nothing forward (empty, warnings, CCS) allowed in a row. */
+/* Records that move nothing forward (empty application data, warning
+ * alerts, ChangeCipherSpec) allowed in a row; the next one is a flood and
+ * ends the connection with unexpected_message. Data or handshake bytes
+ * start the count again. */
 #define MAX_IDLE_RECORDS 32
+/* RFC 8446 5.5: AES-GCM keys should protect at most 2^24.5 full-size
+ * records; we send a KeyUpdate when our sequence number reaches this.
+ * ChaCha20-Poly1305's limit is beyond the 2^64 sequence numbers. The limit
+ * binds senders: records we receive are not held to it (most peers never
+ * update their keys, and refusing them would only break connections). */
+#define AES_GCM_RECORD_LIMIT 23726566u /* floor(2^24.5) */
 
 clasp_conn *clasp_conn_new(clasp_config *cfg)
 {
@@ -171,12 +180,37 @@ int cl_flush_handshake(clasp_conn *c)
     return rc;
 }
 
+size_t cl_max_fragment(const clasp_conn *c)
+{
+    size_t max = CL_MAX_PLAINTEXT;
+    /* RFC 8449 4: only protected records; in TLS 1.3 the limit counts the
+     * inner content type byte too (we add no padding). */
+    if (c->peer_record_limit && c->wr.aead) {
+        size_t limit = c->wr.tls12 ? c->peer_record_limit : (size_t)c->peer_record_limit - 1u;
+        if (limit < max)
+            max = limit;
+    }
+    return max;
+}
+
+/* TLS 1.3 application data: time for a new sending key (RFC 8446 5.5)?
+ * The key's last record is the KeyUpdate itself. */
+static int key_update_due(const clasp_conn *c)
+{
+    return c->version == CLASP_TLS1_3 && c->handshake_done && c->wr.aead && !c->wr.tls12 &&
+           c->suite && c->suite->aead != CR_CHACHA20POLY1305 &&
+           c->wr.seq >= AES_GCM_RECORD_LIMIT - 1;
+}
+
 int cl_send_record(clasp_conn *c, uint8_t type, const uint8_t *data, size_t len)
 {
     if (type != CL_CT_HANDSHAKE && cl_flush_handshake(c))
         return -1;
     do {
-        size_t n = len < CL_MAX_PLAINTEXT ? len : CL_MAX_PLAINTEXT;
+        if (type == CL_CT_APPLICATION_DATA && key_update_due(c) && cl_send_key_update(c, 0))
+            return -1;
+        size_t max = cl_max_fragment(c);
+        size_t n = len < max ? len : max;
         if (cl_record_seal(&c->wr, type, data, n, &c->out))
             return -1;
         data += n;
@@ -300,6 +334,10 @@ static int handle_alert(clasp_conn *c, const uint8_t *p, size_t len)
 {
     cl_reader r = cl_reader_init(p, len);
     uint8_t level, desc;
+    /* RFC 5246 6.2.1, RFC 8446 5.1: never a zero-length alert fragment. */
+    if (len == 0)
+        return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
+                       "the peer sent an empty alert record");
     /* An alert never spans records and carries exactly two bytes. */
     if (cl_rd_u8(&r, &level) || cl_rd_u8(&r, &desc) || !cl_rd_empty(&r))
         return cl_fail(c, CL_ALERT_DECODE_ERROR, CLASP_E_PROTOCOL,
@@ -318,7 +356,9 @@ static int handle_alert(clasp_conn *c, const uint8_t *p, size_t len)
     if (desc == CL_ALERT_USER_CANCELED || (level == 1 && c->version != CLASP_TLS1_3)) {
         if (++c->warning_alerts > MAX_IDLE_RECORDS)
             return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
-                           "the peer sent too many warning alerts");
+                           "the peer sent too many warning alerts (%d in a row with no data "
+                           "between them): a flood",
+                           MAX_IDLE_RECORDS + 1);
         return CLASP_OK;
     }
     c->alert_recv = desc;
@@ -414,6 +454,23 @@ static int record_failure(clasp_conn *c, int status)
     }
 }
 
+/* Server, TLS 1.3: drops one 0-RTT record of len bytes (RFC 8446 4.2.10).
+ * What counts is its application data, which we cannot tell from padding:
+ * everything but the tag and the inner content type byte. */
+static int skip_early_data(clasp_conn *c, size_t len)
+{
+    c->early_data_skipped += len > CR_AEAD_TAG + 1 ? len - CR_AEAD_TAG - 1 : 0;
+    if (c->early_data_skipped > CL_MAX_EARLY_DATA_SKIPPED)
+        return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
+                       "the client sent more than %d bytes of early data (0-RTT), which this "
+                       "server does not accept: it must send its data after the handshake",
+                       CL_MAX_EARLY_DATA_SKIPPED);
+    if (cl_trace_on(c))
+        cl_trace(c, CLASP_TRACE_NOTE, "early data",
+                 "skipped a %zu-byte 0-RTT record (early data is not accepted)", len);
+    return CLASP_OK;
+}
+
 /* What a record's plaintext is for: the handshake, an alert, a ChangeCipherSpec
  * or the application. Returns DISPATCH_NEXT to go on with the next record,
  * DISPATCH_APP when application data was delivered, or a failure. */
@@ -423,16 +480,24 @@ static int dispatch_record(clasp_conn *c, uint8_t type, uint8_t *plain, size_t p
                            int protected_record, uint8_t *direct, size_t *direct_got)
 {
     int rc = CLASP_OK;
-        switch (type) {
+    /* RFC 8446 5.1 (and RFC 5246 6.2.1): a handshake message split across
+     * records has no records of another type between its fragments. */
+    if (type != CL_CT_HANDSHAKE && c->hs_in.len)
+        return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
+                       "the peer sent a%s %s record in the middle of a handshake message "
+                       "(its fragments must follow each other)",
+                       type == CL_CT_ALERT || type == CL_CT_APPLICATION_DATA ? "n" : "",
+                       content_type_name(type));
+    switch (type) {
     case CL_CT_CHANGE_CIPHER_SPEC:
         if (c->version == CLASP_TLS1_2 && !c->handshake_done) {
             /* TLS 1.2: the peer switches to the new keys here. */
+            if (plain_len == 0) /* RFC 5246 6.2.1: no zero-length fragments */
+                return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
+                               "the peer sent an empty ChangeCipherSpec record");
             if (plain_len != 1 || plain[0] != 1)
                 return cl_fail(c, CL_ALERT_DECODE_ERROR, CLASP_E_PROTOCOL,
                                "the peer sent a malformed ChangeCipherSpec");
-            if (c->hs_in.len)
-                return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
-                               "the peer sent ChangeCipherSpec in the middle of a handshake message");
             rc = cl_hs12_change_cipher_spec(c);
             if (rc != CLASP_OK)
                 return rc;
@@ -458,7 +523,7 @@ static int dispatch_record(clasp_conn *c, uint8_t type, uint8_t *plain, size_t p
                            "the peer sent too many records that carry nothing");
         break;
     case CL_CT_HANDSHAKE:
-        c->empty_records = 0;
+        c->empty_records = c->warning_alerts = 0;
         rc = handle_handshake_bytes(c, plain, plain_len);
         break;
     case CL_CT_APPLICATION_DATA:
@@ -471,7 +536,7 @@ static int dispatch_record(clasp_conn *c, uint8_t type, uint8_t *plain, size_t p
                                "the peer sent too many empty records");
             return DISPATCH_NEXT;
         }
-        c->empty_records = 0;
+        c->empty_records = c->warning_alerts = 0;
         c->key_updates = 0;
         if (direct && plain == direct) {
             *direct_got = plain_len;
@@ -480,6 +545,9 @@ static int dispatch_record(clasp_conn *c, uint8_t type, uint8_t *plain, size_t p
         c->app = plain;
         c->app_len = plain_len;
         return DISPATCH_APP;
+    default: /* only a TLS 1.3 inner type gets here: outer types are checked */
+        return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
+                       "the peer sent an encrypted record of unknown content type %u", type);
     }
     return rc == CLASP_OK ? DISPATCH_NEXT : rc;
 }
@@ -524,6 +592,12 @@ static int process_records_to(clasp_conn *c, uint8_t *direct, size_t direct_cap,
         uint8_t *plain = rec + CL_RECORD_HEADER;
         size_t plain_len = len;
         int protected_record = c->rd.aead && !(type == CL_CT_CHANGE_CIPHER_SPEC && !c->rd.tls12);
+        if (!protected_record && type == CL_CT_APPLICATION_DATA &&
+            c->early_data_skip == CL_SKIP_APP_RECORDS) {
+            if (skip_early_data(c, len) != CLASP_OK)
+                return CLASP_ERROR;
+            continue;
+        }
         if (protected_record) {
             if (!c->rd.tls12 && type != CL_CT_APPLICATION_DATA)
                 return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
@@ -532,6 +606,16 @@ static int process_records_to(clasp_conn *c, uint8_t *direct, size_t direct_cap,
             uint8_t *dst = direct && direct_cap >= len && c->handshake_done ? direct : NULL;
             int st = cl_record_open_to(&c->rd, rec, CL_RECORD_HEADER + len, dst, &type, &plain,
                                        &plain_len);
+            if (c->early_data_skip == CL_SKIP_UNOPENED) {
+                /* Records that do not open under the handshake key are 0-RTT;
+                 * the first that opens starts the client's second flight. */
+                if (st == CL_REC_BAD_MAC) {
+                    if (skip_early_data(c, len) != CLASP_OK)
+                        return CLASP_ERROR;
+                    continue;
+                }
+                c->early_data_skip = CL_SKIP_NONE;
+            }
             if (st != CL_REC_OK)
                 return record_failure(c, st);
         }
@@ -658,7 +742,8 @@ long clasp_conn_write(clasp_conn *c, const uint8_t *buf, size_t len)
     if (len == 0)
         return 0;
     /* One growth of the output for the whole write, not one per record. */
-    size_t records = (len + CL_MAX_PLAINTEXT - 1) / CL_MAX_PLAINTEXT;
+    size_t max = cl_max_fragment(c);
+    size_t records = (len + max - 1) / max;
     if (cl_buf_reserve(&c->out, len + records * cl_record_overhead(&c->wr)))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_NOMEM, "out of memory for the output");
     if (cl_send_record(c, CL_CT_APPLICATION_DATA, buf, len))

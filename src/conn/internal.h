@@ -17,6 +17,9 @@
 #define CL_MAX_CERTS 4
 #define CL_MAX_CHAIN 10
 #define CL_MAX_HANDSHAKE_MSG (256 * 1024) /* bounds a peer's certificate chain */
+/* 0-RTT data a server skips when it declines early data (RFC 8446 4.2.10:
+ * "the configured max_early_data_size"; 2^14 like OpenSSL's default). */
+#define CL_MAX_EARLY_DATA_SKIPPED 16384
 
 /* Alerts (RFC 8446 6). */
 enum {
@@ -157,6 +160,8 @@ typedef struct {
     uint8_t kx_private[66];
     size_t kx_private_len;
     int legacy_client_extensions; /* renegotiation_info, session_ticket, record_size_limit */
+    uint16_t record_size_limit;   /* client: offer this record_size_limit (RFC 8449) */
+    int offer_early_data;         /* client: an early_data extension in the first ClientHello */
     const uint8_t *signature;     /* CertificateVerify signature to send instead of signing */
     size_t signature_len;
     int skip_verify_time;         /* accept the trace's expired certificate */
@@ -197,10 +202,19 @@ struct clasp_conn {
     cl_buf hs_out;        /* handshake messages to seal together, one flight per record */
     uint8_t *app;         /* decrypted application data not yet read (inside in) */
     size_t app_len;
-    unsigned empty_records;
-    unsigned warning_alerts;
+    unsigned empty_records;  /* records in a row that carry nothing (see MAX_IDLE_RECORDS) */
+    unsigned warning_alerts; /* warning alerts in a row */
     unsigned key_updates;
     int ccs_seen;
+    /* RFC 8449: the most plaintext (TLS 1.3: with the inner content type)
+     * the peer takes in one protected record; 0: no limit negotiated. */
+    uint16_t peer_record_limit;
+    /* Server, TLS 1.3: the client offered early data, which we never accept
+     * (RFC 8446 4.2.10), so its 0-RTT records are skipped: those that fail
+     * to open under the handshake key, or after a HelloRetryRequest every
+     * application_data record before the second ClientHello. */
+    enum { CL_SKIP_NONE = 0, CL_SKIP_UNOPENED, CL_SKIP_APP_RECORDS } early_data_skip;
+    size_t early_data_skipped; /* bytes, bounded by CL_MAX_EARLY_DATA_SKIPPED */
     uint8_t traffic_rd[CR_MAX_HASH], traffic_wr[CR_MAX_HASH]; /* TLS 1.3 application secrets */
 
     struct cl_hs *hs;
@@ -241,9 +255,12 @@ int cl_ticket_open(const clasp_config *cfg, const uint8_t *t, size_t len, cl_ses
  * (alert < 0: none) and marks the connection dead. Returns CLASP_ERROR. */
 int cl_fail(clasp_conn *c, int alert, clasp_error_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* Queues a record of the given type, split into fragments of at most 2^14. */
+/* Queues a record of the given type, split into fragments of at most 2^14
+ * (or the peer's record_size_limit: cl_max_fragment). */
 CL_MUST_CHECK int cl_send_record(clasp_conn *c, uint8_t type, const uint8_t *data, size_t len);
 CL_MUST_CHECK int cl_send_alert(clasp_conn *c, int level, int desc);
+/* The most payload one record we send may carry (RFC 8449 record_size_limit). */
+size_t cl_max_fragment(const clasp_conn *c);
 /* Seals the queued handshake messages (before a key change or other records). */
 CL_MUST_CHECK int cl_flush_handshake(clasp_conn *c);
 
@@ -259,5 +276,7 @@ int cl_hs_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
 void cl_hs_free(clasp_conn *c);
 /* TLS 1.2: the peer's ChangeCipherSpec, which switches its keys. */
 int cl_hs12_change_cipher_spec(clasp_conn *c);
+/* TLS 1.3: sends a KeyUpdate after anything queued, then switches our keys. */
+CL_MUST_CHECK int cl_send_key_update(clasp_conn *c, int request);
 
 #endif

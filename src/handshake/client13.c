@@ -177,6 +177,15 @@ static int send_client_hello(clasp_conn *c)
         add_empty_ext(&m, CL_EXT_PSK_KEY_EXCHANGE_MODES, (const uint8_t *)"\x01\x01", 2);
     if (legacy)
         add_empty_ext(&m, CL_EXT_RECORD_SIZE_LIMIT, (const uint8_t *)"\x40\x01", 2);
+    else if (c->test && c->test->record_size_limit) {
+        uint8_t limit[2] = {(uint8_t)(c->test->record_size_limit >> 8),
+                            (uint8_t)c->test->record_size_limit};
+        add_empty_ext(&m, CL_EXT_RECORD_SIZE_LIMIT, limit, 2);
+    }
+    /* Tests of a server that declines 0-RTT: only the extension (the test
+     * adds the records), and never after a HelloRetryRequest. */
+    if (c->test && c->test->offer_early_data && !hs->hrr)
+        add_empty_ext(&m, CL_EXT_EARLY_DATA, NULL, 0);
     /* pre_shared_key goes last: its binder signs everything before it. */
     size_t binder_at = 0, hl = 0;
     const cl_session *offer = psk_to_offer(c);
@@ -627,11 +636,15 @@ static int handle_encrypted_extensions(clasp_conn *c, const uint8_t *msg, size_t
             break;
         case CL_EXT_RECORD_SIZE_LIMIT: {
             uint16_t limit;
+            if (!c->test || (!c->test->legacy_client_extensions && !c->test->record_size_limit))
+                return cl_fail(c, CL_ALERT_UNSUPPORTED_EXTENSION, CLASP_E_PROTOCOL,
+                               "the server sent extension %u, which this client did not offer", type);
             if (cl_rd_u16(&body, &limit) || !cl_rd_empty(&body))
                 return CL_DECODE_FAIL(c, "record_size_limit extension");
             if (limit < 64)
                 return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                                "the server asked for records of at most %u bytes (minimum 64)", limit);
+            c->peer_record_limit = limit; /* for every protected record we send (RFC 8449 4) */
             break;
         }
         case CL_EXT_KEY_SHARE:

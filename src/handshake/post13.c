@@ -61,11 +61,14 @@ static int handle_ticket(clasp_conn *c, const uint8_t *msg, size_t len)
     return CLASP_OK;
 }
 
-static int send_key_update(clasp_conn *c, int request)
+int cl_send_key_update(clasp_conn *c, int request)
 {
     uint8_t msg[5] = {CL_HS_KEY_UPDATE, 0, 0, 1, (uint8_t)(request != 0)};
-    if (cl_send_record(c, CL_CT_HANDSHAKE, msg, sizeof msg) || cl_ks_update(c, c->traffic_wr) ||
-        cl_ks_install(c, c->traffic_wr, 1))
+    /* The KeyUpdate goes behind any handshake messages still queued (the
+     * NewSessionTickets): installing the new key seals them all under the
+     * old one first, so the peer reads them before it switches keys. */
+    cl_wr_bytes(&c->hs_out, msg, sizeof msg);
+    if (c->hs_out.failed || cl_ks_update(c, c->traffic_wr) || cl_ks_install(c, c->traffic_wr, 1))
         return -1;
     if (cl_trace_on(c))
         cl_trace(c, CLASP_TRACE_SEND, "KeyUpdate", "%s; our sending keys updated",
@@ -90,7 +93,7 @@ static int handle_key_update(clasp_conn *c, const uint8_t *msg, size_t len)
         cl_trace(c, CLASP_TRACE_RECV, "KeyUpdate", "%s; peer's sending keys updated",
                  msg[4] ? "update_requested" : "update_not_requested");
     /* Answer a request once; after close_notify we send nothing. */
-    if (msg[4] && !c->we_closed && send_key_update(c, 0))
+    if (msg[4] && !c->we_closed && cl_send_key_update(c, 0))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key update failed");
     return CLASP_OK;
 }
@@ -109,7 +112,7 @@ int clasp_conn_key_update(clasp_conn *c, int request_peer)
     if (!c->handshake_done || c->version != CLASP_TLS1_3 || c->we_closed)
         return cl_fail(c, -1, CLASP_E_INTERNAL,
                        "KeyUpdate needs an open TLS 1.3 connection whose handshake is done");
-    if (send_key_update(c, request_peer))
+    if (cl_send_key_update(c, request_peer))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key update failed");
     return CLASP_OK;
 }

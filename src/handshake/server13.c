@@ -476,10 +476,12 @@ static int send_flight(clasp_conn *c, const cl_client_hello *ch, cl_reader share
     cl_wr_end_vec(&m, v, 2);
     cl_wr_end_vec(&m, e, 2);
     if (ch->has_record_size_limit) {
-        /* We accept full-size records: 2^14 plus the inner type byte. */
+        /* We accept full-size records: 2^14 plus the inner type byte; and
+         * from EncryptedExtensions on we keep to the client's limit. */
         cl_wr_u16(&m, CL_EXT_RECORD_SIZE_LIMIT);
         cl_wr_u16(&m, 2);
         cl_wr_u16(&m, CL_MAX_PLAINTEXT + 1);
+        c->peer_record_limit = ch->record_size_limit;
     }
     if (ch->sni) {
         cl_wr_u16(&m, CL_EXT_SERVER_NAME);
@@ -661,6 +663,17 @@ static int handle_client_hello(clasp_conn *c, const uint8_t *msg, size_t len)
                        "asked for", cl_group_name(c->group), cl_group_name(hs->kx_group));
     if ((rc = choose_alpn(c, &ch)) != CLASP_OK)
         return rc;
+    /* We never accept early data (RFC 8446 4.2.10): its records are skipped
+     * until the second ClientHello, or those the handshake key cannot open. */
+    if (c->state == CL_ST_S_WAIT_CH2) {
+        if (ch.has_early_data)
+            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                           "the client's second ClientHello offers early data (RFC 8446 4.2.10 "
+                           "forbids it after a HelloRetryRequest)");
+        c->early_data_skip = CL_SKIP_NONE;
+    } else if (ch.has_early_data) {
+        c->early_data_skip = hrr_group ? CL_SKIP_APP_RECORDS : CL_SKIP_UNOPENED;
+    }
     if (hrr_group) {
         if (cl_transcript_add(c, msg, len))
             return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");

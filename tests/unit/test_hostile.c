@@ -42,6 +42,7 @@ enum { EXP_ALERT, EXP_PEER_ALERT, EXP_STALL, EXP_OK };
 #define ALPN 0x080      /* both sides speak ALPN h2 */
 #define RSAKX 0x100     /* TLS 1.2 RSA key exchange with an RSA certificate */
 #define ONEGROUP 0x200  /* the client offers only X25519 */
+#define EARLY 0x400     /* the client's first ClientHello offers early_data (test hook) */
 
 #define MAX_ITEMS 512
 
@@ -653,6 +654,10 @@ static void setup(run *r, const hcase *hc)
     for (int s = 0; s < 2; s++) {
         clasp_config_set_keylog(r->cfg[s], keylog, r);
         r->ep[s] = clasp_conn_new(r->cfg[s]);
+        if (s == CLI && (fl & EARLY)) {
+            r->ep[s]->test = calloc(1, sizeof *r->ep[s]->test);
+            r->ep[s]->test->offer_early_data = 1;
+        }
         r->rc[s] = CLASP_WANT_READ;
         r->d[s].in_epoch = -1;
         r->d[s].rd_epoch = r->d[s].wr_epoch = -2;
@@ -1510,6 +1515,96 @@ static int m_post_big(run *r, flight *f)
     return 1;
 }
 
+/* ---- trust: record layer ---- */
+
+/* Message `msg` split over two records of its key generation, with a
+ * record of content type `arg` between them (an alert: a warning
+ * user_canceled; application data: one byte; arg + 0x100: plaintext). */
+static int m_split_record(run *r, flight *f)
+{
+    item *it = find_msg(f, r->hc->msg);
+    if (!it || it->n < 2)
+        return 0;
+    uint8_t ct = (uint8_t)r->hc->arg;
+    const char *body = ct == CL_CT_ALERT ? "\x01\x5a" : ct == CL_CT_CHANGE_CIPHER_SPEC ? "\x01" : "x";
+    size_t i = IDX(f, it), half = it->n / 2;
+    int epoch = it->epoch;
+    insert_item(f, i + 1, CL_CT_HANDSHAKE, epoch, it->p + half, it->n - half)->own_record = 1;
+    insert_item(f, i + 1, ct, r->hc->arg > 0xff ? -1 : epoch, body, strlen(body))->own_record = 1;
+    it = &f->it[i];
+    it->n = half;
+    it->own_record = 1;
+    return 1;
+}
+
+/* A record of (TLS 1.3 inner) content type `arg` before the data: one
+ * byte, or empty when msg is 1. */
+static int m_post_inner_type(run *r, flight *f)
+{
+    item *d = data_item(f);
+    if (!d)
+        return 0;
+    insert_item(f, IDX(f, d), (uint8_t)r->hc->arg, d->epoch, "x", r->hc->msg == 1 ? 0 : 1)->own_record = 1;
+    return 1;
+}
+
+/* `arg` warning alerts (description `msg`), a copy of the data, `arg` more
+ * warnings, then the data: two runs, each within the bound. */
+static int m_post_warnings_twice(run *r, flight *f)
+{
+    item *d = data_item(f);
+    if (!d)
+        return 0;
+    size_t i = IDX(f, d);
+    int epoch = d->epoch;
+    uint8_t a[2] = {1, (uint8_t)r->hc->msg};
+    for (int k = 0; k < r->hc->arg; k++)
+        insert_item(f, i, CL_CT_ALERT, epoch, a, 2);
+    insert_item(f, i, CL_CT_APPLICATION_DATA, epoch, "pong", 4);
+    for (int k = 0; k < r->hc->arg; k++)
+        insert_item(f, i, CL_CT_ALERT, epoch, a, 2);
+    return 1;
+}
+
+/* 0-RTT records the server cannot open, `arg` bytes of application data
+ * by its count (the body less tag and content type), right behind the
+ * first ClientHello, as a client resuming with early data sends them. */
+static int m_early_records(run *r, flight *f)
+{
+    item *ch = find_msg(f, CL_HS_CLIENT_HELLO);
+    if (!ch)
+        return 0;
+    size_t at = IDX(f, ch) + 1, left = (size_t)r->hc->arg;
+    while (left > 0) {
+        size_t n = left < 4000 ? left : 4000, body = n + CR_AEAD_TAG + 1;
+        uint8_t *rec = malloc(CL_RECORD_HEADER + body);
+        put_be(rec, 1, CL_CT_APPLICATION_DATA);
+        put_be(rec + 1, 2, 0x0303);
+        put_be(rec + 3, 2, body);
+        for (size_t k = 0; k < body; k++)
+            rec[CL_RECORD_HEADER + k] = (uint8_t)(k * 31 + left);
+        item *it = insert_item(f, at++, CL_CT_APPLICATION_DATA, 0, rec, CL_RECORD_HEADER + body);
+        it->raw = 1;
+        free(rec);
+        left -= n;
+    }
+    return 1;
+}
+
+/* The second ClientHello (after a HelloRetryRequest) offers early_data. */
+static int m_ch2_early_data(run *r, flight *f)
+{
+    item *it = find_msg(f, CL_HS_CLIENT_HELLO);
+    return it && r->n_client_hello >= 2 && ext_add(it, 0, CL_EXT_EARLY_DATA, "", 0);
+}
+
+/* The sender updates its keys once, then writes "ping". */
+static void post_one_key_update(run *r)
+{
+    CCHECK(r, clasp_conn_key_update(r->ep[r->hc->dir], 0) == CLASP_OK);
+    post_write(r);
+}
+
 /* ============================================================ cases */
 
 #define PROTO CLASP_E_PROTOCOL
@@ -1557,7 +1652,7 @@ static const hcase cases[] = {
      * length too long / too short, and trailing bytes. */
     {"1.3 client: ServerHello cut by 1", 0, S2C, HS, m_cut, SH, 1, DECODE("ServerHello")},
     {"1.3 client: ServerHello cut in half", 0, S2C, HS, m_cut, SH, 0, DECODE("ServerHello")},
-    {"1.3 client: ServerHello length +1", 0, S2C, HS, m_len, SH, 1, UNEXPECTED("application data before the handshake")},
+    {"1.3 client: ServerHello length +1", 0, S2C, HS, m_len, SH, 1, UNEXPECTED("ChangeCipherSpec record in the middle of a handshake message")},
     {"1.3 client: ServerHello length -1", 0, S2C, HS, m_len, SH, -1, DECODE("ServerHello")},
     {"1.3 client: ServerHello trailing byte", 0, S2C, HS, m_extend, SH, 0, DECODE("ServerHello")},
     {"1.3 client: HelloRetryRequest cut by 1", HRRSET, S2C, HS, m_cut, HRR, 1, DECODE("ServerHello")},
@@ -1784,7 +1879,7 @@ static const hcase cases[] = {
     /* ---- Empty and oversized records (RFC 8446 5.1, 5.2, 5.4). */
     {"1.3 server: empty handshake record", 0, C2S, HS, m_empty_before, CH, CL_CT_HANDSHAKE, UNEXPECTED("empty handshake record")},
     {"1.3 server: empty encrypted handshake record", 0, C2S, HS, m_empty_before, FIN, CL_CT_HANDSHAKE, UNEXPECTED("empty handshake record")},
-    {"1.3 server: empty alert record", 0, C2S, HS, m_empty_before, CH, CL_CT_ALERT, DECODE("alert record")},
+    {"1.3 server: empty alert record", 0, C2S, HS, m_empty_before, CH, CL_CT_ALERT, UNEXPECTED("empty alert record")},
     {"1.3 server: alert record of 3 bytes", 0, C2S, HS, m_record_before, FIN, CL_CT_ALERT, DECODE("alert record (3 bytes)")},
     {"1.3 server: empty application data before ClientHello", 0, C2S, HS, m_empty_before, CH, CL_CT_APPLICATION_DATA, UNEXPECTED("application data before the handshake finished")},
     {"1.3 client: empty encrypted handshake record", 0, S2C, HS, m_empty_before, CRT, CL_CT_HANDSHAKE, UNEXPECTED("empty handshake record")},
@@ -1849,6 +1944,42 @@ static const hcase cases[] = {
     {"1.2 client: server stops after Certificate", V12, S2C, HS, m_stall_after, CRT, 0, STALL},
     {"1.2 server: client stops after ClientKeyExchange", V12, C2S, HS, m_stall_after, CKE, 0, STALL},
     {"1.2 client: server stops inside its first flight", V12, S2C, HS, m_stall_after, 0, 0, STALL},
+
+    /* ---- trust: record layer ---- */
+    /* TLS 1.3 inner content types other than the four (RFC 8446 5). */
+    {"1.3 client: encrypted record of inner type 24", 0, S2C, HS, m_record_before, FIN, 24, UNEXPECTED("unknown content type 24")},
+    {"1.3 server: encrypted record of inner type 24", 0, C2S, POST, m_post_inner_type, 0, 24, UNEXPECTED("unknown content type 24")},
+    {"1.3 client: encrypted record of inner type 255", 0, S2C, POST, m_post_inner_type, 0, 255, UNEXPECTED("unknown content type 255")},
+    /* RFC 8446 5.1, RFC 5246 6.2.1: nothing between the fragments of a handshake message. */
+    {"1.3 server: warning alert inside a split Finished", 0, C2S, HS, m_split_record, FIN, CL_CT_ALERT, UNEXPECTED("alert record in the middle of a handshake message")},
+    {"1.3 client: warning alert inside a split Certificate", 0, S2C, HS, m_split_record, CRT, CL_CT_ALERT, UNEXPECTED("alert record in the middle of a handshake message")},
+    {"1.3 server: application data inside a split KeyUpdate", 0, C2S, POST, m_split_record, CL_HS_KEY_UPDATE, CL_CT_APPLICATION_DATA, EXP_ALERT, A_UNEXPECTED, PROTO, "application data record in the middle of a handshake message", post_one_key_update},
+    {"1.3 client: application data inside a split NewSessionTicket", 0, S2C, HS, m_split_record, NST, CL_CT_APPLICATION_DATA, UNEXPECTED("application data record in the middle of a handshake message")},
+    {"1.2 server: warning alert inside a split ClientKeyExchange", V12, C2S, HS, m_split_record, CKE, 0x100 | CL_CT_ALERT, UNEXPECTED("alert record in the middle of a handshake message")},
+    {"1.2 client: warning alert inside a split Finished", V12, S2C, HS, m_split_record, FIN, CL_CT_ALERT, UNEXPECTED("alert record in the middle of a handshake message")},
+    /* Zero-length alert and ChangeCipherSpec fragments (RFC 5246 6.2.1, RFC 8446 5.1). */
+    {"1.3 server: empty encrypted alert record", 0, C2S, HS, m_empty_before, FIN, CL_CT_ALERT, UNEXPECTED("empty alert record")},
+    {"1.3 client: empty alert record after the handshake", 0, S2C, POST, m_post_inner_type, 1, CL_CT_ALERT, UNEXPECTED("empty alert record")},
+    {"1.2 client: empty alert record after the handshake", V12, S2C, POST, m_post_inner_type, 1, CL_CT_ALERT, UNEXPECTED("empty alert record")},
+    {"1.2 server: empty alert record", V12, C2S, HS, m_empty_before, CKE, CL_CT_ALERT, UNEXPECTED("empty alert record")},
+    {"1.2 server: empty ChangeCipherSpec", V12, C2S, HS, m_ccs_body, 0, 0, UNEXPECTED("empty ChangeCipherSpec")},
+    {"1.2 client: empty ChangeCipherSpec", V12, S2C, HS, m_ccs_body, 0, 0, UNEXPECTED("empty ChangeCipherSpec")},
+    /* Warnings are bounded per run: data between two runs resets the count. */
+    {"1.3 server: 2 x 20 user_canceled with data between", 0, C2S, POST, m_post_warnings_twice, 90, 20, OK},
+    {"1.2 server: 2 x 30 warnings with data between", V12, C2S, POST, m_post_warnings_twice, 100, 30, OK},
+    {"1.2 client: 2 x 33 warnings with data between", V12, S2C, POST, m_post_warnings_twice, 100, 33, UNEXPECTED("too many warning alerts (33 in a row")},
+    /* A server that declines early data skips the client's 0-RTT records
+     * (RFC 8446 4.2.10), up to 2^14 bytes. */
+    {"1.3 server: declined 0-RTT records skipped", EARLY, C2S, HS, m_early_records, CH, 1000, OK},
+    {"1.3 server: 2^14 bytes of declined 0-RTT", EARLY, C2S, HS, m_early_records, CH, 16384, OK},
+    {"1.3 server: 2^14+1 bytes of declined 0-RTT", EARLY, C2S, HS, m_early_records, CH, 16385, UNEXPECTED("more than 16384 bytes of early data")},
+    {"1.3 server: 0-RTT skipped after HelloRetryRequest", EARLY | HRRSET, C2S, HS, m_early_records, CH, 9000, OK},
+    {"1.3 server: 0-RTT after HelloRetryRequest over 2^14", EARLY | HRRSET, C2S, HS, m_early_records, CH, 20000, UNEXPECTED("more than 16384 bytes of early data")},
+    {"1.3 server: 0-RTT records without early_data offered", 0, C2S, HS, m_early_records, CH, 1000, ALERT(A_BAD_MAC, PROTO, "failed authentication")},
+    {"1.3 server: 0-RTT records after HRR without early_data", HRRSET, C2S, HS, m_early_records, CH, 1000, UNEXPECTED("application data before the handshake finished")},
+    {"1.3 server: early_data in the second ClientHello", EARLY | HRRSET, C2S, HS, m_ch2_early_data, 0, 0, ILLEGAL("second ClientHello offers early data")},
+    /* RFC 8449 / RFC 8446 4.2: a record_size_limit the client did not offer. */
+    {"1.3 client: record_size_limit not offered", 0, S2C, HS, m_add_ext, EE, CL_EXT_RECORD_SIZE_LIMIT, ALERT(A_UNSUPPORTED_EXT, PROTO, "extension 28, which this client did not offer")},
 };
 
 int main(void)
