@@ -484,7 +484,8 @@ static int send_flight(clasp_conn *c, const cl_client_hello *ch, cl_reader share
     if (cl_hs_send(c, &m, NULL, detail))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send EncryptedExtensions");
 
-    /* A resumed session was authenticated when its ticket was issued. */
+    /* A resumed session carries its client's authentication, and
+     * try_psk took it only if it meets our policy. */
     if (cfg->client_auth != CLASP_CLIENT_AUTH_NONE && !hs->psk_accepted) {
         cl_hs_begin(&m, CL_HS_CERTIFICATE_REQUEST);
         cl_wr_u8(&m, 0); /* empty context during the handshake */
