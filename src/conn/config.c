@@ -329,8 +329,9 @@ static int update_trust_id(clasp_config *cfg, const char *pem_file)
     uint8_t *pem = cl_read_file(pem_file, &len);
     cr_hash *h = cr_hash_new(CR_SHA256);
     int rc = -1;
+    /* A file libcrypto read but our PEM reader does not: its bytes. */
     if (pem && h && cr_hash_update(h, cfg->trust_id, sizeof cfg->trust_id) == 0 &&
-        cl_pem_each(pem, len, "CERTIFICATE", hash_ca_cert, h) >= 0)
+        (cl_pem_each(pem, len, "CERTIFICATE", hash_ca_cert, h) > 0 || cr_hash_update(h, pem, len) == 0))
         rc = cr_hash_peek(h, cfg->trust_id);
     cr_hash_free(h);
     free(pem);
