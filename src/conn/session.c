@@ -52,7 +52,7 @@ fail:
     free(dst->ticket);
     dst->ticket = NULL;
     dst->ticket_len = 0;
-    dst->peer_chain_len = 0;
+    dst->peer_chain_len = 0; /* dst->peer_chain is NULL: cl_session_clear is safe */
     return -1;
 }
 
@@ -124,6 +124,8 @@ clasp_session *clasp_conn_get_session(const clasp_conn *c)
         return NULL;
     clasp_session *s = calloc(1, sizeof *s);
     if (!s || cl_session_copy(&s->s, c->session)) {
+        if (s)
+            cl_session_clear(&s->s); /* wipes the secret copied before the failure */
         free(s);
         return NULL;
     }
@@ -136,6 +138,8 @@ int clasp_conn_set_session(clasp_conn *c, const clasp_session *s)
         return -1;
     cl_session *copy = calloc(1, sizeof *copy);
     if (!copy || cl_session_copy(copy, &s->s)) {
+        if (copy)
+            cl_session_clear(copy);
         free(copy);
         return -1;
     }
