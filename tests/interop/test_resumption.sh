@@ -7,7 +7,8 @@
 #   - a fleet: servers sharing --ticket-key resume each other's sessions, a
 #     server with another key falls back to a full handshake;
 #   - gnutls-cli --resume against `clasp server`, `clasp client --resume`
-#     against gnutls-serv;
+#     against gnutls-serv; without the extended master secret, neither side
+#     resumes (RFC 7627 5.3);
 #   - `clasp server --no-resumption`, and a bad --ticket-key file;
 #   - resumption never bypasses client authentication: a session from a
 #     server without --verify-client, offered by s_client without a
@@ -428,6 +429,24 @@ else
   fi
   if gserv_case gserv13e "$TLS13" --echo; then gserv_resumed gserv13e "clasp client vs gnutls-serv TLS 1.3 (--echo)" TLSv1.3 --echo; fi
   if gserv_case gserv12e "$TLS12" --echo; then gserv_resumed gserv12e "clasp client vs gnutls-serv TLS 1.2 (--echo)" TLSv1.2 --echo; fi
+
+  # RFC 7627 5.3: a session without the extended master secret is never
+  # resumed (%NO_SESSION_HASH: GnuTLS does without it).
+  if gcli_case gcli12noems "$TLS12:%NO_SESSION_HASH"; then
+    desc="gnutls-cli TLS 1.2 without extended master secret"
+    expect_status "$RC" 0 "$desc: gnutls-cli exits 0" "$WORK/gcli12noems.out" "$WORK/gcli12noems-srv.log"
+    expect_contains "$WORK/gcli12noems.out" "$TEXT" "$desc: the line came back on the second connection"
+    expect_not_contains "$WORK/gcli12noems-resumed.out" "*** This is a resumed session" "$desc: the server does not resume it"
+    expect_hs_nth "$WORK/gcli12noems-srv.log" 2 resumed no "$desc: server's handshake 2 says resumed=no"
+    expect_clean_exit gcli12noems-srv "$desc: the server exits after --count 2"
+  fi
+  if gserv_case gserv12noems "$TLS12:%NO_SESSION_HASH" --echo; then
+    desc="clasp client vs gnutls-serv TLS 1.2 without extended master secret"
+    expect_status "$RC" 1 "$desc: clasp client --resume exits 1" "$WORK/gserv12noems.err" "$WORK/gserv12noems-srv.log"
+    expect_contains "$WORK/gserv12noems.err" "no resumable session" "$desc: the client keeps no session to resume"
+    expect_contains "$WORK/gserv12noems.out" "$TEXT" "$desc: the first connection worked"
+    expect_not_contains "$WORK/gserv12noems-srv.log" "*** This is a resumed session" "$desc: gnutls-serv resumed nothing"
+  fi
 fi
 
 # ---------------------------------------------------------------------------
