@@ -114,15 +114,19 @@ void clasp_config_set_rsa_key_exchange(clasp_config *cfg, int on);
  * (RFC 7627). Off by default (it is always offered and used when possible). */
 void clasp_config_set_require_ems(clasp_config *cfg, int on);
 /* Server: how many TLS 1.3 tickets to send after a handshake (default 1;
- * 0 sends none). */
+ * 0 sends none). Each has its own nonce, so its own PSK. */
 void clasp_config_set_ticket_count(clasp_config *cfg, unsigned count);
 /* Server: how long tickets and cached TLS 1.2 sessions stay valid, in
  * seconds (default 7200, at most 604800). Ticket keys rotate on the same
  * period; a key still opens tickets for one period after it retires. */
 int clasp_config_set_ticket_lifetime(clasp_config *cfg, uint32_t seconds);
 /* Server: the 32-byte secret ticket keys derive from. Servers that share it
- * resume each other's sessions. Without one, a random secret is made per
- * config. The file holds 32 raw bytes or 64 hex digits. */
+ * resume each other's sessions, as long as they also share their client
+ * authentication: the keys derive from it too (whether client certificates
+ * are asked for, and the CA certificates trusted for them), so a session
+ * from a server that asks for none never resumes on one that requires one.
+ * Without a secret, a random one is made per config. The file holds 32 raw
+ * bytes or 64 hex digits. */
 int clasp_config_set_ticket_secret(clasp_config *cfg, const uint8_t secret[32]);
 int clasp_config_load_ticket_secret(clasp_config *cfg, const char *path);
 /* Server: turn session resumption (tickets and the TLS 1.2 session cache)
@@ -210,25 +214,50 @@ const char *clasp_conn_sigalg_name(const clasp_conn *c);  /* the server's Certif
 const char *clasp_conn_alpn(const clasp_conn *c);         /* NULL if none */
 const char *clasp_conn_sni(const clasp_conn *c);          /* server: the name asked for */
 int clasp_conn_resumed(const clasp_conn *c);
-/* The peer's certificate chain, DER, index 0 = leaf; NULL past the end. */
+/* The peer's certificate chain, DER, index 0 = leaf; NULL past the end. On
+ * a resumed connection (no certificates are sent), the chain of the
+ * handshake that made the session, on both sides. A server that asks for
+ * no client certificate shows none. */
 const uint8_t *clasp_conn_peer_cert(const clasp_conn *c, size_t index, size_t *len);
 /* Number of NewSessionTickets the client has received and kept. */
 unsigned clasp_conn_tickets_received(const clasp_conn *c);
 
 /* ------------------------------------------------------------- sessions */
 
-/* A session the client can resume later: opaque, copyable to bytes. */
+/* A session the client can resume later: opaque, copyable to bytes.
+ *
+ * A session (and a server's ticket or cached TLS 1.2 session) records how
+ * the peer was authenticated, because resuming skips the certificates: the
+ * peer's chain, whether it was verified, and which trust anchors (a hash of
+ * the CA certificates loaded) it was verified against. It also records the
+ * server name it was made for. It is resumed only:
+ *   - for the same server name (RFC 6066 3), on both sides;
+ *   - where its authentication meets the current policy: a server that
+ *     requires client certificates resumes only sessions whose client was
+ *     verified against the same CAs (anything else is a full handshake,
+ *     which then asks for a certificate); a verifying client offers only
+ *     sessions whose server it verified against the same trust anchors;
+ *   - in TLS 1.2, only with the extended master secret (RFC 7627 5.3: a
+ *     session without it makes a full handshake; a ClientHello or
+ *     ServerHello that drops it for a session that had it is refused with
+ *     handshake_failure);
+ *   - never after its connection ended with a fatal alert, sent or
+ *     received (the server forgets it; the client is given none). */
 typedef struct clasp_session clasp_session;
 /* The newest resumable session of this connection (a TLS 1.3 one arrives
  * with the server's ticket, after the handshake: read some data first), or
- * NULL. The caller frees it. */
+ * NULL (none yet, or the connection failed with a fatal alert). The caller
+ * frees it. */
 clasp_session *clasp_conn_get_session(const clasp_conn *c);
-/* Client, before the handshake: try to resume this session. */
+/* Client, before the handshake: try to resume this session. One that does
+ * not fit (another server name, verified otherwise, no extended master
+ * secret) is not offered: the handshake is a full one. */
 int clasp_conn_set_session(clasp_conn *c, const clasp_session *s);
 void clasp_session_free(clasp_session *s);
 uint16_t clasp_session_version(const clasp_session *s);
-/* Serialised form, to keep a session across processes. It holds secrets:
- * store it like a private key. *out is malloc'd. */
+/* Serialised form, to keep a session across processes, with the server's
+ * chain. It holds secrets: store it like a private key. *out is malloc'd.
+ * Forms written by an older clasp are refused (NULL): connect afresh. */
 int clasp_session_to_bytes(const clasp_session *s, uint8_t **out, size_t *len);
 clasp_session *clasp_session_from_bytes(const uint8_t *in, size_t len);
 

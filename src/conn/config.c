@@ -331,13 +331,37 @@ out:
     return rc;
 }
 
+static int hash_ca_cert(void *arg, const uint8_t *der, size_t len)
+{
+    uint8_t n[3] = {(uint8_t)(len >> 16), (uint8_t)(len >> 8), (uint8_t)len};
+    return cr_hash_update(arg, n, 3) || cr_hash_update(arg, der, len) ? -1 : 0;
+}
+
+/* trust_id = SHA-256(trust_id so far || each CA certificate of the file):
+ * what a session records as "verified against", so a server or client
+ * with other CAs never resumes it as authenticated. */
+static int update_trust_id(clasp_config *cfg, const char *pem_file)
+{
+    size_t len;
+    uint8_t *pem = cl_read_file(pem_file, &len);
+    cr_hash *h = cr_hash_new(CR_SHA256);
+    int rc = -1;
+    /* A file libcrypto read but our PEM reader does not: its bytes. */
+    if (pem && h && cr_hash_update(h, cfg->trust_id, sizeof cfg->trust_id) == 0 &&
+        (cl_pem_each(pem, len, "CERTIFICATE", hash_ca_cert, h) > 0 || cr_hash_update(h, pem, len) == 0))
+        rc = cr_hash_peek(h, cfg->trust_id);
+    cr_hash_free(h);
+    free(pem);
+    return rc;
+}
+
 int clasp_config_load_ca_file(clasp_config *cfg, const char *pem_file)
 {
     if (check_mutable(cfg))
         return -1;
     if (!cfg->trust && !(cfg->trust = cr_trust_new()))
         return config_fail(cfg, "out of memory");
-    if (cr_trust_add_pem_file(cfg->trust, pem_file))
+    if (cr_trust_add_pem_file(cfg->trust, pem_file) || update_trust_id(cfg, pem_file))
         return config_fail(cfg, "cannot load CA certificates from '%s' (missing, unreadable or "
                                 "not PEM)", pem_file);
     return 0;

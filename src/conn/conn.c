@@ -106,6 +106,12 @@ int cl_fail(clasp_conn *c, int alert, clasp_error_kind kind, const char *fmt, ..
     va_start(ap, fmt);
     vsnprintf(c->err_msg, sizeof c->err_msg, fmt, ap);
     va_end(ap);
+    if (alert >= 0) {
+        c->fatal_alert = 1;
+        /* RFC 5246 7.2.2: the session of a failed connection is forgotten. */
+        if (c->cached_id_len)
+            cl_cache_remove(c->cfg->cache, c->cached_id, c->cached_id_len);
+    }
     if (alert >= 0 && !c->we_closed) {
         /* Best effort: the alert goes out under whatever keys we write with. */
         if (cl_send_alert(c, 2, alert) == 0)
@@ -363,6 +369,9 @@ static int handle_alert(clasp_conn *c, const uint8_t *p, size_t len)
     }
     c->alert_recv = desc;
     c->we_closed = 1; /* never answer a fatal alert */
+    c->fatal_alert = 1;
+    if (c->cached_id_len)
+        cl_cache_remove(c->cfg->cache, c->cached_id, c->cached_id_len);
     const char *hint = "";
     switch (desc) {
     case CL_ALERT_PROTOCOL_VERSION:

@@ -20,6 +20,9 @@
 /* 0-RTT data a server skips when it declines early data (RFC 8446 4.2.10:
  * "the configured max_early_data_size"; 2^14 like OpenSSL's default). */
 #define CL_MAX_EARLY_DATA_SKIPPED 16384
+/* A session keeps the peer's chain to show it again after resumption; a
+ * larger chain makes the connection not resumable (tickets stay small). */
+#define CL_MAX_SESSION_CHAIN (16 * 1024)
 
 /* Alerts (RFC 8446 6). */
 enum {
@@ -97,8 +100,15 @@ typedef struct {
     uint32_t lifetime;         /* seconds */
     uint32_t age_add;          /* TLS 1.3 */
     uint64_t received_ms;      /* client: when the ticket arrived */
-    char server_name[256];
+    char server_name[256];     /* the name the client asked for (SNI); resumed only for it */
     char alpn[256];
+    /* How the peer was authenticated: resumption skips the certificates, so
+     * a session carries them, and is resumed only where they would satisfy
+     * the current policy (cl_session_auth_ok). */
+    int peer_verified;         /* the peer's chain was verified (server: a client certificate) */
+    uint8_t trust_id[32];      /* the trust anchors it was verified against (config trust_id) */
+    uint8_t *peer_chain;       /* the peer's chain, leaf first: u24 length | DER, each */
+    size_t peer_chain_len;
 } cl_session;
 
 struct clasp_session {
@@ -113,9 +123,26 @@ void cl_cache_free(cl_session_cache *cache);
 void cl_cache_put(cl_session_cache *cache, const cl_session *s, uint64_t now);
 int cl_cache_get(cl_session_cache *cache, const uint8_t *id, size_t id_len, uint64_t now,
                  uint32_t lifetime, cl_session *out);
+/* Forgets a session (its connection ended with a fatal alert). */
+void cl_cache_remove(cl_session_cache *cache, const uint8_t *id, size_t id_len);
 
 void cl_session_clear(cl_session *s);
 CL_MUST_CHECK int cl_session_copy(cl_session *dst, const cl_session *src);
+/* Records the connection's peer authentication (verified?, trust anchors,
+ * chain) in s. -1 when out of memory or the chain is too big to keep: the
+ * session is then not resumable. */
+CL_MUST_CHECK int cl_session_take_peer(cl_session *s, const clasp_conn *c);
+/* Restores it on a resumed connection, so clasp_conn_peer_cert() shows the
+ * original chain. -1 when out of memory or the chain is malformed. */
+CL_MUST_CHECK int cl_session_restore_peer(clasp_conn *c, const cl_session *s);
+/* Does the session's authentication meet this config's policy now? Server:
+ * a required client certificate must be in it, verified against the same
+ * trust anchors; client: a verifying client needs a server chain verified
+ * against its own trust anchors. */
+int cl_session_auth_ok(const clasp_config *cfg, const cl_session *s);
+/* Did the connection end with a fatal alert (sent or received)? Such a
+ * session is never resumed (RFC 5246 7.2.2, RFC 8446 6.2). */
+int cl_conn_failed(const clasp_conn *c);
 
 struct clasp_config {
     int refs;
@@ -135,6 +162,7 @@ struct clasp_config {
     cr_trust *trust;
     int verify_peer;
     clasp_client_auth client_auth;
+    uint8_t trust_id[32];      /* hash of the CA certificates loaded, in order (zero: none / system) */
     int middlebox_compat;
     int rsa_kx;           /* server: allow TLS 1.2 RSA key exchange (offered last) */
     int require_ems;
@@ -219,21 +247,26 @@ struct clasp_conn {
 
     struct cl_hs *hs;
 
-    /* The peer's chain, kept after the handshake for the application. */
+    /* The peer's chain, kept after the handshake for the application (on a
+     * resumed connection, the one the session recorded). */
     uint8_t *peer_der[CL_MAX_CHAIN];
     size_t peer_der_len[CL_MAX_CHAIN];
     size_t n_peer;
+    int peer_verified;    /* that chain was verified against cfg->trust */
 
     unsigned tickets;
     uint8_t resumption_secret[CR_MAX_HASH];
     cl_session *offer;    /* client: the session we try to resume */
     cl_session *session;  /* client: the newest resumable session */
-    uint8_t ticket_nonce; /* server: TLS 1.3 ticket counter */
+    uint64_t ticket_nonce; /* server: TLS 1.3 tickets sent, each nonce is this count */
+    uint8_t cached_id[32]; /* server, TLS 1.2: the session id in our cache (dropped on a fatal alert) */
+    size_t cached_id_len;
 
     clasp_error_kind err_kind;
     char err_msg[512];
     int alert_sent;
     int alert_recv;
+    int fatal_alert;      /* a fatal alert was sent or received: the session is not resumable */
 
     cl_test_hooks *test;
 };

@@ -6,7 +6,10 @@
 
 #include "conn/internal.h"
 
-#define SESSION_MAGIC 0x434c5331u /* "CLS1" */
+/* "CLS2": CLS1 plus how the server was authenticated (its chain, whether
+ * it was verified and against which trust anchors). A CLS1 session is
+ * refused: resuming it would show no certificate. */
+#define SESSION_MAGIC 0x434c5332u
 
 uint64_t cl_now(const clasp_config *cfg)
 {
@@ -23,6 +26,7 @@ uint64_t cl_now_ms(void)
 void cl_session_clear(cl_session *s)
 {
     free(s->ticket);
+    free(s->peer_chain);
     cl_wipe(s, sizeof *s);
 }
 
@@ -30,21 +34,98 @@ int cl_session_copy(cl_session *dst, const cl_session *src)
 {
     *dst = *src;
     dst->ticket = NULL;
+    dst->peer_chain = NULL;
     if (src->ticket_len) {
         dst->ticket = malloc(src->ticket_len);
         if (!dst->ticket)
-            return -1;
+            goto fail;
         memcpy(dst->ticket, src->ticket, src->ticket_len);
     }
+    if (src->peer_chain_len) {
+        dst->peer_chain = malloc(src->peer_chain_len);
+        if (!dst->peer_chain)
+            goto fail;
+        memcpy(dst->peer_chain, src->peer_chain, src->peer_chain_len);
+    }
+    return 0;
+fail:
+    free(dst->ticket);
+    dst->ticket = NULL;
+    dst->ticket_len = 0;
+    dst->peer_chain_len = 0; /* dst->peer_chain is NULL: cl_session_clear is safe */
+    return -1;
+}
+
+int cl_session_take_peer(cl_session *s, const clasp_conn *c)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < c->n_peer; i++)
+        total += 3 + c->peer_der_len[i];
+    if (total > CL_MAX_SESSION_CHAIN)
+        return -1;
+    free(s->peer_chain);
+    s->peer_chain = NULL;
+    s->peer_chain_len = 0;
+    if (total && !(s->peer_chain = malloc(total)))
+        return -1;
+    uint8_t *p = s->peer_chain;
+    for (size_t i = 0; i < c->n_peer; i++) {
+        size_t n = c->peer_der_len[i];
+        p[0] = (uint8_t)(n >> 16), p[1] = (uint8_t)(n >> 8), p[2] = (uint8_t)n;
+        memcpy(p + 3, c->peer_der[i], n);
+        p += 3 + n;
+    }
+    s->peer_chain_len = total;
+    s->peer_verified = c->peer_verified && c->n_peer > 0;
+    memcpy(s->trust_id, c->cfg->trust_id, sizeof s->trust_id);
     return 0;
 }
 
+int cl_session_restore_peer(clasp_conn *c, const cl_session *s)
+{
+    for (size_t i = 0; i < c->n_peer; i++)
+        free(c->peer_der[i]);
+    c->n_peer = 0;
+    c->peer_verified = 0;
+    cl_reader r = cl_reader_init(s->peer_chain, s->peer_chain_len), der;
+    while (!cl_rd_empty(&r)) {
+        if (c->n_peer == CL_MAX_CHAIN || cl_rd_vec_nonempty(&r, 3, &der) ||
+            !(c->peer_der[c->n_peer] = malloc(der.n)))
+            return -1;
+        memcpy(c->peer_der[c->n_peer], der.p, der.n);
+        c->peer_der_len[c->n_peer++] = der.n;
+    }
+    c->peer_verified = s->peer_verified && c->n_peer > 0;
+    return 0;
+}
+
+int cl_session_auth_ok(const clasp_config *cfg, const cl_session *s)
+{
+    int same_trust = memcmp(s->trust_id, cfg->trust_id, sizeof s->trust_id) == 0;
+    if (cfg->role == CLASP_SERVER) {
+        if (cfg->client_auth == CLASP_CLIENT_AUTH_NONE)
+            return !s->peer_chain_len; /* we never asked: show no certificate */
+        if (!s->peer_chain_len)
+            return cfg->client_auth == CLASP_CLIENT_AUTH_OPTIONAL;
+        return s->peer_verified && same_trust;
+    }
+    if (!cfg->verify_peer)
+        return 1;
+    return s->peer_verified && s->peer_chain_len && same_trust;
+}
+
+int cl_conn_failed(const clasp_conn *c) { return c->fatal_alert; }
+
 clasp_session *clasp_conn_get_session(const clasp_conn *c)
 {
-    if (!c || !c->session)
+    /* RFC 5246 7.2.2: a connection that ended with a fatal alert must not
+     * be resumed. */
+    if (!c || !c->session || cl_conn_failed(c))
         return NULL;
     clasp_session *s = calloc(1, sizeof *s);
     if (!s || cl_session_copy(&s->s, c->session)) {
+        if (s)
+            cl_session_clear(&s->s); /* wipes the secret copied before the failure */
         free(s);
         return NULL;
     }
@@ -57,6 +138,8 @@ int clasp_conn_set_session(clasp_conn *c, const clasp_session *s)
         return -1;
     cl_session *copy = calloc(1, sizeof *copy);
     if (!copy || cl_session_copy(copy, &s->s)) {
+        if (copy)
+            cl_session_clear(copy);
         free(copy);
         return -1;
     }
@@ -106,6 +189,11 @@ int clasp_session_to_bytes(const clasp_session *s, uint8_t **out, size_t *len)
     v = cl_wr_begin_vec(&b, 1);
     cl_wr_bytes(&b, x->alpn, strlen(x->alpn));
     cl_wr_end_vec(&b, v, 1);
+    cl_wr_u8(&b, (uint8_t)x->peer_verified);
+    cl_wr_bytes(&b, x->trust_id, sizeof x->trust_id);
+    v = cl_wr_begin_vec(&b, 3);
+    cl_wr_bytes(&b, x->peer_chain, x->peer_chain_len);
+    cl_wr_end_vec(&b, v, 3);
     if (b.failed) {
         cl_buf_free(&b);
         return -1;
@@ -121,15 +209,17 @@ clasp_session *clasp_session_from_bytes(const uint8_t *in, size_t len)
     if (!s)
         return NULL;
     cl_session *x = &s->s;
-    cl_reader r = cl_reader_init(in, len), secret, id, ticket, name, alpn;
+    cl_reader r = cl_reader_init(in, len), secret, id, ticket, name, alpn, chain;
     uint32_t magic, hi, lo, lifetime, age_add;
-    uint8_t ems;
+    uint8_t ems, verified;
     if (cl_rd_u32(&r, &magic) || magic != SESSION_MAGIC || cl_rd_u16(&r, &x->version) ||
         cl_rd_u16(&r, &x->suite) || cl_rd_vec(&r, 1, &secret) || secret.n > sizeof x->secret ||
         cl_rd_vec(&r, 1, &id) || id.n > sizeof x->session_id || cl_rd_u8(&r, &ems) ||
         cl_rd_vec(&r, 2, &ticket) || cl_rd_u32(&r, &lifetime) || cl_rd_u32(&r, &age_add) ||
         cl_rd_u32(&r, &hi) || cl_rd_u32(&r, &lo) || cl_rd_vec(&r, 1, &name) ||
-        cl_rd_vec(&r, 1, &alpn) || !cl_rd_empty(&r) || !cl_suite_by_id(x->suite) ||
+        cl_rd_vec(&r, 1, &alpn) || cl_rd_u8(&r, &verified) ||
+        cl_rd_copy(&r, x->trust_id, sizeof x->trust_id) || cl_rd_vec(&r, 3, &chain) ||
+        chain.n > CL_MAX_SESSION_CHAIN || !cl_rd_empty(&r) || !cl_suite_by_id(x->suite) ||
         (x->version != CLASP_TLS1_2 && x->version != CLASP_TLS1_3))
         goto bad;
     memcpy(x->secret, secret.p, secret.n);
@@ -148,6 +238,13 @@ clasp_session *clasp_session_from_bytes(const uint8_t *in, size_t len)
     x->received_ms = (uint64_t)hi << 32 | lo;
     memcpy(x->server_name, name.p, name.n);
     memcpy(x->alpn, alpn.p, alpn.n);
+    x->peer_verified = verified != 0;
+    if (chain.n) {
+        if (!(x->peer_chain = malloc(chain.n)))
+            goto bad;
+        memcpy(x->peer_chain, chain.p, chain.n);
+        x->peer_chain_len = chain.n;
+    }
     return s;
 bad:
     clasp_session_free(s);

@@ -100,6 +100,9 @@ int cl_client12_server_hello(clasp_conn *c, const cl_server_hello *sh, const uin
         hs->abbreviated = 1;
         c->resumed = 1;
         c->peer_sigalg = 0;
+        /* The server's certificate, as the session recorded it. */
+        if (cl_session_restore_peer(c, o))
+            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_NOMEM, "out of memory");
         if (cl_transcript_start(c) || cl_transcript_add(c, msg, len))
             return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
         if (cl_trace_on(c))
@@ -412,16 +415,23 @@ static int handle_ticket12(clasp_conn *c, const uint8_t *msg, size_t len)
     return CLASP_OK;
 }
 
-/* The session this handshake makes resumable (or renewed). */
+/* The session this handshake makes resumable (or renewed). One without
+ * the extended master secret is not kept: it must not be resumed (RFC 7627
+ * 5.3). Nor is one whose server chain is too big to keep. */
 static int keep_session12(clasp_conn *c)
 {
     cl_hs *hs = c->hs;
     const cl_session *o = hs->abbreviated ? c->offer : NULL;
-    if (!hs->ticket12_len && !hs->session_id_len && !o)
+    if ((!hs->ticket12_len && !hs->session_id_len && !o) || !hs->ems)
         return 0;
     cl_session *s = calloc(1, sizeof *s);
     if (!s)
         return -1;
+    if (cl_session_take_peer(s, c)) {
+        cl_session_clear(s);
+        free(s);
+        return 0;
+    }
     s->version = CLASP_TLS1_2;
     s->suite = c->suite->id;
     memcpy(s->secret, hs->master, 48);

@@ -54,6 +54,8 @@ static const cl_session *psk_to_offer(const clasp_conn *c)
         return NULL;
     if (strcmp(s->server_name, c->server_name ? c->server_name : "") != 0)
         return NULL; /* a ticket is for the server that issued it */
+    if (!cl_session_auth_ok(c->cfg, s))
+        return NULL; /* its server was not verified the way we verify */
     if (cl_now_ms() - s->received_ms >= (uint64_t)s->lifetime * 1000u)
         return NULL;
     const cl_suite *ps = cl_suite_by_id(s->suite);
@@ -270,9 +272,11 @@ int cl_client13_start(clasp_conn *c)
     /* A TLS 1.2 session to resume: its id, or (with a ticket only) a random
      * one whose echo tells us the ticket was accepted (RFC 5077 3.4). */
     const cl_session *o = c->offer;
+    /* Never a session without the extended master secret (RFC 7627 5.3),
+     * nor one whose server was not verified the way we verify. */
     if (o && hs->offer12 && o->version == CLASP_TLS1_2 && suite_offered(c, o->suite) &&
-        !strcmp(o->server_name, c->server_name ? c->server_name : "") &&
-        (o->session_id_len || o->ticket_len)) {
+        !strcmp(o->server_name, c->server_name ? c->server_name : "") && o->ems &&
+        cl_session_auth_ok(cfg, o) && (o->session_id_len || o->ticket_len)) {
         hs->offer12_session = 1;
         if (o->session_id_len) {
             memcpy(hs->session_id, o->session_id, o->session_id_len);
@@ -567,6 +571,9 @@ static int handle_server_hello(clasp_conn *c, const uint8_t *msg, size_t len)
                            "the server resumed our ticket with a suite of another hash");
         hs->psk_accepted = 1;
         c->resumed = 1;
+        /* The server's certificate, as the session recorded it. */
+        if (cl_session_restore_peer(c, c->offer))
+            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_NOMEM, "out of memory");
     }
     rc = CLASP_OK;
     if (cl_transcript_start(c) || cl_transcript_add(c, msg, len) ||

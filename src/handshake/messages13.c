@@ -380,6 +380,7 @@ usage:
         rc = cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
         goto out;
     }
+    c->peer_verified = verify; /* a session made from this connection records it */
     rc = CLASP_OK;
 out:
     for (size_t i = 0; i < parsed; i++)

@@ -49,6 +49,13 @@ static int handle_ticket(clasp_conn *c, const uint8_t *msg, size_t len)
         snprintf(s->server_name, sizeof s->server_name, "%s", c->server_name);
     if (c->has_alpn)
         snprintf(s->alpn, sizeof s->alpn, "%s", c->alpn);
+    /* How the server was authenticated, for the connection that resumes. A
+     * server chain too big to keep: the ticket is dropped. */
+    if (cl_session_take_peer(s, c)) {
+        cl_session_clear(s);
+        free(s);
+        return CLASP_OK;
+    }
     if (c->session) {
         cl_session_clear(c->session);
         free(c->session);

@@ -10,6 +10,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 
 #include "base/ct.h"
 #include "handshake/hs.h"
@@ -51,8 +52,9 @@ static uint16_t pick_group(const clasp_conn *c, const cl_client_hello *ch, cl_kx
     return 0;
 }
 
-/* The session as a ticket, or into the cache. */
-static void session_of(const clasp_conn *c, cl_session *s)
+/* The session as a ticket, or into the cache: -1 if it cannot be kept
+ * (out of memory, or a client chain too big), and then is not resumable. */
+static int session_of(const clasp_conn *c, cl_session *s)
 {
     memset(s, 0, sizeof *s);
     s->version = CLASP_TLS1_2;
@@ -64,6 +66,9 @@ static void session_of(const clasp_conn *c, cl_session *s)
     s->session_id_len = c->hs->session_id_len;
     if (c->has_alpn)
         snprintf(s->alpn, sizeof s->alpn, "%s", c->alpn);
+    if (c->server_name)
+        snprintf(s->server_name, sizeof s->server_name, "%s", c->server_name);
+    return cl_session_take_peer(s, c);
 }
 
 /* RFC 5077 3.3: NewSessionTicket goes before our ChangeCipherSpec. */
@@ -72,13 +77,14 @@ static int send_ticket12(clasp_conn *c)
     if (!c->hs->issue_ticket12)
         return 0;
     cl_session s;
-    session_of(c, &s);
+    /* A session we cannot keep gets an empty ticket (RFC 5077 3.3). */
+    int keep = session_of(c, &s) == 0;
     cl_buf m;
     cl_hs_begin(&m, CL_HS_NEW_SESSION_TICKET);
-    cl_wr_u32(&m, c->cfg->ticket_lifetime);
+    cl_wr_u32(&m, keep ? c->cfg->ticket_lifetime : 0);
     size_t v = cl_wr_begin_vec(&m, 2);
-    int rc = cl_ticket_seal(c->cfg, &s, &m);
-    cl_wipe(&s, sizeof s);
+    int rc = keep ? cl_ticket_seal(c->cfg, &s, &m) : 0;
+    cl_session_clear(&s);
     cl_wr_end_vec(&m, v, 2);
     if (rc) {
         cl_buf_free(&m);
@@ -245,10 +251,11 @@ static void write_reneg_ems(clasp_conn *c, cl_buf *m, int secure_reneg)
     }
 }
 
-/* server_name acknowledgement, ALPN, and the promise of a ticket. */
+/* server_name acknowledgement (never when resuming: RFC 6066 3), ALPN,
+ * and the promise of a ticket. */
 static void write_common_extensions(clasp_conn *c, const cl_client_hello *ch, cl_buf *m)
 {
-    if (ch->sni) {
+    if (ch->sni && !c->hs->abbreviated) {
         cl_wr_u16(m, CL_EXT_SERVER_NAME);
         cl_wr_u16(m, 0);
     }
@@ -261,9 +268,13 @@ static void write_common_extensions(clasp_conn *c, const cl_client_hello *ch, cl
 }
 
 /* A session to resume: from the client's ticket, else from our cache by
- * session id. It must be TLS 1.2, for a suite the client still offers and
- * we still allow, with the same extended-master-secret state (RFC 7627
- * 5.3); anything else falls back to a full handshake. */
+ * session id. It must be TLS 1.2, with the extended master secret (RFC
+ * 7627 5.3: a session that had it and a ClientHello without it is an
+ * abort; a session without it is never resumed), for a suite the client
+ * still offers and we still allow, for the same server name (RFC 6066 3),
+ * and with client authentication that meets our policy now; anything else
+ * falls back to a full handshake. Returns 1 to resume, 0 for a full
+ * handshake, CLASP_ERROR after an abort. */
 static int try_resume12(clasp_conn *c, const cl_client_hello *ch)
 {
     cl_hs *hs = c->hs;
@@ -279,22 +290,40 @@ static int try_resume12(clasp_conn *c, const cl_client_hello *ch)
         if (found && cl_now(cfg) - issued < cfg->ticket_lifetime / 2)
             hs->issue_ticket12 = 0;
     }
+    int from_ticket = found;
     if (!found && ch->session_id_len == 32 && cfg->cache)
         found = cl_cache_get(cfg->cache, ch->session_id, 32, cl_now(cfg), cfg->ticket_lifetime, s) == 0;
     if (!found)
         return 0;
+    if (s->version == CLASP_TLS1_2 && s->ems && !hs->ems) {
+        cl_session_clear(s);
+        return cl_fail(c, CL_ALERT_HANDSHAKE_FAILURE, CLASP_E_PROTOCOL,
+                       "the client resumes a session made with the extended master secret but "
+                       "no longer offers it (RFC 7627 5.3): an attack or a broken client");
+    }
     const cl_suite *suite = cl_suite_by_id(s->suite);
     int allowed = 0;
     for (size_t i = 0; i < cfg->n_suites; i++)
         allowed |= cfg->suites[i] == s->suite;
     if (s->version != CLASP_TLS1_2 || !suite || !allowed || !list_has(ch->suites, s->suite) ||
-        s->ems != hs->ems || s->secret_len != 48) {
+        !s->ems || s->secret_len != 48 ||
+        strcasecmp(s->server_name, c->server_name ? c->server_name : "") != 0 ||
+        !cl_session_auth_ok(cfg, s)) {
         cl_session_clear(s);
-        hs->issue_ticket12 = ch->has_session_ticket; /* a full handshake: a fresh ticket */
+        /* A full handshake: a fresh ticket, if the session can be one. */
+        hs->issue_ticket12 = ch->has_session_ticket && hs->ems;
         return 0;
     }
     c->suite = suite;
     memcpy(hs->master, s->secret, 48);
+    /* The client's certificate, as the session recorded it. */
+    if (cl_session_restore_peer(c, s))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_NOMEM, "out of memory");
+    if (!from_ticket) {
+        /* Resumed from the cache: forgotten if this connection fails. */
+        memcpy(c->cached_id, s->session_id, s->session_id_len);
+        c->cached_id_len = s->session_id_len;
+    }
     return 1;
 }
 
@@ -364,15 +393,20 @@ int cl_server12_client_hello(clasp_conn *c, const cl_client_hello *ch)
     c->version = CLASP_TLS1_2;
     hs->client_version = ch->legacy_version;
     memcpy(hs->client_random, ch->random, 32);
-    hs->issue_ticket12 = ch->has_session_ticket && !cfg->tickets_off;
-    if (try_resume12(c, ch))
+    /* A session without the extended master secret is never resumed (RFC
+     * 7627 5.3), so none is made: no ticket, no session id. */
+    hs->issue_ticket12 = ch->has_session_ticket && !cfg->tickets_off && hs->ems;
+    int resume = try_resume12(c, ch);
+    if (resume == CLASP_ERROR)
+        return resume;
+    if (resume)
         return send_abbreviated(c, ch, secure_reneg);
     uint16_t group = 0;
     int rc = choose_suite(c, ch, &group);
     if (rc != CLASP_OK)
         return rc;
     /* A fresh session id makes the session resumable from our cache. */
-    if (make_server_random(c, !cfg->tickets_off && cfg->cache))
+    if (make_server_random(c, !cfg->tickets_off && cfg->cache && hs->ems))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "random number generator failed");
     hs->keep_raw = cfg->client_auth != CLASP_CLIENT_AUTH_NONE;
     if (cl_transcript_start(c))
@@ -524,9 +558,12 @@ int cl_server12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t 
                 return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send Finished");
             if (c->hs->session_id_len) {
                 cl_session s;
-                session_of(c, &s);
-                cl_cache_put(c->cfg->cache, &s, cl_now(c->cfg));
-                cl_wipe(&s, sizeof s);
+                if (session_of(c, &s) == 0) {
+                    cl_cache_put(c->cfg->cache, &s, cl_now(c->cfg));
+                    memcpy(c->cached_id, s.session_id, s.session_id_len);
+                    c->cached_id_len = s.session_id_len;
+                }
+                cl_session_clear(&s);
             }
         }
         if (cl_trace_on(c))

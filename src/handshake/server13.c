@@ -10,6 +10,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 
 #include "handshake/hs.h"
 
@@ -495,7 +496,8 @@ static int send_flight(clasp_conn *c, const cl_client_hello *ch, cl_reader share
     if (cl_hs_send(c, &m, NULL, detail))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send EncryptedExtensions");
 
-    /* A resumed session was authenticated when its ticket was issued. */
+    /* A resumed session carries its client's authentication, and
+     * try_psk took it only if it meets our policy. */
     if (cfg->client_auth != CLASP_CLIENT_AUTH_NONE && !hs->psk_accepted) {
         cl_hs_begin(&m, CL_HS_CERTIFICATE_REQUEST);
         cl_wr_u8(&m, 0); /* empty context during the handshake */
@@ -547,6 +549,11 @@ static int try_psk(clasp_conn *c, const cl_client_hello *ch, const uint8_t *msg,
         return CLASP_OK;
     const cl_suite *ticket_suite = cl_suite_by_id(s.suite);
     int usable = s.version == CLASP_TLS1_3 && ticket_suite && ticket_suite->hash == c->suite->hash;
+    /* RFC 6066 3: only for the name it was made for; and only if the client
+     * authentication it carries meets our policy now (a required client
+     * certificate is not skipped by resuming a session that had none). */
+    usable = usable && !strcasecmp(s.server_name, c->server_name ? c->server_name : "") &&
+             cl_session_auth_ok(c->cfg, &s);
     /* The client's idea of the ticket's age must match ours (RFC 8446 8.3). */
     uint32_t client_age = obfuscated_age - s.age_add;
     uint64_t server_age = (cl_now(c->cfg) - issued) * 1000u;
@@ -574,7 +581,11 @@ static int try_psk(clasp_conn *c, const cl_client_hello *ch, const uint8_t *msg,
     hs->psk_len = s.secret_len;
     hs->psk_accepted = 1;
     c->resumed = 1;
+    /* The client's certificate, as the session recorded it. */
+    int rc = cl_session_restore_peer(c, &s);
     cl_session_clear(&s);
+    if (rc)
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_NOMEM, "out of memory");
     return CLASP_OK;
 }
 
@@ -585,7 +596,16 @@ int cl_server13_send_tickets(clasp_conn *c)
         return 0;
     size_t hl = cr_hash_len(c->suite->hash);
     for (unsigned i = 0; i < cfg->ticket_count; i++) {
-        uint8_t nonce = c->ticket_nonce++;
+        /* Each ticket's PSK derives from its nonce, so a nonce never
+         * repeats on a connection (RFC 8446 4.6.1): the count of tickets
+         * sent, big-endian in as few bytes as it needs (0..255 in one). */
+        uint64_t count = c->ticket_nonce++;
+        uint8_t nonce[8];
+        size_t nonce_len = 1;
+        while (nonce_len < 8 && count >> (8 * nonce_len))
+            nonce_len++;
+        for (size_t k = 0; k < nonce_len; k++)
+            nonce[k] = (uint8_t)(count >> (8 * (nonce_len - 1 - k)));
         cl_session s;
         memset(&s, 0, sizeof s);
         s.version = CLASP_TLS1_3;
@@ -593,25 +613,38 @@ int cl_server13_send_tickets(clasp_conn *c)
         s.secret_len = hl;
         if (c->has_alpn)
             snprintf(s.alpn, sizeof s.alpn, "%s", c->alpn);
+        if (c->server_name)
+            snprintf(s.server_name, sizeof s.server_name, "%s", c->server_name);
+        if (cl_session_take_peer(&s, c)) {
+            cl_session_clear(&s);
+            return 0; /* a client chain too big to keep: not resumable */
+        }
         if (cr_random(&s.age_add, sizeof s.age_add) ||
-            cr_hkdf_expand_label(c->suite->hash, c->resumption_secret, "resumption", &nonce, 1,
-                                 s.secret, hl))
+            cr_hkdf_expand_label(c->suite->hash, c->resumption_secret, "resumption", nonce,
+                                 nonce_len, s.secret, hl)) {
+            cl_session_clear(&s);
             return -1;
+        }
         cl_buf m;
         cl_hs_begin(&m, CL_HS_NEW_SESSION_TICKET);
         cl_wr_u32(&m, cfg->ticket_lifetime);
         cl_wr_u32(&m, s.age_add);
-        cl_wr_u8(&m, 1);
-        cl_wr_u8(&m, nonce);
+        size_t nv = cl_wr_begin_vec(&m, 1);
+        cl_wr_bytes(&m, nonce, nonce_len);
+        cl_wr_end_vec(&m, nv, 1);
         size_t v = cl_wr_begin_vec(&m, 2);
         int rc = cl_ticket_seal(cfg, &s, &m);
-        cl_wipe(&s, sizeof s);
+        cl_session_clear(&s);
         cl_wr_end_vec(&m, v, 2);
         cl_wr_u16(&m, 0); /* no extensions: no early data */
         char detail[80];
         snprintf(detail, sizeof detail, "lifetime %u s; resumable on any server with our ticket secret",
                  cfg->ticket_lifetime);
-        if (rc || cl_hs_send(c, &m, NULL, detail))
+        if (rc) {
+            cl_buf_free(&m);
+            return -1;
+        }
+        if (cl_hs_send(c, &m, NULL, detail))
             return -1;
     }
     return 0;

@@ -6,14 +6,23 @@
  * config's ticket secret, so every server holding the same secret (a fleet
  * behind a load balancer) seals and opens the same tickets, keys rotate on
  * their own, and a ticket from the previous period still opens: each key
- * lives for one more lifetime after it stops sealing. */
+ * lives for one more lifetime after it stops sealing.
+ *
+ * The key also derives from the server's client-authentication policy
+ * (whether it asks for client certificates, and the CAs it trusts for
+ * them): servers that share a ticket secret but not that policy cannot
+ * open each other's tickets, so a session made where no certificate was
+ * asked for never resumes where one is required. The sealed state carries
+ * the client's chain and how it was verified besides, checked against the
+ * policy on every resumption (cl_session_auth_ok). */
 #include <stdlib.h>
 
 #include "conn/internal.h"
 
 #define NAME_LEN 8
 #define OVERHEAD (NAME_LEN + CR_AEAD_NONCE + CR_AEAD_TAG)
-#define STATE_VERSION 1
+#define STATE_VERSION 2 /* 2: server name, client authentication and chain */
+#define MAX_TICKET 0xffff   /* the wire's limit (RFC 8446 4.6.1, RFC 5077 3.2) */
 
 static uint64_t period_len(const clasp_config *cfg)
 {
@@ -23,12 +32,19 @@ static uint64_t period_len(const clasp_config *cfg)
 /* The key and its name for one period. */
 static int period_key(const clasp_config *cfg, uint64_t period, uint8_t key[32], uint8_t name[NAME_LEN])
 {
-    uint8_t info[32] = "clasp ticket key ";
+    uint8_t info[64] = "clasp ticket key ";
     size_t n = 17;
     for (int i = 0; i < 8; i++)
         info[n + i] = (uint8_t)(period >> (56 - 8 * i));
+    n += 8;
+    /* The client-authentication policy this key serves (see the top). */
+    info[n++] = cfg->client_auth != CLASP_CLIENT_AUTH_NONE;
+    if (cfg->client_auth != CLASP_CLIENT_AUTH_NONE) {
+        memcpy(info + n, cfg->trust_id, 32);
+        n += 32;
+    }
     uint8_t both[32 + NAME_LEN];
-    if (cr_hkdf_expand(CR_SHA256, cfg->ticket_master, 32, info, n + 8, both, sizeof both))
+    if (cr_hkdf_expand(CR_SHA256, cfg->ticket_master, 32, info, n, both, sizeof both))
         return -1;
     memcpy(key, both, 32);
     memcpy(name, both + 32, NAME_LEN);
@@ -57,10 +73,18 @@ int cl_ticket_seal(const clasp_config *cfg, const cl_session *s, cl_buf *out)
     v = cl_wr_begin_vec(&st, 1);
     cl_wr_bytes(&st, s->alpn, strlen(s->alpn));
     cl_wr_end_vec(&st, v, 1);
+    v = cl_wr_begin_vec(&st, 1);
+    cl_wr_bytes(&st, s->server_name, strlen(s->server_name));
+    cl_wr_end_vec(&st, v, 1);
+    cl_wr_u8(&st, (uint8_t)s->peer_verified);
+    cl_wr_bytes(&st, s->trust_id, sizeof s->trust_id);
+    v = cl_wr_begin_vec(&st, 3);
+    cl_wr_bytes(&st, s->peer_chain, s->peer_chain_len);
+    cl_wr_end_vec(&st, v, 3);
     int rc = -1;
     cr_aead *a = NULL;
     size_t start = out->len;
-    uint8_t *p = st.failed ? NULL : cl_wr_space(out, OVERHEAD + st.len);
+    uint8_t *p = st.failed || OVERHEAD + st.len > MAX_TICKET ? NULL : cl_wr_space(out, OVERHEAD + st.len);
     if (p && (a = cr_aead_new(CR_AES256GCM, key, 1))) {
         memcpy(p, name, NAME_LEN);
         memcpy(p + NAME_LEN, nonce, CR_AEAD_NONCE);
@@ -79,7 +103,8 @@ int cl_ticket_seal(const clasp_config *cfg, const cl_session *s, cl_buf *out)
 int cl_ticket_open(const clasp_config *cfg, const uint8_t *t, size_t len, cl_session *s,
                    uint64_t *issued)
 {
-    if (len <= OVERHEAD || len > 4096)
+    memset(s, 0, sizeof *s);
+    if (len <= OVERHEAD || len > MAX_TICKET)
         return -1;
     uint64_t now = cl_now(cfg), period = now / period_len(cfg);
     uint8_t key[32], name[NAME_LEN];
@@ -106,14 +131,15 @@ int cl_ticket_open(const clasp_config *cfg, const uint8_t *t, size_t len, cl_ses
     memcpy(body, t + NAME_LEN + CR_AEAD_NONCE, n);
     if (cr_aead_open(a, t + NAME_LEN, t, NAME_LEN, body, n, t + NAME_LEN + CR_AEAD_NONCE + n))
         goto out;
-    cl_reader r = cl_reader_init(body, n), secret, alpn;
-    uint8_t ver, ems;
+    cl_reader r = cl_reader_init(body, n), secret, alpn, sni, chain;
+    uint8_t ver, ems, verified;
     uint32_t hi, lo;
-    memset(s, 0, sizeof *s);
     if (cl_rd_u8(&r, &ver) || ver != STATE_VERSION || cl_rd_u16(&r, &s->version) ||
         cl_rd_u16(&r, &s->suite) || cl_rd_u32(&r, &hi) || cl_rd_u32(&r, &lo) ||
         cl_rd_u32(&r, &s->age_add) || cl_rd_u8(&r, &ems) || cl_rd_vec(&r, 1, &secret) ||
-        secret.n > sizeof s->secret || cl_rd_vec(&r, 1, &alpn) || !cl_rd_empty(&r))
+        secret.n > sizeof s->secret || cl_rd_vec(&r, 1, &alpn) || cl_rd_vec(&r, 1, &sni) ||
+        cl_rd_u8(&r, &verified) || cl_rd_copy(&r, s->trust_id, sizeof s->trust_id) ||
+        cl_rd_vec(&r, 3, &chain) || !cl_rd_empty(&r))
         goto out;
     *issued = (uint64_t)hi << 32 | lo;
     if (*issued > now + 60 || now - *issued > cfg->ticket_lifetime)
@@ -121,10 +147,20 @@ int cl_ticket_open(const clasp_config *cfg, const uint8_t *t, size_t len, cl_ses
     memcpy(s->secret, secret.p, secret.n);
     s->secret_len = secret.n;
     memcpy(s->alpn, alpn.p, alpn.n);
+    memcpy(s->server_name, sni.p, sni.n);
     s->ems = ems;
+    s->peer_verified = verified != 0;
+    if (chain.n) {
+        if (!(s->peer_chain = malloc(chain.n)))
+            goto out;
+        memcpy(s->peer_chain, chain.p, chain.n);
+        s->peer_chain_len = chain.n;
+    }
     s->lifetime = cfg->ticket_lifetime;
     rc = 0;
 out:
+    if (rc)
+        cl_session_clear(s);
     if (body) {
         cl_wipe(body, n);
         free(body);

@@ -7,8 +7,13 @@
 #   - a fleet: servers sharing --ticket-key resume each other's sessions, a
 #     server with another key falls back to a full handshake;
 #   - gnutls-cli --resume against `clasp server`, `clasp client --resume`
-#     against gnutls-serv;
-#   - `clasp server --no-resumption`, and a bad --ticket-key file.
+#     against gnutls-serv; without the extended master secret, neither side
+#     resumes (RFC 7627 5.3);
+#   - `clasp server --no-resumption`, and a bad --ticket-key file;
+#   - resumption never bypasses client authentication: a session from a
+#     server without --verify-client, offered by s_client without a
+#     certificate to one with it that shares --ticket-key, is not resumed
+#     and gets no page; a client-authenticated session still resumes.
 # shellcheck source=tests/interop/lib.sh
 source "${CLASP_TEST_LIB:-$(dirname "$0")/lib.sh}"
 need_clasp
@@ -424,6 +429,24 @@ else
   fi
   if gserv_case gserv13e "$TLS13" --echo; then gserv_resumed gserv13e "clasp client vs gnutls-serv TLS 1.3 (--echo)" TLSv1.3 --echo; fi
   if gserv_case gserv12e "$TLS12" --echo; then gserv_resumed gserv12e "clasp client vs gnutls-serv TLS 1.2 (--echo)" TLSv1.2 --echo; fi
+
+  # RFC 7627 5.3: a session without the extended master secret is never
+  # resumed (%NO_SESSION_HASH: GnuTLS does without it).
+  if gcli_case gcli12noems "$TLS12:%NO_SESSION_HASH"; then
+    desc="gnutls-cli TLS 1.2 without extended master secret"
+    expect_status "$RC" 0 "$desc: gnutls-cli exits 0" "$WORK/gcli12noems.out" "$WORK/gcli12noems-srv.log"
+    expect_contains "$WORK/gcli12noems.out" "$TEXT" "$desc: the line came back on the second connection"
+    expect_not_contains "$WORK/gcli12noems-resumed.out" "*** This is a resumed session" "$desc: the server does not resume it"
+    expect_hs_nth "$WORK/gcli12noems-srv.log" 2 resumed no "$desc: server's handshake 2 says resumed=no"
+    expect_clean_exit gcli12noems-srv "$desc: the server exits after --count 2"
+  fi
+  if gserv_case gserv12noems "$TLS12:%NO_SESSION_HASH" --echo; then
+    desc="clasp client vs gnutls-serv TLS 1.2 without extended master secret"
+    expect_status "$RC" 1 "$desc: clasp client --resume exits 1" "$WORK/gserv12noems.err" "$WORK/gserv12noems-srv.log"
+    expect_contains "$WORK/gserv12noems.err" "no resumable session" "$desc: the client keeps no session to resume"
+    expect_contains "$WORK/gserv12noems.out" "$TEXT" "$desc: the first connection worked"
+    expect_not_contains "$WORK/gserv12noems-srv.log" "*** This is a resumed session" "$desc: gnutls-serv resumed nothing"
+  fi
 fi
 
 # ---------------------------------------------------------------------------
@@ -524,6 +547,78 @@ for v in 1.3 1.2; do
     stop_bg "$name-srv"
   fi
 done
+
+# ---------------------------------------------------------------------------
+echo "# 7. resumption does not bypass client authentication"
+
+# www_get NAME s_client-args...: s_client sends "GET / HTTP/1.0" and a blank
+# line, and waits (bounded) for the page. Output in NAME.out; sets RC.
+www_get() {
+  local name=$1
+  shift
+  client_dialog "$name" $'send GET / HTTP/1.0\nsend \nwait HTTP/1.1 200 OK' \
+    openssl s_client -nocommands "$@"
+  RC=$?
+}
+
+# auth_case NAME VERSION-FLAG: server O (no client authentication, --count
+# 1) and server S (--verify-client, --count 3) share a ticket key.
+#   1. s_client gets a session from O (-sess_out);
+#   2. offers it to S without a certificate: S must not resume it, and must
+#      not serve the page (a full handshake that needs a certificate);
+#   3. with a certificate: a full handshake on S, the page, and a session;
+#   4. that client-authenticated session resumes on S (no certificate needed).
+auth_case() {
+  local name=$1 vflag=$2 po ps
+  po=$(free_port)
+  if ! start_clasp_server "$name-o-srv" "$po" --www --count 1 --ticket-key "$KEY_HEX" \
+    --cert "$PKI/ecdsa.pem" --key "$PKI/ecdsa.key"; then
+    fail "$name: clasp server O did not start" "$WORK/$name-o-srv.log"
+    stop_bg "$name-o-srv"
+    return 1
+  fi
+  ps=$(free_port) # after O listens, so it cannot be O's port
+  if ! start_clasp_server "$name-s-srv" "$ps" --www --count 3 --ticket-key "$KEY_HEX" \
+    --verify-client "$PKI/ca.pem" --cert "$PKI/ecdsa.pem" --key "$PKI/ecdsa.key"; then
+    fail "$name: clasp server S (--verify-client) did not start" "$WORK/$name-s-srv.log"
+    stop_bg "$name-o-srv"
+    stop_bg "$name-s-srv"
+    return 1
+  fi
+  local -a common=("${S_VERIFY[@]}" "$vflag")
+  www_get "$name-1" -connect "127.0.0.1:$po" "${common[@]}" -sess_out "$WORK/$name-open.sess"
+  expect_status "$RC" 0 "$name: s_client gets O's page" "$WORK/$name-1.out" "$WORK/$name-o-srv.log"
+  if [[ ! -s $WORK/$name-open.sess ]]; then
+    fail "$name: s_client saved no session from O" "$WORK/$name-1.out"
+    stop_bg "$name-s-srv"
+    return 1
+  fi
+  www_get "$name-2" -connect "127.0.0.1:$ps" "${common[@]}" -sess_in "$WORK/$name-open.sess"
+  expect_status "$RC" nonzero "$name: without a certificate, s_client with O's session gets nothing from S" "$WORK/$name-2.out" "$WORK/$name-s-srv.log"
+  expect_not_contains "$WORK/$name-2.out" "Reused, " "$name: S does not resume O's session (s_client does not say 'Reused')"
+  expect_not_contains "$WORK/$name-2.out" "HTTP/1.1 200 OK" "$name: S serves no page without a client certificate"
+  expect_not_contains "$WORK/$name-s-srv.log" "resumed=yes" "$name: S's log has no resumed handshake"
+  if grep "clasp: error:" "$WORK/$name-s-srv.log" 2>/dev/null | grep -qi certificate; then
+    pass "$name: S says the client sent no certificate"
+  else
+    fail "$name: S says the client sent no certificate" "$WORK/$name-s-srv.log"
+  fi
+  www_get "$name-3" -connect "127.0.0.1:$ps" "${common[@]}" -sess_in "$WORK/$name-open.sess" \
+    -cert "$PKI/client.pem" -key "$PKI/client.key" -sess_out "$WORK/$name-auth.sess"
+  expect_status "$RC" 0 "$name: with a certificate, s_client gets S's page" "$WORK/$name-3.out" "$WORK/$name-s-srv.log"
+  expect_contains "$WORK/$name-3.out" "New, " "$name: with a certificate, a full handshake ('New')"
+  # The refused connection printed no "handshake:" line: this is S's first.
+  expect_hs_nth "$WORK/$name-s-srv.log" 1 resumed no "$name: S's first handshake line says resumed=no"
+  www_get "$name-4" -connect "127.0.0.1:$ps" "${common[@]}" -sess_in "$WORK/$name-auth.sess"
+  expect_status "$RC" 0 "$name: the client-authenticated session gets S's page again" "$WORK/$name-4.out" "$WORK/$name-s-srv.log"
+  expect_contains "$WORK/$name-4.out" "Reused, " "$name: S resumes its client-authenticated session ('Reused')"
+  expect_hs_nth "$WORK/$name-s-srv.log" 2 resumed yes "$name: S's second handshake line says resumed=yes"
+  expect_clean_exit "$name-o-srv" "$name: O exits after --count 1"
+  expect_clean_exit "$name-s-srv" "$name: S exits after --count 3"
+}
+
+auth_case auth13 -tls1_3
+auth_case auth12 -tls1_2
 
 # ---------------------------------------------------------------------------
 echo "# bad --ticket-key files are refused"

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "handshake/hs.h"
 #include "pairutil.h"
 #include "testutil.h"
 
@@ -463,6 +464,60 @@ static void test_resumption13(void)
     clasp_config_free(sc);
 }
 
+
+/* RFC 8446 4.6.1: each ticket's PSK derives from its nonce, which must not
+ * repeat on a connection, however many tickets the server sends (here also
+ * after the handshake, and past 255 of them). */
+static void test_ticket_nonces(void)
+{
+    clasp_config *sc = server_config(pki_ecdsa), *cc = client_config(pki_ecdsa);
+    clasp_config_set_ticket_count(sc, 3);
+    clasp_conn *cli = clasp_conn_new(cc), *srv = clasp_conn_new(sc);
+    CHECK(clasp_conn_set_server_name(cli, "localhost") == 0);
+    result r = run_handshake(cli, srv);
+    CHECK(r.client_rc == CLASP_OK && r.server_rc == CLASP_OK);
+    exchange(cli, srv, 10);
+    CHECK(clasp_conn_tickets_received(cli) == 3);
+    enum { N = 5 };
+    uint8_t psk[N][48];
+    size_t psk_len[N] = {0};
+    clasp_session *last = NULL;
+    for (int i = 0; i < N; i++) {
+        if (i > 0) {
+            if (i == N - 1) {
+                uint64_t past_a_byte = 256 + 3; /* nonce 3, the 4th ticket, if it wrapped */
+                srv->ticket_nonce = past_a_byte;
+            }
+            clasp_config_set_ticket_count(sc, 1);
+            CHECK(cl_server13_send_tickets(srv) == 0);
+            pump(srv, cli);
+            uint8_t b[8];
+            CHECK(clasp_conn_read(cli, b, sizeof b) == CLASP_WANT_READ);
+        }
+        clasp_session_free(last);
+        last = clasp_conn_get_session(cli);
+        CHECK(last != NULL);
+        if (!last)
+            break;
+        psk_len[i] = last->s.secret_len;
+        memcpy(psk[i], last->s.secret, last->s.secret_len);
+        for (int j = 0; j < i; j++)
+            CHECK(psk_len[i] != psk_len[j] || memcmp(psk[i], psk[j], psk_len[i]) != 0);
+    }
+    CHECK(clasp_conn_tickets_received(cli) == 3 + N - 1);
+    clasp_conn_free(cli);
+    clasp_conn_free(srv);
+    /* The last ticket (a two-byte nonce) resumes: both sides derived the
+     * same PSK from it. */
+    if (last) {
+        int ok;
+        CHECK(resumes(cc, sc, last, &ok) == 1 && ok);
+    }
+    clasp_session_free(last);
+    clasp_config_free(cc);
+    clasp_config_free(sc);
+}
+
 int main(void)
 {
     make_pki(pki_ecdsa, "ecdsa");
@@ -478,6 +533,9 @@ int main(void)
     test_split_and_tamper();
     test_certificate_failures();
     test_resumption13();
+    test_resumption_auth(CLASP_TLS1_3);
+    test_ticket_nonces();
+    test_no_session_after_fatal_alert(CLASP_TLS1_3);
     remove_pki(pki_ecdsa);
     remove_pki(pki_rsa);
     remove_pki(pki_ed25519);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "handshake/hs.h"
 #include "pairutil.h"
 #include "testutil.h"
 
@@ -374,11 +375,270 @@ static void test_resumption12(void)
     clasp_config_free(sc);
 }
 
+
+/* ------------------------------------- resumption: EMS, server name, alerts */
+
+/* The extensions block of the hello message that starts plaintext record
+ * rec: its offset in rec, and its length. */
+static size_t hello_extensions(const uint8_t *rec, size_t *len)
+{
+    const uint8_t *m = rec + 5;
+    size_t off = 4 + 2 + 32;
+    off += 1 + m[off]; /* session id */
+    if (m[0] == CL_HS_CLIENT_HELLO) {
+        off += 2 + ((size_t)m[off] << 8 | m[off + 1]); /* suites */
+        off += 1 + m[off];                              /* compression */
+    } else {
+        off += 2 + 1; /* suite, compression */
+    }
+    *len = (size_t)m[off] << 8 | m[off + 1];
+    return 5 + off + 2;
+}
+
+static int has_extension(const uint8_t *rec, uint16_t type)
+{
+    size_t len, at = hello_extensions(rec, &len);
+    for (size_t off = at; off + 4 <= at + len;) {
+        if (((uint16_t)(rec[off] << 8 | rec[off + 1])) == type)
+            return 1;
+        off += 4 + ((size_t)rec[off + 2] << 8 | rec[off + 3]);
+    }
+    return 0;
+}
+
+static void put_be(uint8_t *p, size_t width, size_t v)
+{
+    for (size_t i = 0; i < width; i++)
+        p[i] = (uint8_t)(v >> (8 * (width - 1 - i)));
+}
+
+/* Removes extension `type` from the hello at the start of the n bytes at
+ * rec (a plaintext record, maybe followed by more), fixing the lengths.
+ * Returns the new length, or 0 if the extension is not there. */
+static size_t strip_extension(uint8_t *rec, size_t n, uint16_t type)
+{
+    size_t len, at = hello_extensions(rec, &len);
+    for (size_t off = at; off + 4 <= at + len;) {
+        size_t cut = 4 + ((size_t)rec[off + 2] << 8 | rec[off + 3]);
+        if (((uint16_t)(rec[off] << 8 | rec[off + 1])) == type) {
+            memmove(rec + off, rec + off + cut, n - off - cut);
+            put_be(rec + at - 2, 2, len - cut);
+            put_be(rec + 6, 3, ((size_t)rec[6] << 16 | (size_t)rec[7] << 8 | rec[8]) - cut);
+            put_be(rec + 3, 2, ((size_t)rec[3] << 8 | rec[4]) - cut);
+            return n - cut;
+        }
+        off += cut;
+    }
+    return 0;
+}
+
+/* What `from` wants to send, copied out (and taken from it). */
+static uint8_t *take_output(clasp_conn *from, size_t *n)
+{
+    const uint8_t *out;
+    *n = clasp_conn_output(from, &out);
+    uint8_t *copy = malloc(*n + 1);
+    memcpy(copy, out, *n);
+    clasp_conn_output_done(from, *n);
+    return copy;
+}
+
+static void test_resumption_ems(void)
+{
+    clasp_config *sc = server_config(pki_ecdsa), *cc = client_config(pki_ecdsa);
+    CHECK(clasp_config_set_versions(cc, CLASP_TLS1_2, CLASP_TLS1_2) == 0);
+    clasp_session *s = full12(cc, sc);
+
+    /* Server (RFC 7627 5.3): the session used EMS, the new ClientHello
+     * lacks it: abort with handshake_failure, by ticket and by session id. */
+    for (int by_ticket = 1; by_ticket >= 0 && s; by_ticket--) {
+        uint8_t *b;
+        size_t n;
+        CHECK(clasp_session_to_bytes(s, &b, &n) == 0);
+        clasp_session *offer = clasp_session_from_bytes(b, n);
+        free(b);
+        if (!by_ticket) {
+            free(offer->s.ticket);
+            offer->s.ticket = NULL;
+            offer->s.ticket_len = 0;
+        }
+        clasp_conn *cli = new_client(cc), *srv = clasp_conn_new(sc);
+        CHECK(clasp_conn_set_session(cli, offer) == 0);
+        CHECK(clasp_conn_handshake(cli) == CLASP_WANT_READ);
+        uint8_t *hello = take_output(cli, &n);
+        n = strip_extension(hello, n, CL_EXT_EXTENDED_MASTER_SECRET);
+        CHECK(n != 0);
+        size_t used;
+        CHECK(clasp_conn_feed(srv, hello, n, &used) == CLASP_OK);
+        free(hello);
+        CHECK(clasp_conn_handshake(srv) == CLASP_ERROR);
+        CHECK(clasp_conn_alert_sent(srv) == CL_ALERT_HANDSHAKE_FAILURE);
+        CHECK(strstr(clasp_conn_error_text(srv), "extended master secret") != NULL);
+        CHECK(!clasp_conn_resumed(srv));
+        clasp_conn_free(cli);
+        clasp_conn_free(srv);
+        clasp_session_free(offer);
+    }
+
+    /* Server: a session without EMS is never resumed, even when the
+     * ClientHello has none either; and without EMS no session is made (no
+     * session id, no ticket). The session is sealed here as an older server
+     * could have; the client offers it as if it had EMS. */
+    clasp_config *insecure = client_config(pki_ecdsa);
+    CHECK(clasp_config_set_versions(insecure, CLASP_TLS1_2, CLASP_TLS1_2) == 0);
+    clasp_config_set_verify_peer(insecure, 0);
+    cl_session legacy;
+    memset(&legacy, 0, sizeof legacy);
+    legacy.version = CLASP_TLS1_2;
+    legacy.suite = 0xc02b; /* ECDHE-ECDSA-AES128-GCM-SHA256 */
+    legacy.secret_len = 48;
+    memset(legacy.secret, 0x5a, 48);
+    snprintf(legacy.server_name, sizeof legacy.server_name, "localhost");
+    cl_buf ticket;
+    cl_buf_init(&ticket, 0);
+    CHECK(cl_ticket_seal(sc, &legacy, &ticket) == 0);
+    clasp_session *no_ems = calloc(1, sizeof *no_ems);
+    no_ems->s = legacy;
+    no_ems->s.ems = 1; /* so that the client offers it */
+    no_ems->s.lifetime = 7200;
+    no_ems->s.received_ms = 0;
+    no_ems->s.ticket = malloc(ticket.len);
+    memcpy(no_ems->s.ticket, ticket.data, ticket.len);
+    no_ems->s.ticket_len = ticket.len;
+    cl_buf_free(&ticket);
+    for (int strip = 1; strip >= 0; strip--) {
+        clasp_conn *cli = new_client(insecure), *srv = clasp_conn_new(sc);
+        CHECK(clasp_conn_set_session(cli, no_ems) == 0);
+        CHECK(clasp_conn_handshake(cli) == CLASP_WANT_READ);
+        size_t n, used;
+        uint8_t *hello = take_output(cli, &n);
+        if (strip)
+            n = strip_extension(hello, n, CL_EXT_EXTENDED_MASTER_SECRET);
+        CHECK(n != 0);
+        CHECK(clasp_conn_feed(srv, hello, n, &used) == CLASP_OK);
+        free(hello);
+        CHECK(clasp_conn_handshake(srv) == CLASP_WANT_READ); /* a full handshake */
+        CHECK(!clasp_conn_resumed(srv));
+        if (strip && srv->hs)
+            CHECK(srv->hs->session_id_len == 0 && !srv->hs->issue_ticket12);
+        clasp_conn_free(cli);
+        clasp_conn_free(srv);
+    }
+    clasp_session_free(no_ems);
+    clasp_config_free(insecure);
+
+    /* Client: it never offers a session without EMS (RFC 7627 5.3)... */
+    if (s) {
+        clasp_session *copy = calloc(1, sizeof *copy);
+        CHECK(cl_session_copy(&copy->s, &s->s) == 0);
+        copy->s.ems = 0;
+        clasp_conn *cli = new_client(cc), *srv = clasp_conn_new(sc);
+        CHECK(clasp_conn_set_session(cli, copy) == 0);
+        result r = run_handshake(cli, srv);
+        CHECK(r.client_rc == CLASP_OK && r.server_rc == CLASP_OK);
+        CHECK(!clasp_conn_resumed(cli) && !clasp_conn_resumed(srv));
+        clasp_conn_free(cli);
+        clasp_conn_free(srv);
+        clasp_session_free(copy);
+    }
+    /* ...and aborts when a server resumes its EMS session without EMS. */
+    if (s) {
+        clasp_conn *cli = new_client(cc), *srv = clasp_conn_new(sc);
+        CHECK(clasp_conn_set_session(cli, s) == 0);
+        CHECK(clasp_conn_handshake(cli) == CLASP_WANT_READ);
+        pump(cli, srv);
+        CHECK(clasp_conn_handshake(srv) == CLASP_WANT_READ);
+        CHECK(clasp_conn_resumed(srv));
+        size_t n, used;
+        uint8_t *flight = take_output(srv, &n);
+        n = strip_extension(flight, n, CL_EXT_EXTENDED_MASTER_SECRET);
+        CHECK(n != 0);
+        CHECK(clasp_conn_feed(cli, flight, n, &used) == CLASP_OK);
+        free(flight);
+        CHECK(clasp_conn_handshake(cli) == CLASP_ERROR);
+        CHECK(clasp_conn_alert_sent(cli) == CL_ALERT_HANDSHAKE_FAILURE);
+        CHECK(strstr(clasp_conn_error_text(cli), "extended master secret") != NULL);
+        clasp_conn_free(cli);
+        clasp_conn_free(srv);
+    }
+    clasp_session_free(s);
+    clasp_config_free(cc);
+    clasp_config_free(sc);
+}
+
+/* RFC 6066 3: a resumed ServerHello carries no server_name (a full one
+ * acknowledges it). */
+static void test_resumption_sni_ack(void)
+{
+    clasp_config *sc = server_config(pki_ecdsa), *cc = client_config(pki_ecdsa);
+    CHECK(clasp_config_set_versions(cc, CLASP_TLS1_2, CLASP_TLS1_2) == 0);
+    clasp_session *s = full12(cc, sc);
+    for (int resume = 0; resume < 2 && s; resume++) {
+        clasp_conn *cli = new_client(cc), *srv = clasp_conn_new(sc);
+        if (resume)
+            CHECK(clasp_conn_set_session(cli, s) == 0);
+        CHECK(clasp_conn_handshake(cli) == CLASP_WANT_READ);
+        pump(cli, srv);
+        CHECK(clasp_conn_handshake(srv) == CLASP_WANT_READ);
+        CHECK(clasp_conn_resumed(srv) == resume);
+        size_t n;
+        uint8_t *flight = take_output(srv, &n);
+        CHECK(flight[0] == 22 && flight[5] == CL_HS_SERVER_HELLO);
+        CHECK(has_extension(flight, CL_EXT_SERVER_NAME) == !resume);
+        free(flight);
+        clasp_conn_free(cli);
+        clasp_conn_free(srv);
+    }
+    clasp_session_free(s);
+    clasp_config_free(cc);
+    clasp_config_free(sc);
+}
+
+/* A server forgets the cached session of a connection that ended with a
+ * fatal alert (RFC 5246 7.2.2): resuming it by session id then is a full
+ * handshake. */
+static void test_cache_forgets_failed_sessions(void)
+{
+    clasp_config *sc = server_config(pki_ecdsa), *cc = client_config(pki_ecdsa);
+    CHECK(clasp_config_set_versions(cc, CLASP_TLS1_2, CLASP_TLS1_2) == 0);
+    for (int fail = 0; fail < 2; fail++) {
+        clasp_conn *cli = new_client(cc), *srv = clasp_conn_new(sc);
+        result r = run_handshake(cli, srv);
+        CHECK(r.client_rc == CLASP_OK && r.server_rc == CLASP_OK);
+        clasp_session *s = clasp_conn_get_session(cli);
+        CHECK(s && s->s.session_id_len == 32);
+        if (fail) {
+            /* The client's record is altered: the server sends bad_record_mac. */
+            CHECK(clasp_conn_write(cli, (const uint8_t *)"data", 4) == 4);
+            size_t n, used;
+            uint8_t *rec = take_output(cli, &n);
+            rec[n - 1] ^= 1;
+            CHECK(clasp_conn_feed(srv, rec, n, &used) == CLASP_OK);
+            free(rec);
+            uint8_t b[16];
+            CHECK(clasp_conn_read(srv, b, sizeof b) == CLASP_ERROR);
+            CHECK(clasp_conn_alert_sent(srv) == CL_ALERT_BAD_RECORD_MAC);
+        }
+        clasp_conn_free(cli);
+        clasp_conn_free(srv);
+        if (s) {
+            free(s->s.ticket); /* by session id only */
+            s->s.ticket = NULL;
+            s->s.ticket_len = 0;
+            CHECK(resume12(cc, sc, s) == !fail);
+        }
+        clasp_session_free(s);
+    }
+    clasp_config_free(cc);
+    clasp_config_free(sc);
+}
+
 int main(void)
 {
     make_pki(pki_ecdsa, "ecdsa");
     make_pki(pki_rsa, "rsa");
     make_pki(pki_ed25519, "ed25519");
+    make_pki(pki_other, "ecdsa");
     test_suites();
     test_client_auth12();
     test_versions_and_downgrade();
@@ -386,8 +646,14 @@ int main(void)
     test_renegotiation_refused();
     test_tampering();
     test_resumption12();
+    test_resumption_auth(CLASP_TLS1_2);
+    test_resumption_ems();
+    test_resumption_sni_ack();
+    test_cache_forgets_failed_sessions();
+    test_no_session_after_fatal_alert(CLASP_TLS1_2);
     remove_pki(pki_ecdsa);
     remove_pki(pki_rsa);
     remove_pki(pki_ed25519);
+    remove_pki(pki_other);
     return tu_finish("pair12");
 }
