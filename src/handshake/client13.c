@@ -715,8 +715,8 @@ static int handle_certificate_request(clasp_conn *c, const uint8_t *msg, size_t 
      * which clasp does not offer. */
     if (ctx.n)
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
-                       "the server's CertificateRequest has a certificate_request_context of %zu "
-                       "bytes; in the handshake it must be empty", ctx.n);
+                       "the server's CertificateRequest has a %zu-byte certificate_request_context; "
+                       "in the handshake it must be empty", ctx.n);
     int have_sigalgs = 0;
     uint8_t seen[8192] = {0};
     while (!cl_rd_empty(&exts)) {
