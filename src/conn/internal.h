@@ -194,6 +194,7 @@ typedef struct {
     size_t signature_len;
     int skip_verify_time;         /* accept the trace's expired certificate */
     int corrupt_finished;         /* send a wrong verify_data (negative tests) */
+    int unpadded_dh_share;        /* TLS 1.2 DHE: send our share without leading zeros */
     void (*secret_cb)(void *arg, const char *label, const uint8_t *secret, size_t len);
     void *secret_arg;
 } cl_test_hooks;

@@ -116,6 +116,10 @@ void cr_kx_free(cr_kx *key);
 CL_MUST_CHECK int cr_kx_generate_dh(const uint8_t *p, size_t p_len, const uint8_t *g, size_t g_len,
                                     cr_kx **key, uint8_t *pub, size_t *pub_len, uint16_t *named,
                                     size_t *bits);
+/* cr_kx_derive for a TLS 1.2 key exchange: a DHE peer value shorter than p
+ * (no left padding) or with extra leading zeros is the same integer. */
+CL_MUST_CHECK int cr_kx_derive_dhe12(cr_kx *key, const uint8_t *peer, size_t peer_len,
+                                     uint8_t *secret, size_t *secret_len);
 /* The group of a DH key, for the server's ServerKeyExchange. */
 CL_MUST_CHECK int cr_kx_dh_params(const cr_kx *key, uint8_t *p, size_t *p_len, uint8_t *g,
                                   size_t *g_len);

@@ -331,6 +331,24 @@ out:
 
 /* ---- TLS 1.2 DHE: parameters chosen by the server (RFC 5246 7.4.3) ---- */
 
+int cr_kx_derive_dhe12(cr_kx *key, const uint8_t *peer, size_t peer_len, uint8_t *secret,
+                       size_t *secret_len)
+{
+    if (!key || key->g->kind != KX_DH || !peer)
+        return cr_kx_derive(key, peer, peer_len, secret, secret_len);
+    /* dh_Ys and dh_Yc are plain big-endian integers: unlike TLS 1.3 (RFC
+     * 8446 4.2.8.1), TLS 1.2 does not pad them to the size of p, and
+     * GnuTLS sends them without their leading zero bytes. */
+    size_t want = key->g->pub_len;
+    while (peer_len > want && peer[0] == 0)
+        peer++, peer_len--;
+    if (peer_len == 0 || peer_len >= want)
+        return cr_kx_derive(key, peer, peer_len, secret, secret_len);
+    uint8_t padded[CR_MAX_KX_PUB] = {0};
+    memcpy(padded + (want - peer_len), peer, peer_len);
+    return cr_kx_derive(key, padded, want, secret, secret_len);
+}
+
 static BIGNUM *param_bn(EVP_PKEY *pk, const char *name)
 {
     BIGNUM *bn = NULL;
@@ -392,8 +410,9 @@ int cr_kx_generate_dh(const uint8_t *p, size_t p_len, const uint8_t *gen, size_t
     k->custom.kind = KX_DH;
     k->custom.params = -1;
     k->custom.name = "DH";
-    k->custom.pub_len = p_len;
-    k->custom.elem_len = p_len;
+    /* The size of p, whatever leading zeros its encoding had. */
+    k->custom.pub_len = (size_t)BN_num_bytes(bp);
+    k->custom.elem_len = k->custom.pub_len;
     k->g = &k->custom;
     if (export_pub(k->g, pk, pub, pub_len) != 0) {
         free(k);

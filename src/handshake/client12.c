@@ -46,7 +46,7 @@ int cl_client12_server_hello(clasp_conn *c, const cl_server_hello *sh, const uin
     if (sh->compression != 0)
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                        "the server chose compression method %u; clasp allows none", sh->compression);
-    if (sh->has_key_share || sh->has_cookie)
+    if (sh->has_key_share || sh->has_cookie || sh->has_psk)
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                        "the server's TLS 1.2 ServerHello carries TLS 1.3 extensions");
     /* RFC 5746 3.4: on an initial handshake the extension must be empty. */
@@ -189,7 +189,7 @@ static int handle_server_key_exchange(clasp_conn *c, const uint8_t *msg, size_t 
 
     int rc = c->suite->kx == CL_KX_ECDHE
                  ? cl_ephemeral_key(c, named, &hs->kx, pub, &pub_len)
-                 : cr_kx_generate_dh(p.p, p.n, g.p, g.n, &hs->kx, pub, &pub_len, &named, &bits);
+                 : cl_ephemeral_dh_key(c, p.p, p.n, g.p, g.n, &hs->kx, pub, &pub_len, &named, &bits);
     if (rc)
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                        "the server's key exchange parameters are unusable");
@@ -198,7 +198,7 @@ static int handle_server_key_exchange(clasp_conn *c, const uint8_t *msg, size_t 
                        "the server's Diffie-Hellman group has only %zu bits; clasp requires at "
                        "least %d", bits, MIN_DH_BITS);
     size_t pms_len = sizeof hs->pms;
-    if (cr_kx_derive(hs->kx, share.p, share.n, hs->pms, &pms_len))
+    if (cr_kx_derive_dhe12(hs->kx, share.p, share.n, hs->pms, &pms_len))
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                        "the server's key share is invalid");
     if (c->suite->kx == CL_KX_DHE)
@@ -264,10 +264,13 @@ static int send_client_key_exchange(clasp_conn *c)
         cl_wr_end_vec(&m, v, 2);
         snprintf(c->group_label, sizeof c->group_label, "rsa");
         snprintf(detail, sizeof detail, "RSA: premaster secret encrypted to the server's key (%zu bytes)", n);
+    } else if (c->suite->kx == CL_KX_DHE) {
+        cl_write_dhe_share(c, &m, hs->kx_pub, hs->kx_pub_len);
+        snprintf(detail, sizeof detail, "DHE: our %s public share", clasp_conn_group_name(c));
     } else {
-        size_t v = cl_wr_begin_vec(&m, c->suite->kx == CL_KX_ECDHE ? 1 : 2);
+        size_t v = cl_wr_begin_vec(&m, 1);
         cl_wr_bytes(&m, hs->kx_pub, hs->kx_pub_len);
-        cl_wr_end_vec(&m, v, c->suite->kx == CL_KX_ECDHE ? 1 : 2);
+        cl_wr_end_vec(&m, v, 1);
         snprintf(detail, sizeof detail, "%s: our %s public share", kx_name(c->suite->kx),
                  clasp_conn_group_name(c));
     }

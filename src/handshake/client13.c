@@ -67,6 +67,30 @@ static const cl_session *psk_to_offer(const clasp_conn *c)
     return s;
 }
 
+/* Notes which extensions the ClientHello just built carries: a server may
+ * answer only those (RFC 8446 4.2, RFC 5246 7.4.1.4). */
+static void note_sent_extensions(cl_hs *hs, const uint8_t *body, size_t len)
+{
+    cl_reader r = cl_reader_init(body, len), skip, exts, ext;
+    const uint8_t *fixed;
+    uint16_t type;
+    hs->n_sent_ext = 0;
+    if (cl_rd_bytes(&r, 2 + 32, &fixed) || cl_rd_vec(&r, 1, &skip) || cl_rd_vec(&r, 2, &skip) ||
+        cl_rd_vec(&r, 1, &skip) || cl_rd_vec(&r, 2, &exts))
+        return;
+    while (hs->n_sent_ext < sizeof hs->sent_ext / sizeof hs->sent_ext[0] &&
+           cl_rd_u16(&exts, &type) == 0 && cl_rd_vec(&exts, 2, &ext) == 0)
+        hs->sent_ext[hs->n_sent_ext++] = type;
+}
+
+/* " (name)" after an extension number in a sentence, when it has one. */
+static const char *ext_label(uint16_t type, char *buf, size_t len)
+{
+    const char *name = cl_ext_name(type);
+    snprintf(buf, len, "%s%s%s", *name ? " (" : "", name, *name ? ")" : "");
+    return buf;
+}
+
 static int send_client_hello(clasp_conn *c)
 {
     cl_hs *hs = c->hs;
@@ -216,6 +240,8 @@ static int send_client_hello(clasp_conn *c)
         hs->psk_offered = 1;
     }
     cl_wr_end_vec(&m, exts, 2);
+    if (!m.failed)
+        note_sent_extensions(hs, m.data + 4, m.len - 4);
     if (offer && !m.failed) {
         /* The binder covers the ClientHello up to the binders list, with
          * its final length already in the header. */
@@ -317,6 +343,14 @@ static int parse_server_hello(clasp_conn *c, const uint8_t *msg, size_t len, cl_
         cl_reader body;
         if (cl_rd_u16(&exts, &type) || cl_rd_vec(&exts, 2, &body))
             return CL_DECODE_FAIL(c, "ServerHello extension block");
+        /* An answer to something we never asked (the cookie of a
+         * HelloRetryRequest is the one exception, RFC 8446 4.2). */
+        char label[48];
+        if (!cl_client_sent_ext(c->hs, type) && !(is_hrr && type == CL_EXT_COOKIE))
+            return cl_fail(c, CL_ALERT_UNSUPPORTED_EXTENSION, CLASP_E_PROTOCOL,
+                           "the server sent extension %u%s in its %s, which this client did not "
+                           "offer", type, ext_label(type, label, sizeof label),
+                           is_hrr ? "HelloRetryRequest" : "ServerHello");
         int bit;
         switch (type) {
         case CL_EXT_SUPPORTED_VERSIONS:
@@ -349,9 +383,10 @@ static int parse_server_hello(clasp_conn *c, const uint8_t *msg, size_t len, cl_
         case CL_EXT_PRE_SHARED_KEY: {
             bit = 8;
             uint16_t selected;
-            if (is_hrr || !c->hs->psk_offered)
+            if (is_hrr)
                 return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
-                               "the server accepted a pre-shared key this client did not offer");
+                               "the server sent pre_shared_key in a HelloRetryRequest, where it "
+                               "is not allowed");
             if (cl_rd_u16(&body, &selected) || !cl_rd_empty(&body))
                 return CL_DECODE_FAIL(c, "pre_shared_key extension");
             if (selected != 0)
@@ -400,19 +435,44 @@ static int parse_server_hello(clasp_conn *c, const uint8_t *msg, size_t len, cl_
             if (!cl_rd_empty(&body))
                 return CL_DECODE_FAIL(c, "server_name acknowledgement");
             break;
-        default:
-            return cl_fail(c, CL_ALERT_UNSUPPORTED_EXTENSION, CLASP_E_PROTOCOL,
-                           "the server sent extension %u in its %s, which this client did not "
-                           "offer there", type, is_hrr ? "HelloRetryRequest" : "ServerHello");
+        default: /* one we sent that has no place in a ServerHello */
+            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                           "the server sent extension %u%s in its %s, where it is not allowed",
+                           type, ext_label(type, label, sizeof label),
+                           is_hrr ? "HelloRetryRequest" : "ServerHello");
         }
-        if (is_hrr && bit >= 3 && bit != 8)
-            return cl_fail(c, CL_ALERT_UNSUPPORTED_EXTENSION, CLASP_E_PROTOCOL,
-                           "the server sent extension %u in a HelloRetryRequest", type);
+        /* A HelloRetryRequest carries only supported_versions, key_share and cookie. */
+        if (is_hrr && bit >= 3)
+            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                           "the server sent extension %u%s in a HelloRetryRequest, where it is "
+                           "not allowed", type, ext_label(type, label, sizeof label));
         if (seen & (1u << bit))
             return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                            "the server sent extension %u twice", type);
         seen |= 1u << bit;
     }
+    return CLASP_OK;
+}
+
+/* RFC 8446 4.1.3: a server able to speak TLS 1.3 marks the random of a
+ * ServerHello that selects TLS 1.2 ("DOWNGRD\1") or older ("DOWNGRD\0").
+ * A client that offered TLS 1.3 checks both; one that offered only TLS 1.2
+ * was not downgraded to 1.2, but checks the second mark when 1.1 or older
+ * is selected. */
+static int check_downgrade(clasp_conn *c, const cl_server_hello *sh)
+{
+    const uint8_t *tail = sh->random + 24;
+    int older = sh->legacy_version < CLASP_TLS1_2;
+    if (c->hs->offer13 && memcmp(tail, cl_downgrade_tls12, 8) == 0)
+        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                       "downgrade attack detected: the server supports TLS 1.3, but the "
+                       "ServerHello that arrived selects version 0x%04x (RFC 8446 4.1.3 sentinel)",
+                       sh->legacy_version);
+    if ((c->hs->offer13 || older) && memcmp(tail, cl_downgrade_tls11, 8) == 0)
+        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                       "downgrade attack detected: the server supports TLS 1.2 or newer, but the "
+                       "ServerHello that arrived selects version 0x%04x (RFC 8446 4.1.3 "
+                       "sentinel DOWNGRD\\0)", sh->legacy_version);
     return CLASP_OK;
 }
 
@@ -422,23 +482,20 @@ static int check_hello_basics(clasp_conn *c, const cl_server_hello *sh, const ch
     cl_hs *hs = c->hs;
     if (!sh->has_versions) {
         /* The server picked TLS 1.2 or older through legacy_version. */
-        if (sh->legacy_version == CLASP_TLS1_2 &&
-            memcmp(sh->random + 24, cl_downgrade_tls12, 8) == 0)
-            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
-                           "downgrade attack detected: the server supports TLS 1.3 but a TLS 1.2 "
-                           "ServerHello arrived (RFC 8446 4.1.3 sentinel)");
-        if (memcmp(sh->random + 24, cl_downgrade_tls11, 8) == 0)
-            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
-                           "downgrade attack detected: the server supports TLS 1.2 but chose an "
-                           "older version (RFC 8446 4.1.3 sentinel)");
+        int rc = check_downgrade(c, sh);
+        if (rc != CLASP_OK)
+            return rc;
         if (sh->legacy_version == CLASP_TLS1_2)
             return cl_fail(c, CL_ALERT_PROTOCOL_VERSION, CLASP_E_NEGOTIATION,
-                           "the server chose TLS 1.2, but this client is set to TLS 1.3 only: the "
-                           "server does not support TLS 1.3 (allow TLS 1.2 to connect)");
+                           "the server chose TLS 1.2, but this client offered only TLS 1.3 (%s)",
+                           c->cfg->min_version > CLASP_TLS1_2
+                               ? "it is set to TLS 1.3 only; allow TLS 1.2 to connect"
+                               : "no TLS 1.2 cipher suite is enabled; enable one to connect");
         if (sh->legacy_version > CLASP_TLS1_2)
-            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
-                           "the server's ServerHello names version 0x%04x without "
-                           "supported_versions", sh->legacy_version);
+            return cl_fail(c, CL_ALERT_PROTOCOL_VERSION, CLASP_E_NEGOTIATION,
+                           "the server's %s names version 0x%04x in legacy_version without "
+                           "supported_versions; TLS 1.3 is selected only through that extension",
+                           what, sh->legacy_version);
         return cl_fail(c, CL_ALERT_PROTOCOL_VERSION, CLASP_E_NEGOTIATION,
                        "the server chose an obsolete protocol version (0x%04x); clasp refuses SSL "
                        "3.0, TLS 1.0 and TLS 1.1 (RFC 8996)", sh->legacy_version);
@@ -518,19 +575,16 @@ static int handle_hrr(clasp_conn *c, const uint8_t *msg, size_t len)
 static int handle_server_hello(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
-    if (len >= 4 + 2 + 32 && memcmp(msg + 6, cl_hrr_random, 32) == 0)
+    /* A client that offered no TLS 1.3 knows no HelloRetryRequest. */
+    if (hs->offer13 && len >= 4 + 2 + 32 && memcmp(msg + 6, cl_hrr_random, 32) == 0)
         return handle_hrr(c, msg, len);
     cl_server_hello sh;
     int rc = parse_server_hello(c, msg, len, &sh, 0);
     if (rc != CLASP_OK)
         return rc;
-    if (!sh.has_versions && sh.legacy_version == CLASP_TLS1_2 && c->cfg->min_version <= CLASP_TLS1_2) {
-        /* RFC 8446 4.1.3: a TLS 1.3 server never picks 1.2 with this
-         * sentinel unless an attacker removed our 1.3 offer. */
-        if (c->cfg->max_version >= CLASP_TLS1_3 && memcmp(sh.random + 24, cl_downgrade_tls12, 8) == 0)
-            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
-                           "downgrade attack detected: the server supports TLS 1.3, but the "
-                           "ServerHello that arrived selects TLS 1.2 (RFC 8446 4.1.3 sentinel)");
+    if (!sh.has_versions && sh.legacy_version == CLASP_TLS1_2 && hs->offer12) {
+        if ((rc = check_downgrade(c, &sh)) != CLASP_OK)
+            return rc;
         if (hs->hrr)
             return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                            "the server chose TLS 1.2 after a TLS 1.3 HelloRetryRequest");
@@ -616,20 +670,21 @@ static int handle_encrypted_extensions(clasp_conn *c, const uint8_t *msg, size_t
             return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                            "the server sent extension %u twice in EncryptedExtensions", type);
         seen[type >> 3] |= (uint8_t)(1u << (type & 7));
+        char label[48];
+        if (!cl_client_sent_ext(c->hs, type))
+            return cl_fail(c, CL_ALERT_UNSUPPORTED_EXTENSION, CLASP_E_PROTOCOL,
+                           "the server sent extension %u%s in EncryptedExtensions, which this "
+                           "client did not offer", type, ext_label(type, label, sizeof label));
         switch (type) {
         case CL_EXT_SERVER_NAME:
-            if (body.n != 0 || !c->server_name)
-                return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
-                               "the server's server_name acknowledgement is malformed or unasked");
+            if (body.n != 0)
+                return CL_DECODE_FAIL(c, "server_name acknowledgement (it must be empty)");
             break;
         case CL_EXT_SUPPORTED_GROUPS: /* the server's preferences: noted, not needed */
             if (cl_rd_vec_nonempty(&body, 2, &list) || !cl_rd_empty(&body) || list.n % 2)
                 return CL_DECODE_FAIL(c, "supported_groups extension");
             break;
         case CL_EXT_ALPN:
-            if (!c->cfg->alpn_len)
-                return cl_fail(c, CL_ALERT_UNSUPPORTED_EXTENSION, CLASP_E_PROTOCOL,
-                               "the server selected an ALPN protocol, but we offered none");
             if (cl_rd_vec(&body, 2, &list) || !cl_rd_empty(&body) ||
                 cl_rd_vec_nonempty(&list, 1, &proto) || !cl_rd_empty(&list))
                 return CL_DECODE_FAIL(c, "ALPN extension (it must name exactly one protocol)");
@@ -654,18 +709,10 @@ static int handle_encrypted_extensions(clasp_conn *c, const uint8_t *msg, size_t
             c->peer_record_limit = limit; /* for every protected record we send (RFC 8449 4) */
             break;
         }
-        case CL_EXT_KEY_SHARE:
-        case CL_EXT_SUPPORTED_VERSIONS:
-        case CL_EXT_PRE_SHARED_KEY:
-        case CL_EXT_SIGNATURE_ALGORITHMS:
-        case CL_EXT_COOKIE:
-        case CL_EXT_PSK_KEY_EXCHANGE_MODES:
+        default: /* one we sent that has no place here (RFC 8446 4.2) */
             return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
-                           "the server sent extension %u in EncryptedExtensions, where it is not "
-                           "allowed", type);
-        default:
-            return cl_fail(c, CL_ALERT_UNSUPPORTED_EXTENSION, CLASP_E_PROTOCOL,
-                           "the server sent extension %u, which this client did not offer", type);
+                           "the server sent extension %u%s in EncryptedExtensions, where it is "
+                           "not allowed", type, ext_label(type, label, sizeof label));
         }
     }
     if (cl_transcript_add(c, msg, len))
@@ -684,22 +731,49 @@ static int handle_certificate_request(clasp_conn *c, const uint8_t *msg, size_t 
     cl_reader r = cl_reader_init(msg + 4, len - 4), ctx, exts;
     if (cl_rd_vec(&r, 1, &ctx) || cl_rd_vec(&r, 2, &exts) || !cl_rd_empty(&r))
         return CL_DECODE_FAIL(c, "CertificateRequest");
+    /* RFC 8446 4.3.2: empty except in post-handshake authentication,
+     * which clasp does not offer. */
+    if (ctx.n)
+        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                       "the server's CertificateRequest has a %zu-byte certificate_request_context; "
+                       "in the handshake it must be empty", ctx.n);
     int have_sigalgs = 0;
+    uint8_t seen[8192] = {0};
     while (!cl_rd_empty(&exts)) {
         uint16_t type;
         cl_reader body, list;
+        char label[48];
         if (cl_rd_u16(&exts, &type) || cl_rd_vec(&exts, 2, &body))
             return CL_DECODE_FAIL(c, "CertificateRequest");
-        if (type == CL_EXT_SIGNATURE_ALGORITHMS) {
-            if (have_sigalgs++)
-                return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
-                               "the server sent signature_algorithms twice");
+        if (seen[type >> 3] & (1u << (type & 7)))
+            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                           "the server sent extension %u%s twice in its CertificateRequest", type,
+                           ext_label(type, label, sizeof label));
+        seen[type >> 3] |= (uint8_t)(1u << (type & 7));
+        switch (type) {
+        case CL_EXT_SIGNATURE_ALGORITHMS:
+            have_sigalgs = 1;
             if (cl_rd_vec_nonempty(&body, 2, &list) || !cl_rd_empty(&body) || list.n % 2)
                 return CL_DECODE_FAIL(c, "signature_algorithms extension");
             hs->n_peer_sigalgs = cl_read_u16_list(list, hs->peer_sigalgs, CL_MAX_SIGALGS);
+            break;
+        /* The others a CertificateRequest may carry: we have at most a few
+         * certificates, so we do not filter by them. */
+        case CL_EXT_STATUS_REQUEST:
+        case CL_EXT_SCT:
+        case CL_EXT_CERTIFICATE_AUTHORITIES:
+        case 48: /* oid_filters */
+        case CL_EXT_SIGNATURE_ALGORITHMS_CERT:
+            break;
+        default:
+            /* Unknown ones are ignored (RFC 8446 4.3.2); known ones that
+             * belong elsewhere are refused (4.2). */
+            if (*cl_ext_name(type))
+                return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                               "the server sent extension %u%s in its CertificateRequest, where "
+                               "it is not allowed", type, ext_label(type, label, sizeof label));
+            break;
         }
-        /* certificate_authorities, oid_filters, signature_algorithms_cert:
-         * we have at most a few certificates, so we do not filter by them. */
     }
     if (!have_sigalgs)
         return cl_fail(c, CL_ALERT_MISSING_EXTENSION, CLASP_E_PROTOCOL,

@@ -45,6 +45,29 @@ int cl_ephemeral_key(clasp_conn *c, uint16_t group, cr_kx **kx, uint8_t *pub, si
     return cr_kx_generate(group, kx, pub, pub_len);
 }
 
+int cl_ephemeral_dh_key(clasp_conn *c, const uint8_t *p, size_t p_len, const uint8_t *g,
+                        size_t g_len, cr_kx **kx, uint8_t *pub, size_t *pub_len, uint16_t *named,
+                        size_t *bits)
+{
+    if (cr_kx_generate_dh(p, p_len, g, g_len, kx, pub, pub_len, named, bits))
+        return -1;
+    if (!*named || !c->test || !c->test->kx_private_len)
+        return 0;
+    cr_kx_free(*kx);
+    *kx = NULL;
+    return cl_ephemeral_key(c, *named, kx, pub, pub_len);
+}
+
+void cl_write_dhe_share(const clasp_conn *c, cl_buf *m, const uint8_t *pub, size_t pub_len)
+{
+    size_t skip = 0;
+    while (c->test && c->test->unpadded_dh_share && skip + 1 < pub_len && pub[skip] == 0)
+        skip++;
+    size_t v = cl_wr_begin_vec(m, 2);
+    cl_wr_bytes(m, pub + skip, pub_len - skip);
+    cl_wr_end_vec(m, v, 2);
+}
+
 /* Which handshake messages each state accepts. */
 static uint32_t allowed_messages(const clasp_conn *c)
 {
@@ -290,6 +313,48 @@ void cl_write_alpn_ext(cl_buf *m, const char *proto)
     cl_wr_bytes(m, proto, n);
     cl_wr_end_vec(m, list, 2);
     cl_wr_end_vec(m, e, 2);
+}
+
+const char *cl_ext_name(uint16_t type)
+{
+    switch (type) {
+    case CL_EXT_SERVER_NAME: return "server_name";
+    case 1: return "max_fragment_length";
+    case CL_EXT_STATUS_REQUEST: return "status_request";
+    case CL_EXT_SUPPORTED_GROUPS: return "supported_groups";
+    case CL_EXT_EC_POINT_FORMATS: return "ec_point_formats";
+    case CL_EXT_SIGNATURE_ALGORITHMS: return "signature_algorithms";
+    case 14: return "use_srtp";
+    case 15: return "heartbeat";
+    case CL_EXT_ALPN: return "ALPN";
+    case CL_EXT_SCT: return "signed_certificate_timestamp";
+    case 19: return "client_certificate_type";
+    case 20: return "server_certificate_type";
+    case CL_EXT_PADDING: return "padding";
+    case CL_EXT_EXTENDED_MASTER_SECRET: return "extended_master_secret";
+    case CL_EXT_RECORD_SIZE_LIMIT: return "record_size_limit";
+    case CL_EXT_SESSION_TICKET: return "session_ticket";
+    case CL_EXT_PRE_SHARED_KEY: return "pre_shared_key";
+    case CL_EXT_EARLY_DATA: return "early_data";
+    case CL_EXT_SUPPORTED_VERSIONS: return "supported_versions";
+    case CL_EXT_COOKIE: return "cookie";
+    case CL_EXT_PSK_KEY_EXCHANGE_MODES: return "psk_key_exchange_modes";
+    case CL_EXT_CERTIFICATE_AUTHORITIES: return "certificate_authorities";
+    case 48: return "oid_filters";
+    case CL_EXT_POST_HANDSHAKE_AUTH: return "post_handshake_auth";
+    case CL_EXT_SIGNATURE_ALGORITHMS_CERT: return "signature_algorithms_cert";
+    case CL_EXT_KEY_SHARE: return "key_share";
+    case CL_EXT_RENEGOTIATION_INFO: return "renegotiation_info";
+    }
+    return "";
+}
+
+int cl_client_sent_ext(const cl_hs *hs, uint16_t type)
+{
+    for (size_t i = 0; i < hs->n_sent_ext; i++)
+        if (hs->sent_ext[i] == type)
+            return 1;
+    return 0;
 }
 
 size_t cl_read_u16_list(cl_reader r, uint16_t *out, size_t max)

@@ -164,6 +164,8 @@ typedef struct cl_hs {
     uint16_t client_version;  /* ClientHello.legacy_version, for the RSA premaster */
     uint16_t point_formats_seen;
     int offer13, offer12;     /* client: what the ClientHello offers */
+    uint16_t sent_ext[32];    /* client: extension types our last ClientHello carries */
+    size_t n_sent_ext;
     uint8_t pms[CR_MAX_KX_SECRET]; /* TLS 1.2 premaster secret */
     size_t pms_len;
     uint8_t kx_pub[CR_MAX_KX_PUB]; /* client: our share for ClientKeyExchange */
@@ -236,6 +238,12 @@ int cl_sigalg_allowed_tls13(uint16_t scheme);
 /* The server's ALPN extension: the one protocol it selected. */
 void cl_write_alpn_ext(cl_buf *m, const char *proto);
 
+/* A readable name for an extension type ("" when clasp does not know it). */
+const char *cl_ext_name(uint16_t type);
+/* Client: did our last ClientHello carry this extension? A server's answer
+ * to one we did not send is unsupported_extension (RFC 8446 4.2). */
+int cl_client_sent_ext(const cl_hs *hs, uint16_t type);
+
 /* Reads a list of u16 code points from a vector into out (at most max). */
 size_t cl_read_u16_list(cl_reader r, uint16_t *out, size_t max);
 
@@ -255,6 +263,15 @@ CL_MUST_CHECK int cl_random(clasp_conn *c, uint8_t *out, size_t n);
 CL_MUST_CHECK int cl_random_secret(clasp_conn *c, uint8_t *out, size_t n);
 CL_MUST_CHECK int cl_ephemeral_key(clasp_conn *c, uint16_t group, cr_kx **kx, uint8_t *pub,
                                    size_t *pub_len);
+
+/* TLS 1.2 DHE in the server's group (cr_kx_generate_dh), with the hooks'
+ * fixed private key when the group is an RFC 7919 one. */
+CL_MUST_CHECK int cl_ephemeral_dh_key(clasp_conn *c, const uint8_t *p, size_t p_len,
+                                      const uint8_t *g, size_t g_len, cr_kx **kx, uint8_t *pub,
+                                      size_t *pub_len, uint16_t *named, size_t *bits);
+/* The TLS 1.2 DHE share as sent: left-padded to the size of p, or (test
+ * hook, as GnuTLS sends it) without its leading zero bytes. */
+void cl_write_dhe_share(const clasp_conn *c, cl_buf *m, const uint8_t *pub, size_t pub_len);
 
 extern const uint8_t cl_hrr_random[32];
 extern const uint8_t cl_downgrade_tls12[8], cl_downgrade_tls11[8];

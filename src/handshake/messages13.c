@@ -258,9 +258,9 @@ int cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len)
     cl_reader r = cl_reader_init(msg + 4, len - 4), ctx = cl_reader_init(NULL, 0), list;
     if ((tls13 && cl_rd_vec(&r, 1, &ctx)) || cl_rd_vec(&r, 3, &list) || !cl_rd_empty(&r))
         return CL_DECODE_FAIL(c, "Certificate message");
-    /* The server's context is empty; the client echoes ours. */
-    if (ctx.n != hs->cr_context.len ||
-        (ctx.n && memcmp(ctx.p, hs->cr_context.data, ctx.n) != 0))
+    /* The server's context is empty; the client echoes ours (RFC 8446 4.4.2). */
+    size_t want = c->role == CLASP_SERVER ? hs->cr_context.len : 0;
+    if (ctx.n != want || (ctx.n && memcmp(ctx.p, hs->cr_context.data, ctx.n) != 0))
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                        "the %s's Certificate has the wrong request context", peer);
     cr_cert *chain[CL_MAX_CHAIN] = {NULL};

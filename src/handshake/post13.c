@@ -18,11 +18,28 @@ static int handle_ticket(clasp_conn *c, const uint8_t *msg, size_t len)
     if (lifetime > 604800)
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                        "the server's ticket lifetime of %u s exceeds the 7-day maximum", lifetime);
+    /* RFC 8446 4.6.1 and 4.2: a ticket may carry extensions we did not ask
+     * for, and unknown ones are ignored; of the known ones only early_data
+     * belongs here. */
+    uint8_t seen[8192] = {0};
     while (!cl_rd_empty(&exts)) {
         uint16_t type;
         cl_reader body;
         if (cl_rd_u16(&exts, &type) || cl_rd_vec(&exts, 2, &body))
             return CL_DECODE_FAIL(c, "NewSessionTicket extensions");
+        if (seen[type >> 3] & (1u << (type & 7)))
+            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                           "the server sent extension %u twice in a NewSessionTicket", type);
+        seen[type >> 3] |= (uint8_t)(1u << (type & 7));
+        if (type == CL_EXT_EARLY_DATA) {
+            uint32_t max_early_data;
+            if (cl_rd_u32(&body, &max_early_data) || !cl_rd_empty(&body))
+                return CL_DECODE_FAIL(c, "early_data extension of a NewSessionTicket");
+        } else if (*cl_ext_name(type)) {
+            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                           "the server sent extension %u (%s) in a NewSessionTicket, where it is "
+                           "not allowed", type, cl_ext_name(type));
+        }
     }
     /* The ticket's PSK (RFC 8446 4.6.1) and what resuming needs. */
     cl_session *s = calloc(1, sizeof *s);

@@ -27,6 +27,16 @@ static int list_has(cl_reader list, uint16_t v)
 
 static int is_ffdhe(uint16_t g) { return g >= 0x0100 && g <= 0x01ff; }
 
+/* Does the client name a curve of RFC 8422 (or leave the choice to us)? */
+static int lists_ec_curve(const cl_client_hello *ch)
+{
+    static const uint16_t curves[] = {23, 24, 25, 29, 30};
+    for (size_t i = 0; i < sizeof curves / sizeof curves[0]; i++)
+        if (!ch->has_groups || list_has(ch->groups, curves[i]))
+            return 1;
+    return 0;
+}
+
 /* The group for an ECDHE or DHE suite, in our order; 0 if none fits. */
 static uint16_t pick_group(const clasp_conn *c, const cl_client_hello *ch, cl_kx_kind kx)
 {
@@ -181,9 +191,7 @@ static int send_server_key_exchange(clasp_conn *c, uint16_t group)
         v = cl_wr_begin_vec(&m, 2);
         cl_wr_bytes(&m, g, g_len);
         cl_wr_end_vec(&m, v, 2);
-        v = cl_wr_begin_vec(&m, 2);
-        cl_wr_bytes(&m, pub, pub_len);
-        cl_wr_end_vec(&m, v, 2);
+        cl_write_dhe_share(c, &m, pub, pub_len);
     }
     if (m.failed) {
         cl_buf_free(&m);
@@ -375,6 +383,11 @@ int cl_server12_client_hello(clasp_conn *c, const cl_client_hello *ch)
     if (!memchr(ch->compression.p, 0, ch->compression.n))
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                        "the client does not offer the null compression method");
+    /* RFC 8422 5.1.2: a client naming our curves must parse uncompressed points. */
+    if (ch->has_point_formats && !memchr(ch->point_formats.p, 0, ch->point_formats.n) &&
+        lists_ec_curve(ch))
+        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                       "the client's ec_point_formats does not include uncompressed points");
     int secure_reneg = list_has(ch->suites, 0x00ff);
     if (ch->has_reneg) {
         if (ch->reneg.n != 1 || ch->reneg.p[0] != 0)
@@ -491,7 +504,7 @@ static int handle_client_key_exchange(clasp_conn *c, const uint8_t *msg, size_t 
     } else {
         if (cl_rd_vec_nonempty(&r, c->suite->kx == CL_KX_ECDHE ? 1 : 2, &v) || !cl_rd_empty(&r))
             return CL_DECODE_FAIL(c, "ClientKeyExchange");
-        if (cr_kx_derive(hs->kx, v.p, v.n, hs->pms, &pms_len))
+        if (cr_kx_derive_dhe12(hs->kx, v.p, v.n, hs->pms, &pms_len))
             return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                            "the client's %s key share is invalid", cl_group_name(c->group));
         if (c->suite->kx == CL_KX_DHE)

@@ -690,6 +690,10 @@ static int handle_client_hello(clasp_conn *c, const uint8_t *msg, size_t len)
             return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
         return cl_server12_client_hello(c, &ch);
     }
+    /* RFC 8446 4.2.9: a PSK offer must say which modes it may be used in. */
+    if (ch.has_psk && !ch.has_psk_modes)
+        return cl_fail(c, CL_ALERT_MISSING_EXTENSION, CLASP_E_PROTOCOL,
+                       "the client offers a pre_shared_key without psk_key_exchange_modes");
     if (c->state == CL_ST_S_WAIT_CH2 && c->group != hs->kx_group)
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                        "the client's second ClientHello has a key share for %s, not the %s we "

@@ -1,5 +1,6 @@
 /* Key exchange: X25519 known answers (RFC 7748 6.1, RFC 8448 3), NIST curve
- * and FFDHE agreement both ways, and rejection of malformed peer shares. */
+ * and FFDHE agreement both ways, and rejection of malformed peer shares;
+ * TLS 1.2 DHE peer values shorter than p. */
 #include <string.h>
 
 #include "crypto/crypto.h"
@@ -235,6 +236,15 @@ static void test_ffdhe(void)
     uint8_t nine[256] = {0};
     nine[255] = 9;
     CHECK_MEM(sa, nine, 256);
+    /* TLS 1.2 (cr_kx_derive_dhe12): the same peer value 3 as one byte, or
+     * with more zeros than p has bytes, is the same integer; 0 still fails. */
+    CHECK(k && cr_kx_derive_dhe12(k, bad + 255, 1, sa, &na) == 0 && na == 256);
+    CHECK_MEM(sa, nine, 256);
+    uint8_t wide[258] = {0};
+    wide[257] = 3;
+    CHECK(k && cr_kx_derive_dhe12(k, wide, sizeof wide, sa, &na) == 0);
+    CHECK_MEM(sa, nine, 256);
+    CHECK(k && cr_kx_derive_dhe12(k, wide, 1, sa, &na) == -1);
     cr_kx_free(k);
 out:
     cr_kx_free(a);

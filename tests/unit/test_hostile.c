@@ -43,6 +43,7 @@ enum { EXP_ALERT, EXP_PEER_ALERT, EXP_STALL, EXP_OK };
 #define RSAKX 0x100     /* TLS 1.2 RSA key exchange with an RSA certificate */
 #define ONEGROUP 0x200  /* the client offers only X25519 */
 #define EARLY 0x400     /* the client's first ClientHello offers early_data (test hook) */
+#define NOSNI 0x800     /* the client connects to 127.0.0.1: no server_name sent */
 
 #define MAX_ITEMS 512
 
@@ -665,7 +666,7 @@ static void setup(run *r, const hcase *hc)
         cl_buf_init(&r->d[s].hs_acc, 0);
         cl_buf_init(&r->d[s].out, 0);
     }
-    CHECK(clasp_conn_set_server_name(r->ep[CLI], "localhost") == 0);
+    CHECK(clasp_conn_set_server_name(r->ep[CLI], fl & NOSNI ? "127.0.0.1" : "localhost") == 0);
 }
 
 static void teardown(run *r)
@@ -920,6 +921,12 @@ static size_t exts_at(const item *it)
         return n >= 6 ? 4 : 0;
     case CL_HS_CERTIFICATE_REQUEST: /* TLS 1.3 */
         return n > 5 ? 5 + (size_t)p[4] : 0;
+    case CL_HS_NEW_SESSION_TICKET: /* TLS 1.3: lifetime, age_add, nonce, ticket */
+        if (n < 13 || 13 + (size_t)p[12] + 2 > n)
+            return 0;
+        o = 13 + (size_t)p[12];
+        o += 2 + get_be(p + o, 2);
+        return o + 2 <= n ? o : 0;
     }
     return 0;
 }
@@ -1605,6 +1612,90 @@ static void post_one_key_update(run *r)
     post_write(r);
 }
 
+/* ---- trust: client-side checks (versions, extensions, sentinels,
+ * contexts, point formats) ---- */
+
+/* Extension `arg` disappears from message `msg`. */
+static int m_drop_ext(run *r, flight *f)
+{
+    item *it = find_msg(f, r->hc->msg);
+    size_t at;
+    if (!it || !ext_find(it, (uint16_t)r->hc->arg, &at))
+        return 0;
+    lenfield lf[] = {{exts_at(it), 2}};
+    splice(it, at, 4 + get_be(it->p + at + 2, 2), NULL, 0, lf, 1);
+    return 1;
+}
+
+/* Extension `arg` added last to message `msg`, with a well-formed body. */
+static int m_add_ext_body(run *r, flight *f)
+{
+    item *it = find_msg(f, r->hc->msg);
+    const char *body = "";
+    size_t n = 0;
+    switch (r->hc->arg) {
+    case CL_EXT_SUPPORTED_VERSIONS: body = "\x03\x04", n = 2; break;
+    case CL_EXT_RECORD_SIZE_LIMIT: body = "\x40\x00", n = 2; break;
+    case CL_EXT_PRE_SHARED_KEY: body = "\x00\x00", n = 2; break;
+    case CL_EXT_EC_POINT_FORMATS: body = "\x01\x00", n = 2; break;
+    case CL_EXT_KEY_SHARE: body = "\x00\x1d\x00\x01\x09", n = 5; break;
+    }
+    return it && ext_add(it, 0, (uint16_t)r->hc->arg, body, n);
+}
+
+/* TLS 1.3 CertificateRequest or Certificate: a one-byte request context. */
+static int m_context(run *r, flight *f)
+{
+    item *it = find_msg(f, r->hc->msg);
+    if (!it || it->n < 5 || it->p[4] != 0)
+        return 0;
+    splice(it, 4, 1, "\x01\x2a", 2, NULL, 0);
+    return 1;
+}
+
+/* ServerHello: the random ends with "DOWNGRD" and byte `arg`; msg != 0
+ * also sets legacy_version to msg. */
+static int m_sentinel(run *r, flight *f)
+{
+    item *it = find_msg(f, CL_HS_SERVER_HELLO);
+    if (!it)
+        return 0;
+    memcpy(it->p + 6 + 24, "DOWNGRD", 7);
+    it->p[6 + 31] = (uint8_t)r->hc->arg;
+    if (r->hc->msg)
+        put_be(it->p + 4, 2, (size_t)r->hc->msg);
+    return 1;
+}
+
+/* Changes nothing, but finds the server's "DOWNGRD\1" in its ServerHello. */
+static int m_expect_sentinel(run *r, flight *f)
+{
+    item *it = find_msg(f, CL_HS_SERVER_HELLO);
+    (void)r;
+    return it && !memcmp(it->p + 6 + 24, "DOWNGRD\x01", 8);
+}
+
+/* Message `msg`'s ec_point_formats lists only ansiX962_compressed_prime. */
+static int m_point_formats(run *r, flight *f)
+{
+    item *it = find_msg(f, r->hc->msg);
+    return it && ext_set_body(it, CL_EXT_EC_POINT_FORMATS, "\x01\x01", 2);
+}
+
+/* ClientHello: psk_key_exchange_modes gone, a well-formed pre_shared_key last. */
+static int m_ch_psk_no_modes(run *r, flight *f)
+{
+    item *it = find_msg(f, CL_HS_CLIENT_HELLO);
+    size_t at;
+    uint8_t body[44] = {0, 7, 0, 1, 'a', 0, 0, 0, 0, 0, 33, 32};
+    (void)r;
+    if (!it || !ext_find(it, CL_EXT_PSK_KEY_EXCHANGE_MODES, &at))
+        return 0;
+    lenfield lf[] = {{exts_at(it), 2}};
+    splice(it, at, 4 + get_be(it->p + at + 2, 2), NULL, 0, lf, 1);
+    return ext_add(it, 0, CL_EXT_PRE_SHARED_KEY, body, sizeof body);
+}
+
 /* ============================================================ cases */
 
 #define PROTO CLASP_E_PROTOCOL
@@ -1644,6 +1735,7 @@ static void post_one_key_update(run *r)
 #define A_UNSUPPORTED_EXT 110
 
 #define DECODE(what) ALERT(A_DECODE, PROTO, "malformed " what)
+#define UNSOLICITED(t) ALERT(A_UNSUPPORTED_EXT, PROTO, t)
 #define UNEXPECTED(t) ALERT(A_UNEXPECTED, PROTO, t)
 #define ILLEGAL(t) ALERT(A_ILLEGAL, PROTO, t)
 
@@ -1776,6 +1868,45 @@ static const hcase cases[] = {
     {"1.2 client: ServerHello unknown extension", V12, S2C, HS, m_add_ext, SH, 0x1234, ALERT(A_UNSUPPORTED_EXT, PROTO, "extension 4660")},
     {"1.2 client: ServerHello GREASE extension", V12, S2C, HS, m_add_ext_first, SH, 0x4a4a, ALERT(A_UNSUPPORTED_EXT, PROTO, "extension 19018")},
     {"1.2 client: ServerHello with key_share", V12, S2C, HS, m_add_ext, SH, CL_EXT_KEY_SHARE, ILLEGAL("TLS 1.3 extensions")},
+
+    /* ---- trust: client-side checks. A version that was not offered
+     * (RFC 8446 4.1.3, 4.2.1, D.1). */
+    {"1.3 client: 1.2 ServerHello to a client with only 1.3 suites", ONESUITE, S2C, HS, m_drop_ext, SH, CL_EXT_SUPPORTED_VERSIONS, ALERT(A_VERSION, NEGO, "offered only TLS 1.3 (no TLS 1.2 cipher suite")},
+    {"1.2 client: supported_versions to a client offering only 1.2", PURE12 | SRV13, S2C, HS, m_add_ext_body, SH, CL_EXT_SUPPORTED_VERSIONS, UNSOLICITED("extension 43 (supported_versions) in its ServerHello, which this client did not offer")},
+    {"1.2 client: legacy_version 0x0304 without supported_versions", V12, S2C, HS, m_sh_legacy_version, 0, 0x0304, ALERT(A_VERSION, NEGO, "version 0x0304 in legacy_version without supported_versions")},
+    /* Answers to extensions the client never sent: unsupported_extension;
+     * known ones in a message they do not belong to: illegal_parameter
+     * (RFC 8446 4.2, RFC 5246 7.4.1.4). A NewSessionTicket may carry
+     * extensions nobody asked for (RFC 8446 4.6.1). */
+    {"1.3 client: ServerHello pre_shared_key not offered", 0, S2C, HS, m_add_ext_body, SH, CL_EXT_PRE_SHARED_KEY, UNSOLICITED("extension 41 (pre_shared_key) in its ServerHello")},
+    {"1.3 client: HelloRetryRequest with ALPN", HRRSET | ALPN, S2C, HS, m_add_ext_body, HRR, CL_EXT_ALPN, ILLEGAL("extension 16 (ALPN) in a HelloRetryRequest, where it is not allowed")},
+    {"1.3 client: EncryptedExtensions record_size_limit not offered", 0, S2C, HS, m_add_ext_body, EE, CL_EXT_RECORD_SIZE_LIMIT, UNSOLICITED("extension 28 (record_size_limit) in EncryptedExtensions, which this client did not offer")},
+    {"1.3 client: EncryptedExtensions server_name without SNI", NOSNI, S2C, HS, m_add_ext_body, EE, CL_EXT_SERVER_NAME, UNSOLICITED("extension 0 (server_name) in EncryptedExtensions")},
+    {"1.3 client: EncryptedExtensions ec_point_formats", 0, S2C, HS, m_add_ext_body, EE, CL_EXT_EC_POINT_FORMATS, ILLEGAL("extension 11 (ec_point_formats) in EncryptedExtensions, where it is not allowed")},
+    {"1.3 client: CertificateRequest with key_share", CAUTH, S2C, HS, m_add_ext_body, CR, CL_EXT_KEY_SHARE, ILLEGAL("extension 51 (key_share) in its CertificateRequest")},
+    {"1.3 client: NewSessionTicket GREASE extension", 0, S2C, HS, m_add_ext_body, NST, 0x5a5a, OK},
+    {"1.3 client: NewSessionTicket with key_share", 0, S2C, HS, m_add_ext_body, NST, CL_EXT_KEY_SHARE, ILLEGAL("extension 51 (key_share) in a NewSessionTicket")},
+    {"1.2 client: ServerHello server_name without SNI", V12 | NOSNI, S2C, HS, m_add_ext_body, SH, CL_EXT_SERVER_NAME, UNSOLICITED("extension 0 (server_name) in its ServerHello")},
+    /* The downgrade sentinels (RFC 8446 4.1.3): both, when TLS 1.3 was
+     * offered; none when it was not (a TLS 1.3 server marks every TLS 1.2
+     * ServerHello). */
+    {"1.2 client: TLS 1.2 suites only, 1.3 server's sentinel", V12 | SRV13 | ONESUITE, S2C, HS, m_expect_sentinel, 0, 0, OK},
+    {"1.2 client: DOWNGRD 01 in a TLS 1.2 ServerHello", V12, S2C, HS, m_sentinel, 0, 1, ILLEGAL("downgrade attack detected: the server supports TLS 1.3")},
+    {"1.2 client: DOWNGRD 00 in a TLS 1.2 ServerHello", V12, S2C, HS, m_sentinel, 0, 0, ILLEGAL("downgrade attack detected: the server supports TLS 1.2 or newer")},
+    {"1.2 client: DOWNGRD 00 in a TLS 1.1 ServerHello", V12, S2C, HS, m_sentinel, 0x0302, 0, ILLEGAL("selects version 0x0302")},
+    {"1.2 client offering only 1.2: DOWNGRD 00 in TLS 1.1", PURE12, S2C, HS, m_sentinel, 0x0302, 0, ILLEGAL("downgrade attack detected")},
+    /* RFC 8446 4.2.9: a PSK offer without psk_key_exchange_modes. */
+    {"1.3 server: pre_shared_key without psk_key_exchange_modes", 0, C2S, HS, m_ch_psk_no_modes, 0, 0, ALERT(A_MISSING, PROTO, "pre_shared_key without psk_key_exchange_modes")},
+    /* RFC 8446 4.3.2, 4.4.2: certificate_request_context is empty in the
+     * handshake. */
+    {"1.3 client: CertificateRequest with a context", CAUTH, S2C, HS, m_context, CR, 0, ILLEGAL("has a 1-byte certificate_request_context")},
+    {"1.3 client: server Certificate with a context", 0, S2C, HS, m_context, CRT, 0, ILLEGAL("server's Certificate has the wrong request context")},
+    {"1.3 server: client Certificate with a context", CAUTH, C2S, HS, m_context, CRT, 0, ILLEGAL("client's Certificate has the wrong request context")},
+    /* RFC 8422 5.1.2, 5.2: ec_point_formats must include uncompressed;
+     * TLS 1.3 ignores the extension. */
+    {"1.2 client: ServerHello ec_point_formats without uncompressed", V12, S2C, HS, m_point_formats, SH, 0, ILLEGAL("does not accept uncompressed points")},
+    {"1.2 server: ClientHello ec_point_formats without uncompressed", PURE12, C2S, HS, m_point_formats, CH, 0, ILLEGAL("ec_point_formats does not include uncompressed")},
+    {"1.3 server: ClientHello ec_point_formats without uncompressed", IN_CLIENT, C2S, HS, m_point_formats, CH, 0, OK},
 
     /* ---- Illegal parameters. */
     {"1.3 client: ServerHello group offered but not shared", 0, S2C, HS, m_sh_group, SH, CR_GROUP_SECP256R1, ILLEGAL("key share for secp256r1 (0x0017), but we sent x25519")},

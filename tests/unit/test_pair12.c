@@ -2,7 +2,7 @@
  * certificates it allows, client authentication, version negotiation and
  * the downgrade sentinel, EMS policy, renegotiation refused, and the
  * failures (tampered Finished, bad ServerKeyExchange signature, a wrong RSA
- * premaster that only shows at Finished). */
+ * premaster that only shows at Finished), and DHE values shorter than p. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -633,6 +633,131 @@ static void test_cache_forgets_failed_sessions(void)
     clasp_config_free(sc);
 }
 
+/* ---- TLS 1.2 DHE values shorter than p (RFC 5246 7.4.3, 7.4.7.2, 8.1.2) ---- */
+
+/* An ffdhe2048 private key of two bytes, counting up from *x, whose public
+ * value (peer NULL) or whose shared secret with peer has exactly one leading
+ * zero byte; pub and z receive them. */
+static void find_dh_key(uint16_t *x, const uint8_t *peer, size_t peer_len, uint8_t *pub,
+                        uint8_t *z)
+{
+    for (; *x < 0xffff; (*x)++) {
+        uint8_t priv[2] = {(uint8_t)(*x >> 8), (uint8_t)*x};
+        cr_kx *k = NULL;
+        size_t pub_len = CR_MAX_KX_PUB, z_len = CR_MAX_KX_SECRET;
+        CHECK(cr_kx_from_private(CR_GROUP_FFDHE2048, priv, 2, &k, pub, &pub_len) == 0);
+        CHECK(pub_len == 256);
+        if (peer)
+            CHECK(cr_kx_derive(k, peer, peer_len, z, &z_len) == 0 && z_len == 256);
+        cr_kx_free(k);
+        const uint8_t *v = peer ? z : pub;
+        if (v[0] == 0 && v[1] != 0)
+            return;
+    }
+    CHECK(!"no ffdhe2048 key with a leading zero byte");
+}
+
+typedef struct {
+    uint8_t pms[CR_MAX_KX_SECRET];
+    size_t pms_len;
+} pms_seen;
+
+static void on_secret(void *arg, const char *label, const uint8_t *secret, size_t len)
+{
+    pms_seen *seen = arg;
+    if (strcmp(label, "PREMASTER") == 0 && len <= sizeof seen->pms) {
+        memcpy(seen->pms, secret, len);
+        seen->pms_len = len;
+    }
+}
+
+static size_t be16(const uint8_t *p) { return (size_t)p[0] << 8 | p[1]; }
+
+/* run_handshake, noting the length of dh_Ys and dh_Yc on the wire. */
+static result handshake_dhe(clasp_conn *cli, clasp_conn *srv, size_t *ys_len, size_t *yc_len)
+{
+    result r = {CLASP_WANT_READ, CLASP_WANT_READ};
+    const uint8_t *out;
+    size_t n, at;
+    for (int i = 0; i < 20; i++) {
+        if (r.client_rc == CLASP_WANT_READ)
+            r.client_rc = clasp_conn_handshake(cli);
+        n = clasp_conn_output(cli, &out);
+        if (n && (at = find_message(out, n, 16)) != 0) /* ClientKeyExchange */
+            *yc_len = be16(out + at + 4);
+        pump(cli, srv);
+        if (r.server_rc == CLASP_WANT_READ)
+            r.server_rc = clasp_conn_handshake(srv);
+        n = clasp_conn_output(srv, &out);
+        if (n && (at = find_message(out, n, 12)) != 0) { /* ServerKeyExchange: p, g, Ys */
+            size_t q = at + 4;
+            q += 2 + be16(out + q);
+            q += 2 + be16(out + q);
+            *ys_len = be16(out + q);
+        }
+        pump(srv, cli);
+        if (r.client_rc != CLASP_WANT_READ && r.server_rc != CLASP_WANT_READ)
+            break;
+    }
+    return r;
+}
+
+static void test_dhe_short_values(void)
+{
+    uint8_t ys[CR_MAX_KX_PUB], yc[CR_MAX_KX_PUB], z[CR_MAX_KX_SECRET];
+    uint16_t xs = 0x1000, xc = 0x1000;
+    find_dh_key(&xs, NULL, 0, ys, z); /* the server's Ys starts with a zero byte */
+    find_dh_key(&xc, NULL, 0, yc, z); /* the client's Yc too */
+    uint16_t xz = 0x1000;             /* a client key whose Z with that Ys does */
+    uint8_t pub[CR_MAX_KX_PUB];
+    find_dh_key(&xz, ys, 256, pub, z);
+    /* 0: the server sends Ys without its zero byte, as GnuTLS does;
+     * 1: the client sends Yc so; 2: both padded, Z has a leading zero, and
+     * the premaster on both sides is Z without it. */
+    for (int mode = 0; mode < 3; mode++) {
+        clasp_config *sc = server_config(pki_rsa), *cc = client_config(pki_rsa);
+        CHECK(clasp_config_set_versions(cc, CLASP_TLS1_2, CLASP_TLS1_2) == 0);
+        CHECK(clasp_config_set_ciphers(cc, "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256") == 0);
+        clasp_conn *cli = new_client(cc), *srv = clasp_conn_new(sc);
+        cli->test = calloc(1, sizeof *cli->test);
+        srv->test = calloc(1, sizeof *srv->test);
+        pms_seen cli_pms = {{0}, 0}, srv_pms = {{0}, 0};
+        cli->test->secret_cb = on_secret;
+        cli->test->secret_arg = &cli_pms;
+        srv->test->secret_cb = on_secret;
+        srv->test->secret_arg = &srv_pms;
+        uint16_t xcli = mode == 1 ? xc : xz;
+        uint8_t kx_s[2] = {(uint8_t)(xs >> 8), (uint8_t)xs}, kx_c[2] = {(uint8_t)(xcli >> 8), (uint8_t)xcli};
+        memcpy(srv->test->kx_private, kx_s, 2);
+        srv->test->kx_private_len = 2;
+        memcpy(cli->test->kx_private, kx_c, 2);
+        cli->test->kx_private_len = 2;
+        srv->test->unpadded_dh_share = mode == 0;
+        cli->test->unpadded_dh_share = mode == 1;
+        size_t ys_len = 0, yc_len = 0;
+        result r = handshake_dhe(cli, srv, &ys_len, &yc_len);
+        if (r.client_rc != CLASP_OK || r.server_rc != CLASP_OK)
+            fprintf(stderr, "DHE mode %d: client: %s / server: %s\n", mode,
+                    clasp_conn_error_text(cli), clasp_conn_error_text(srv));
+        int ok = r.client_rc == CLASP_OK && r.server_rc == CLASP_OK;
+        CHECK(ok);
+        CHECK(ys_len == (mode == 0 ? 255u : 256u));
+        if (ok) {
+            CHECK(yc_len == (mode == 1 ? 255u : 256u));
+            CHECK(!strcmp(clasp_conn_group_name(cli), "ffdhe2048"));
+            CHECK(cli_pms.pms_len == srv_pms.pms_len && cli_pms.pms_len > 0 &&
+                  !memcmp(cli_pms.pms, srv_pms.pms, cli_pms.pms_len));
+            if (mode == 2) /* RFC 5246 8.1.2: leading zero bytes of Z are stripped */
+                CHECK(cli_pms.pms_len == 255 && !memcmp(cli_pms.pms, z + 1, 255));
+            exchange(cli, srv, 1000);
+        }
+        clasp_conn_free(cli);
+        clasp_conn_free(srv);
+        clasp_config_free(cc);
+        clasp_config_free(sc);
+    }
+}
+
 int main(void)
 {
     make_pki(pki_ecdsa, "ecdsa");
@@ -651,6 +776,7 @@ int main(void)
     test_resumption_sni_ack();
     test_cache_forgets_failed_sessions();
     test_no_session_after_fatal_alert(CLASP_TLS1_2);
+    test_dhe_short_values();
     remove_pki(pki_ecdsa);
     remove_pki(pki_rsa);
     remove_pki(pki_ed25519);
