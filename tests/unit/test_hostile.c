@@ -2110,7 +2110,7 @@ static const hcase cases[] = {
     {"1.3 server: 0-RTT records after HRR without early_data", HRRSET, C2S, HS, m_early_records, CH, 1000, UNEXPECTED("application data before the handshake finished")},
     {"1.3 server: early_data in the second ClientHello", EARLY | HRRSET, C2S, HS, m_ch2_early_data, 0, 0, ILLEGAL("second ClientHello offers early data")},
     /* RFC 8449 / RFC 8446 4.2: a record_size_limit the client did not offer. */
-    {"1.3 client: record_size_limit not offered", 0, S2C, HS, m_add_ext, EE, CL_EXT_RECORD_SIZE_LIMIT, ALERT(A_UNSUPPORTED_EXT, PROTO, "extension 28, which this client did not offer")},
+    {"1.3 client: record_size_limit not offered", 0, S2C, HS, m_add_ext, EE, CL_EXT_RECORD_SIZE_LIMIT, ALERT(A_UNSUPPORTED_EXT, PROTO, "extension 28 (record_size_limit) in EncryptedExtensions, which this client did not offer")},
 };
 
 int main(void)
