@@ -79,17 +79,19 @@ for v in 1.3 1.2; do
   expect_clasp_error "$WORK/py$v-cut.err" "$TRUNCATED" "TLS $v: truncation: clasp client says the data may be truncated"
 done
 
-# s_client_case NAME VERSION END: clasp server --echo --count 1, and
-# `openssl s_client` that sends a line, waits for the echo, then ends by
-# closing stdin (END=clean: s_client sends close_notify) or by SIGKILL
-# (END=kill: the kernel closes the socket, no close_notify). Files:
+# s_client_case NAME VERSION END MODE: clasp server --count 1, and `openssl
+# s_client` that ends by closing stdin (END=clean: s_client sends
+# close_notify) or by SIGKILL (END=kill: the kernel closes the socket, no
+# close_notify). MODE echo: server --echo, s_client sends a line and waits
+# for it to come back; www-partial: server --www, s_client sends half a
+# request; www-silent: server --www, s_client sends nothing. Files:
 # NAME.out (s_client), NAME-srv.log (clasp server).
 s_client_case() {
-  local name=$1 version=$2 how=$3
+  local name=$1 version=$2 how=$3 mode=$4
   local port
   port=$(free_port)
-  if ! start_clasp_server "$name-srv" "$port" --echo --count 1 --cert "$PKI/ecdsa.pem" \
-    --key "$PKI/ecdsa.key"; then
+  if ! start_clasp_server "$name-srv" "$port" "$([[ $mode == echo ]] && echo --echo || echo --www)" \
+    --count 1 --cert "$PKI/ecdsa.pem" --key "$PKI/ecdsa.key"; then
     fail "$name: clasp server did not start" "$WORK/$name-srv.log"
     return
   fi
@@ -100,25 +102,43 @@ s_client_case() {
   local pid=$! fd
   BG_PIDS+=("$pid")
   exec {fd}>"$fifo"
-  printf '%s\n' "$text" 1>&"$fd" 2>/dev/null
-  local deadline=$((SECONDS + 10))
-  until grep -qF -- "$text" "$out" || ((SECONDS >= deadline)); do sleep 0.1; done
+  case $mode in
+    echo)
+      printf '%s\n' "$text" 1>&"$fd" 2>/dev/null
+      wait_log "$out" "$text" 10
+      expect_contains "$out" "$text" "$name: the line came back"
+      ;;
+    www-partial)
+      wait_log "$WORK/$name-srv.log" "handshake:" 10
+      printf 'GET / HTTP/1.1\r\nHost: localhost\r\n' 1>&"$fd" 2>/dev/null
+      sleep 1 # no way to see the server take it; it has a second
+      ;;
+    www-silent)
+      wait_log "$WORK/$name-srv.log" "handshake:" 10
+      ;;
+  esac
   if [[ $how == kill ]]; then
     kill -KILL "$pid" 2>/dev/null
   fi
   exec {fd}>&-
   wait "$pid" 2>/dev/null
-  expect_contains "$out" "$text" "$name: the line came back"
   expect_clean_exit "$name-srv" "$name: clasp server finishes its one connection"
 }
 
 for v in 1.3 1.2; do
-  echo "# clasp server --echo, openssl s_client, TLS $v"
-  s_client_case "sc$v-clean" "$v" clean
+  echo "# clasp server, openssl s_client, TLS $v"
+  s_client_case "sc$v-clean" "$v" clean echo
   expect_not_contains "$WORK/sc$v-clean-srv.log" "clasp: error" "TLS $v: s_client's close_notify: no error on the server"
-  s_client_case "sc$v-kill" "$v" kill
+  s_client_case "sc$v-kill" "$v" kill echo
   expect_clasp_error "$WORK/sc$v-kill-srv.log" "$TRUNCATED" \
-    "TLS $v: s_client killed: clasp server says the data may be truncated"
+    "TLS $v: s_client killed: clasp server --echo says the data may be truncated"
+  s_client_case "www$v-partial" "$v" kill www-partial
+  expect_clasp_error "$WORK/www$v-partial-srv.log" "$TRUNCATED" \
+    "TLS $v: s_client killed in the middle of a request: clasp server --www says it may be truncated"
+  # What browsers do with spare connections: no request, no close_notify.
+  s_client_case "www$v-silent" "$v" kill www-silent
+  expect_not_contains "$WORK/www$v-silent-srv.log" "clasp: error" \
+    "TLS $v: s_client killed before asking anything: no error from clasp server --www"
 done
 
 finish
