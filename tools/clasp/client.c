@@ -219,7 +219,7 @@ static int run_relay(clasp_conn *c, int fd, int *close_sent)
             if (n == CLASP_CLOSED)
                 return 0;
             if (*close_sent && n == CLASP_ERROR && clasp_conn_error(c) == CLASP_E_IO)
-                return 0; /* we had finished; the server just hung up */
+                return 0; /* we had finished; the server reset the connection */
             report_failure(c, n);
             return -1;
         }
