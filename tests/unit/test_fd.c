@@ -163,7 +163,8 @@ static void *event_loop(void *arg)
                 }
             }
             while (e->sent < e->send_total) {
-                size_t len = e->send_total - e->sent < WRITE_CALL ? e->send_total - e->sent : WRITE_CALL;
+                size_t left = e->send_total - e->sent;
+                size_t len = left < WRITE_CALL ? left : WRITE_CALL;
                 const uint8_t *p = pattern + e->sent % PERIOD;
                 long n = clasp_fd_write(e->c, e->fd, p, len);
                 const uint8_t *out;

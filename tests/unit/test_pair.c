@@ -509,7 +509,8 @@ static void test_transport_eof(void)
                 CHECK(clasp_conn_close(cli) == CLASP_OK);
             } else {
                 CHECK(clasp_conn_error(cli) == CLASP_E_IO);
-                CHECK(strstr(clasp_conn_error_text(cli), "without close_notify; the data may be truncated") != NULL);
+                CHECK(strstr(clasp_conn_error_text(cli),
+                             "without close_notify; the data may be truncated") != NULL);
                 CHECK(clasp_conn_alert_sent(cli) == -1);
                 CHECK(clasp_conn_write(cli, msg, sizeof msg) == CLASP_ERROR);
                 size_t used2;

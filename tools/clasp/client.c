@@ -231,8 +231,8 @@ static int run_relay(clasp_conn *c, int fd, int *close_sent)
             report_failure(c, pending);
             return -1;
         }
-        struct pollfd p[2] = {{.fd = fd, .events = POLLIN | (pending == CLASP_WANT_WRITE ? POLLOUT : 0)},
-                              {.fd = STDIN_FILENO, .events = POLLIN}};
+        short tls_events = POLLIN | (pending == CLASP_WANT_WRITE ? POLLOUT : 0);
+        struct pollfd p[2] = {{.fd = fd, .events = tls_events}, {.fd = STDIN_FILENO, .events = POLLIN}};
         int r = poll(p, stdin_open ? 2 : 1, stdin_open ? -1 : TOOL_IO_TIMEOUT_S * 1000);
         if (r < 0) {
             if (errno == EINTR)
