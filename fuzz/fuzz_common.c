@@ -394,9 +394,12 @@ void fz_run(clasp_conn *c, const uint8_t *data, size_t len)
             }
         }
     }
-    /* The end of the stream: close, which queues close_notify. */
+    /* The end of the stream: close, which queues close_notify, then the
+     * transport's EOF (CLASP_CLOSED or CLASP_TRUNCATED, or a failed handshake). */
     if (clasp_conn_close(c) == CLASP_OK)
         fz_drain(c);
+    clasp_conn_feed_eof(c);
+    step(c, &wrote, key_update, read_size);
 }
 
 void fz_inspect(clasp_conn *c)

@@ -36,8 +36,17 @@ enum {
     CLASP_OK = 0,
     CLASP_WANT_READ = -1,  /* feed more bytes from the peer, then call again */
     CLASP_WANT_WRITE = -2, /* (fd layer) the socket would block on send */
-    CLASP_CLOSED = -3,     /* the peer closed the connection cleanly */
-    CLASP_ERROR = -4       /* failed: see clasp_conn_error() */
+    CLASP_CLOSED = -3,     /* the peer closed the connection cleanly (close_notify) */
+    CLASP_ERROR = -4,      /* failed: see clasp_conn_error() */
+    /* The transport ended (EOF) before the peer's close_notify: everything
+     * read so far was authentic, but more may have been sent and cut off,
+     * by a failure or by an attacker (RFC 8446 6.1: "If a transport-level
+     * close is received prior to a close_notify, the receiver cannot know
+     * that all the data that was sent has been received"). Treat the data
+     * as incomplete unless the application protocol marks its own end
+     * (HTTP Content-Length, say). The connection is over: reads keep
+     * returning it, other calls fail; clasp_conn_error() is CLASP_E_IO. */
+    CLASP_TRUNCATED = -5
 };
 
 /* What kind of failure (clasp_conn_error). */
@@ -175,8 +184,15 @@ void clasp_conn_input_done(clasp_conn *c, size_t n);
  * needs bytes (send the output first), CLASP_ERROR when failed. */
 int clasp_conn_handshake(clasp_conn *c);
 int clasp_conn_handshake_done(const clasp_conn *c);
+/* The transport reached its end: the peer will send no more bytes (read()
+ * returned 0). Feed everything that came before it first. From then on, once
+ * the buffered records are used up, clasp_conn_read returns CLASP_CLOSED if
+ * close_notify came and CLASP_TRUNCATED if not; an unfinished handshake
+ * fails (CLASP_ERROR). (A feed of 0 bytes is no EOF: it does nothing.) */
+int clasp_conn_feed_eof(clasp_conn *c);
 /* Application data: returns the number of bytes read (> 0), CLASP_WANT_READ,
- * CLASP_CLOSED or CLASP_ERROR. Drives the handshake first if needed. */
+ * CLASP_CLOSED, CLASP_TRUNCATED (after clasp_conn_feed_eof) or CLASP_ERROR.
+ * Drives the handshake first if needed. */
 long clasp_conn_read(clasp_conn *c, uint8_t *buf, size_t len);
 /* Feed and read in one call, without copying when it can: a whole record at
  * the front of `in` is decrypted straight into buf. *used says how much of
@@ -263,14 +279,39 @@ clasp_session *clasp_session_from_bytes(const uint8_t *in, size_t len);
 
 /* ------------------------------------------------------------- fd layer */
 
-/* These move bytes between the connection and a socket. On a non-blocking
- * socket they return CLASP_WANT_READ / CLASP_WANT_WRITE: poll, then call
- * again. */
+/* These move bytes between the connection and a socket, blocking or
+ * non-blocking. CLASP_WANT_READ / CLASP_WANT_WRITE (non-blocking, or a
+ * blocking socket's SO_RCVTIMEO / SO_SNDTIMEO ran out) mean: wait until the
+ * socket is readable / writable, then call again.
+ *
+ * Output the socket does not take at once stays in the connection (at most
+ * about 64 KiB) and goes out, in order and exactly once, on the next
+ * clasp_fd_write, clasp_fd_read, clasp_fd_close or clasp_fd_flush. An
+ * event loop asks clasp_fd_flush whether to wait for writability. */
+
+/* CLASP_OK when done; CLASP_WANT_READ / CLASP_WANT_WRITE: call again;
+ * CLASP_ERROR (EOF during the handshake is one). */
 int clasp_fd_handshake(clasp_conn *c, int fd);
+/* Sends pending output as far as the socket takes it, then returns
+ * application data (> 0), or CLASP_WANT_READ (nothing yet: wait until
+ * readable; pending output never stops a read), CLASP_CLOSED (close_notify
+ * came), CLASP_TRUNCATED (read() returned 0 before close_notify: see
+ * CLASP_TRUNCATED above) or CLASP_ERROR. */
 long clasp_fd_read(clasp_conn *c, int fd, uint8_t *buf, size_t len);
+/* Takes bytes from buf and returns how many (1..len): they are encrypted
+ * and will reach the peer exactly once. Fewer than len when the socket
+ * would block: call again later with buf + n, len - n (a blocking socket
+ * without SO_SNDTIMEO always takes all of it). Returns CLASP_WANT_WRITE
+ * when earlier output is still queued and it took nothing (wait until
+ * writable, then call again with the same bytes), CLASP_WANT_READ while the
+ * handshake needs the peer, or CLASP_ERROR. With len 0 it only flushes. */
 long clasp_fd_write(clasp_conn *c, int fd, const uint8_t *buf, size_t len);
+/* Sends close_notify: CLASP_OK once it is out, CLASP_WANT_WRITE: call again
+ * (or clasp_fd_flush) when writable. Reading stays possible: the peer's
+ * data and its close_notify may still come. */
 int clasp_fd_close(clasp_conn *c, int fd);
-/* Sends whatever output is pending. */
+/* Sends pending output: CLASP_OK when none is left, CLASP_WANT_WRITE while
+ * some is (wait until writable, call again), CLASP_ERROR. */
 int clasp_fd_flush(clasp_conn *c, int fd);
 
 /* ---------------------------------------------------------- test PKI */

@@ -325,6 +325,23 @@ int clasp_conn_feed(clasp_conn *c, const uint8_t *in, size_t len, size_t *used)
     return CLASP_OK;
 }
 
+int clasp_conn_feed_eof(clasp_conn *c)
+{
+    c->transport_eof = 1;
+    return c->dead ? CLASP_ERROR : CLASP_OK;
+}
+
+/* The stream ended before close_notify (RFC 8446 6.1): what was read is
+ * authentic but may not be all that was sent. The connection is over. */
+static long truncated(clasp_conn *c)
+{
+    int mid_record = c->in.len > c->in_off;
+    cl_fail(c, -1, CLASP_E_IO, "the peer closed the connection %swithout close_notify; the data may "
+            "be truncated", mid_record ? "in the middle of a record, " : "");
+    c->truncated = 1;
+    return CLASP_TRUNCATED;
+}
+
 static const char *content_type_name(uint8_t t)
 {
     switch (t) {
@@ -658,7 +675,9 @@ int clasp_conn_handshake(clasp_conn *c)
         if (rc == CLASP_CLOSED || rc == CLASP_ERROR)
             return c->dead ? CLASP_ERROR : rc;
         if (rc == CLASP_WANT_READ && !c->handshake_done)
-            return CLASP_WANT_READ;
+            return c->transport_eof ? cl_fail(c, -1, CLASP_E_IO,
+                                              "the peer closed the connection during the handshake")
+                                    : CLASP_WANT_READ;
         if (c->app_len && !c->handshake_done)
             return CLASP_ERROR; /* unreachable: app data is refused above */
     }
@@ -670,6 +689,8 @@ int clasp_conn_handshake_done(const clasp_conn *c) { return c->handshake_done; }
 
 long clasp_conn_read(clasp_conn *c, uint8_t *buf, size_t len)
 {
+    if (c->truncated)
+        return CLASP_TRUNCATED;
     if (c->dead)
         return CLASP_ERROR;
     if (!c->handshake_done) {
@@ -686,7 +707,9 @@ long clasp_conn_read(clasp_conn *c, uint8_t *buf, size_t len)
             return (long)got;
         if (c->app_len == 0) {
             release_input_if_idle(c);
-            return c->peer_closed ? CLASP_CLOSED : CLASP_WANT_READ;
+            if (c->peer_closed)
+                return CLASP_CLOSED;
+            return c->transport_eof ? truncated(c) : CLASP_WANT_READ;
         }
     }
     size_t n = len < c->app_len ? len : c->app_len;
@@ -700,6 +723,8 @@ long clasp_conn_receive(clasp_conn *c, const uint8_t *in, size_t in_len, size_t 
                         uint8_t *buf, size_t len)
 {
     *used = 0;
+    if (c->truncated)
+        return CLASP_TRUNCATED;
     if (c->dead)
         return CLASP_ERROR;
     /* Fast path: nothing buffered and a whole application-data record at

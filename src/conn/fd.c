@@ -34,9 +34,13 @@ int clasp_fd_flush(clasp_conn *c, int fd)
     return CLASP_OK;
 }
 
-/* Reads what the socket has and feeds it. CLASP_OK when bytes arrived. */
+/* Reads what the socket has and feeds it: CLASP_OK when bytes (or the end
+ * of the stream) arrived; the core then tells a clean close_notify from a
+ * truncation. */
 static int fill(clasp_conn *c, int fd)
 {
+    if (c->transport_eof) /* the core never waits for bytes after the end */
+        return cl_fail(c, -1, CLASP_E_INTERNAL, "asked to read past the end of the stream");
     uint8_t *buf;
     size_t room = clasp_conn_input_buffer(c, &buf);
     if (room == 0)
@@ -47,19 +51,17 @@ static int fill(clasp_conn *c, int fd)
     while (r < 0 && errno == EINTR);
     if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
         return CLASP_WANT_READ;
-    if (r <= 0) {
+    if (r == 0) {
+        clasp_conn_feed_eof(c);
+        return CLASP_OK;
+    }
+    if (r < 0) {
         if (c->dead)
             return CLASP_ERROR;
         c->dead = 1;
         c->we_closed = 1;
         c->err_kind = CLASP_E_IO;
-        if (r == 0)
-            snprintf(c->err_msg, sizeof c->err_msg,
-                     c->handshake_done ? "the peer closed the connection without close_notify"
-                                       : "the peer closed the connection during the handshake");
-        else
-            snprintf(c->err_msg, sizeof c->err_msg, "cannot receive from the peer: %s",
-                     strerror(errno));
+        snprintf(c->err_msg, sizeof c->err_msg, "cannot receive from the peer: %s", strerror(errno));
         return CLASP_ERROR;
     }
     clasp_conn_input_done(c, (size_t)r);
@@ -86,22 +88,24 @@ long clasp_fd_read(clasp_conn *c, int fd, uint8_t *buf, size_t len)
 {
     for (;;) {
         long n = clasp_conn_read(c, buf, len);
-        /* Send what reading produced (alerts, KeyUpdate answers). */
+        /* Send what reading produced (alerts, KeyUpdate answers) and what
+         * writes left queued, as far as the socket takes it now. A full
+         * socket must not stop the read: two peers that both write would
+         * otherwise each wait for the other to read first. */
         int fl = clasp_fd_flush(c, fd);
         if (n != CLASP_WANT_READ)
             return n;
-        if (fl != CLASP_OK)
-            return fl;
+        if (fl == CLASP_ERROR)
+            return CLASP_ERROR;
         int rc = fill(c, fd);
-        if (rc != CLASP_OK) {
-            /* EOF after the handshake without close_notify: report it as a
-             * close, but the error text says it was not clean. */
-            if (c->err_kind == CLASP_E_IO && c->handshake_done && strstr(c->err_msg, "without"))
-                return CLASP_CLOSED;
+        if (rc != CLASP_OK)
             return rc;
-        }
     }
 }
+
+/* Plaintext sealed per step of clasp_fd_write: when the socket stops
+ * taking bytes, at most one step's records (plus overhead) stay queued. */
+#define FD_WRITE_STEP (4 * CL_MAX_PLAINTEXT)
 
 long clasp_fd_write(clasp_conn *c, int fd, const uint8_t *buf, size_t len)
 {
@@ -110,17 +114,31 @@ long clasp_fd_write(clasp_conn *c, int fd, const uint8_t *buf, size_t len)
         if (rc != CLASP_OK)
             return rc;
     }
-    long n = clasp_conn_write(c, buf, len);
-    if (n < 0)
-        return n;
+    /* Earlier output goes first; while it is stuck, nothing new is taken,
+     * so a retry with the same bytes can never send them twice. */
     int fl = clasp_fd_flush(c, fd);
-    return fl == CLASP_OK ? n : fl;
+    if (fl != CLASP_OK)
+        return fl;
+    size_t taken = 0;
+    while (taken < len) {
+        size_t step = len - taken < FD_WRITE_STEP ? len - taken : FD_WRITE_STEP;
+        long n = clasp_conn_write(c, buf + taken, step);
+        if (n < 0)
+            return n;
+        taken += (size_t)n;
+        fl = clasp_fd_flush(c, fd);
+        if (fl == CLASP_WANT_WRITE)
+            break; /* taken: the rest of these records goes out on a later call */
+        if (fl != CLASP_OK)
+            return fl;
+    }
+    return (long)taken;
 }
 
 int clasp_fd_close(clasp_conn *c, int fd)
 {
-    if (c->dead)
-        return clasp_fd_flush(c, fd) == CLASP_OK ? CLASP_OK : CLASP_ERROR;
+    if (c->dead) /* a fatal alert may still be queued */
+        return clasp_fd_flush(c, fd);
     int rc = clasp_conn_close(c);
     int fl = clasp_fd_flush(c, fd);
     return rc != CLASP_OK ? rc : fl;

@@ -209,6 +209,8 @@ struct clasp_conn {
     int dead;             /* a fatal error happened; every call now fails */
     int peer_closed;      /* close_notify received */
     int we_closed;        /* close_notify sent */
+    int transport_eof;    /* the caller said the peer's byte stream ended */
+    int truncated;        /* it ended before close_notify: reads say CLASP_TRUNCATED */
 
     /* Negotiated. */
     uint16_t version;

@@ -518,6 +518,82 @@ static void test_ticket_nonces(void)
     clasp_config_free(sc);
 }
 
+/* trust: the end of the stream. clasp_conn_feed_eof says the transport
+ * ended: after close_notify that is CLASP_CLOSED, before it CLASP_TRUNCATED
+ * (RFC 8446 6.1), mid-handshake an error; a 0-byte feed is no EOF. */
+static void test_transport_eof(void)
+{
+    static const uint16_t versions[] = {CLASP_TLS1_3, CLASP_TLS1_2};
+    static const uint8_t msg[] = "response body";
+    for (size_t v = 0; v < 2; v++) {
+        for (int how = 0; how < 3; how++) { /* close_notify, bare EOF, EOF mid-record */
+            clasp_config *sc = server_config(pki_ecdsa), *cc = client_config(pki_ecdsa);
+            CHECK(clasp_config_set_versions(cc, versions[v], versions[v]) == 0);
+            clasp_conn *cli = clasp_conn_new(cc), *srv = clasp_conn_new(sc);
+            CHECK(clasp_conn_set_server_name(cli, "localhost") == 0);
+            result r = run_handshake(cli, srv);
+            CHECK(r.client_rc == CLASP_OK && r.server_rc == CLASP_OK);
+            uint8_t buf[64];
+            size_t used = 0;
+            CHECK(clasp_conn_read(cli, buf, sizeof buf) == CLASP_WANT_READ); /* takes any ticket */
+            CHECK(clasp_conn_feed(cli, buf, 0, &used) == CLASP_OK && used == 0);
+            CHECK(clasp_conn_read(cli, buf, sizeof buf) == CLASP_WANT_READ);
+            CHECK(clasp_conn_write(srv, msg, sizeof msg) == sizeof msg);
+            if (how == 0)
+                CHECK(clasp_conn_close(srv) == CLASP_OK);
+            if (how == 2) {
+                const uint8_t *out;
+                size_t n = clasp_conn_output(srv, &out);
+                CHECK(n > 10 && clasp_conn_feed(cli, out, n - 10, &used) == CLASP_OK);
+            } else {
+                pump(srv, cli);
+            }
+            CHECK(clasp_conn_feed_eof(cli) == CLASP_OK);
+            long n = clasp_conn_read(cli, buf, sizeof buf);
+            if (how == 2) {
+                CHECK(n == CLASP_TRUNCATED);
+                CHECK(strstr(clasp_conn_error_text(cli), "in the middle of a record") != NULL);
+            } else {
+                CHECK(n == sizeof msg && memcmp(buf, msg, sizeof msg) == 0);
+                n = clasp_conn_read(cli, buf, sizeof buf);
+                CHECK(n == (how == 0 ? CLASP_CLOSED : CLASP_TRUNCATED));
+            }
+            CHECK(clasp_conn_read(cli, buf, sizeof buf) == n); /* it stays that way */
+            if (how == 0) {
+                CHECK(clasp_conn_error(cli) == CLASP_E_NONE);
+                CHECK(clasp_conn_close(cli) == CLASP_OK);
+            } else {
+                CHECK(clasp_conn_error(cli) == CLASP_E_IO);
+                CHECK(strstr(clasp_conn_error_text(cli),
+                             "without close_notify; the data may be truncated") != NULL);
+                CHECK(clasp_conn_alert_sent(cli) == -1);
+                CHECK(clasp_conn_write(cli, msg, sizeof msg) == CLASP_ERROR);
+                size_t used2;
+                CHECK(clasp_conn_receive(cli, msg, 0, &used2, buf, sizeof buf) == CLASP_TRUNCATED);
+            }
+            clasp_conn_free(cli);
+            clasp_conn_free(srv);
+            clasp_config_free(cc);
+            clasp_config_free(sc);
+        }
+
+        /* The server hangs up before answering the ClientHello. */
+        clasp_config *cc = client_config(pki_ecdsa);
+        CHECK(clasp_config_set_versions(cc, versions[v], versions[v]) == 0);
+        clasp_conn *cli = clasp_conn_new(cc);
+        CHECK(clasp_conn_set_server_name(cli, "localhost") == 0);
+        CHECK(clasp_conn_handshake(cli) == CLASP_WANT_READ);
+        CHECK(clasp_conn_feed_eof(cli) == CLASP_OK);
+        CHECK(clasp_conn_handshake(cli) == CLASP_ERROR);
+        CHECK(clasp_conn_error(cli) == CLASP_E_IO);
+        CHECK(strstr(clasp_conn_error_text(cli), "during the handshake") != NULL);
+        uint8_t buf[8];
+        CHECK(clasp_conn_read(cli, buf, sizeof buf) == CLASP_ERROR);
+        clasp_conn_free(cli);
+        clasp_config_free(cc);
+    }
+}
+
 int main(void)
 {
     make_pki(pki_ecdsa, "ecdsa");
@@ -536,6 +612,7 @@ int main(void)
     test_resumption_auth(CLASP_TLS1_3);
     test_ticket_nonces();
     test_no_session_after_fatal_alert(CLASP_TLS1_3);
+    test_transport_eof();
     remove_pki(pki_ecdsa);
     remove_pki(pki_rsa);
     remove_pki(pki_ed25519);

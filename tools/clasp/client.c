@@ -105,7 +105,7 @@ static int write_stdout(const uint8_t *buf, size_t len)
 
 static int send_all(clasp_conn *c, int fd, const uint8_t *buf, size_t len)
 {
-    long r = clasp_fd_write(c, fd, buf, len);
+    long r = tool_tls_write_all(c, fd, buf, len);
     if (r < 0) {
         report_failure(c, r);
         return -1;
@@ -113,25 +113,19 @@ static int send_all(clasp_conn *c, int fd, const uint8_t *buf, size_t len)
     return 0;
 }
 
-/* Copies the server's data to stdout until it closes. eof_ok accepts a TCP
- * close without close_notify; eof_ok_after_data only once data came (an
- * HTTP server's "Connection: close" often ends that way). */
-static int read_to_end(clasp_conn *c, int fd, int eof_ok, int eof_ok_after_data)
+/* Copies the server's data to stdout until its close_notify. A TCP close
+ * without one (CLASP_TRUNCATED) fails: what was printed may be cut short. */
+static int read_to_end(clasp_conn *c, int fd)
 {
     uint8_t buf[16384];
-    int got_data = 0;
     for (;;) {
         long n = clasp_fd_read(c, fd, buf, sizeof buf);
         if (n > 0) {
             if (write_stdout(buf, (size_t)n) != 0)
                 return -1;
-            got_data = 1;
             continue;
         }
-        if (n == 0 || n == CLASP_CLOSED)
-            return 0;
-        if (n == CLASP_ERROR && clasp_conn_error(c) == CLASP_E_IO &&
-            (eof_ok || (eof_ok_after_data && got_data)))
+        if (n == CLASP_CLOSED)
             return 0;
         report_failure(c, n);
         return -1;
@@ -154,7 +148,7 @@ static int run_get(clasp_conn *c, int fd, const char *path, const char *name)
     free(request);
     if (r != 0)
         return -1;
-    return read_to_end(c, fd, 0, 1);
+    return read_to_end(c, fd);
 }
 
 static int run_send(clasp_conn *c, int fd, const char *text, int *close_sent)
@@ -179,12 +173,13 @@ static int run_send(clasp_conn *c, int fd, const char *text, int *close_sent)
         return -1;
     }
     *close_sent = 1;
-    return read_to_end(c, fd, 1, 1);
+    return read_to_end(c, fd);
 }
 
-/* fd_write/fd_close/fd_flush on the relay's non-blocking socket: made
- * blocking for the call, so "would block" never strands half-sent data. */
-enum blocking_op { OP_WRITE, OP_CLOSE, OP_FLUSH };
+/* fd_write/fd_close on the relay's non-blocking socket: made
+ * blocking for the call, so a line of stdin is sent whole before the next
+ * is read (only the send timeout can stop it). */
+enum blocking_op { OP_WRITE, OP_CLOSE };
 
 static long blocking_call(clasp_conn *c, int fd, enum blocking_op op, const uint8_t *buf,
                           size_t len)
@@ -192,11 +187,9 @@ static long blocking_call(clasp_conn *c, int fd, enum blocking_op op, const uint
     net_set_nonblocking(fd, 0);
     long r;
     if (op == OP_WRITE)
-        r = clasp_fd_write(c, fd, buf, len);
-    else if (op == OP_CLOSE)
-        r = clasp_fd_close(c, fd);
+        r = tool_tls_write_all(c, fd, buf, len);
     else
-        r = clasp_fd_flush(c, fd);
+        r = clasp_fd_close(c, fd);
     net_set_nonblocking(fd, 1);
     return r;
 }
@@ -223,23 +216,23 @@ static int run_relay(clasp_conn *c, int fd, int *close_sent)
             }
             if (n == CLASP_WANT_READ)
                 break;
-            if (n == CLASP_WANT_WRITE) {
-                long f = blocking_call(c, fd, OP_FLUSH, NULL, 0);
-                if (f < 0) {
-                    report_failure(c, f);
-                    return -1;
-                }
-                continue;
-            }
-            if (n == 0 || n == CLASP_CLOSED)
+            if (n == CLASP_CLOSED)
                 return 0;
             if (*close_sent && n == CLASP_ERROR && clasp_conn_error(c) == CLASP_E_IO)
-                return 0; /* we had finished; the server just hung up */
+                return 0; /* we had finished; the server reset the connection */
             report_failure(c, n);
             return -1;
         }
 
-        struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = STDIN_FILENO, .events = POLLIN}};
+        /* Reading may have queued an answer (a KeyUpdate, say) the socket
+         * did not take at once: wait for room to send it too. */
+        long pending = clasp_fd_flush(c, fd);
+        if (pending == CLASP_ERROR) {
+            report_failure(c, pending);
+            return -1;
+        }
+        short tls_events = POLLIN | (pending == CLASP_WANT_WRITE ? POLLOUT : 0);
+        struct pollfd p[2] = {{.fd = fd, .events = tls_events}, {.fd = STDIN_FILENO, .events = POLLIN}};
         int r = poll(p, stdin_open ? 2 : 1, stdin_open ? -1 : TOOL_IO_TIMEOUT_S * 1000);
         if (r < 0) {
             if (errno == EINTR)
@@ -293,8 +286,11 @@ static int wait_for_ticket(clasp_conn *c, int fd)
         if (n > 0) {
             if (write_stdout(buf, (size_t)n) != 0)
                 return -1;
+        } else if (n == CLASP_CLOSED) {
+            return 0; /* whatever session there is will do */
         } else if (n != CLASP_WANT_READ) {
-            return 0; /* closed: whatever session there is will do */
+            report_failure(c, n); /* what was printed may be cut short */
+            return -1;
         }
     }
     return 0;

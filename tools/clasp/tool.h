@@ -51,6 +51,10 @@ void tool_remove_tree(const char *path);
 
 /* Writes all of buf to a file descriptor (stdout), retrying short writes. */
 int tool_write_all(int fd, const void *buf, size_t len);
+/* clasp_fd_write until the connection took all of buf (a blocking socket
+ * takes less only when its send timeout ran out): len, or the failing
+ * result. */
+long tool_tls_write_all(clasp_conn *c, int fd, const uint8_t *buf, size_t len);
 
 /* ------------------------------------------------------------ trace.c */
 

@@ -68,6 +68,9 @@ void tool_conn_failure(const clasp_conn *c, long rc, const char *peer, char *buf
     }
     if (rc == CLASP_CLOSED)
         snprintf(buf, len, "the %s closed the connection", peer);
+    else if (rc == CLASP_TRUNCATED)
+        snprintf(buf, len, "the %s closed the connection without close_notify; the data may be "
+                 "truncated", peer);
     else
         snprintf(buf, len, "the TLS connection with the %s failed", peer);
 }
@@ -108,6 +111,18 @@ void tool_remove_tree(const char *path)
         closedir(dir);
     }
     rmdir(path);
+}
+
+long tool_tls_write_all(clasp_conn *c, int fd, const uint8_t *buf, size_t len)
+{
+    size_t done = 0;
+    while (done < len) {
+        long n = clasp_fd_write(c, fd, buf + done, len - done);
+        if (n <= 0)
+            return n < 0 ? n : CLASP_ERROR;
+        done += (size_t)n;
+    }
+    return (long)len;
 }
 
 int tool_write_all(int fd, const void *buf, size_t len)
