@@ -13,7 +13,7 @@
 
 #define CL_MAX_SUITES 16
 #define CL_MAX_GROUPS 16
-#define CL_MAX_SIGALGS 24
+#define CL_MAX_SIGALGS 24 /* at least every scheme names.c knows: a peer's list is kept as those */
 #define CL_MAX_CERTS 4
 #define CL_MAX_CHAIN 10
 #define CL_MAX_HANDSHAKE_MSG (256 * 1024) /* bounds a peer's certificate chain */

@@ -292,11 +292,18 @@ void cl_write_alpn_ext(cl_buf *m, const char *proto)
     cl_wr_end_vec(m, e, 2);
 }
 
-size_t cl_read_u16_list(cl_reader r, uint16_t *out, size_t max)
+size_t cl_read_sigalgs(cl_reader r, uint16_t *out, size_t max)
 {
     size_t n = 0;
     uint16_t v;
-    while (n < max && cl_rd_u16(&r, &v) == 0)
-        out[n++] = v;
+    while (cl_rd_u16(&r, &v) == 0) {
+        if (!strcmp(cl_sigalg_name(v), "unknown"))
+            continue;
+        size_t i = 0;
+        while (i < n && out[i] != v)
+            i++;
+        if (i == n && n < max)
+            out[n++] = v;
+    }
     return n;
 }

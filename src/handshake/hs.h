@@ -236,8 +236,11 @@ int cl_sigalg_allowed_tls13(uint16_t scheme);
 /* The server's ALPN extension: the one protocol it selected. */
 void cl_write_alpn_ext(cl_buf *m, const char *proto);
 
-/* Reads a list of u16 code points from a vector into out (at most max). */
-size_t cl_read_u16_list(cl_reader r, uint16_t *out, size_t max);
+/* Reads a peer's signature scheme list (any legal length) into out: the
+ * schemes clasp knows, each once, in the peer's order. Unknown values and
+ * repeats are skipped, so max >= the number of known schemes always holds
+ * the whole usable list. */
+size_t cl_read_sigalgs(cl_reader r, uint16_t *out, size_t max);
 
 /* ---- per role (client13.c, server13.c) ---- */
 int cl_client13_start(clasp_conn *c);

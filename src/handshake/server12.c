@@ -103,8 +103,8 @@ static int choose_suite(clasp_conn *c, const cl_client_hello *ch, uint16_t *grou
 {
     cl_hs *hs = c->hs;
     const clasp_config *cfg = c->cfg;
-    uint16_t peer[64];
-    size_t n_peer = ch->has_sigalgs ? cl_read_u16_list(ch->sigalgs, peer, 64) : 0;
+    uint16_t peer[CL_MAX_SIGALGS];
+    size_t n_peer = ch->has_sigalgs ? cl_read_sigalgs(ch->sigalgs, peer, CL_MAX_SIGALGS) : 0;
     for (int rsa_pass = 0; rsa_pass < 2; rsa_pass++) {
         for (size_t i = 0; i < cfg->n_suites; i++) {
             const cl_suite *s = cl_suite_by_id(cfg->suites[i]);

@@ -84,20 +84,18 @@ static int parse_client_hello(clasp_conn *c, const uint8_t *msg, size_t len, cl_
         case CL_EXT_KEY_SHARE: {
             ch->has_key_share = 1;
             bad = cl_rd_vec(&body, 2, &ch->key_shares) || !cl_rd_empty(&body);
-            /* Each entry well formed, and no group twice (RFC 8446 4.2.8). */
+            /* Each entry well formed, and no group twice (RFC 8446 4.2.8),
+             * however many entries: one bit per group. */
             cl_reader shares = ch->key_shares;
-            uint16_t groups_seen[64];
-            size_t n = 0;
+            uint8_t groups_seen[8192] = {0};
             while (!bad && !cl_rd_empty(&shares)) {
                 uint16_t g;
                 cl_reader key;
                 bad = cl_rd_u16(&shares, &g) || cl_rd_vec_nonempty(&shares, 2, &key);
-                for (size_t i = 0; !bad && i < n; i++)
-                    if (groups_seen[i] == g)
-                        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
-                                       "the client sent two key shares for group 0x%04x", g);
-                if (!bad && n < 64)
-                    groups_seen[n++] = g;
+                if (!bad && (groups_seen[g >> 3] & (1u << (g & 7))))
+                    return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                                   "the client sent two key shares for group 0x%04x", g);
+                groups_seen[g >> 3] |= (uint8_t)(1u << (g & 7));
             }
             break;
         }
@@ -180,20 +178,43 @@ static int find_share(cl_reader shares, uint16_t group, cl_reader *key)
     return 0;
 }
 
+/* A peer's list for an error sentence. With a name function, only the
+ * values it knows are named (each once) and the rest counted, so a list of
+ * GREASE and unknown values does not crowd out the ones that matter. */
 static void describe_u16_list(cl_reader list, const char *(*name)(uint16_t), char *out, size_t len)
 {
-    uint16_t v;
+    uint16_t v, named[32];
+    size_t unknown = 0, more = 0, n_named = 0;
     out[0] = 0;
     while (cl_rd_u16(&list, &v) == 0) {
-        size_t used = strlen(out);
-        if (used + 40 >= len)
-            break;
         const char *n = name ? name(v) : NULL;
-        if (n && strcmp(n, "unknown") != 0)
+        if (name && (!n || !strcmp(n, "unknown"))) {
+            unknown++;
+            continue;
+        }
+        size_t i = 0;
+        while (i < n_named && named[i] != v)
+            i++;
+        if (i < n_named)
+            continue; /* named already */
+        if (n_named < sizeof named / sizeof named[0])
+            named[n_named++] = v;
+        size_t used = strlen(out);
+        if (used + 48 >= len) {
+            more++;
+            continue;
+        }
+        if (n)
             snprintf(out + used, len - used, "%s%s", used ? ", " : "", n);
         else
             snprintf(out + used, len - used, "%s0x%04x", used ? ", " : "", v);
     }
+    size_t used = strlen(out);
+    if (more)
+        snprintf(out + used, len - used, "%s%zu more", used ? " and " : "", more), used = strlen(out);
+    if (unknown)
+        snprintf(out + used, len - used, "%s%zu unknown value%s", used ? " and " : "", unknown,
+                 unknown == 1 ? "" : "s");
     if (!out[0])
         snprintf(out, len, "none");
 }
@@ -273,8 +294,8 @@ static int negotiate(clasp_conn *c, const cl_client_hello *ch, uint16_t *hrr_gro
     if (!ch->has_sigalgs)
         return cl_fail(c, CL_ALERT_MISSING_EXTENSION, CLASP_E_PROTOCOL,
                        "the client sent no signature_algorithms, which TLS 1.3 requires");
-    uint16_t peer[64];
-    size_t n_peer = cl_read_u16_list(ch->sigalgs, peer, 64);
+    uint16_t peer[CL_MAX_SIGALGS];
+    size_t n_peer = cl_read_sigalgs(ch->sigalgs, peer, CL_MAX_SIGALGS);
     hs->cert = NULL;
     for (size_t i = 0; i < cfg->n_certs && !hs->cert; i++) {
         uint16_t s = cl_choose_sigalg(cfg->certs[i].key, peer, n_peer);
@@ -318,7 +339,7 @@ static int negotiate(clasp_conn *c, const cl_client_hello *ch, uint16_t *hrr_gro
             return CLASP_WANT_WRITE;
         }
     }
-    describe_u16_list(ch->groups, NULL, list, sizeof list);
+    describe_u16_list(ch->groups, cl_group_name, list, sizeof list);
     char ours[128] = "";
     for (size_t i = 0; i < cfg->n_groups; i++)
         snprintf(ours + strlen(ours), sizeof ours - strlen(ours), "%s%s", i ? ", " : "",

@@ -1510,6 +1510,112 @@ static int m_post_big(run *r, flight *f)
     return 1;
 }
 
+/* ---- trust: negotiation lists, key exchange groups, server names ---- */
+
+/* ClientHello: `arg` two-byte values go in front of the cipher suites (msg
+ * 0) or of the list of extension `msg` (added if the client did not send
+ * it, e.g. signature_algorithms_cert, with a copy of signature_algorithms
+ * behind the filler); arg -1: as many as the vector or the extension block
+ * can hold (2^16-2 bytes of suites, a 65535-byte extension block). The
+ * values are GREASE, unknown code points, a value repeated over and over
+ * and (signature_algorithms) rsa_pkcs1_sha1, which no key here can use:
+ * the usable entries come only after the filler. */
+static void filler(uint8_t *v, size_t count, uint16_t ext)
+{
+    for (size_t i = 0; i < count; i++) {
+        size_t val;
+        switch (i % 4) {
+        case 0: val = 0x0a0a + 0x1010 * ((i / 4) % 16); break; /* GREASE */
+        case 1: val = 0xfe00 | (i & 0xff); break;              /* unknown */
+        case 2: val = 0xeeee; break;                           /* repeated */
+        default: val = ext == CL_EXT_SIGNATURE_ALGORITHMS ? 0x0201 : 0xeeef; break;
+        }
+        put_be(v + 2 * i, 2, val);
+    }
+}
+
+static int m_ch_long_list(run *r, flight *f)
+{
+    item *it = find_msg(f, CL_HS_CLIENT_HELLO);
+    if (!it)
+        return 0;
+    uint16_t ext = (uint16_t)r->hc->msg;
+    size_t o = exts_at(it), at;
+    if (!o)
+        return 0;
+    if (ext && !ext_find(it, ext, &at)) {
+        size_t sa;
+        if (!ext_find(it, CL_EXT_SIGNATURE_ALGORITHMS, &sa))
+            return 0;
+        size_t n = get_be(it->p + sa + 2, 2);
+        uint8_t *copy = malloc(n);
+        memcpy(copy, it->p + sa + 4, n);
+        ext_add(it, 0, ext, copy, n);
+        free(copy);
+        o = exts_at(it);
+        if (!ext_find(it, ext, &at))
+            return 0;
+    }
+    size_t count = (size_t)r->hc->arg;
+    if (r->hc->arg < 0) {
+        size_t room = ext ? 65535 - get_be(it->p + o, 2)
+                          : 65534 - get_be(it->p + 39 + it->p[38], 2);
+        count = room / 2;
+    }
+    uint8_t *v = malloc(2 * count + 1);
+    filler(v, count, ext);
+    if (ext) {
+        lenfield lf[] = {{o, 2}, {at + 2, 2}, {at + 4, 2}};
+        splice(it, at + 6, 0, v, 2 * count, lf, 3);
+    } else {
+        size_t s = 39 + (size_t)it->p[38];
+        lenfield lf[] = {{s, 2}};
+        splice(it, s + 2, 0, v, 2 * count, lf, 1);
+    }
+    free(v);
+    return 1;
+}
+
+/* ClientHello: signature_algorithms holds only `arg` filler values. */
+static int m_ch_sigalgs_filler_only(run *r, flight *f)
+{
+    item *it = find_msg(f, CL_HS_CLIENT_HELLO);
+    size_t count = (size_t)r->hc->arg;
+    uint8_t *body = malloc(2 + 2 * count);
+    put_be(body, 2, 2 * count);
+    filler(body + 2, count, CL_EXT_SIGNATURE_ALGORITHMS);
+    int ok = it && ext_set_body(it, CL_EXT_SIGNATURE_ALGORITHMS, body, 2 + 2 * count);
+    free(body);
+    return ok;
+}
+
+/* ClientHello: `arg` key shares for unknown groups (each a one-byte key) go
+ * in front of the client's own; msg 1: and the last of them again at the
+ * end (past any fixed-size table of groups seen). */
+static int m_ch_many_shares(run *r, flight *f)
+{
+    item *it = find_msg(f, CL_HS_CLIENT_HELLO);
+    size_t at, count = (size_t)r->hc->arg;
+    if (!it || !ext_find(it, CL_EXT_KEY_SHARE, &at))
+        return 0;
+    uint8_t *v = malloc(5 * count + 1);
+    for (size_t i = 0; i < count; i++) {
+        put_be(v + 5 * i, 2, 0xfc00 + i);
+        put_be(v + 5 * i + 2, 2, 1);
+        v[5 * i + 4] = 0x42;
+    }
+    size_t o = exts_at(it);
+    lenfield lf[] = {{o, 2}, {at + 2, 2}, {at + 4, 2}};
+    splice(it, at + 6, 0, v, 5 * count, lf, 3);
+    if (r->hc->msg) {
+        size_t end = at + 6 + get_be(it->p + at + 4, 2);
+        lenfield lf2[] = {{o, 2}, {at + 2, 2}, {at + 4, 2}};
+        splice(it, end, 0, v + 5 * (count - 1), 5, lf2, 3);
+    }
+    free(v);
+    return 1;
+}
+
 /* ============================================================ cases */
 
 #define PROTO CLASP_E_PROTOCOL
@@ -1849,6 +1955,22 @@ static const hcase cases[] = {
     {"1.2 client: server stops after Certificate", V12, S2C, HS, m_stall_after, CRT, 0, STALL},
     {"1.2 server: client stops after ClientKeyExchange", V12, C2S, HS, m_stall_after, CKE, 0, STALL},
     {"1.2 client: server stops inside its first flight", V12, S2C, HS, m_stall_after, 0, 0, STALL},
+
+    /* trust: negotiation lists of any legal length, with duplicates and
+     * unknown values, are read to the end (RFC 8446 4.1.2, 4.2.3, 4.2.7). */
+    {"1.3 server: 100 filler signature algorithms first", IN_CLIENT, C2S, HS, m_ch_long_list, CL_EXT_SIGNATURE_ALGORITHMS, 100, OK},
+    {"1.3 server: signature_algorithms of 64 KB", IN_CLIENT, C2S, HS, m_ch_long_list, CL_EXT_SIGNATURE_ALGORITHMS, -1, OK},
+    {"1.3 server: signature_algorithms_cert of 64 KB", IN_CLIENT, C2S, HS, m_ch_long_list, CL_EXT_SIGNATURE_ALGORITHMS_CERT, -1, OK},
+    {"1.3 server: supported_groups of 64 KB", IN_CLIENT, C2S, HS, m_ch_long_list, CL_EXT_SUPPORTED_GROUPS, -1, OK},
+    {"1.3 server: 2^16-2 bytes of cipher suites", IN_CLIENT, C2S, HS, m_ch_long_list, 0, -1, OK},
+    {"1.2 server: 100 filler signature algorithms first", IN_CLIENT | PURE12, C2S, HS, m_ch_long_list, CL_EXT_SIGNATURE_ALGORITHMS, 100, OK},
+    {"1.2 server: signature_algorithms of 64 KB", IN_CLIENT | PURE12, C2S, HS, m_ch_long_list, CL_EXT_SIGNATURE_ALGORITHMS, -1, OK},
+    {"1.2 server: signature_algorithms_cert of 64 KB", IN_CLIENT | PURE12, C2S, HS, m_ch_long_list, CL_EXT_SIGNATURE_ALGORITHMS_CERT, -1, OK},
+    {"1.2 server: supported_groups of 64 KB", IN_CLIENT | PURE12, C2S, HS, m_ch_long_list, CL_EXT_SUPPORTED_GROUPS, -1, OK},
+    {"1.2 server: 2^16-2 bytes of cipher suites", IN_CLIENT | PURE12, C2S, HS, m_ch_long_list, 0, -1, OK},
+    {"1.3 server: 200 unknown key shares before the client's", IN_CLIENT, C2S, HS, m_ch_many_shares, 0, 200, OK},
+    {"1.3 server: key share repeated after 200 others", 0, C2S, HS, m_ch_many_shares, 1, 200, ILLEGAL("two key shares for group 0xfcc7")},
+    {"1.3 server: signature_algorithms all filler", 0, C2S, HS, m_ch_sigalgs_filler_only, 0, 3000, ALERT(A_HANDSHAKE, NEGO, "the client accepts rsa_pkcs1_sha1 and 2250 unknown values")},
 };
 
 int main(void)
