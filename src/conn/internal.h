@@ -160,6 +160,8 @@ typedef struct {
     size_t signature_len;
     int skip_verify_time;         /* accept the trace's expired certificate */
     int corrupt_finished;         /* send a wrong verify_data (negative tests) */
+    size_t cr_sigalg_filler;      /* server: this many values no key can use (GREASE, unknown,
+                                     repeats) before the CertificateRequest's schemes */
     void (*secret_cb)(void *arg, const char *label, const uint8_t *secret, size_t len);
     void *secret_arg;
 } cl_test_hooks;

@@ -307,3 +307,12 @@ size_t cl_read_sigalgs(cl_reader r, uint16_t *out, size_t max)
     }
     return n;
 }
+
+void cl_write_sigalg_filler(const clasp_conn *c, cl_buf *m, size_t room)
+{
+    size_t n = c->test ? c->test->cr_sigalg_filler : 0;
+    for (size_t i = 0; i < n && i < room; i++) {
+        static const uint16_t values[4] = {0x0a0a, 0xfe01, 0xeeee, CR_SIG_RSA_PKCS1_SHA1};
+        cl_wr_u16(m, values[i % 4]);
+    }
+}

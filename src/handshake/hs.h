@@ -241,6 +241,9 @@ void cl_write_alpn_ext(cl_buf *m, const char *proto);
  * repeats are skipped, so max >= the number of known schemes always holds
  * the whole usable list. */
 size_t cl_read_sigalgs(cl_reader r, uint16_t *out, size_t max);
+/* Test hook (cr_sigalg_filler): up to `room` unusable values written in
+ * front of a CertificateRequest's schemes. */
+void cl_write_sigalg_filler(const clasp_conn *c, cl_buf *m, size_t room);
 
 /* ---- per role (client13.c, server13.c) ---- */
 int cl_client13_start(clasp_conn *c);

@@ -413,6 +413,7 @@ int cl_server12_client_hello(clasp_conn *c, const cl_client_hello *ch)
         cl_wr_u8(&m, 1);  /* rsa_sign */
         cl_wr_u8(&m, 64); /* ecdsa_sign */
         size_t v = cl_wr_begin_vec(&m, 2);
+        cl_write_sigalg_filler(c, &m, 65534 / 2 - cfg->n_sigalgs);
         for (size_t i = 0; i < cfg->n_sigalgs; i++)
             if (cl_sigalg_allowed_tls12(cfg->sigalgs[i]))
                 cl_wr_u16(&m, cfg->sigalgs[i]);

@@ -512,6 +512,7 @@ static int send_flight(clasp_conn *c, const cl_client_hello *ch, cl_reader share
         cl_wr_u16(&m, CL_EXT_SIGNATURE_ALGORITHMS);
         e = cl_wr_begin_vec(&m, 2);
         v = cl_wr_begin_vec(&m, 2);
+        cl_write_sigalg_filler(c, &m, (65535 - 6) / 2 - cfg->n_sigalgs);
         for (size_t i = 0; i < cfg->n_sigalgs; i++)
             cl_wr_u16(&m, cfg->sigalgs[i]);
         cl_wr_end_vec(&m, v, 2);

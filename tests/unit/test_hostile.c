@@ -42,6 +42,8 @@ enum { EXP_ALERT, EXP_PEER_ALERT, EXP_STALL, EXP_OK };
 #define ALPN 0x080      /* both sides speak ALPN h2 */
 #define RSAKX 0x100     /* TLS 1.2 RSA key exchange with an RSA certificate */
 #define ONEGROUP 0x200  /* the client offers only X25519 */
+#define CRFILL 0x400    /* with CAUTH: the server's CertificateRequest lists `arg` unusable
+                         * values before its schemes (a test hook) */
 
 #define MAX_ITEMS 512
 
@@ -653,6 +655,10 @@ static void setup(run *r, const hcase *hc)
     for (int s = 0; s < 2; s++) {
         clasp_config_set_keylog(r->cfg[s], keylog, r);
         r->ep[s] = clasp_conn_new(r->cfg[s]);
+        if (s == SRV && (fl & CRFILL)) {
+            r->ep[s]->test = calloc(1, sizeof *r->ep[s]->test);
+            r->ep[s]->test->cr_sigalg_filler = (size_t)hc->arg;
+        }
         r->rc[s] = CLASP_WANT_READ;
         r->d[s].in_epoch = -1;
         r->d[s].rd_epoch = r->d[s].wr_epoch = -2;
@@ -1616,6 +1622,14 @@ static int m_ch_many_shares(run *r, flight *f)
     return 1;
 }
 
+/* Changes nothing: checks the CertificateRequest carries more than `arg`
+ * signature schemes (CRFILL made it so). */
+static int m_cr_is_long(run *r, flight *f)
+{
+    item *it = find_msg(f, CL_HS_CERTIFICATE_REQUEST);
+    return it && it->n > 2 * (size_t)r->hc->arg;
+}
+
 /* ============================================================ cases */
 
 #define PROTO CLASP_E_PROTOCOL
@@ -1968,6 +1982,10 @@ static const hcase cases[] = {
     {"1.2 server: signature_algorithms_cert of 64 KB", IN_CLIENT | PURE12, C2S, HS, m_ch_long_list, CL_EXT_SIGNATURE_ALGORITHMS_CERT, -1, OK},
     {"1.2 server: supported_groups of 64 KB", IN_CLIENT | PURE12, C2S, HS, m_ch_long_list, CL_EXT_SUPPORTED_GROUPS, -1, OK},
     {"1.2 server: 2^16-2 bytes of cipher suites", IN_CLIENT | PURE12, C2S, HS, m_ch_long_list, 0, -1, OK},
+    {"1.3 client: CertificateRequest with 100 filler schemes first", CAUTH | CRFILL, S2C, HS, m_cr_is_long, 0, 100, OK},
+    {"1.3 client: CertificateRequest schemes of 64 KB", CAUTH | CRFILL, S2C, HS, m_cr_is_long, 0, 32000, OK},
+    {"1.2 client: CertificateRequest with 100 filler schemes first", V12 | CAUTH | CRFILL, S2C, HS, m_cr_is_long, 0, 100, OK},
+    {"1.2 client: CertificateRequest schemes of 64 KB", V12 | CAUTH | CRFILL, S2C, HS, m_cr_is_long, 0, 32000, OK},
     {"1.3 server: 200 unknown key shares before the client's", IN_CLIENT, C2S, HS, m_ch_many_shares, 0, 200, OK},
     {"1.3 server: key share repeated after 200 others", 0, C2S, HS, m_ch_many_shares, 1, 200, ILLEGAL("two key shares for group 0xfcc7")},
     {"1.3 server: signature_algorithms all filler", 0, C2S, HS, m_ch_sigalgs_filler_only, 0, 3000, ALERT(A_HANDSHAKE, NEGO, "the client accepts rsa_pkcs1_sha1 and 2250 unknown values")},
