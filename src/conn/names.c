@@ -52,14 +52,15 @@ static const struct {
     const char *alias1, *alias2;
 } groups[] = {
     {CR_GROUP_X25519, "x25519", "X25519", "x25519"},
+    {CR_GROUP_X448, "x448", "X448", "x448"},
     {CR_GROUP_SECP256R1, "secp256r1", "P-256", "prime256v1"},
     {CR_GROUP_SECP384R1, "secp384r1", "P-384", "secp384r1"},
     {CR_GROUP_SECP521R1, "secp521r1", "P-521", "secp521r1"},
     {CR_GROUP_FFDHE2048, "ffdhe2048", "ffdhe2048", "ffdhe2048"},
     {CR_GROUP_FFDHE3072, "ffdhe3072", "ffdhe3072", "ffdhe3072"},
     {CR_GROUP_FFDHE4096, "ffdhe4096", "ffdhe4096", "ffdhe4096"},
-    {0x0103, "ffdhe6144", "ffdhe6144", "ffdhe6144"},
-    {0x0104, "ffdhe8192", "ffdhe8192", "ffdhe8192"},
+    {CR_GROUP_FFDHE6144, "ffdhe6144", "ffdhe6144", "ffdhe6144"},
+    {CR_GROUP_FFDHE8192, "ffdhe8192", "ffdhe8192", "ffdhe8192"},
 };
 
 uint16_t cl_group_by_name(const char *name)

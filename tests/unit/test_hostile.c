@@ -1804,7 +1804,7 @@ static const hcase cases[] = {
 
     /* ---- Illegal parameters. */
     {"1.3 client: ServerHello group offered but not shared", 0, S2C, HS, m_sh_group, SH, CR_GROUP_SECP256R1, ILLEGAL("key share for secp256r1 (0x0017), but we sent x25519")},
-    {"1.3 client: ServerHello group never offered", 0, S2C, HS, m_sh_group, SH, 0x001e, ILLEGAL("key share for unknown (0x001e), but we sent x25519")},
+    {"1.3 client: ServerHello group never offered", 0, S2C, HS, m_sh_group, SH, 0x001f, ILLEGAL("key share for unknown (0x001f), but we sent x25519")},
     {"1.3 client: ServerHello GREASE group", 0, S2C, HS, m_sh_group, SH, 0x0a0a, ILLEGAL("(0x0a0a), but we sent x25519")},
     {"1.3 client: ServerHello zero key share", 0, S2C, HS, m_zero_share, SH, 0, ILLEGAL("x25519 key share is invalid")},
     {"1.3 client: ServerHello suite not offered", ONESUITE, S2C, HS, m_sh_suite, 0, 0x1302, ILLEGAL("cipher suite 0x1302, which this client did not offer")},
