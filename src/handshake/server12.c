@@ -41,9 +41,12 @@ static uint16_t pick_group(const clasp_conn *c, const cl_client_hello *ch, cl_kx
         uint16_t g = cfg->groups[i];
         if ((kx == CL_KX_DHE) != is_ffdhe(g))
             continue;
-        /* RFC 8422 5.1.1: no supported_groups means any curve; RFC 7919 4:
+        /* RFC 8422 4: without supported_groups the server may pick any
+         * curve; secp256r1 is the one every ECC client implements (X25519
+         * and the rest came later), so that is the one taken. RFC 7919 4:
          * a client naming no FFDHE group takes the server's. */
-        if (kx == CL_KX_ECDHE && (!ch->has_groups || list_has(ch->groups, g)))
+        if (kx == CL_KX_ECDHE &&
+            (ch->has_groups ? list_has(ch->groups, g) : g == CR_GROUP_SECP256R1))
             return g;
         if (kx == CL_KX_DHE && (!client_lists_ffdhe || list_has(ch->groups, g)))
             return g;

@@ -738,6 +738,9 @@ static void run_case(const hcase *hc)
         break;
     case EXP_OK:
         CCHECK(&r, both_ok);
+        if (hc->text[0]) /* OK_GROUP: the group both sides agreed on */
+            CCHECK(&r, !strcmp(clasp_conn_group_name(r.ep[CLI]), hc->text) &&
+                           !strcmp(clasp_conn_group_name(r.ep[SRV]), hc->text));
         CCHECK(&r, clasp_conn_error(r.ep[CLI]) == CLASP_E_NONE && clasp_conn_error(r.ep[SRV]) == CLASP_E_NONE);
         CCHECK(&r, hc->when != POST || r.got[v] >= 4);
         break;
@@ -1640,6 +1643,7 @@ static int m_cr_is_long(run *r, flight *f)
 #define STALL EXP_STALL, -1, CLASP_E_NONE, "", NULL
 #define OK EXP_OK, -1, CLASP_E_NONE, "", NULL
 #define OK_AFTER(post) EXP_OK, -1, CLASP_E_NONE, "", post
+#define OK_GROUP(g) EXP_OK, -1, CLASP_E_NONE, g, NULL
 #define ALERT_AFTER(a, k, t, post) EXP_ALERT, a, k, t, post
 
 #define SH CL_HS_SERVER_HELLO
@@ -1986,6 +1990,9 @@ static const hcase cases[] = {
     {"1.3 client: CertificateRequest schemes of 64 KB", CAUTH | CRFILL, S2C, HS, m_cr_is_long, 0, 32000, OK},
     {"1.2 client: CertificateRequest with 100 filler schemes first", V12 | CAUTH | CRFILL, S2C, HS, m_cr_is_long, 0, 100, OK},
     {"1.2 client: CertificateRequest schemes of 64 KB", V12 | CAUTH | CRFILL, S2C, HS, m_cr_is_long, 0, 32000, OK},
+    /* trust: RFC 8422 4, a TLS 1.2 ClientHello without supported_groups
+     * gets secp256r1 for an ECDHE suite. */
+    {"1.2 server: ClientHello without supported_groups", IN_CLIENT | PURE12, C2S, HS, m_ch_drop_ext, CL_EXT_SUPPORTED_GROUPS, 0, OK_GROUP("secp256r1")},
     {"1.3 server: 200 unknown key shares before the client's", IN_CLIENT, C2S, HS, m_ch_many_shares, 0, 200, OK},
     {"1.3 server: key share repeated after 200 others", 0, C2S, HS, m_ch_many_shares, 1, 200, ILLEGAL("two key shares for group 0xfcc7")},
     {"1.3 server: signature_algorithms all filler", 0, C2S, HS, m_ch_sigalgs_filler_only, 0, 3000, ALERT(A_HANDSHAKE, NEGO, "the client accepts rsa_pkcs1_sha1 and 2250 unknown values")},
