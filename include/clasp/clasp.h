@@ -89,6 +89,13 @@ int clasp_config_set_client_auth(clasp_config *cfg, clasp_client_auth mode);
 /* Send a 32-byte legacy session id and a ChangeCipherSpec in TLS 1.3 so
  * middleboxes see a familiar shape (RFC 8446 D.4). On by default. */
 void clasp_config_set_middlebox_compat(clasp_config *cfg, int on);
+/* Server: put a cookie in every TLS 1.3 HelloRetryRequest, which the
+ * client must echo in its second ClientHello (RFC 8446 4.2.2): proof that
+ * the client receives at its address before the server spends a key
+ * exchange on it. Off by default, as in OpenSSL and GnuTLS, which send one
+ * only for a stateless retry. clasp keeps the handshake's state either way
+ * and checks the echo against it. */
+void clasp_config_set_hrr_cookie(clasp_config *cfg, int on);
 /* Server: allow TLS 1.2 RSA key exchange (no forward secrecy; always the
  * last choice). On by default. */
 void clasp_config_set_rsa_key_exchange(clasp_config *cfg, int on);

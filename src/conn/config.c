@@ -412,6 +412,7 @@ int clasp_config_load_ticket_secret(clasp_config *cfg, const char *path)
 void clasp_config_set_resumption(clasp_config *cfg, int on) { cfg->tickets_off = !on; }
 
 void clasp_config_set_middlebox_compat(clasp_config *cfg, int on) { cfg->middlebox_compat = on != 0; }
+void clasp_config_set_hrr_cookie(clasp_config *cfg, int on) { cfg->hrr_cookie = on != 0; }
 void clasp_config_set_ticket_count(clasp_config *cfg, unsigned count) { cfg->ticket_count = count; }
 
 void clasp_config_set_keylog(clasp_config *cfg, clasp_keylog_fn *fn, void *arg)

@@ -132,6 +132,7 @@ struct clasp_config {
     int verify_peer;
     clasp_client_auth client_auth;
     int middlebox_compat;
+    int hrr_cookie;       /* server: HelloRetryRequest carries a cookie to echo */
     int rsa_kx;           /* server: allow TLS 1.2 RSA key exchange (offered last) */
     int require_ems;
     unsigned ticket_count;

@@ -366,12 +366,15 @@ static int send_hrr(clasp_conn *c, const cl_client_hello *ch, uint16_t group)
     cl_hs *hs = c->hs;
     hs->hrr = 1;
     hs->kx_group = group;
-    /* A cookie the client must echo; we keep state, so it only proves the
-     * client saw this HelloRetryRequest. */
+    /* On request, a cookie the client must echo; we keep state, so it only
+     * proves the client saw this HelloRetryRequest. */
     cl_buf_reset(&hs->cookie);
-    uint8_t *ck = cl_wr_space(&hs->cookie, 32);
-    if (!ck || cl_random(c, ck, 32))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "random number generator failed");
+    if (c->cfg->hrr_cookie) {
+        uint8_t *ck = cl_wr_space(&hs->cookie, 32);
+        if (!ck || cl_random(c, ck, 32))
+            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL,
+                           "random number generator failed");
+    }
     if (cl_transcript_start(c) || cl_transcript_hrr_restart(c))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
     cl_buf m;
@@ -384,17 +387,19 @@ static int send_hrr(clasp_conn *c, const cl_client_hello *ch, uint16_t group)
     cl_wr_u16(&m, CL_EXT_KEY_SHARE);
     cl_wr_u16(&m, 2);
     cl_wr_u16(&m, group);
-    cl_wr_u16(&m, CL_EXT_COOKIE);
-    size_t e = cl_wr_begin_vec(&m, 2);
-    size_t v = cl_wr_begin_vec(&m, 2);
-    cl_wr_bytes(&m, hs->cookie.data, hs->cookie.len);
-    cl_wr_end_vec(&m, v, 2);
-    cl_wr_end_vec(&m, e, 2);
+    if (hs->cookie.len) {
+        cl_wr_u16(&m, CL_EXT_COOKIE);
+        size_t e = cl_wr_begin_vec(&m, 2);
+        size_t v = cl_wr_begin_vec(&m, 2);
+        cl_wr_bytes(&m, hs->cookie.data, hs->cookie.len);
+        cl_wr_end_vec(&m, v, 2);
+        cl_wr_end_vec(&m, e, 2);
+    }
     cl_wr_end_vec(&m, exts, 2);
     char detail[128] = "";
     if (cl_trace_on(c))
-        snprintf(detail, sizeof detail, "%s; wants key_share %s; cookie", c->suite->iana,
-                 cl_group_name(group));
+        snprintf(detail, sizeof detail, "%s; wants key_share %s%s", c->suite->iana,
+                 cl_group_name(group), hs->cookie.len ? "; cookie" : "");
     if (cl_hs_send(c, &m, "HelloRetryRequest", detail))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send HelloRetryRequest");
     if (ch->session_id_len && cl_send_change_cipher_spec(c))
@@ -638,11 +643,15 @@ static int handle_client_hello(clasp_conn *c, const uint8_t *msg, size_t len)
         memcpy(hs->client_random, ch.random, 32);
     } else {
         /* RFC 8446 4.1.2: the second ClientHello repeats the first apart from
-         * the key share, cookie and a few others. */
-        if (!ch.has_cookie || ch.cookie.n != hs->cookie.len ||
-            cl_ct_memcmp(ch.cookie.p, hs->cookie.data, hs->cookie.len))
+         * the key share, and a cookie only if the HelloRetryRequest had one. */
+        if (hs->cookie.len && (!ch.has_cookie || ch.cookie.n != hs->cookie.len ||
+                               cl_ct_memcmp(ch.cookie.p, hs->cookie.data, hs->cookie.len)))
             return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                            "the client's second ClientHello does not echo our cookie");
+        if (!hs->cookie.len && ch.has_cookie)
+            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                           "the client's second ClientHello carries a cookie our "
+                           "HelloRetryRequest did not send");
         if (memcmp(ch.random, hs->client_random, 32) != 0)
             return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                            "the client's second ClientHello has a different random");

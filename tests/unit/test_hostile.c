@@ -44,6 +44,11 @@ enum { EXP_ALERT, EXP_PEER_ALERT, EXP_STALL, EXP_OK };
 #define ONEGROUP 0x200  /* the client offers only X25519 */
 #define CRFILL 0x400    /* with CAUTH: the server's CertificateRequest lists `arg` unusable
                          * values before its schemes (a test hook) */
+#define DHE 0x800       /* TLS 1.2 DHE_RSA with an RSA certificate */
+#define HRRCOOKIE 0x1000 /* the server puts a cookie in its HelloRetryRequest */
+/* The client offers only (and shares) group i of the table in setup. */
+#define CGROUP(i) ((unsigned)(i) << 16)
+static const char *const client_groups[] = {NULL, "x448", "secp521r1", "ffdhe2048", "ffdhe8192"};
 
 #define MAX_ITEMS 512
 
@@ -619,8 +624,8 @@ static void setup(run *r, const hcase *hc)
     memset(r, 0, sizeof *r);
     r->hc = hc;
     unsigned fl = hc->flags;
-    r->version = fl & (V12 | PURE12 | RSAKX) ? CLASP_TLS1_2 : CLASP_TLS1_3;
-    const char *pki = fl & RSAKX ? pki_rsa : pki_ecdsa;
+    r->version = fl & (V12 | PURE12 | RSAKX | DHE) ? CLASP_TLS1_2 : CLASP_TLS1_3;
+    const char *pki = fl & (RSAKX | DHE) ? pki_rsa : pki_ecdsa;
     r->cfg[SRV] = server_config(pki);
     r->cfg[CLI] = client_config(pki);
     if (r->version == CLASP_TLS1_2 && !(fl & SRV13))
@@ -633,6 +638,12 @@ static void setup(run *r, const hcase *hc)
         CHECK(clasp_config_set_ciphers(r->cfg[CLI], r->version == CLASP_TLS1_3
                                                         ? "TLS_AES_128_GCM_SHA256"
                                                         : "ECDHE-ECDSA-AES128-GCM-SHA256") == 0);
+    if (fl & DHE)
+        CHECK(clasp_config_set_ciphers(r->cfg[CLI], "DHE-RSA-AES128-GCM-SHA256") == 0);
+    if (fl & HRRCOOKIE)
+        clasp_config_set_hrr_cookie(r->cfg[SRV], 1);
+    if (fl >> 16)
+        CHECK(clasp_config_set_groups(r->cfg[CLI], client_groups[fl >> 16]) == 0);
     if (fl & ONEGROUP)
         CHECK(clasp_config_set_groups(r->cfg[CLI], "x25519") == 0);
     if (fl & HRRSET) {
@@ -1633,6 +1644,49 @@ static int m_cr_is_long(run *r, flight *f)
     return it && it->n > 2 * (size_t)r->hc->arg;
 }
 
+/* The sender's key share, in a ClientHello or ServerHello (its first entry)
+ * or a TLS 1.2 ClientKeyExchange (msg), becomes: arg 0 all zeros, 1 its
+ * last byte flipped (off the curve), 2 the number 1, 3 all ones, 4 the
+ * number 1 little-endian (the u-coordinate 1 of X448). */
+static int m_share_value(run *r, flight *f)
+{
+    item *it = find_msg(f, r->hc->msg);
+    size_t k, klen, at;
+    if (!it)
+        return 0;
+    if (it->p[0] == CL_HS_CLIENT_KEY_EXCHANGE) {
+        int w = r->hc->flags & DHE ? 2 : 1;
+        klen = get_be(it->p + 4, w);
+        k = 4 + (size_t)w;
+    } else {
+        if (!ext_find(it, CL_EXT_KEY_SHARE, &at))
+            return 0;
+        size_t e = at + 4 + (it->p[0] == CL_HS_CLIENT_HELLO ? 2 : 0);
+        klen = get_be(it->p + e + 2, 2);
+        k = e + 4;
+    }
+    if (k + klen > it->n || klen == 0)
+        return 0;
+    switch (r->hc->arg) {
+    case 0: memset(it->p + k, 0, klen); break;
+    case 1: it->p[k + klen - 1] ^= 1; break;
+    case 2: memset(it->p + k, 0, klen), it->p[k + klen - 1] = 1; break;
+    case 4: memset(it->p + k, 0, klen), it->p[k] = 1; break; /* 1 little-endian (X448) */
+    default: memset(it->p + k, 0xff, klen); break;
+    }
+    return 1;
+}
+
+/* Extension `arg` (a 2-byte cookie of zeros for the cookie) is added to the
+ * second ClientHello only. */
+static int m_ch2_add_ext(run *r, flight *f)
+{
+    item *it = find_msg(f, CL_HS_CLIENT_HELLO);
+    if (!it || r->n_client_hello < 2)
+        return 0;
+    return ext_add(it, 0, (uint16_t)r->hc->arg, "\x00\x02\x00\x00", 4);
+}
+
 /* ============================================================ cases */
 
 #define PROTO CLASP_E_PROTOCOL
@@ -1993,6 +2047,29 @@ static const hcase cases[] = {
     /* trust: RFC 8422 4, a TLS 1.2 ClientHello without supported_groups
      * gets secp256r1 for an ECDHE suite. */
     {"1.2 server: ClientHello without supported_groups", IN_CLIENT | PURE12, C2S, HS, m_ch_drop_ext, CL_EXT_SUPPORTED_GROUPS, 0, OK_GROUP("secp256r1")},
+    /* trust: the new groups' shares are validated: point on the curve
+     * (secp521r1), no all-zero result (x448), 1 < Y < p-1 (FFDHE). */
+    {"1.3 server: x448 zero key share", CGROUP(1), C2S, HS, m_share_value, CH, 0, ILLEGAL("client's x448 key share is invalid")},
+    {"1.3 server: x448 key share of u = 1", CGROUP(1), C2S, HS, m_share_value, CH, 4, ILLEGAL("client's x448 key share is invalid")},
+    {"1.3 server: secp521r1 key share off the curve", CGROUP(2), C2S, HS, m_share_value, CH, 1, ILLEGAL("client's secp521r1 key share is invalid")},
+    {"1.3 server: secp521r1 key share all zeros", CGROUP(2), C2S, HS, m_share_value, CH, 0, ILLEGAL("client's secp521r1 key share is invalid")},
+    {"1.3 server: ffdhe2048 key share Y = 1", CGROUP(3), C2S, HS, m_share_value, CH, 2, ILLEGAL("client's ffdhe2048 key share is invalid")},
+    {"1.3 server: ffdhe2048 key share Y = 0", CGROUP(3), C2S, HS, m_share_value, CH, 0, ILLEGAL("client's ffdhe2048 key share is invalid")},
+    {"1.3 server: ffdhe8192 key share Y > p", CGROUP(4), C2S, HS, m_share_value, CH, 3, ILLEGAL("client's ffdhe8192 key share is invalid")},
+    {"1.3 client: ServerHello x448 zero key share", CGROUP(1), S2C, HS, m_share_value, SH, 0, ILLEGAL("server's x448 key share is invalid")},
+    {"1.3 client: ServerHello secp521r1 share off the curve", CGROUP(2), S2C, HS, m_share_value, SH, 1, ILLEGAL("server's secp521r1 key share is invalid")},
+    {"1.3 client: ServerHello ffdhe2048 key share Y = 1", CGROUP(3), S2C, HS, m_share_value, SH, 2, ILLEGAL("server's ffdhe2048 key share is invalid")},
+    {"1.2 server: ClientKeyExchange x448 zero point", V12 | CGROUP(1), C2S, HS, m_share_value, CKE, 0, ILLEGAL("client's x448 key share is invalid")},
+    {"1.2 server: ClientKeyExchange secp521r1 off the curve", V12 | CGROUP(2), C2S, HS, m_share_value, CKE, 1, ILLEGAL("client's secp521r1 key share is invalid")},
+    {"1.2 server: ClientKeyExchange DHE Y = 1", DHE, C2S, HS, m_share_value, CKE, 2, ILLEGAL("client's ffdhe2048 key share is invalid")},
+    {"1.2 server: ClientKeyExchange DHE Y > p", DHE | CGROUP(4), C2S, HS, m_share_value, CKE, 3, ILLEGAL("client's ffdhe8192 key share is invalid")},
+
+    /* trust: a HelloRetryRequest cookie only when configured (as OpenSSL
+     * and GnuTLS), and then it must be echoed. */
+    {"1.3 server: second ClientHello without our cookie", HRRSET | HRRCOOKIE, C2S, HS, m_ch_drop_ext, CL_EXT_COOKIE, 0, ILLEGAL("does not echo our cookie")},
+    {"1.3 server: second ClientHello with a cookie never sent", HRRSET, C2S, HS, m_ch2_add_ext, 0, CL_EXT_COOKIE, ILLEGAL("cookie our HelloRetryRequest did not send")},
+    {"1.3 client: HelloRetryRequest with a cookie", HRRSET | HRRCOOKIE, S2C, HS, m_dup_ext, HRR, CL_EXT_COOKIE, ILLEGAL("extension 44 twice")},
+
     {"1.3 server: 200 unknown key shares before the client's", IN_CLIENT, C2S, HS, m_ch_many_shares, 0, 200, OK},
     {"1.3 server: key share repeated after 200 others", 0, C2S, HS, m_ch_many_shares, 1, 200, ILLEGAL("two key shares for group 0xfcc7")},
     {"1.3 server: signature_algorithms all filler", 0, C2S, HS, m_ch_sigalgs_filler_only, 0, 3000, ALERT(A_HANDSHAKE, NEGO, "the client accepts rsa_pkcs1_sha1 and 2250 unknown values")},

@@ -97,6 +97,79 @@ static void test_hrr_alpn_sni(void)
     clasp_config_free(sc);
 }
 
+/* trust: every group clasp added (x448, secp521r1, the RFC 7919 groups)
+ * as the client's first key share and after a HelloRetryRequest, with the
+ * server's default list: both sides name it. */
+static int hrr_seen_cookie, ch2_echoed_cookie;
+static void watch_hrr(void *arg, clasp_trace_kind kind, const char *what, const char *detail)
+{
+    (void)arg;
+    if (!strcmp(what, "HelloRetryRequest") && kind == CLASP_TRACE_RECV) {
+        trace_hrr++;
+        hrr_seen_cookie = strstr(detail, "cookie") != NULL;
+    }
+    if (!strcmp(what, "ClientHello") && kind == CLASP_TRACE_SEND && strstr(detail, "cookie echoed"))
+        ch2_echoed_cookie = 1;
+}
+
+static void group_case(const char *client_groups, const char *server_groups, const char *want,
+                       int want_hrr, int cookie)
+{
+    clasp_config *sc = server_config(pki_ecdsa), *cc = client_config(pki_ecdsa);
+    CHECK(clasp_config_set_groups(cc, client_groups) == 0);
+    if (server_groups)
+        CHECK(clasp_config_set_groups(sc, server_groups) == 0);
+    clasp_config_set_hrr_cookie(sc, cookie);
+    clasp_config_set_trace(cc, watch_hrr, NULL);
+    trace_hrr = hrr_seen_cookie = ch2_echoed_cookie = 0;
+    clasp_conn *cli = clasp_conn_new(cc), *srv = clasp_conn_new(sc);
+    CHECK(clasp_conn_set_server_name(cli, "localhost") == 0);
+    result r = run_handshake(cli, srv);
+    if (r.client_rc != CLASP_OK || r.server_rc != CLASP_OK)
+        fprintf(stderr, "%s / %s: client: %s / server: %s\n", client_groups,
+                server_groups ? server_groups : "default", clasp_conn_error_text(cli),
+                clasp_conn_error_text(srv));
+    CHECK(r.client_rc == CLASP_OK && r.server_rc == CLASP_OK);
+    if (r.client_rc == CLASP_OK) {
+        CHECK(!strcmp(clasp_conn_group_name(cli), want));
+        CHECK(!strcmp(clasp_conn_group_name(srv), want));
+        CHECK(!strcmp(clasp_conn_version_name(cli), "TLSv1.3"));
+        CHECK(trace_hrr == want_hrr);
+        /* A cookie only when the server is set to send one, echoed then. */
+        CHECK(hrr_seen_cookie == (want_hrr && cookie));
+        CHECK(ch2_echoed_cookie == (want_hrr && cookie));
+        exchange(cli, srv, 100);
+    }
+    clasp_conn_free(cli);
+    clasp_conn_free(srv);
+    clasp_config_free(cc);
+    clasp_config_free(sc);
+}
+
+static void test_new_groups(void)
+{
+    static const char *groups[] = {"x448",      "secp521r1", "ffdhe2048", "ffdhe3072",
+                                   "ffdhe4096", "ffdhe6144", "ffdhe8192"};
+    for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
+        char both[64];
+        group_case(groups[g], NULL, groups[g], 0, 0);
+        snprintf(both, sizeof both, "x25519:%s", groups[g]);
+        group_case(both, groups[g], groups[g], 1, 0);
+    }
+    /* The OpenSSL-style aliases. */
+    group_case("X448", NULL, "x448", 0, 0);
+    group_case("P-521", NULL, "secp521r1", 0, 0);
+    /* HelloRetryRequest with and without a cookie. */
+    group_case("x25519:secp384r1", "secp384r1", "secp384r1", 1, 0);
+    group_case("x25519:secp384r1", "secp384r1", "secp384r1", 1, 1);
+    group_case("x25519:x448", "x448", "x448", 1, 1);
+    /* Unknown names are refused with the list of the known ones. */
+    clasp_config *cc = client_config(pki_ecdsa);
+    CHECK(clasp_config_set_groups(cc, "x449") == -1);
+    CHECK(strstr(clasp_config_error(cc), "'x449'") && strstr(clasp_config_error(cc), "ffdhe8192"));
+    clasp_config_free(cc);
+}
+
 static void client_auth_case(clasp_client_auth mode, int send_cert, const char *cert_pki,
                              int want_ok, int want_alert)
 {
@@ -471,6 +544,7 @@ int main(void)
     make_pki(pki_other, "ecdsa");
     test_suites_groups_keys();
     test_hrr_alpn_sni();
+    test_new_groups();
     test_client_auth();
     test_key_update();
     test_record_limits();
