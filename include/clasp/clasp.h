@@ -141,7 +141,14 @@ clasp_conn *clasp_conn_new(clasp_config *cfg);
 void clasp_conn_free(clasp_conn *c);
 
 /* Client: the name to send in SNI and to check the certificate against. An
- * IP address literal is checked against IP SANs and not sent as SNI. */
+ * IP address literal is checked against IP SANs and not sent as SNI. A DNS
+ * name must be a valid host name (RFC 6066 3: ASCII letters, digits, '-'
+ * and '_' in non-empty labels of at most 63 bytes, 253 in all; an
+ * international name in its xn-- form); one trailing dot is dropped. Any
+ * other name is refused: -1, clasp_conn_error() is CLASP_E_CONFIG and
+ * clasp_conn_error_text() says what is wrong; the connection stays usable.
+ * A server refuses such a name in a ClientHello with illegal_parameter and
+ * ignores an IP literal there. */
 int clasp_conn_set_server_name(clasp_conn *c, const char *name);
 
 /* Sans-I/O core. Feed the bytes that came from the peer (some may be left for

@@ -68,6 +68,11 @@ const cl_suite *cl_suite_by_name(const char *name);
 uint16_t cl_group_by_name(const char *name);
 const char *cl_group_name(uint16_t group);
 const char *cl_sigalg_name(uint16_t scheme);
+/* Host names (names.c). cl_check_host_name: 0 if name[0..len) is a valid
+ * DNS host name for SNI (RFC 6066 3), else -1 and, in why, what is wrong
+ * with it ("contains the control byte 0x0a"). */
+int cl_check_host_name(const char *name, size_t len, char *why, size_t why_len);
+int cl_is_ip_literal(const char *name, size_t len);
 
 /* A certificate chain (DER, leaf first) and its private key. */
 typedef struct {

@@ -94,8 +94,9 @@ typedef struct {
     int has_versions, has_groups, has_key_share, has_sigalgs, has_sigalgs_cert, has_alpn;
     int has_cookie, has_psk_modes, has_psk, has_early_data, has_record_size_limit;
     cl_reader versions, groups, key_shares, sigalgs, sigalgs_cert, alpn, cookie, psk_modes;
-    const uint8_t *sni;
+    const uint8_t *sni;       /* a valid host name, or NULL */
     size_t sni_len;
+    int sni_ip_literal;       /* an IP address was sent as the name: ignored */
     uint16_t record_size_limit;
     /* TLS 1.2 */
     int has_ems, has_reneg, has_point_formats, has_session_ticket;

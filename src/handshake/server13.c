@@ -55,9 +55,20 @@ static int parse_client_hello(clasp_conn *c, const uint8_t *msg, size_t len, cl_
                 cl_reader name;
                 bad = cl_rd_u8(&list, &name_type) || cl_rd_vec_nonempty(&list, 2, &name);
                 if (!bad && name_type == 0) {
-                    if (ch->sni || memchr(name.p, 0, name.n) || name.n > 255)
+                    char why[128];
+                    if (ch->sni || ch->sni_ip_literal)
                         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
-                                       "the client's server_name is malformed");
+                                       "the client's server_name lists more than one host name");
+                    /* RFC 6066 3 rules out IP literals, but some old clients
+                     * send them: such a name is ignored, as if absent. */
+                    if (cl_is_ip_literal((const char *)name.p, name.n)) {
+                        ch->sni_ip_literal = 1;
+                        continue;
+                    }
+                    if (cl_check_host_name((const char *)name.p, name.n, why, sizeof why))
+                        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                                       "the client's server_name is not a valid host name "
+                                       "(RFC 6066 3): it %s", why);
                     ch->sni = name.p;
                     ch->sni_len = name.n;
                 }

@@ -749,9 +749,13 @@ static void run_case(const hcase *hc)
         break;
     case EXP_OK:
         CCHECK(&r, both_ok);
-        if (hc->text[0]) /* OK_GROUP: the group both sides agreed on */
+        if (!strncmp(hc->text, "sni=", 4)) { /* OK_SNI: what the server took as the name */
+            const char *sni = clasp_conn_sni(r.ep[SRV]);
+            CCHECK(&r, !strcmp(sni ? sni : "-", hc->text + 4));
+        } else if (hc->text[0]) { /* OK_GROUP: the group both sides agreed on */
             CCHECK(&r, !strcmp(clasp_conn_group_name(r.ep[CLI]), hc->text) &&
                            !strcmp(clasp_conn_group_name(r.ep[SRV]), hc->text));
+        }
         CCHECK(&r, clasp_conn_error(r.ep[CLI]) == CLASP_E_NONE && clasp_conn_error(r.ep[SRV]) == CLASP_E_NONE);
         CCHECK(&r, hc->when != POST || r.got[v] >= 4);
         break;
@@ -1687,6 +1691,30 @@ static int m_ch2_add_ext(run *r, flight *f)
     return ext_add(it, 0, (uint16_t)r->hc->arg, "\x00\x02\x00\x00", 4);
 }
 
+/* ClientHello: the host name in server_name becomes sni_names[arg]. */
+static const struct {
+    const char *name;
+    size_t len;
+} sni_names[] = {
+    {"local\nhost", 10},      {"local\0host", 10}, {"l\xc3\xb6" "calhost", 11},
+    {"a..localhost", 12},     {"localhost.", 10},   {".localhost", 10},
+    {"local host", 10},
+    {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.localhost", 74},
+    {"127.0.0.1", 9},         {"::1", 3},           {"my_host.example", 15},
+    {"xn--bcher-kva.example", 21},
+};
+static int m_ch_sni(run *r, flight *f)
+{
+    item *it = find_msg(f, CL_HS_CLIENT_HELLO);
+    size_t at;
+    if (!it || !ext_find(it, CL_EXT_SERVER_NAME, &at))
+        return 0;
+    size_t o = exts_at(it), old = get_be(it->p + at + 7, 2);
+    lenfield lf[] = {{o, 2}, {at + 2, 2}, {at + 4, 2}, {at + 7, 2}};
+    splice(it, at + 9, old, sni_names[r->hc->arg].name, sni_names[r->hc->arg].len, lf, 4);
+    return 1;
+}
+
 /* ============================================================ cases */
 
 #define PROTO CLASP_E_PROTOCOL
@@ -1698,6 +1726,7 @@ static int m_ch2_add_ext(run *r, flight *f)
 #define OK EXP_OK, -1, CLASP_E_NONE, "", NULL
 #define OK_AFTER(post) EXP_OK, -1, CLASP_E_NONE, "", post
 #define OK_GROUP(g) EXP_OK, -1, CLASP_E_NONE, g, NULL
+#define OK_SNI(n) EXP_OK, -1, CLASP_E_NONE, "sni=" n, NULL
 #define ALERT_AFTER(a, k, t, post) EXP_ALERT, a, k, t, post
 
 #define SH CL_HS_SERVER_HELLO
@@ -2063,6 +2092,25 @@ static const hcase cases[] = {
     {"1.2 server: ClientKeyExchange secp521r1 off the curve", V12 | CGROUP(2), C2S, HS, m_share_value, CKE, 1, ILLEGAL("client's secp521r1 key share is invalid")},
     {"1.2 server: ClientKeyExchange DHE Y = 1", DHE, C2S, HS, m_share_value, CKE, 2, ILLEGAL("client's ffdhe2048 key share is invalid")},
     {"1.2 server: ClientKeyExchange DHE Y > p", DHE | CGROUP(4), C2S, HS, m_share_value, CKE, 3, ILLEGAL("client's ffdhe8192 key share is invalid")},
+
+    /* trust: a server_name that is not a host name (RFC 6066 3) is
+     * illegal_parameter in both versions; an IP literal is ignored. */
+    {"1.3 server: server_name with a control byte", IN_CLIENT, C2S, HS, m_ch_sni, 0, 0, ILLEGAL("not a valid host name (RFC 6066 3): it contains the control byte 0x0a")},
+    {"1.3 server: server_name with a NUL byte", IN_CLIENT, C2S, HS, m_ch_sni, 0, 1, ILLEGAL("contains a NUL byte")},
+    {"1.3 server: server_name with UTF-8", IN_CLIENT, C2S, HS, m_ch_sni, 0, 2, ILLEGAL("non-ASCII byte 0xc3")},
+    {"1.3 server: server_name with an empty label", IN_CLIENT, C2S, HS, m_ch_sni, 0, 3, ILLEGAL("empty label")},
+    {"1.3 server: server_name with a trailing dot", IN_CLIENT, C2S, HS, m_ch_sni, 0, 4, ILLEGAL("ends with a dot")},
+    {"1.3 server: server_name with a leading dot", IN_CLIENT, C2S, HS, m_ch_sni, 0, 5, ILLEGAL("empty label")},
+    {"1.3 server: server_name with a space", IN_CLIENT, C2S, HS, m_ch_sni, 0, 6, ILLEGAL("contains ' '")},
+    {"1.3 server: server_name label of 64 bytes", IN_CLIENT, C2S, HS, m_ch_sni, 0, 7, ILLEGAL("label longer than 63")},
+    {"1.3 server: server_name IPv4 literal ignored", IN_CLIENT, C2S, HS, m_ch_sni, 0, 8, OK_SNI("-")},
+    {"1.3 server: server_name IPv6 literal ignored", IN_CLIENT, C2S, HS, m_ch_sni, 0, 9, OK_SNI("-")},
+    {"1.3 server: server_name with an underscore", IN_CLIENT, C2S, HS, m_ch_sni, 0, 10, OK_SNI("my_host.example")},
+    {"1.3 server: server_name A-label", IN_CLIENT, C2S, HS, m_ch_sni, 0, 11, OK_SNI("xn--bcher-kva.example")},
+    {"1.2 server: server_name with a control byte", IN_CLIENT | PURE12, C2S, HS, m_ch_sni, 0, 0, ILLEGAL("contains the control byte 0x0a")},
+    {"1.2 server: server_name with a trailing dot", IN_CLIENT | PURE12, C2S, HS, m_ch_sni, 0, 4, ILLEGAL("ends with a dot")},
+    {"1.2 server: server_name with UTF-8", IN_CLIENT | PURE12, C2S, HS, m_ch_sni, 0, 2, ILLEGAL("non-ASCII byte 0xc3")},
+    {"1.2 server: server_name IPv4 literal ignored", IN_CLIENT | PURE12, C2S, HS, m_ch_sni, 0, 8, OK_SNI("-")},
 
     /* trust: a HelloRetryRequest cookie only when configured (as OpenSSL
      * and GnuTLS), and then it must be echoed. */

@@ -170,6 +170,69 @@ static void test_new_groups(void)
     clasp_config_free(cc);
 }
 
+/* trust: clasp_conn_set_server_name refuses what is not a host name (RFC
+ * 6066 3) with CLASP_E_CONFIG and a sentence, keeps the connection usable,
+ * drops one trailing dot and takes IP literals (for IP SANs, not SNI). */
+static void test_server_names(void)
+{
+    static const struct {
+        const char *name, *why;
+    } bad[] = {
+        {"", "is empty"},
+        {"local\nhost", "control byte 0x0a"},
+        {"l\xc3\xb6" "calhost", "non-ASCII byte 0xc3"},
+        {"a..b", "empty label"},
+        {".localhost", "empty label"},
+        {"localhost..", "ends with a dot"},
+        {".", "empty label"},
+        {"local host", "contains ' '"},
+        {"local/host", "contains '/'"},
+        {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.x", "longer than 63"},
+    };
+    clasp_config *sc = server_config(pki_ecdsa), *cc = client_config(pki_ecdsa);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        clasp_conn *cli = clasp_conn_new(cc);
+        CHECK(clasp_conn_set_server_name(cli, bad[i].name) == -1);
+        CHECK(clasp_conn_error(cli) == CLASP_E_CONFIG);
+        CHECK(strstr(clasp_conn_error_text(cli), bad[i].why) != NULL);
+        CHECK(strstr(clasp_conn_error_text(cli), "as the server name") != NULL);
+        CHECK(!strchr(clasp_conn_error_text(cli), '\n'));
+        CHECK(clasp_conn_sni(cli) == NULL);
+        clasp_conn_free(cli);
+    }
+    char longname[300];
+    memset(longname, 'a', sizeof longname - 1);
+    longname[sizeof longname - 1] = 0;
+    for (size_t i = 63; i < sizeof longname - 1; i += 64)
+        longname[i] = '.';
+    clasp_conn *cli = clasp_conn_new(cc);
+    CHECK(clasp_conn_set_server_name(cli, longname) == -1);
+    CHECK(strstr(clasp_conn_error_text(cli), "over the 253") != NULL);
+    clasp_conn_free(cli);
+
+    /* A refused name, then a good one with a trailing dot: the error is
+     * gone, the dot too, and the handshake works. */
+    cli = clasp_conn_new(cc);
+    clasp_conn *srv = clasp_conn_new(sc);
+    CHECK(clasp_conn_set_server_name(cli, "bad\tname") == -1);
+    CHECK(clasp_conn_set_server_name(cli, "localhost.") == 0);
+    CHECK(clasp_conn_error(cli) == CLASP_E_NONE && !strcmp(clasp_conn_error_text(cli), ""));
+    CHECK(clasp_conn_sni(cli) && !strcmp(clasp_conn_sni(cli), "localhost"));
+    result r = run_handshake(cli, srv);
+    CHECK(r.client_rc == CLASP_OK && r.server_rc == CLASP_OK);
+    CHECK(clasp_conn_sni(srv) && !strcmp(clasp_conn_sni(srv), "localhost"));
+    clasp_conn_free(cli);
+    clasp_conn_free(srv);
+    /* IP literals are taken (certificate checked against IP SANs). */
+    cli = clasp_conn_new(cc);
+    CHECK(clasp_conn_set_server_name(cli, "127.0.0.1") == 0);
+    CHECK(clasp_conn_set_server_name(cli, "::1") == 0);
+    CHECK(clasp_conn_set_server_name(cli, "my_host.example") == 0);
+    clasp_conn_free(cli);
+    clasp_config_free(cc);
+    clasp_config_free(sc);
+}
+
 static void client_auth_case(clasp_client_auth mode, int send_cert, const char *cert_pki,
                              int want_ok, int want_alert)
 {
@@ -545,6 +608,7 @@ int main(void)
     test_suites_groups_keys();
     test_hrr_alpn_sni();
     test_new_groups();
+    test_server_names();
     test_client_auth();
     test_key_update();
     test_record_limits();
