@@ -100,6 +100,20 @@ static int key_fits(const cr_pkey *k, cl_auth_kind auth)
     return t == CR_KEY_EC_P256 || t == CR_KEY_EC_P384 || t == CR_KEY_EC_P521 || t == CR_KEY_ED25519;
 }
 
+/* RFC 8422 5.1: a client's supported_groups also bounds the curve of an
+ * ECDSA certificate (EdDSA keys are bound by signature_algorithms alone). */
+static int cert_curve_offered(const cl_client_hello *ch, const cr_pkey *k)
+{
+    uint16_t curve;
+    switch (cr_pkey_type(k)) {
+    case CR_KEY_EC_P256: curve = CR_GROUP_SECP256R1; break;
+    case CR_KEY_EC_P384: curve = CR_GROUP_SECP384R1; break;
+    case CR_KEY_EC_P521: curve = CR_GROUP_SECP521R1; break;
+    default: return 1;
+    }
+    return !ch->has_groups || list_has(ch->groups, curve);
+}
+
 /* Suite, certificate, signature scheme and group, in our preference order
  * with RSA key exchange always last. */
 static int choose_suite(clasp_conn *c, const cl_client_hello *ch, uint16_t *group)
@@ -108,6 +122,7 @@ static int choose_suite(clasp_conn *c, const cl_client_hello *ch, uint16_t *grou
     const clasp_config *cfg = c->cfg;
     uint16_t peer[CL_MAX_SIGALGS];
     size_t n_peer = ch->has_sigalgs ? cl_read_sigalgs(ch->sigalgs, peer, CL_MAX_SIGALGS) : 0;
+    int curve_refused = 0;
     for (int rsa_pass = 0; rsa_pass < 2; rsa_pass++) {
         for (size_t i = 0; i < cfg->n_suites; i++) {
             const cl_suite *s = cl_suite_by_id(cfg->suites[i]);
@@ -121,6 +136,10 @@ static int choose_suite(clasp_conn *c, const cl_client_hello *ch, uint16_t *grou
                 const cl_cert_key *ck = &cfg->certs[k];
                 if (!key_fits(ck->key, s->auth))
                     continue;
+                if (s->auth == CL_AUTH_ECDSA && !cert_curve_offered(ch, ck->key)) {
+                    curve_refused = 1;
+                    continue;
+                }
                 uint16_t sig = s->kx == CL_KX_RSA ? 0 : cl_choose_sigalg12(ck->key, peer, n_peer);
                 if (s->kx != CL_KX_RSA && !sig)
                     continue;
@@ -143,7 +162,9 @@ static int choose_suite(clasp_conn *c, const cl_client_hello *ch, uint16_t *grou
     }
     return cl_fail(c, CL_ALERT_HANDSHAKE_FAILURE, CLASP_E_NEGOTIATION,
                    "no TLS 1.2 cipher suite in common that our certificate can serve: the client "
-                   "offers %s", offered[0] ? offered : "no suite clasp knows");
+                   "offers %s%s", offered[0] ? offered : "no suite clasp knows",
+                   curve_refused ? "; the curve of our ECDSA certificate is not in its "
+                                   "supported_groups (RFC 8422 5.1)" : "");
 }
 
 static int send_server_key_exchange(clasp_conn *c, uint16_t group)

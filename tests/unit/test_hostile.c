@@ -46,6 +46,7 @@ enum { EXP_ALERT, EXP_PEER_ALERT, EXP_STALL, EXP_OK };
                          * values before its schemes (a test hook) */
 #define DHE 0x800       /* TLS 1.2 DHE_RSA with an RSA certificate */
 #define HRRCOOKIE 0x1000 /* the server puts a cookie in its HelloRetryRequest */
+#define ECRSA 0x2000    /* TLS 1.2 ECDHE_RSA with an RSA certificate */
 /* The client offers only (and shares) group i of the table in setup. */
 #define CGROUP(i) ((unsigned)(i) << 16)
 static const char *const client_groups[] = {NULL, "x448", "secp521r1", "ffdhe2048", "ffdhe8192"};
@@ -624,8 +625,8 @@ static void setup(run *r, const hcase *hc)
     memset(r, 0, sizeof *r);
     r->hc = hc;
     unsigned fl = hc->flags;
-    r->version = fl & (V12 | PURE12 | RSAKX | DHE) ? CLASP_TLS1_2 : CLASP_TLS1_3;
-    const char *pki = fl & (RSAKX | DHE) ? pki_rsa : pki_ecdsa;
+    r->version = fl & (V12 | PURE12 | RSAKX | DHE | ECRSA) ? CLASP_TLS1_2 : CLASP_TLS1_3;
+    const char *pki = fl & (RSAKX | DHE | ECRSA) ? pki_rsa : pki_ecdsa;
     r->cfg[SRV] = server_config(pki);
     r->cfg[CLI] = client_config(pki);
     if (r->version == CLASP_TLS1_2 && !(fl & SRV13))
@@ -640,6 +641,8 @@ static void setup(run *r, const hcase *hc)
                                                         : "ECDHE-ECDSA-AES128-GCM-SHA256") == 0);
     if (fl & DHE)
         CHECK(clasp_config_set_ciphers(r->cfg[CLI], "DHE-RSA-AES128-GCM-SHA256") == 0);
+    if (fl & ECRSA)
+        CHECK(clasp_config_set_ciphers(r->cfg[CLI], "ECDHE-RSA-AES128-GCM-SHA256") == 0);
     if (fl & HRRCOOKIE)
         clasp_config_set_hrr_cookie(r->cfg[SRV], 1);
     if (fl >> 16)
@@ -1715,6 +1718,13 @@ static int m_ch_sni(run *r, flight *f)
     return 1;
 }
 
+/* Changes nothing: the ClientHello went through the proxy. */
+static int m_observe_ch(run *r, flight *f)
+{
+    (void)r;
+    return find_msg(f, CL_HS_CLIENT_HELLO) != NULL;
+}
+
 /* ============================================================ cases */
 
 #define PROTO CLASP_E_PROTOCOL
@@ -1928,7 +1938,7 @@ static const hcase cases[] = {
     {"1.2 client: ServerHello version TLS 1.1", V12, S2C, HS, m_sh_legacy_version, 0, 0x0302, ALERT(A_VERSION, NEGO, "obsolete")},
     {"1.2 client: ServerHello version SSL 3.0", V12, S2C, HS, m_sh_legacy_version, 0, 0x0300, ALERT(A_VERSION, NEGO, "0x0300")},
     {"1.2 client: ServerHello compression 1", V12, S2C, HS, m_sh_compression, 0, 1, ILLEGAL("compression method 1")},
-    {"1.2 client: ServerKeyExchange curve not offered", V12 | ONEGROUP, S2C, HS, m_ske, 1, CR_GROUP_SECP384R1, ILLEGAL("curve 0x0018")},
+    {"1.2 client: ServerKeyExchange curve not offered", V12 | ECRSA | ONEGROUP, S2C, HS, m_ske, 1, CR_GROUP_SECP384R1, ILLEGAL("curve 0x0018")},
     {"1.2 client: ServerKeyExchange GREASE curve", V12, S2C, HS, m_ske, 1, 0x0a0a, ILLEGAL("curve 0x0a0a")},
     {"1.2 client: ServerKeyExchange explicit curve", V12, S2C, HS, m_ske, 0, 1, ILLEGAL("(type 1)")},
     {"1.2 client: ServerKeyExchange GREASE signature", V12, S2C, HS, m_ske, 2, 0x0a0a, ILLEGAL("0x0a0a")},
@@ -2078,6 +2088,8 @@ static const hcase cases[] = {
     {"1.2 server: ClientHello without supported_groups", IN_CLIENT | PURE12, C2S, HS, m_ch_drop_ext, CL_EXT_SUPPORTED_GROUPS, 0, OK_GROUP("secp256r1")},
     /* trust: the new groups' shares are validated: point on the curve
      * (secp521r1), no all-zero result (x448), 1 < Y < p-1 (FFDHE). */
+    {"1.2 server: ECDSA P-256 certificate, client lists only x448", PURE12 | CGROUP(1), C2S, HS, m_observe_ch, 0, 0, ALERT(A_HANDSHAKE, NEGO, "curve of our ECDSA certificate is not in its supported_groups")},
+    {"1.2 server: ECDHE_RSA with x448 only", PURE12 | ECRSA | CGROUP(1), C2S, HS, m_observe_ch, 0, 0, OK_GROUP("x448")},
     {"1.3 server: x448 zero key share", CGROUP(1), C2S, HS, m_share_value, CH, 0, ILLEGAL("client's x448 key share is invalid")},
     {"1.3 server: x448 key share of u = 1", CGROUP(1), C2S, HS, m_share_value, CH, 4, ILLEGAL("client's x448 key share is invalid")},
     {"1.3 server: secp521r1 key share off the curve", CGROUP(2), C2S, HS, m_share_value, CH, 1, ILLEGAL("client's secp521r1 key share is invalid")},
@@ -2088,8 +2100,8 @@ static const hcase cases[] = {
     {"1.3 client: ServerHello x448 zero key share", CGROUP(1), S2C, HS, m_share_value, SH, 0, ILLEGAL("server's x448 key share is invalid")},
     {"1.3 client: ServerHello secp521r1 share off the curve", CGROUP(2), S2C, HS, m_share_value, SH, 1, ILLEGAL("server's secp521r1 key share is invalid")},
     {"1.3 client: ServerHello ffdhe2048 key share Y = 1", CGROUP(3), S2C, HS, m_share_value, SH, 2, ILLEGAL("server's ffdhe2048 key share is invalid")},
-    {"1.2 server: ClientKeyExchange x448 zero point", V12 | CGROUP(1), C2S, HS, m_share_value, CKE, 0, ILLEGAL("client's x448 key share is invalid")},
-    {"1.2 server: ClientKeyExchange secp521r1 off the curve", V12 | CGROUP(2), C2S, HS, m_share_value, CKE, 1, ILLEGAL("client's secp521r1 key share is invalid")},
+    {"1.2 server: ClientKeyExchange x448 zero point", ECRSA | CGROUP(1), C2S, HS, m_share_value, CKE, 0, ILLEGAL("client's x448 key share is invalid")},
+    {"1.2 server: ClientKeyExchange secp521r1 off the curve", ECRSA | CGROUP(2), C2S, HS, m_share_value, CKE, 1, ILLEGAL("client's secp521r1 key share is invalid")},
     {"1.2 server: ClientKeyExchange DHE Y = 1", DHE, C2S, HS, m_share_value, CKE, 2, ILLEGAL("client's ffdhe2048 key share is invalid")},
     {"1.2 server: ClientKeyExchange DHE Y > p", DHE | CGROUP(4), C2S, HS, m_share_value, CKE, 3, ILLEGAL("client's ffdhe8192 key share is invalid")},
 
