@@ -62,8 +62,15 @@ int clasp_config_set_versions(clasp_config *cfg, uint16_t min, uint16_t max);
 /* Colon- or comma-separated suite names: IANA (TLS_AES_128_GCM_SHA256) or
  * OpenSSL style (TLS13-AES-128-GCM-SHA256, ECDHE-ECDSA-AES128-GCM-SHA256). */
 int clasp_config_set_ciphers(clasp_config *cfg, const char *list);
-/* Group names: x25519, secp256r1 (P-256, prime256v1), secp384r1 (P-384). The
- * first is the client's key share. */
+/* Group names, most preferred first: x25519, secp256r1 (P-256, prime256v1),
+ * secp384r1 (P-384), x448, secp521r1 (P-521), ffdhe2048, ffdhe3072,
+ * ffdhe4096, ffdhe6144, ffdhe8192. The first is the client's TLS 1.3 key
+ * share; the others are offered, and a server takes any of them (the FFDHE
+ * groups as TLS 1.3 key shares too, RFC 8446 4.2.8.1, and for TLS 1.2 DHE).
+ * The default is that whole list in that order, as OpenSSL 3.0 has it. An
+ * FFDHE share costs a server much more than an ECDHE one (ffdhe8192: ~13 ms
+ * of CPU), which a client chooses: a server that must not spend it leaves
+ * them out. */
 int clasp_config_set_groups(clasp_config *cfg, const char *list);
 /* ALPN protocols, comma separated, most preferred first. */
 int clasp_config_set_alpn(clasp_config *cfg, const char *list);
