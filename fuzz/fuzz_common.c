@@ -129,11 +129,15 @@ static void load_cert(clasp_config *cfg, const char *dir, const char *cert, cons
         die_config(cfg, "certificate");
 }
 
+/* The groups the library offered by default when the seeds were recorded:
+ * pinned, so the recorded handshakes replay whatever the defaults become. */
+#define FZ_GROUPS "x25519:secp256r1:secp384r1:ffdhe2048:ffdhe3072"
+
 clasp_config *fz_server_config(unsigned mode)
 {
     const char *dir = fz_pki_dir(mode & FZ_SRV_FIXED ? FZ_PKI_FIXED : FZ_PKI_ECDSA);
     clasp_config *cfg = clasp_config_new(CLASP_SERVER);
-    if (!cfg)
+    if (!cfg || clasp_config_set_groups(cfg, FZ_GROUPS))
         die_config(cfg, "server config");
     load_cert(cfg, dir, "cert.pem", "key.pem");
     if (mode & FZ_SRV_RSA) {
@@ -157,6 +161,9 @@ clasp_config *fz_server_config(unsigned mode)
         die_config(cfg, "alpn");
     if ((mode & FZ_SRV_HRR) && clasp_config_set_groups(cfg, "secp256r1"))
         die_config(cfg, "groups");
+    /* The recorded HelloRetryRequest has a cookie (the default until the
+     * cookie became optional). */
+    clasp_config_set_hrr_cookie(cfg, (mode & FZ_SRV_HRR) != 0);
     if ((mode & FZ_SRV_TLS12) && clasp_config_set_versions(cfg, CLASP_TLS1_2, CLASP_TLS1_2))
         die_config(cfg, "versions");
     return cfg;
@@ -212,6 +219,8 @@ clasp_config *fz_client_config(unsigned mode)
         cfg->n_sigalgs = sizeof rfc8448_sigalgs / sizeof rfc8448_sigalgs[0];
         return cfg;
     }
+    if (clasp_config_set_groups(cfg, FZ_GROUPS))
+        die_config(cfg, "groups");
     if (kind == FZ_CLI_VERIFY) {
         if (clasp_config_load_ca_file(cfg, fz_path(fixed, "ca.pem")))
             die_config(cfg, "client CA");

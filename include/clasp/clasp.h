@@ -76,8 +76,15 @@ int clasp_config_set_versions(clasp_config *cfg, uint16_t min, uint16_t max);
 /* Colon- or comma-separated suite names: IANA (TLS_AES_128_GCM_SHA256) or
  * OpenSSL style (TLS13-AES-128-GCM-SHA256, ECDHE-ECDSA-AES128-GCM-SHA256). */
 int clasp_config_set_ciphers(clasp_config *cfg, const char *list);
-/* Group names: x25519, secp256r1 (P-256, prime256v1), secp384r1 (P-384). The
- * first is the client's key share. */
+/* Group names, most preferred first: x25519, secp256r1 (P-256, prime256v1),
+ * secp384r1 (P-384), x448, secp521r1 (P-521), ffdhe2048, ffdhe3072,
+ * ffdhe4096, ffdhe6144, ffdhe8192. The first is the client's TLS 1.3 key
+ * share; the others are offered, and a server takes any of them (the FFDHE
+ * groups as TLS 1.3 key shares too, RFC 8446 4.2.8.1, and for TLS 1.2 DHE).
+ * The default is that whole list in that order, as OpenSSL 3.0 has it. An
+ * FFDHE share costs a server much more than an ECDHE one (ffdhe8192: ~13 ms
+ * of CPU), which a client chooses: a server that must not spend it leaves
+ * them out. */
 int clasp_config_set_groups(clasp_config *cfg, const char *list);
 /* ALPN protocols, comma separated, most preferred first. */
 int clasp_config_set_alpn(clasp_config *cfg, const char *list);
@@ -116,6 +123,13 @@ int clasp_config_set_client_auth(clasp_config *cfg, clasp_client_auth mode);
 /* Send a 32-byte legacy session id and a ChangeCipherSpec in TLS 1.3 so
  * middleboxes see a familiar shape (RFC 8446 D.4). On by default. */
 void clasp_config_set_middlebox_compat(clasp_config *cfg, int on);
+/* Server: put a cookie in every TLS 1.3 HelloRetryRequest, which the
+ * client must echo in its second ClientHello (RFC 8446 4.2.2): proof that
+ * the client receives at its address before the server spends a key
+ * exchange on it. Off by default, as in OpenSSL and GnuTLS, which send one
+ * only for a stateless retry. clasp keeps the handshake's state either way
+ * and checks the echo against it. */
+void clasp_config_set_hrr_cookie(clasp_config *cfg, int on);
 /* Server: allow TLS 1.2 RSA key exchange (no forward secrecy; always the
  * last choice). On by default. */
 void clasp_config_set_rsa_key_exchange(clasp_config *cfg, int on);
@@ -165,7 +179,14 @@ clasp_conn *clasp_conn_new(clasp_config *cfg);
 void clasp_conn_free(clasp_conn *c);
 
 /* Client: the name to send in SNI and to check the certificate against. An
- * IP address literal is checked against IP SANs and not sent as SNI. */
+ * IP address literal is checked against IP SANs and not sent as SNI. A DNS
+ * name must be a valid host name (RFC 6066 3: ASCII letters, digits, '-'
+ * and '_' in non-empty labels of at most 63 bytes, 253 in all; an
+ * international name in its xn-- form); one trailing dot is dropped. Any
+ * other name is refused: -1, clasp_conn_error() is CLASP_E_CONFIG and
+ * clasp_conn_error_text() says what is wrong; the connection stays usable.
+ * A server refuses such a name in a ClientHello with illegal_parameter and
+ * ignores an IP literal there. */
 int clasp_conn_set_server_name(clasp_conn *c, const char *name);
 
 /* Sans-I/O core. Feed the bytes that came from the peer (some may be left for

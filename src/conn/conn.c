@@ -82,15 +82,40 @@ void clasp_conn_free(clasp_conn *c)
     free(c);
 }
 
+/* A name the caller gave is refused with a sentence in the connection's
+ * error slot, which stays usable: another name may be set. */
 int clasp_conn_set_server_name(clasp_conn *c, const char *name)
 {
-    if (!c || c->role != CLASP_CLIENT || !name || !*name || strlen(name) > 253)
+    if (!c || c->role != CLASP_CLIENT || !name)
         return -1;
-    char *copy = strdup(name);
+    size_t len = strlen(name);
+    char why[128];
+    if (!cl_is_ip_literal(name, len)) {
+        if (len > 1 && name[len - 1] == '.')
+            len--; /* "example.com." is example.com; SNI has no trailing dot */
+        if (cl_check_host_name(name, len, why, sizeof why)) {
+            if (!c->dead) {
+                char shown[72]; /* the caller's bytes, made printable */
+                size_t n = 0;
+                for (; n < 64 && name[n]; n++)
+                    shown[n] = name[n] >= 0x20 && name[n] < 0x7f ? name[n] : '?';
+                snprintf(shown + n, sizeof shown - n, "%s", name[n] ? "..." : "");
+                c->err_kind = CLASP_E_CONFIG;
+                snprintf(c->err_msg, sizeof c->err_msg,
+                         "cannot use '%s' as the server name: it %s", shown, why);
+            }
+            return -1;
+        }
+    }
+    char *copy = strndup(name, len);
     if (!copy)
         return -1;
     free(c->server_name);
     c->server_name = copy;
+    if (!c->dead && c->err_kind == CLASP_E_CONFIG) {
+        c->err_kind = CLASP_E_NONE; /* an earlier refused name no longer matters */
+        c->err_msg[0] = 0;
+    }
     return 0;
 }
 

@@ -13,7 +13,7 @@
 
 #define CL_MAX_SUITES 16
 #define CL_MAX_GROUPS 16
-#define CL_MAX_SIGALGS 24
+#define CL_MAX_SIGALGS 24 /* at least every scheme names.c knows: a peer's list is kept as those */
 #define CL_MAX_CERTS 4
 #define CL_MAX_CHAIN 10
 #define CL_MAX_HANDSHAKE_MSG (256 * 1024) /* bounds a peer's certificate chain */
@@ -74,6 +74,11 @@ const cl_suite *cl_suite_by_name(const char *name);
 uint16_t cl_group_by_name(const char *name);
 const char *cl_group_name(uint16_t group);
 const char *cl_sigalg_name(uint16_t scheme);
+/* Host names (names.c). cl_check_host_name: 0 if name[0..len) is a valid
+ * DNS host name for SNI (RFC 6066 3), else -1 and, in why, what is wrong
+ * with it ("contains the control byte 0x0a"). */
+int cl_check_host_name(const char *name, size_t len, char *why, size_t why_len);
+int cl_is_ip_literal(const char *name, size_t len);
 
 /* A certificate chain (DER, leaf first) and its private key. */
 typedef struct {
@@ -164,6 +169,7 @@ struct clasp_config {
     clasp_client_auth client_auth;
     uint8_t trust_id[32];      /* hash of the CA certificates loaded, in order (zero: none / system) */
     int middlebox_compat;
+    int hrr_cookie;       /* server: HelloRetryRequest carries a cookie to echo */
     int rsa_kx;           /* server: allow TLS 1.2 RSA key exchange (offered last) */
     int require_ems;
     unsigned ticket_count;
@@ -195,6 +201,8 @@ typedef struct {
     int skip_verify_time;         /* accept the trace's expired certificate */
     int corrupt_finished;         /* send a wrong verify_data (negative tests) */
     int unpadded_dh_share;        /* TLS 1.2 DHE: send our share without leading zeros */
+    size_t cr_sigalg_filler;      /* server: this many values no key can use (GREASE, unknown,
+                                     repeats) before the CertificateRequest's schemes */
     void (*secret_cb)(void *arg, const char *label, const uint8_t *secret, size_t len);
     void *secret_arg;
 } cl_test_hooks;

@@ -1,4 +1,7 @@
-/* Names and code points: cipher suites, groups, signature schemes, alerts. */
+/* Names and code points: cipher suites, groups, signature schemes, alerts;
+ * the syntax of host names. */
+#include <arpa/inet.h>
+#include <stdio.h>
 #include <strings.h>
 
 #include "conn/internal.h"
@@ -52,14 +55,15 @@ static const struct {
     const char *alias1, *alias2;
 } groups[] = {
     {CR_GROUP_X25519, "x25519", "X25519", "x25519"},
+    {CR_GROUP_X448, "x448", "X448", "x448"},
     {CR_GROUP_SECP256R1, "secp256r1", "P-256", "prime256v1"},
     {CR_GROUP_SECP384R1, "secp384r1", "P-384", "secp384r1"},
     {CR_GROUP_SECP521R1, "secp521r1", "P-521", "secp521r1"},
     {CR_GROUP_FFDHE2048, "ffdhe2048", "ffdhe2048", "ffdhe2048"},
     {CR_GROUP_FFDHE3072, "ffdhe3072", "ffdhe3072", "ffdhe3072"},
     {CR_GROUP_FFDHE4096, "ffdhe4096", "ffdhe4096", "ffdhe4096"},
-    {0x0103, "ffdhe6144", "ffdhe6144", "ffdhe6144"},
-    {0x0104, "ffdhe8192", "ffdhe8192", "ffdhe8192"},
+    {CR_GROUP_FFDHE6144, "ffdhe6144", "ffdhe6144", "ffdhe6144"},
+    {CR_GROUP_FFDHE8192, "ffdhe8192", "ffdhe8192", "ffdhe8192"},
 };
 
 uint16_t cl_group_by_name(const char *name)
@@ -134,4 +138,70 @@ const char *clasp_alert_name(int alert)
     case 120: return "no_application_protocol";
     }
     return "unknown_alert";
+}
+
+int cl_is_ip_literal(const char *name, size_t len)
+{
+    char buf[64];
+    uint8_t addr[16];
+    if (len >= sizeof buf || memchr(name, 0, len))
+        return 0;
+    memcpy(buf, name, len);
+    buf[len] = 0;
+    return inet_pton(AF_INET, buf, addr) == 1 || inet_pton(AF_INET6, buf, addr) == 1;
+}
+
+/* RFC 6066 3: a HostName is an ASCII DNS name without a trailing dot; RFC
+ * 1035 2.3.4 bounds labels to 63 bytes and a name to 253 characters. Beyond
+ * letters, digits and hyphens, underscores are let through: real DNS names
+ * carry them, and nothing here depends on their absence. */
+int cl_check_host_name(const char *name, size_t len, char *why, size_t why_len)
+{
+    size_t label = 0;
+    if (len == 0) {
+        snprintf(why, why_len, "is empty");
+        return -1;
+    }
+    if (len > 253) {
+        snprintf(why, why_len, "is %zu bytes long, over the 253 of a DNS name", len);
+        return -1;
+    }
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)name[i];
+        if (ch == '.') {
+            if (label == 0) {
+                snprintf(why, why_len, "has an empty label (a dot at byte %zu)", i);
+                return -1;
+            }
+            label = 0;
+            continue;
+        }
+        if (ch == 0) {
+            snprintf(why, why_len, "contains a NUL byte");
+            return -1;
+        }
+        if (ch < 0x20 || ch == 0x7f) {
+            snprintf(why, why_len, "contains the control byte 0x%02x", ch);
+            return -1;
+        }
+        if (ch >= 0x80) {
+            snprintf(why, why_len, "contains the non-ASCII byte 0x%02x (an international name "
+                                   "goes as its xn-- form)", ch);
+            return -1;
+        }
+        if (!(ch >= 'a' && ch <= 'z') && !(ch >= 'A' && ch <= 'Z') && !(ch >= '0' && ch <= '9') &&
+            ch != '-' && ch != '_') {
+            snprintf(why, why_len, "contains '%c', which a host name cannot", ch);
+            return -1;
+        }
+        if (++label > 63) {
+            snprintf(why, why_len, "has a label longer than 63 bytes");
+            return -1;
+        }
+    }
+    if (label == 0) {
+        snprintf(why, why_len, "ends with a dot (a HostName has none)");
+        return -1;
+    }
+    return 0;
 }

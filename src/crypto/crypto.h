@@ -92,21 +92,27 @@ CL_MUST_CHECK int cr_aead_open(cr_aead *a, const uint8_t nonce[CR_AEAD_NONCE],
 #define CR_GROUP_SECP384R1 0x0018
 #define CR_GROUP_SECP521R1 0x0019
 #define CR_GROUP_X25519 0x001d
+#define CR_GROUP_X448 0x001e
 #define CR_GROUP_FFDHE2048 0x0100
 #define CR_GROUP_FFDHE3072 0x0101
 #define CR_GROUP_FFDHE4096 0x0102
+#define CR_GROUP_FFDHE6144 0x0103
+#define CR_GROUP_FFDHE8192 0x0104
 #define CR_MAX_KX_PUB 1024 /* ffdhe8192 share; EC points are far smaller */
 #define CR_MAX_KX_SECRET 1024
 
 int cr_group_supported(uint16_t group);
 typedef struct cr_kx cr_kx;
 /* Makes an ephemeral key pair; writes the public share in TLS wire form
- * (x25519: 32 bytes; NIST curves: uncompressed point) to pub. */
+ * (x25519: 32 bytes, x448: 56; NIST curves: uncompressed point; FFDHE: Y
+ * left-padded to the length of p) to pub. */
 CL_MUST_CHECK int cr_kx_generate(uint16_t group, cr_kx **key, uint8_t *pub, size_t *pub_len);
 /* The same from a given private key (test vectors only). */
 CL_MUST_CHECK int cr_kx_from_private(uint16_t group, const uint8_t *priv, size_t priv_len,
                                      cr_kx **key, uint8_t *pub, size_t *pub_len);
-/* Validates the peer's share and computes the shared secret. */
+/* Validates the peer's share (length; point on the curve; 1 < Y < p-1;
+ * no all-zero X25519/X448 result) and computes the shared secret (FFDHE:
+ * left-padded to the length of p, RFC 8446 7.4.1). */
 CL_MUST_CHECK int cr_kx_derive(cr_kx *key, const uint8_t *peer, size_t peer_len,
                                uint8_t *secret, size_t *secret_len);
 void cr_kx_free(cr_kx *key);

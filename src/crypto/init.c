@@ -46,6 +46,7 @@ static void fetch_all(void)
         [CR_KX_P256] = {"EC", "P-256"},          [CR_KX_P384] = {"EC", "P-384"},
         [CR_KX_P521] = {"EC", "P-521"},          [CR_KX_FF2048] = {"DH", "ffdhe2048"},
         [CR_KX_FF3072] = {"DH", "ffdhe3072"},    [CR_KX_FF4096] = {"DH", "ffdhe4096"},
+        [CR_KX_FF6144] = {"DH", "ffdhe6144"},    [CR_KX_FF8192] = {"DH", "ffdhe8192"},
     };
     for (int i = 0; i < CR_KX_NPARAMS; i++)
         ok &= (g_algs.kx_params[i] = named_params(groups[i].type, groups[i].group)) != NULL;

@@ -9,7 +9,11 @@
 #include "crypto/crypto.h"
 
 /* Groups whose parameters are pre-built once (kx.c indexes them). */
-enum { CR_KX_P256, CR_KX_P384, CR_KX_P521, CR_KX_FF2048, CR_KX_FF3072, CR_KX_FF4096, CR_KX_NPARAMS };
+enum {
+    CR_KX_P256, CR_KX_P384, CR_KX_P521,
+    CR_KX_FF2048, CR_KX_FF3072, CR_KX_FF4096, CR_KX_FF6144, CR_KX_FF8192,
+    CR_KX_NPARAMS
+};
 
 typedef struct {
     EVP_MD *md[4];          /* by cr_hash_alg */

@@ -226,7 +226,7 @@ static int handle_certificate_request(clasp_conn *c, const uint8_t *msg, size_t 
     if (cl_rd_vec_nonempty(&r, 1, &types) || cl_rd_vec_nonempty(&r, 2, &sigalgs) ||
         sigalgs.n % 2 || cl_rd_vec(&r, 2, &cas) || !cl_rd_empty(&r))
         return CL_DECODE_FAIL(c, "CertificateRequest");
-    hs->n_peer_sigalgs = cl_read_u16_list(sigalgs, hs->peer_sigalgs, CL_MAX_SIGALGS);
+    hs->n_peer_sigalgs = cl_read_sigalgs(sigalgs, hs->peer_sigalgs, CL_MAX_SIGALGS);
     hs->cert_requested = 1;
     if (cl_transcript_add(c, msg, len))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");

@@ -755,7 +755,7 @@ static int handle_certificate_request(clasp_conn *c, const uint8_t *msg, size_t 
             have_sigalgs = 1;
             if (cl_rd_vec_nonempty(&body, 2, &list) || !cl_rd_empty(&body) || list.n % 2)
                 return CL_DECODE_FAIL(c, "signature_algorithms extension");
-            hs->n_peer_sigalgs = cl_read_u16_list(list, hs->peer_sigalgs, CL_MAX_SIGALGS);
+            hs->n_peer_sigalgs = cl_read_sigalgs(list, hs->peer_sigalgs, CL_MAX_SIGALGS);
             break;
         /* The others a CertificateRequest may carry: we have at most a few
          * certificates, so we do not filter by them. */

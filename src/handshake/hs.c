@@ -357,11 +357,27 @@ int cl_client_sent_ext(const cl_hs *hs, uint16_t type)
     return 0;
 }
 
-size_t cl_read_u16_list(cl_reader r, uint16_t *out, size_t max)
+size_t cl_read_sigalgs(cl_reader r, uint16_t *out, size_t max)
 {
     size_t n = 0;
     uint16_t v;
-    while (n < max && cl_rd_u16(&r, &v) == 0)
-        out[n++] = v;
+    while (cl_rd_u16(&r, &v) == 0) {
+        if (!strcmp(cl_sigalg_name(v), "unknown"))
+            continue;
+        size_t i = 0;
+        while (i < n && out[i] != v)
+            i++;
+        if (i == n && n < max)
+            out[n++] = v;
+    }
     return n;
+}
+
+void cl_write_sigalg_filler(const clasp_conn *c, cl_buf *m, size_t room)
+{
+    size_t n = c->test ? c->test->cr_sigalg_filler : 0;
+    for (size_t i = 0; i < n && i < room; i++) {
+        static const uint16_t values[4] = {0x0a0a, 0xfe01, 0xeeee, CR_SIG_RSA_PKCS1_SHA1};
+        cl_wr_u16(m, values[i % 4]);
+    }
 }

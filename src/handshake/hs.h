@@ -94,8 +94,9 @@ typedef struct {
     int has_versions, has_groups, has_key_share, has_sigalgs, has_sigalgs_cert, has_alpn;
     int has_cookie, has_psk_modes, has_psk, has_early_data, has_record_size_limit;
     cl_reader versions, groups, key_shares, sigalgs, sigalgs_cert, alpn, cookie, psk_modes;
-    const uint8_t *sni;
+    const uint8_t *sni;       /* a valid host name, or NULL */
     size_t sni_len;
+    int sni_ip_literal;       /* an IP address was sent as the name: ignored */
     uint16_t record_size_limit;
     /* TLS 1.2 */
     int has_ems, has_reneg, has_point_formats, has_session_ticket;
@@ -244,8 +245,14 @@ const char *cl_ext_name(uint16_t type);
  * to one we did not send is unsupported_extension (RFC 8446 4.2). */
 int cl_client_sent_ext(const cl_hs *hs, uint16_t type);
 
-/* Reads a list of u16 code points from a vector into out (at most max). */
-size_t cl_read_u16_list(cl_reader r, uint16_t *out, size_t max);
+/* Reads a peer's signature scheme list (any legal length) into out: the
+ * schemes clasp knows, each once, in the peer's order. Unknown values and
+ * repeats are skipped, so max >= the number of known schemes always holds
+ * the whole usable list. */
+size_t cl_read_sigalgs(cl_reader r, uint16_t *out, size_t max);
+/* Test hook (cr_sigalg_filler): up to `room` unusable values written in
+ * front of a CertificateRequest's schemes. */
+void cl_write_sigalg_filler(const clasp_conn *c, cl_buf *m, size_t room);
 
 /* ---- per role (client13.c, server13.c) ---- */
 int cl_client13_start(clasp_conn *c);

@@ -52,9 +52,12 @@ static uint16_t pick_group(const clasp_conn *c, const cl_client_hello *ch, cl_kx
         uint16_t g = cfg->groups[i];
         if ((kx == CL_KX_DHE) != is_ffdhe(g))
             continue;
-        /* RFC 8422 5.1.1: no supported_groups means any curve; RFC 7919 4:
+        /* RFC 8422 4: without supported_groups the server may pick any
+         * curve; secp256r1 is the one every ECC client implements (X25519
+         * and the rest came later), so that is the one taken. RFC 7919 4:
          * a client naming no FFDHE group takes the server's. */
-        if (kx == CL_KX_ECDHE && (!ch->has_groups || list_has(ch->groups, g)))
+        if (kx == CL_KX_ECDHE &&
+            (ch->has_groups ? list_has(ch->groups, g) : g == CR_GROUP_SECP256R1))
             return g;
         if (kx == CL_KX_DHE && (!client_lists_ffdhe || list_has(ch->groups, g)))
             return g;
@@ -113,14 +116,29 @@ static int key_fits(const cr_pkey *k, cl_auth_kind auth)
     return t == CR_KEY_EC_P256 || t == CR_KEY_EC_P384 || t == CR_KEY_EC_P521 || t == CR_KEY_ED25519;
 }
 
+/* RFC 8422 5.1: a client's supported_groups also bounds the curve of an
+ * ECDSA certificate (EdDSA keys are bound by signature_algorithms alone). */
+static int cert_curve_offered(const cl_client_hello *ch, const cr_pkey *k)
+{
+    uint16_t curve;
+    switch (cr_pkey_type(k)) {
+    case CR_KEY_EC_P256: curve = CR_GROUP_SECP256R1; break;
+    case CR_KEY_EC_P384: curve = CR_GROUP_SECP384R1; break;
+    case CR_KEY_EC_P521: curve = CR_GROUP_SECP521R1; break;
+    default: return 1;
+    }
+    return !ch->has_groups || list_has(ch->groups, curve);
+}
+
 /* Suite, certificate, signature scheme and group, in our preference order
  * with RSA key exchange always last. */
 static int choose_suite(clasp_conn *c, const cl_client_hello *ch, uint16_t *group)
 {
     cl_hs *hs = c->hs;
     const clasp_config *cfg = c->cfg;
-    uint16_t peer[64];
-    size_t n_peer = ch->has_sigalgs ? cl_read_u16_list(ch->sigalgs, peer, 64) : 0;
+    uint16_t peer[CL_MAX_SIGALGS];
+    size_t n_peer = ch->has_sigalgs ? cl_read_sigalgs(ch->sigalgs, peer, CL_MAX_SIGALGS) : 0;
+    int curve_refused = 0;
     for (int rsa_pass = 0; rsa_pass < 2; rsa_pass++) {
         for (size_t i = 0; i < cfg->n_suites; i++) {
             const cl_suite *s = cl_suite_by_id(cfg->suites[i]);
@@ -137,6 +155,10 @@ static int choose_suite(clasp_conn *c, const cl_client_hello *ch, uint16_t *grou
                 if (!key_fits(ck->key, s->auth) ||
                     !(ck->uses & (s->kx == CL_KX_RSA ? CR_KEY_USE_ENCRYPT : CR_KEY_USE_SIGN)))
                     continue;
+                if (s->auth == CL_AUTH_ECDSA && !cert_curve_offered(ch, ck->key)) {
+                    curve_refused = 1;
+                    continue;
+                }
                 uint16_t sig = s->kx == CL_KX_RSA ? 0 : cl_choose_sigalg12(ck->key, peer, n_peer);
                 if (s->kx != CL_KX_RSA && !sig)
                     continue;
@@ -159,7 +181,9 @@ static int choose_suite(clasp_conn *c, const cl_client_hello *ch, uint16_t *grou
     }
     return cl_fail(c, CL_ALERT_HANDSHAKE_FAILURE, CLASP_E_NEGOTIATION,
                    "no TLS 1.2 cipher suite in common that our certificate can serve: the client "
-                   "offers %s", offered[0] ? offered : "no suite clasp knows");
+                   "offers %s%s", offered[0] ? offered : "no suite clasp knows",
+                   curve_refused ? "; the curve of our ECDSA certificate is not in its "
+                                   "supported_groups (RFC 8422 5.1)" : "");
 }
 
 static int send_server_key_exchange(clasp_conn *c, uint16_t group)
@@ -463,6 +487,7 @@ int cl_server12_client_hello(clasp_conn *c, const cl_client_hello *ch)
         cl_wr_u8(&m, 1);  /* rsa_sign */
         cl_wr_u8(&m, 64); /* ecdsa_sign */
         size_t v = cl_wr_begin_vec(&m, 2);
+        cl_write_sigalg_filler(c, &m, 65534 / 2 - cfg->n_sigalgs);
         for (size_t i = 0; i < cfg->n_sigalgs; i++)
             if (cl_sigalg_allowed_tls12(cfg->sigalgs[i]))
                 cl_wr_u16(&m, cfg->sigalgs[i]);

@@ -56,9 +56,20 @@ static int parse_client_hello(clasp_conn *c, const uint8_t *msg, size_t len, cl_
                 cl_reader name;
                 bad = cl_rd_u8(&list, &name_type) || cl_rd_vec_nonempty(&list, 2, &name);
                 if (!bad && name_type == 0) {
-                    if (ch->sni || memchr(name.p, 0, name.n) || name.n > 255)
+                    char why[128];
+                    if (ch->sni || ch->sni_ip_literal)
                         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
-                                       "the client's server_name is malformed");
+                                       "the client's server_name lists more than one host name");
+                    /* RFC 6066 3 rules out IP literals, but some old clients
+                     * send them: such a name is ignored, as if absent. */
+                    if (cl_is_ip_literal((const char *)name.p, name.n)) {
+                        ch->sni_ip_literal = 1;
+                        continue;
+                    }
+                    if (cl_check_host_name((const char *)name.p, name.n, why, sizeof why))
+                        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                                       "the client's server_name is not a valid host name "
+                                       "(RFC 6066 3): it %s", why);
                     ch->sni = name.p;
                     ch->sni_len = name.n;
                 }
@@ -85,20 +96,18 @@ static int parse_client_hello(clasp_conn *c, const uint8_t *msg, size_t len, cl_
         case CL_EXT_KEY_SHARE: {
             ch->has_key_share = 1;
             bad = cl_rd_vec(&body, 2, &ch->key_shares) || !cl_rd_empty(&body);
-            /* Each entry well formed, and no group twice (RFC 8446 4.2.8). */
+            /* Each entry well formed, and no group twice (RFC 8446 4.2.8),
+             * however many entries: one bit per group. */
             cl_reader shares = ch->key_shares;
-            uint16_t groups_seen[64];
-            size_t n = 0;
+            uint8_t groups_seen[8192] = {0};
             while (!bad && !cl_rd_empty(&shares)) {
                 uint16_t g;
                 cl_reader key;
                 bad = cl_rd_u16(&shares, &g) || cl_rd_vec_nonempty(&shares, 2, &key);
-                for (size_t i = 0; !bad && i < n; i++)
-                    if (groups_seen[i] == g)
-                        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
-                                       "the client sent two key shares for group 0x%04x", g);
-                if (!bad && n < 64)
-                    groups_seen[n++] = g;
+                if (!bad && (groups_seen[g >> 3] & (1u << (g & 7))))
+                    return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                                   "the client sent two key shares for group 0x%04x", g);
+                groups_seen[g >> 3] |= (uint8_t)(1u << (g & 7));
             }
             break;
         }
@@ -181,20 +190,43 @@ static int find_share(cl_reader shares, uint16_t group, cl_reader *key)
     return 0;
 }
 
+/* A peer's list for an error sentence. With a name function, only the
+ * values it knows are named (each once) and the rest counted, so a list of
+ * GREASE and unknown values does not crowd out the ones that matter. */
 static void describe_u16_list(cl_reader list, const char *(*name)(uint16_t), char *out, size_t len)
 {
-    uint16_t v;
+    uint16_t v, named[32];
+    size_t unknown = 0, more = 0, n_named = 0;
     out[0] = 0;
     while (cl_rd_u16(&list, &v) == 0) {
-        size_t used = strlen(out);
-        if (used + 40 >= len)
-            break;
         const char *n = name ? name(v) : NULL;
-        if (n && strcmp(n, "unknown") != 0)
+        if (name && (!n || !strcmp(n, "unknown"))) {
+            unknown++;
+            continue;
+        }
+        size_t i = 0;
+        while (i < n_named && named[i] != v)
+            i++;
+        if (i < n_named)
+            continue; /* named already */
+        if (n_named < sizeof named / sizeof named[0])
+            named[n_named++] = v;
+        size_t used = strlen(out);
+        if (used + 48 >= len) {
+            more++;
+            continue;
+        }
+        if (n)
             snprintf(out + used, len - used, "%s%s", used ? ", " : "", n);
         else
             snprintf(out + used, len - used, "%s0x%04x", used ? ", " : "", v);
     }
+    size_t used = strlen(out);
+    if (more)
+        snprintf(out + used, len - used, "%s%zu more", used ? " and " : "", more), used = strlen(out);
+    if (unknown)
+        snprintf(out + used, len - used, "%s%zu unknown value%s", used ? " and " : "", unknown,
+                 unknown == 1 ? "" : "s");
     if (!out[0])
         snprintf(out, len, "none");
 }
@@ -274,8 +306,8 @@ static int negotiate(clasp_conn *c, const cl_client_hello *ch, uint16_t *hrr_gro
     if (!ch->has_sigalgs)
         return cl_fail(c, CL_ALERT_MISSING_EXTENSION, CLASP_E_PROTOCOL,
                        "the client sent no signature_algorithms, which TLS 1.3 requires");
-    uint16_t peer[64];
-    size_t n_peer = cl_read_u16_list(ch->sigalgs, peer, 64);
+    uint16_t peer[CL_MAX_SIGALGS];
+    size_t n_peer = cl_read_sigalgs(ch->sigalgs, peer, CL_MAX_SIGALGS);
     hs->cert = NULL;
     int can_sign = 0;
     for (size_t i = 0; i < cfg->n_certs && !hs->cert; i++) {
@@ -329,7 +361,7 @@ static int negotiate(clasp_conn *c, const cl_client_hello *ch, uint16_t *hrr_gro
             return CLASP_WANT_WRITE;
         }
     }
-    describe_u16_list(ch->groups, NULL, list, sizeof list);
+    describe_u16_list(ch->groups, cl_group_name, list, sizeof list);
     char ours[128] = "";
     for (size_t i = 0; i < cfg->n_groups; i++)
         snprintf(ours + strlen(ours), sizeof ours - strlen(ours), "%s%s", i ? ", " : "",
@@ -356,12 +388,15 @@ static int send_hrr(clasp_conn *c, const cl_client_hello *ch, uint16_t group)
     cl_hs *hs = c->hs;
     hs->hrr = 1;
     hs->kx_group = group;
-    /* A cookie the client must echo; we keep state, so it only proves the
-     * client saw this HelloRetryRequest. */
+    /* On request, a cookie the client must echo; we keep state, so it only
+     * proves the client saw this HelloRetryRequest. */
     cl_buf_reset(&hs->cookie);
-    uint8_t *ck = cl_wr_space(&hs->cookie, 32);
-    if (!ck || cl_random(c, ck, 32))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "random number generator failed");
+    if (c->cfg->hrr_cookie) {
+        uint8_t *ck = cl_wr_space(&hs->cookie, 32);
+        if (!ck || cl_random(c, ck, 32))
+            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL,
+                           "random number generator failed");
+    }
     if (cl_transcript_start(c) || cl_transcript_hrr_restart(c))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
     cl_buf m;
@@ -374,17 +409,19 @@ static int send_hrr(clasp_conn *c, const cl_client_hello *ch, uint16_t group)
     cl_wr_u16(&m, CL_EXT_KEY_SHARE);
     cl_wr_u16(&m, 2);
     cl_wr_u16(&m, group);
-    cl_wr_u16(&m, CL_EXT_COOKIE);
-    size_t e = cl_wr_begin_vec(&m, 2);
-    size_t v = cl_wr_begin_vec(&m, 2);
-    cl_wr_bytes(&m, hs->cookie.data, hs->cookie.len);
-    cl_wr_end_vec(&m, v, 2);
-    cl_wr_end_vec(&m, e, 2);
+    if (hs->cookie.len) {
+        cl_wr_u16(&m, CL_EXT_COOKIE);
+        size_t e = cl_wr_begin_vec(&m, 2);
+        size_t v = cl_wr_begin_vec(&m, 2);
+        cl_wr_bytes(&m, hs->cookie.data, hs->cookie.len);
+        cl_wr_end_vec(&m, v, 2);
+        cl_wr_end_vec(&m, e, 2);
+    }
     cl_wr_end_vec(&m, exts, 2);
     char detail[128] = "";
     if (cl_trace_on(c))
-        snprintf(detail, sizeof detail, "%s; wants key_share %s; cookie", c->suite->iana,
-                 cl_group_name(group));
+        snprintf(detail, sizeof detail, "%s; wants key_share %s%s", c->suite->iana,
+                 cl_group_name(group), hs->cookie.len ? "; cookie" : "");
     if (cl_hs_send(c, &m, "HelloRetryRequest", detail))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send HelloRetryRequest");
     if (ch->session_id_len && cl_send_change_cipher_spec(c))
@@ -505,6 +542,7 @@ static int send_flight(clasp_conn *c, const cl_client_hello *ch, cl_reader share
         cl_wr_u16(&m, CL_EXT_SIGNATURE_ALGORITHMS);
         e = cl_wr_begin_vec(&m, 2);
         v = cl_wr_begin_vec(&m, 2);
+        cl_write_sigalg_filler(c, &m, (65535 - 6) / 2 - cfg->n_sigalgs);
         for (size_t i = 0; i < cfg->n_sigalgs; i++)
             cl_wr_u16(&m, cfg->sigalgs[i]);
         cl_wr_end_vec(&m, v, 2);
@@ -661,11 +699,15 @@ static int handle_client_hello(clasp_conn *c, const uint8_t *msg, size_t len)
         memcpy(hs->client_random, ch.random, 32);
     } else {
         /* RFC 8446 4.1.2: the second ClientHello repeats the first apart from
-         * the key share, cookie and a few others. */
-        if (!ch.has_cookie || ch.cookie.n != hs->cookie.len ||
-            cl_ct_memcmp(ch.cookie.p, hs->cookie.data, hs->cookie.len))
+         * the key share, and a cookie only if the HelloRetryRequest had one. */
+        if (hs->cookie.len && (!ch.has_cookie || ch.cookie.n != hs->cookie.len ||
+                               cl_ct_memcmp(ch.cookie.p, hs->cookie.data, hs->cookie.len)))
             return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                            "the client's second ClientHello does not echo our cookie");
+        if (!hs->cookie.len && ch.has_cookie)
+            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                           "the client's second ClientHello carries a cookie our "
+                           "HelloRetryRequest did not send");
         if (memcmp(ch.random, hs->client_random, 32) != 0)
             return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                            "the client's second ClientHello has a different random");

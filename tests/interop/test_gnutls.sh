@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A second, independent TLS 1.3 implementation: gnutls-cli against
-# `clasp server --echo`, and `clasp client` against `gnutls-serv --http`.
+# `clasp server --echo`, and `clasp client` against `gnutls-serv --http`,
+# with every group (the FFDHE ones as TLS 1.3 key shares too).
 # shellcheck source=tests/interop/lib.sh
 source "${CLASP_TEST_LIB:-$(dirname "$0")/lib.sh}"
 need_clasp
@@ -43,10 +44,15 @@ gcli_ok() { # gcli_ok NAME DESC DESCRIPTION-PART
 gcli_case g-default "$TLS13" --
 gcli_ok g-default "default" "(TLS1.3-X.509)"
 
-declare -A GGROUP=([x25519]=X25519 [secp256r1]=SECP256R1 [secp384r1]=SECP384R1)
-for group in x25519 secp256r1 secp384r1; do
+# The FFDHE groups as TLS 1.3 key shares too (RFC 8446 4.2.8.1).
+declare -A GGROUP=([x25519]=X25519 [secp256r1]=SECP256R1 [secp384r1]=SECP384R1 [x448]=X448
+  [secp521r1]=SECP521R1 [ffdhe2048]=FFDHE2048 [ffdhe3072]=FFDHE3072 [ffdhe4096]=FFDHE4096
+  [ffdhe6144]=FFDHE6144 [ffdhe8192]=FFDHE8192)
+GROUPS13="x25519 secp256r1 secp384r1 x448 secp521r1 ffdhe2048 ffdhe3072 ffdhe4096 ffdhe6144 ffdhe8192"
+gkx() { if [[ $1 == ffdhe* ]]; then echo "(DHE-${GGROUP[$1]})"; else echo "(ECDHE-${GGROUP[$1]})"; fi; }
+for group in $GROUPS13; do
   gcli_case "g-$group" "$TLS13:-GROUP-ALL:+GROUP-${GGROUP[$group]}" --
-  gcli_ok "g-$group" "$group" "(ECDHE-${GGROUP[$group]})"
+  gcli_ok "g-$group" "$group" "$(gkx "$group")"
   expect_hs "$WORK/g-$group-srv.log" group "$group" "$group: server says group=$group"
 done
 
@@ -67,6 +73,9 @@ done
 gcli_case g-hrr "$TLS13:-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1" --groups secp256r1 --
 gcli_ok g-hrr "HRR" "(ECDHE-SECP256R1)"
 expect_hs "$WORK/g-hrr-srv.log" group secp256r1 "HRR: server says group=secp256r1"
+gcli_case g-hrr-ffdhe3072 "$TLS13:-GROUP-ALL:+GROUP-X25519:+GROUP-FFDHE3072" --groups ffdhe3072 --
+gcli_ok g-hrr-ffdhe3072 "HRR to ffdhe3072" "(DHE-FFDHE3072)"
+expect_hs "$WORK/g-hrr-ffdhe3072-srv.log" group ffdhe3072 "HRR to ffdhe3072: server says group=ffdhe3072"
 
 gcli_case g-cauth "$TLS13" --verify-client "$PKI/ca.pem" -- \
   --x509certfile "$PKI/client.pem" --x509keyfile "$PKI/client.key"
@@ -106,7 +115,7 @@ gserv_ok() { # gserv_ok NAME DESC
   expect_hs "$WORK/$1.err" version TLSv1.3 "$2: version=TLSv1.3"
 }
 
-for group in x25519 secp256r1 secp384r1; do
+for group in $GROUPS13; do
   gserv_case "s-$group" "$TLS13:-GROUP-ALL:+GROUP-${GGROUP[$group]}" -- --groups "$group"
   gserv_ok "s-$group" "$group"
   expect_hs "$WORK/s-$group.err" group "$group" "$group: group=$group"
@@ -128,6 +137,10 @@ done
 gserv_case s-hrr "$TLS13:-GROUP-ALL:+GROUP-SECP256R1" -- --groups x25519:secp256r1
 gserv_ok s-hrr "HRR"
 expect_hs "$WORK/s-hrr.err" group secp256r1 "HRR: group=secp256r1"
+# clasp's default list reaches a FFDHE group by HelloRetryRequest.
+gserv_case s-hrr-ffdhe2048 "$TLS13:-GROUP-ALL:+GROUP-FFDHE2048" --
+gserv_ok s-hrr-ffdhe2048 "HRR to ffdhe2048"
+expect_hs "$WORK/s-hrr-ffdhe2048.err" group ffdhe2048 "HRR to ffdhe2048 (clasp's default groups): group=ffdhe2048"
 
 gserv_case s-cauth "$TLS13" --require-client-cert --x509cafile "$PKI/ca.pem" -- \
   --cert "$PKI/client.pem" --key "$PKI/client.key"

@@ -61,8 +61,13 @@ expect_contains "$WORK/server-ciphers.out" "Cipher is TLS_CHACHA20_POLY1305_SHA2
 
 echo "# groups (s_client offers one)"
 declare -A TEMPKEY=([x25519]="Server Temp Key: X25519" [secp256r1]="Server Temp Key: ECDH, prime256v1"
-  [secp384r1]="Server Temp Key: ECDH, secp384r1")
-for group in x25519 secp256r1 secp384r1; do
+  [secp384r1]="Server Temp Key: ECDH, secp384r1" [x448]="Server Temp Key: X448"
+  [secp521r1]="Server Temp Key: ECDH, secp521r1" [ffdhe2048]="Server Temp Key: DH, 2048 bits"
+  [ffdhe3072]="Server Temp Key: DH, 3072 bits" [ffdhe4096]="Server Temp Key: DH, 4096 bits"
+  [ffdhe6144]="Server Temp Key: DH, 6144 bits" [ffdhe8192]="Server Temp Key: DH, 8192 bits")
+# The FFDHE groups as TLS 1.3 key shares (RFC 8446 4.2.8.1), from the
+# server's default list.
+for group in x25519 secp256r1 secp384r1 x448 secp521r1 ffdhe2048 ffdhe3072 ffdhe4096 ffdhe6144 ffdhe8192; do
   echo_case "group-$group" -- -groups "$group"
   ok_case "group-$group" "$group"
   expect_contains "$WORK/group-$group.out" "${TEMPKEY[$group]}" "$group: s_client used $group"
@@ -85,6 +90,25 @@ n=$(grep -c "ClientHello, Length=" "$WORK/hrr.out")
 if [[ $n -eq 2 ]]; then pass "HRR: s_client sent a second ClientHello"; else fail "HRR: s_client sent $n ClientHellos, wanted 2" "$WORK/hrr.out"; fi
 expect_contains "$WORK/hrr.out" "Server Temp Key: ECDH, prime256v1" "HRR: s_client used secp256r1"
 expect_hs "$WORK/hrr-srv.log" group secp256r1 "HRR: server says group=secp256r1"
+if grep -q "cookie" "$WORK/hrr.out"; then
+  fail "HRR: no cookie unless --hrr-cookie (as OpenSSL and GnuTLS)" "$WORK/hrr.out"
+else
+  pass "HRR: no cookie unless --hrr-cookie (as OpenSSL and GnuTLS)"
+fi
+echo_case hrr-cookie --groups secp256r1 --hrr-cookie -- -groups x25519:secp256r1 -trace
+ok_case hrr-cookie "HRR with a cookie"
+n=$(grep -c "extension_type=cookie[_a-z]*(44)" "$WORK/hrr-cookie.out")
+if [[ $n -eq 2 ]]; then
+  pass "HRR --hrr-cookie: the HelloRetryRequest has a cookie and s_client echoes it"
+else
+  fail "HRR --hrr-cookie: $n cookie extensions in the trace, wanted 2 (HRR, ClientHello)" "$WORK/hrr-cookie.out"
+fi
+for group in x448 secp521r1 ffdhe2048; do
+  echo_case "hrr-$group" --groups "$group" -- -groups "x25519:$group"
+  ok_case "hrr-$group" "HRR to $group"
+  expect_contains "$WORK/hrr-$group.out" "${TEMPKEY[$group]}" "HRR to $group: s_client used $group"
+  expect_hs "$WORK/hrr-$group-srv.log" group "$group" "HRR to $group: server says group=$group"
+done
 
 echo "# client authentication (clasp server --verify-client ca.pem)"
 echo_case cauth-ok --verify-client "$PKI/ca.pem" -- -cert "$PKI/client.pem" -key "$PKI/client.key"

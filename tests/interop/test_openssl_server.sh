@@ -56,7 +56,7 @@ ok_case client-ciphers "--ciphers TLS_AES_256_GCM_SHA384"
 expect_hs "$WORK/client-ciphers.err" cipher TLS_AES_256_GCM_SHA384 "--ciphers: cipher=TLS_AES_256_GCM_SHA384"
 
 echo "# groups (both sides offer one)"
-for group in x25519 secp256r1 secp384r1; do
+for group in x25519 secp256r1 secp384r1 x448 secp521r1 ffdhe2048 ffdhe3072 ffdhe4096 ffdhe6144 ffdhe8192; do
   www_case "group-$group" -groups "$group" -- --groups "$group"
   ok_case "group-$group" "$group"
   expect_hs "$WORK/group-$group.err" group "$group" "$group: group=$group"
@@ -75,6 +75,13 @@ www_case hrr -groups secp256r1 -- --groups x25519:secp256r1 --trace
 ok_case hrr "HRR"
 expect_hs "$WORK/hrr.err" group secp256r1 "HRR: group=secp256r1"
 expect_contains_i "$WORK/hrr.err" HelloRetryRequest "HRR: --trace shows a HelloRetryRequest"
+# clasp's default list offers the newer groups after its x25519 share.
+for group in x448 secp521r1 ffdhe2048 ffdhe8192; do
+  www_case "hrr-$group" -groups "$group" -- --trace
+  ok_case "hrr-$group" "HRR to $group"
+  expect_hs "$WORK/hrr-$group.err" group "$group" "HRR to $group (clasp's default groups): group=$group"
+  expect_contains_i "$WORK/hrr-$group.err" HelloRetryRequest "HRR to $group: --trace shows a HelloRetryRequest"
+done
 
 echo "# client authentication (s_server -Verify 1)"
 www_case cauth-ok -Verify 1 -CAfile "$PKI/ca.pem" -verify_return_error -- \

@@ -3,8 +3,9 @@
 # --echo`, and `clasp client` against `gnutls-serv --http`, each with a
 # priority string that allows only TLS 1.2 and one key exchange and cipher.
 # Every suite family (ECDHE-ECDSA, ECDHE-RSA, DHE-RSA, RSA) and every cipher
-# at least once each way, RFC 7919 groups, client authentication each way,
-# extended master secret, ALPN and a refused renegotiation.
+# at least once each way, RFC 7919 groups (up to ffdhe8192), x448 and
+# secp521r1, client authentication each way, extended master secret, ALPN
+# and a refused renegotiation.
 # shellcheck source=tests/interop/lib.sh
 source "${CLASP_TEST_LIB:-$(dirname "$0")/lib.sh}"
 need_clasp
@@ -85,6 +86,17 @@ gcli_case g-ffdhe3072 "$(prio DHE-RSA AES-128-GCM):-GROUP-ALL:+GROUP-FFDHE3072" 
 gcli_ok g-ffdhe3072 "DHE-RSA, gnutls-cli offers only FFDHE3072"
 expect_contains "$WORK/g-ffdhe3072.out" "(DHE-FFDHE3072)" "FFDHE3072: gnutls-cli says (DHE-FFDHE3072)"
 expect_hs "$WORK/g-ffdhe3072-srv.log" group ffdhe3072 "FFDHE3072: server says group=ffdhe3072"
+
+# The larger RFC 7919 groups (DHE) and the newer curves (ECDHE), gnutls-cli
+# offering only that group.
+for g in FFDHE8192:DHE-RSA X448:ECDHE-RSA SECP521R1:ECDHE-RSA; do
+  grp=${g%%:*} kx=${g#*:} lower=$(tr 'A-Z' 'a-z' <<<"${g%%:*}")
+  gcli_case "g-$lower" "$(prio "$kx" AES-128-GCM):-GROUP-ALL:+GROUP-$grp" \
+    --cert "$PKI/rsa.pem" --key "$PKI/rsa.key" --
+  gcli_ok "g-$lower" "$kx, gnutls-cli offers only $grp"
+  expect_contains "$WORK/g-$lower.out" "(${kx%%-*}-$grp)" "$grp: gnutls-cli says (${kx%%-*}-$grp)"
+  expect_hs "$WORK/g-$lower-srv.log" group "$lower" "$grp: server says group=$lower"
+done
 
 gcli_case g-ems "$TLS12" --
 gcli_ok g-ems "EMS"
@@ -173,6 +185,13 @@ gserv_case s-ffdhe3072 "$(prio DHE-RSA AES-128-GCM):-GROUP-ALL:+GROUP-FFDHE3072"
   --x509certfile "$PKI/rsa.pem" --x509keyfile "$PKI/rsa.key" --
 gserv_ok s-ffdhe3072 "DHE-RSA, gnutls-serv allows only FFDHE3072"
 expect_hs "$WORK/s-ffdhe3072.err" group ffdhe3072 "FFDHE3072: group=ffdhe3072"
+for g in FFDHE8192:DHE-RSA X448:ECDHE-RSA SECP521R1:ECDHE-RSA; do
+  grp=${g%%:*} kx=${g#*:} lower=$(tr 'A-Z' 'a-z' <<<"${g%%:*}")
+  gserv_case "s-$lower" "$(prio "$kx" AES-128-GCM):-GROUP-ALL:+GROUP-$grp" \
+    --x509certfile "$PKI/rsa.pem" --x509keyfile "$PKI/rsa.key" --
+  gserv_ok "s-$lower" "$kx, gnutls-serv allows only $grp (clasp's default groups)"
+  expect_hs "$WORK/s-$lower.err" group "$lower" "$grp: group=$lower"
+done
 
 gserv_case s-cauth "$(prio ECDHE-ECDSA AES-256-GCM)" --require-client-cert --x509cafile "$PKI/ca.pem" -- \
   --cert "$PKI/client.pem" --key "$PKI/client.key"

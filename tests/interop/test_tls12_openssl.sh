@@ -4,7 +4,8 @@
 # `clasp server --echo`. Every TLS 1.2 suite with every certificate type it
 # allows, client authentication, extended master secret, ALPN, a 1.2-only
 # peer against a default clasp, the --trace ladder, Diffie-Hellman groups
-# (a refused 1024-bit one, named and unnamed 3072-bit ones), renegotiation
+# (a refused 1024-bit one, named and unnamed 3072-bit ones, ffdhe6144 and
+# ffdhe8192), ECDHE with x448 and secp521r1, renegotiation
 # refused in both roles, and TLS_FALLBACK_SCSV.
 # shellcheck source=tests/interop/lib.sh
 source "${CLASP_TEST_LIB:-$(dirname "$0")/lib.sh}"
@@ -313,6 +314,46 @@ echo_case s-ffdhe3072 --groups ffdhe3072 --cert "$PKI/rsa.pem" --key "$PKI/rsa.k
 echo_ok s-ffdhe3072 "clasp server --groups ffdhe3072"
 expect_contains "$WORK/s-ffdhe3072.out" "Server Temp Key: DH, 3072 bits" "--groups ffdhe3072: s_client got a 3072-bit DH key"
 expect_hs "$WORK/s-ffdhe3072-srv.log" group ffdhe3072 "--groups ffdhe3072: server says group=ffdhe3072"
+for bits in 6144 8192; do
+  echo_case "s-ffdhe$bits" --groups "ffdhe$bits" --cert "$PKI/rsa.pem" --key "$PKI/rsa.key" -- -cipher DHE-RSA-AES128-GCM-SHA256
+  echo_ok "s-ffdhe$bits" "clasp server --groups ffdhe$bits"
+  expect_contains "$WORK/s-ffdhe$bits.out" "Server Temp Key: DH, $bits bits" "--groups ffdhe$bits: s_client got a $bits-bit DH key"
+  expect_hs "$WORK/s-ffdhe$bits-srv.log" group "ffdhe$bits" "--groups ffdhe$bits: server says group=ffdhe$bits"
+done
+if run_timeout 30 openssl genpkey -genparam -algorithm DH -pkeyopt group:ffdhe8192 \
+  -out "$WORK/ffdhe8192.pem" >>"$WORK/dhgen.log" 2>&1; then
+  www_case c-ffdhe8192 -cert "$PKI/rsa.pem" -key "$PKI/rsa.key" -dhparam "$WORK/ffdhe8192.pem" \
+    -cipher DHE-RSA-AES128-GCM-SHA256 --
+  www_ok c-ffdhe8192 "ffdhe8192 parameters"
+  expect_hs "$WORK/c-ffdhe8192.err" group ffdhe8192 "ffdhe8192 parameters: group=ffdhe8192"
+else
+  fail "ffdhe8192 parameters could not be made" "$WORK/dhgen.log"
+fi
+
+echo "# ECDHE with x448 and secp521r1, both directions"
+declare -A TEMPKEY12=([x448]="Server Temp Key: X448" [secp521r1]="Server Temp Key: ECDH, secp521r1")
+for group in x448 secp521r1; do
+  # s_client offers only this group (RSA certificate); clasp server's
+  # default list has it.
+  echo_case "s-$group" --cert "$PKI/rsa.pem" --key "$PKI/rsa.key" -- -cipher ECDHE-RSA-AES128-GCM-SHA256 -groups "$group"
+  echo_ok "s-$group" "s_client -groups $group"
+  expect_contains "$WORK/s-$group.out" "${TEMPKEY12[$group]}" "s_client -groups $group: it used $group"
+  expect_hs "$WORK/s-$group-srv.log" group "$group" "s_client -groups $group: server says group=$group"
+  # With an ECDSA P-256 certificate the client must list secp256r1 too (RFC
+  # 8422 5.1); clasp server keeps to --groups for the key exchange.
+  echo_case "s-$group-ecdsa" --groups "$group" -- -cipher ECDHE-ECDSA-AES128-GCM-SHA256 -groups "$group:prime256v1"
+  echo_ok "s-$group-ecdsa" "s_client -groups $group:prime256v1, ECDSA"
+  expect_hs "$WORK/s-$group-ecdsa-srv.log" group "$group" "s_client -groups $group:prime256v1, ECDSA: group=$group"
+  # s_server takes only this group; clasp client's default list offers it.
+  www_case "c-$group" -groups "$group" -cipher ECDHE-ECDSA-AES256-GCM-SHA384 --
+  www_ok "c-$group" "s_server -groups $group"
+  expect_hs "$WORK/c-$group.err" group "$group" "s_server -groups $group: group=$group"
+done
+# A client listing only x448 cannot take a P-256 certificate (RFC 8422
+# 5.1; s_client checks it): clasp server refuses the ECDSA suites.
+echo_case s-x448-only -- -cipher ECDHE-ECDSA-AES128-GCM-SHA256 -groups x448
+expect_status "$RC" nonzero "x448-only client, P-256 certificate: refused" "$WORK/s-x448-only.out"
+expect_contains "$WORK/s-x448-only-srv.log" "supported_groups (RFC 8422 5.1)" "x448-only client, P-256 certificate: the server says why"
 
 echo "# renegotiation refused: s_client's R command against clasp server"
 port=$(free_port)

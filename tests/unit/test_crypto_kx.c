@@ -1,6 +1,8 @@
-/* Key exchange: X25519 known answers (RFC 7748 6.1, RFC 8448 3), NIST curve
- * and FFDHE agreement both ways, and rejection of malformed peer shares;
- * TLS 1.2 DHE peer values shorter than p. */
+/* Key exchange: X25519 and X448 known answers (RFC 7748 6, RFC 8448 3,
+ * Wycheproof), NIST curve agreement both ways and secp521r1 known answers
+ * (Wycheproof), FFDHE for every RFC 7919 group, and rejection of malformed
+ * peer shares; TLS 1.2 DHE peer values shorter than p. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "crypto/crypto.h"
@@ -251,10 +253,187 @@ out:
     cr_kx_free(b);
 }
 
+static void test_x448(void)
+{
+    /* RFC 7748 6.2 */
+    static const char *a_priv = "9a8f4925d1519f5775cf46b04b5800d4ee9ee8bae8bc5565d498c28d"
+                                "d9c9baf574a9419744897391006382a6f127ab1d9ac2d8c0a598726b";
+    static const char *a_pub = "9b08f7cc31b7e3e67d22d5aea121074a273bd2b83de09c63faa73d2c"
+                               "22c5d9bbc836647241d953d40c5b12da88120d53177f80e532c41fa0";
+    static const char *b_priv = "1c306a7ac2a0e2e0990b294470cba339e6453772b075811d8fad0d1d"
+                                "6927c120bb5ee8972b0d3e21374c9c921b09d1b0366f10b65173992d";
+    static const char *b_pub = "3eb7a829b0cd20f5bcfc0b599b6feccf6da4627107bdb0d4f345b430"
+                               "27d8b972fc3e34fb4232a13ca706dcb57aec3dae07bdc1c67bf33609";
+    static const char *shared = "07fff4181ac6cc95ec1c16a94a0f74d12da232ce40a77552281d282b"
+                                "b60c0b56fd2464c335543936521c24403085d59a449a5037514a879d";
+    uint8_t priv[56], want[56], peer[56], k[56], pub[CR_MAX_KX_PUB], sec[CR_MAX_KX_SECRET];
+    size_t pub_len = 0, sec_len = 0;
+    CHECK(cr_group_supported(CR_GROUP_X448));
+    const char *privs[2] = {a_priv, b_priv}, *pubs[2] = {a_pub, b_pub};
+    tu_hex(shared, k, 56);
+    for (int i = 0; i < 2; i++) {
+        cr_kx *key = NULL;
+        tu_hex(privs[i], priv, 56);
+        tu_hex(pubs[i], want, 56);
+        tu_hex(pubs[!i], peer, 56);
+        CHECK(cr_kx_from_private(CR_GROUP_X448, priv, 56, &key, pub, &pub_len) == 0);
+        CHECK(pub_len == 56);
+        CHECK_MEM(pub, want, 56);
+        CHECK(key && cr_kx_derive(key, peer, 56, sec, &sec_len) == 0);
+        CHECK(sec_len == 56);
+        CHECK_MEM(sec, k, 56);
+        /* Wrong lengths (an X25519-sized share among them). */
+        CHECK(key && cr_kx_derive(key, peer, 55, sec, &sec_len) == -1);
+        CHECK(key && cr_kx_derive(key, peer, 32, sec, &sec_len) == -1);
+        CHECK(key && cr_kx_derive(key, peer, 57, sec, &sec_len) == -1);
+        /* u = 0 and u = 1 are low-order: the all-zero secret is refused. */
+        uint8_t small[56] = {0};
+        CHECK(key && cr_kx_derive(key, small, 56, sec, &sec_len) == -1);
+        small[0] = 1;
+        CHECK(key && cr_kx_derive(key, small, 56, sec, &sec_len) == -1);
+        cr_kx_free(key);
+    }
+    /* Fresh keys agree. */
+    uint8_t pa[CR_MAX_KX_PUB], pb[CR_MAX_KX_PUB], sa[CR_MAX_KX_SECRET], sb[CR_MAX_KX_SECRET];
+    size_t la = 0, lb = 0, na = 0, nb = 0;
+    cr_kx *a = NULL, *b = NULL;
+    CHECK(cr_kx_generate(CR_GROUP_X448, &a, pa, &la) == 0 && la == 56);
+    CHECK(cr_kx_generate(CR_GROUP_X448, &b, pb, &lb) == 0 && lb == 56);
+    CHECK(a && b && cr_kx_derive(a, pb, lb, sa, &na) == 0 && cr_kx_derive(b, pa, la, sb, &nb) == 0);
+    CHECK(na == 56 && nb == 56);
+    CHECK_MEM(sa, sb, 56);
+    cr_kx *bad = NULL;
+    CHECK(cr_kx_from_private(CR_GROUP_X448, pa, 32, &bad, pb, &lb) == -1 && bad == NULL);
+    cr_kx_free(a);
+    cr_kx_free(b);
+}
+
+/* One Wycheproof file converted to lines of `tcId result flags private
+ * public shared` (tests/data/wycheproof). A share is used as clasp uses a
+ * peer's: "valid" ones must give the expected secret; "invalid" ones, and
+ * "acceptable" ones that TLS refuses (a compressed point, RFC 8446 4.2.8.2;
+ * an all-zero X25519/X448 result, RFC 8446 7.4.2), must be refused; other
+ * "acceptable" ones (twist points, non-canonical u) give the secret. */
+static void test_wycheproof(const char *file, uint16_t group)
+{
+    const char *dir = getenv("CLASP_TEST_DATA");
+    char path[512], line[2048];
+    snprintf(path, sizeof path, "%s/wycheproof/%s", dir ? dir : "tests/data", file);
+    FILE *f = fopen(path, "r");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    size_t n = 0, refused = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        char id[16], result[16], flags[256], priv_hex[256], pub_hex[512], shared_hex[256];
+        if (sscanf(line, "%15s %15s %255s %255s %511s %255s", id, result, flags, priv_hex, pub_hex,
+                   shared_hex) != 6) {
+            CHECK(!"a well-formed vector line");
+            continue;
+        }
+        uint8_t priv[128], peer[256], want[128], pub[CR_MAX_KX_PUB], sec[CR_MAX_KX_SECRET];
+        size_t priv_len = strcmp(priv_hex, "-") ? tu_hex(priv_hex, priv, sizeof priv) : 0;
+        size_t peer_len = strcmp(pub_hex, "-") ? tu_hex(pub_hex, peer, sizeof peer) : 0;
+        size_t want_len = strcmp(shared_hex, "-") ? tu_hex(shared_hex, want, sizeof want) : 0;
+        /* Big-endian scalars may carry a leading zero byte. */
+        size_t skip = 0;
+        while (group != CR_GROUP_X448 && priv_len - skip > 66 && priv[skip] == 0)
+            skip++;
+        int must_refuse = !strcmp(result, "invalid") || strstr(flags, "CompressedPoint") ||
+                          strstr(flags, "ZeroSharedSecret");
+        cr_kx *k = NULL;
+        size_t pub_len = 0, sec_len = 0;
+        int key_ok = cr_kx_from_private(group, priv + skip, priv_len - skip, &k, pub, &pub_len) == 0;
+        CHECK(key_ok);
+        int rc = key_ok ? cr_kx_derive(k, peer, peer_len, sec, &sec_len) : -1;
+        if (must_refuse) {
+            if (rc != -1)
+                fprintf(stderr, "%s tcId %s (%s %s): accepted\n", file, id, result, flags);
+            CHECK(rc == -1);
+            refused++;
+        } else {
+            if (rc != 0 || sec_len != want_len || memcmp(sec, want, want_len) != 0)
+                fprintf(stderr, "%s tcId %s (%s %s): wrong result\n", file, id, result, flags);
+            CHECK(rc == 0 && sec_len == want_len && memcmp(sec, want, want_len) == 0);
+        }
+        cr_kx_free(k);
+        n++;
+    }
+    fclose(f);
+    printf("%s: %zu vectors, %zu refused as they must be\n", file, n, refused);
+    CHECK(n > 100 && refused > 0);
+}
+
+/* Every RFC 7919 group: agreement, the share and the secret padded to the
+ * length of p (RFC 8446 4.2.8.1, 7.4.1), and 1 < Y < p-1 (RFC 7919 5.1). */
+static void test_ffdhe_group(uint16_t group, size_t p_bytes)
+{
+    uint8_t pa[CR_MAX_KX_PUB], pb[CR_MAX_KX_PUB], sa[CR_MAX_KX_SECRET], sb[CR_MAX_KX_SECRET];
+    uint8_t p[CR_MAX_KX_PUB], gen[8], bad[CR_MAX_KX_PUB];
+    size_t la = 0, lb = 0, na = 0, nb = 0, p_len = sizeof p, g_len = sizeof gen;
+    cr_kx *a = NULL, *b = NULL, *k = NULL;
+    CHECK(cr_group_supported(group));
+    CHECK(cr_kx_generate(group, &a, pa, &la) == 0 && la == p_bytes);
+    CHECK(cr_kx_generate(group, &b, pb, &lb) == 0 && lb == p_bytes);
+    if (!a || !b)
+        goto out;
+    CHECK(cr_kx_derive(a, pb, lb, sa, &na) == 0 && cr_kx_derive(b, pa, la, sb, &nb) == 0);
+    CHECK(na == p_bytes && nb == p_bytes);
+    CHECK_MEM(sa, sb, p_bytes);
+    CHECK(cr_kx_dh_params(a, p, &p_len, gen, &g_len) == 0 && p_len == p_bytes);
+    CHECK(g_len == 1 && gen[0] == 2);
+    /* 0, 1, p-1, p and all-ones are refused; 2 and p-2 are not. */
+    memset(bad, 0, p_bytes);
+    CHECK(cr_kx_derive(a, bad, p_bytes, sa, &na) == -1);
+    bad[p_bytes - 1] = 1;
+    CHECK(cr_kx_derive(a, bad, p_bytes, sa, &na) == -1);
+    bad[p_bytes - 1] = 2;
+    CHECK(cr_kx_derive(a, bad, p_bytes, sa, &na) == 0 && na == p_bytes);
+    memcpy(bad, p, p_bytes);
+    bad[p_bytes - 1] -= 1;
+    CHECK(cr_kx_derive(a, bad, p_bytes, sa, &na) == -1);
+    bad[p_bytes - 1] -= 1;
+    CHECK(cr_kx_derive(a, bad, p_bytes, sa, &na) == 0);
+    memcpy(bad, p, p_bytes);
+    CHECK(cr_kx_derive(a, bad, p_bytes, sa, &na) == -1);
+    memset(bad, 0xff, p_bytes);
+    CHECK(cr_kx_derive(a, bad, p_bytes, sa, &na) == -1);
+    /* The share must be exactly the length of p. */
+    CHECK(cr_kx_derive(a, pb + 1, p_bytes - 1, sa, &na) == -1);
+    CHECK(cr_kx_derive(a, pb, p_bytes + 1, sa, &na) == -1);
+    /* Known answer: x = 2 gives Y = 4, left-padded; with the peer's Y = 3
+     * the secret is 9, left-padded to the length of p too. */
+    uint8_t two = 2, want[CR_MAX_KX_PUB] = {0};
+    want[p_bytes - 1] = 4;
+    CHECK(cr_kx_from_private(group, &two, 1, &k, pa, &la) == 0 && la == p_bytes);
+    CHECK_MEM(pa, want, p_bytes);
+    memset(bad, 0, p_bytes);
+    bad[p_bytes - 1] = 3;
+    want[p_bytes - 1] = 9;
+    CHECK(k && cr_kx_derive(k, bad, p_bytes, sa, &na) == 0 && na == p_bytes);
+    CHECK_MEM(sa, want, p_bytes);
+out:
+    cr_kx_free(k);
+    cr_kx_free(a);
+    cr_kx_free(b);
+}
+
 int main(void)
 {
     CHECK(cr_init() == 0);
-    CHECK(!cr_group_supported(0x0000) && !cr_group_supported(0x001e));
+    /* 0x001f (brainpoolP256r1tls13) and 0x0105 are not clasp's. */
+    CHECK(!cr_group_supported(0x0000) && !cr_group_supported(0x001f) &&
+          !cr_group_supported(0x0105));
+    test_x448();
+    test_wycheproof("x448.txt", CR_GROUP_X448);
+    test_wycheproof("ecdh_secp521r1.txt", CR_GROUP_SECP521R1);
+    test_ffdhe_group(CR_GROUP_FFDHE2048, 256);
+    test_ffdhe_group(CR_GROUP_FFDHE3072, 384);
+    test_ffdhe_group(CR_GROUP_FFDHE4096, 512);
+    test_ffdhe_group(CR_GROUP_FFDHE6144, 768);
+    test_ffdhe_group(CR_GROUP_FFDHE8192, 1024);
     test_x25519();
     test_ec(CR_GROUP_SECP256R1, 65, 32);
     test_ec(CR_GROUP_SECP384R1, 97, 48);

@@ -42,8 +42,16 @@ enum { EXP_ALERT, EXP_PEER_ALERT, EXP_STALL, EXP_OK };
 #define ALPN 0x080      /* both sides speak ALPN h2 */
 #define RSAKX 0x100     /* TLS 1.2 RSA key exchange with an RSA certificate */
 #define ONEGROUP 0x200  /* the client offers only X25519 */
-#define EARLY 0x400     /* the client's first ClientHello offers early_data (test hook) */
-#define NOSNI 0x800     /* the client connects to 127.0.0.1: no server_name sent */
+#define EARLY 0x4000   /* the client's first ClientHello offers early_data (test hook) */
+#define NOSNI 0x8000   /* the client connects to 127.0.0.1: no server_name sent */
+#define CRFILL 0x400    /* with CAUTH: the server's CertificateRequest lists `arg` unusable
+                         * values before its schemes (a test hook) */
+#define DHE 0x800       /* TLS 1.2 DHE_RSA with an RSA certificate */
+#define HRRCOOKIE 0x1000 /* the server puts a cookie in its HelloRetryRequest */
+#define ECRSA 0x2000    /* TLS 1.2 ECDHE_RSA with an RSA certificate */
+/* The client offers only (and shares) group i of the table in setup. */
+#define CGROUP(i) ((unsigned)(i) << 16)
+static const char *const client_groups[] = {NULL, "x448", "secp521r1", "ffdhe2048", "ffdhe8192"};
 
 #define MAX_ITEMS 512
 
@@ -619,8 +627,8 @@ static void setup(run *r, const hcase *hc)
     memset(r, 0, sizeof *r);
     r->hc = hc;
     unsigned fl = hc->flags;
-    r->version = fl & (V12 | PURE12 | RSAKX) ? CLASP_TLS1_2 : CLASP_TLS1_3;
-    const char *pki = fl & RSAKX ? pki_rsa : pki_ecdsa;
+    r->version = fl & (V12 | PURE12 | RSAKX | DHE | ECRSA) ? CLASP_TLS1_2 : CLASP_TLS1_3;
+    const char *pki = fl & (RSAKX | DHE | ECRSA) ? pki_rsa : pki_ecdsa;
     r->cfg[SRV] = server_config(pki);
     r->cfg[CLI] = client_config(pki);
     if (r->version == CLASP_TLS1_2 && !(fl & SRV13))
@@ -633,6 +641,14 @@ static void setup(run *r, const hcase *hc)
         CHECK(clasp_config_set_ciphers(r->cfg[CLI], r->version == CLASP_TLS1_3
                                                         ? "TLS_AES_128_GCM_SHA256"
                                                         : "ECDHE-ECDSA-AES128-GCM-SHA256") == 0);
+    if (fl & DHE)
+        CHECK(clasp_config_set_ciphers(r->cfg[CLI], "DHE-RSA-AES128-GCM-SHA256") == 0);
+    if (fl & ECRSA)
+        CHECK(clasp_config_set_ciphers(r->cfg[CLI], "ECDHE-RSA-AES128-GCM-SHA256") == 0);
+    if (fl & HRRCOOKIE)
+        clasp_config_set_hrr_cookie(r->cfg[SRV], 1);
+    if (fl >> 16)
+        CHECK(clasp_config_set_groups(r->cfg[CLI], client_groups[fl >> 16]) == 0);
     if (fl & ONEGROUP)
         CHECK(clasp_config_set_groups(r->cfg[CLI], "x25519") == 0);
     if (fl & HRRSET) {
@@ -658,6 +674,10 @@ static void setup(run *r, const hcase *hc)
         if (s == CLI && (fl & EARLY)) {
             r->ep[s]->test = calloc(1, sizeof *r->ep[s]->test);
             r->ep[s]->test->offer_early_data = 1;
+        }
+        if (s == SRV && (fl & CRFILL)) {
+            r->ep[s]->test = calloc(1, sizeof *r->ep[s]->test);
+            r->ep[s]->test->cr_sigalg_filler = (size_t)hc->arg;
         }
         r->rc[s] = CLASP_WANT_READ;
         r->d[s].in_epoch = -1;
@@ -738,6 +758,13 @@ static void run_case(const hcase *hc)
         break;
     case EXP_OK:
         CCHECK(&r, both_ok);
+        if (!strncmp(hc->text, "sni=", 4)) { /* OK_SNI: what the server took as the name */
+            const char *sni = clasp_conn_sni(r.ep[SRV]);
+            CCHECK(&r, !strcmp(sni ? sni : "-", hc->text + 4));
+        } else if (hc->text[0]) { /* OK_GROUP: the group both sides agreed on */
+            CCHECK(&r, !strcmp(clasp_conn_group_name(r.ep[CLI]), hc->text) &&
+                           !strcmp(clasp_conn_group_name(r.ep[SRV]), hc->text));
+        }
         CCHECK(&r, clasp_conn_error(r.ep[CLI]) == CLASP_E_NONE && clasp_conn_error(r.ep[SRV]) == CLASP_E_NONE);
         CCHECK(&r, hc->when != POST || r.got[v] >= 4);
         break;
@@ -1696,6 +1723,194 @@ static int m_ch_psk_no_modes(run *r, flight *f)
     return ext_add(it, 0, CL_EXT_PRE_SHARED_KEY, body, sizeof body);
 }
 
+/* ---- trust: negotiation lists, key exchange groups, server names ---- */
+
+/* ClientHello: `arg` two-byte values go in front of the cipher suites (msg
+ * 0) or of the list of extension `msg` (added if the client did not send
+ * it, e.g. signature_algorithms_cert, with a copy of signature_algorithms
+ * behind the filler); arg -1: as many as the vector or the extension block
+ * can hold (2^16-2 bytes of suites, a 65535-byte extension block). The
+ * values are GREASE, unknown code points, a value repeated over and over
+ * and (signature_algorithms) rsa_pkcs1_sha1, which no key here can use:
+ * the usable entries come only after the filler. */
+static void filler(uint8_t *v, size_t count, uint16_t ext)
+{
+    for (size_t i = 0; i < count; i++) {
+        size_t val;
+        switch (i % 4) {
+        case 0: val = 0x0a0a + 0x1010 * ((i / 4) % 16); break; /* GREASE */
+        case 1: val = 0xfe00 | (i & 0xff); break;              /* unknown */
+        case 2: val = 0xeeee; break;                           /* repeated */
+        default: val = ext == CL_EXT_SIGNATURE_ALGORITHMS ? 0x0201 : 0xeeef; break;
+        }
+        put_be(v + 2 * i, 2, val);
+    }
+}
+
+static int m_ch_long_list(run *r, flight *f)
+{
+    item *it = find_msg(f, CL_HS_CLIENT_HELLO);
+    if (!it)
+        return 0;
+    uint16_t ext = (uint16_t)r->hc->msg;
+    size_t o = exts_at(it), at;
+    if (!o)
+        return 0;
+    if (ext && !ext_find(it, ext, &at)) {
+        size_t sa;
+        if (!ext_find(it, CL_EXT_SIGNATURE_ALGORITHMS, &sa))
+            return 0;
+        size_t n = get_be(it->p + sa + 2, 2);
+        uint8_t *copy = malloc(n);
+        memcpy(copy, it->p + sa + 4, n);
+        ext_add(it, 0, ext, copy, n);
+        free(copy);
+        o = exts_at(it);
+        if (!ext_find(it, ext, &at))
+            return 0;
+    }
+    size_t count = (size_t)r->hc->arg;
+    if (r->hc->arg < 0) {
+        size_t room = ext ? 65535 - get_be(it->p + o, 2)
+                          : 65534 - get_be(it->p + 39 + it->p[38], 2);
+        count = room / 2;
+    }
+    uint8_t *v = malloc(2 * count + 1);
+    filler(v, count, ext);
+    if (ext) {
+        lenfield lf[] = {{o, 2}, {at + 2, 2}, {at + 4, 2}};
+        splice(it, at + 6, 0, v, 2 * count, lf, 3);
+    } else {
+        size_t s = 39 + (size_t)it->p[38];
+        lenfield lf[] = {{s, 2}};
+        splice(it, s + 2, 0, v, 2 * count, lf, 1);
+    }
+    free(v);
+    return 1;
+}
+
+/* ClientHello: signature_algorithms holds only `arg` filler values. */
+static int m_ch_sigalgs_filler_only(run *r, flight *f)
+{
+    item *it = find_msg(f, CL_HS_CLIENT_HELLO);
+    size_t count = (size_t)r->hc->arg;
+    uint8_t *body = malloc(2 + 2 * count);
+    put_be(body, 2, 2 * count);
+    filler(body + 2, count, CL_EXT_SIGNATURE_ALGORITHMS);
+    int ok = it && ext_set_body(it, CL_EXT_SIGNATURE_ALGORITHMS, body, 2 + 2 * count);
+    free(body);
+    return ok;
+}
+
+/* ClientHello: `arg` key shares for unknown groups (each a one-byte key) go
+ * in front of the client's own; msg 1: and the last of them again at the
+ * end (past any fixed-size table of groups seen). */
+static int m_ch_many_shares(run *r, flight *f)
+{
+    item *it = find_msg(f, CL_HS_CLIENT_HELLO);
+    size_t at, count = (size_t)r->hc->arg;
+    if (!it || !ext_find(it, CL_EXT_KEY_SHARE, &at))
+        return 0;
+    uint8_t *v = malloc(5 * count + 1);
+    for (size_t i = 0; i < count; i++) {
+        put_be(v + 5 * i, 2, 0xfc00 + i);
+        put_be(v + 5 * i + 2, 2, 1);
+        v[5 * i + 4] = 0x42;
+    }
+    size_t o = exts_at(it);
+    lenfield lf[] = {{o, 2}, {at + 2, 2}, {at + 4, 2}};
+    splice(it, at + 6, 0, v, 5 * count, lf, 3);
+    if (r->hc->msg) {
+        size_t end = at + 6 + get_be(it->p + at + 4, 2);
+        lenfield lf2[] = {{o, 2}, {at + 2, 2}, {at + 4, 2}};
+        splice(it, end, 0, v + 5 * (count - 1), 5, lf2, 3);
+    }
+    free(v);
+    return 1;
+}
+
+/* Changes nothing: checks the CertificateRequest carries more than `arg`
+ * signature schemes (CRFILL made it so). */
+static int m_cr_is_long(run *r, flight *f)
+{
+    item *it = find_msg(f, CL_HS_CERTIFICATE_REQUEST);
+    return it && it->n > 2 * (size_t)r->hc->arg;
+}
+
+/* The sender's key share, in a ClientHello or ServerHello (its first entry)
+ * or a TLS 1.2 ClientKeyExchange (msg), becomes: arg 0 all zeros, 1 its
+ * last byte flipped (off the curve), 2 the number 1, 3 all ones, 4 the
+ * number 1 little-endian (the u-coordinate 1 of X448). */
+static int m_share_value(run *r, flight *f)
+{
+    item *it = find_msg(f, r->hc->msg);
+    size_t k, klen, at;
+    if (!it)
+        return 0;
+    if (it->p[0] == CL_HS_CLIENT_KEY_EXCHANGE) {
+        int w = r->hc->flags & DHE ? 2 : 1;
+        klen = get_be(it->p + 4, w);
+        k = 4 + (size_t)w;
+    } else {
+        if (!ext_find(it, CL_EXT_KEY_SHARE, &at))
+            return 0;
+        size_t e = at + 4 + (it->p[0] == CL_HS_CLIENT_HELLO ? 2 : 0);
+        klen = get_be(it->p + e + 2, 2);
+        k = e + 4;
+    }
+    if (k + klen > it->n || klen == 0)
+        return 0;
+    switch (r->hc->arg) {
+    case 0: memset(it->p + k, 0, klen); break;
+    case 1: it->p[k + klen - 1] ^= 1; break;
+    case 2: memset(it->p + k, 0, klen), it->p[k + klen - 1] = 1; break;
+    case 4: memset(it->p + k, 0, klen), it->p[k] = 1; break; /* 1 little-endian (X448) */
+    default: memset(it->p + k, 0xff, klen); break;
+    }
+    return 1;
+}
+
+/* Extension `arg` (a 2-byte cookie of zeros for the cookie) is added to the
+ * second ClientHello only. */
+static int m_ch2_add_ext(run *r, flight *f)
+{
+    item *it = find_msg(f, CL_HS_CLIENT_HELLO);
+    if (!it || r->n_client_hello < 2)
+        return 0;
+    return ext_add(it, 0, (uint16_t)r->hc->arg, "\x00\x02\x00\x00", 4);
+}
+
+/* ClientHello: the host name in server_name becomes sni_names[arg]. */
+static const struct {
+    const char *name;
+    size_t len;
+} sni_names[] = {
+    {"local\nhost", 10},      {"local\0host", 10}, {"l\xc3\xb6" "calhost", 11},
+    {"a..localhost", 12},     {"localhost.", 10},   {".localhost", 10},
+    {"local host", 10},
+    {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.localhost", 74},
+    {"127.0.0.1", 9},         {"::1", 3},           {"my_host.example", 15},
+    {"xn--bcher-kva.example", 21},
+};
+static int m_ch_sni(run *r, flight *f)
+{
+    item *it = find_msg(f, CL_HS_CLIENT_HELLO);
+    size_t at;
+    if (!it || !ext_find(it, CL_EXT_SERVER_NAME, &at))
+        return 0;
+    size_t o = exts_at(it), old = get_be(it->p + at + 7, 2);
+    lenfield lf[] = {{o, 2}, {at + 2, 2}, {at + 4, 2}, {at + 7, 2}};
+    splice(it, at + 9, old, sni_names[r->hc->arg].name, sni_names[r->hc->arg].len, lf, 4);
+    return 1;
+}
+
+/* Changes nothing: the ClientHello went through the proxy. */
+static int m_observe_ch(run *r, flight *f)
+{
+    (void)r;
+    return find_msg(f, CL_HS_CLIENT_HELLO) != NULL;
+}
+
 /* ============================================================ cases */
 
 #define PROTO CLASP_E_PROTOCOL
@@ -1706,6 +1921,8 @@ static int m_ch_psk_no_modes(run *r, flight *f)
 #define STALL EXP_STALL, -1, CLASP_E_NONE, "", NULL
 #define OK EXP_OK, -1, CLASP_E_NONE, "", NULL
 #define OK_AFTER(post) EXP_OK, -1, CLASP_E_NONE, "", post
+#define OK_GROUP(g) EXP_OK, -1, CLASP_E_NONE, g, NULL
+#define OK_SNI(n) EXP_OK, -1, CLASP_E_NONE, "sni=" n, NULL
 #define ALERT_AFTER(a, k, t, post) EXP_ALERT, a, k, t, post
 
 #define SH CL_HS_SERVER_HELLO
@@ -1910,7 +2127,7 @@ static const hcase cases[] = {
 
     /* ---- Illegal parameters. */
     {"1.3 client: ServerHello group offered but not shared", 0, S2C, HS, m_sh_group, SH, CR_GROUP_SECP256R1, ILLEGAL("key share for secp256r1 (0x0017), but we sent x25519")},
-    {"1.3 client: ServerHello group never offered", 0, S2C, HS, m_sh_group, SH, 0x001e, ILLEGAL("key share for unknown (0x001e), but we sent x25519")},
+    {"1.3 client: ServerHello group never offered", 0, S2C, HS, m_sh_group, SH, 0x001f, ILLEGAL("key share for unknown (0x001f), but we sent x25519")},
     {"1.3 client: ServerHello GREASE group", 0, S2C, HS, m_sh_group, SH, 0x0a0a, ILLEGAL("(0x0a0a), but we sent x25519")},
     {"1.3 client: ServerHello zero key share", 0, S2C, HS, m_zero_share, SH, 0, ILLEGAL("x25519 key share is invalid")},
     {"1.3 client: ServerHello suite not offered", ONESUITE, S2C, HS, m_sh_suite, 0, 0x1302, ILLEGAL("cipher suite 0x1302, which this client did not offer")},
@@ -1947,7 +2164,7 @@ static const hcase cases[] = {
     {"1.2 client: ServerHello version TLS 1.1", V12, S2C, HS, m_sh_legacy_version, 0, 0x0302, ALERT(A_VERSION, NEGO, "obsolete")},
     {"1.2 client: ServerHello version SSL 3.0", V12, S2C, HS, m_sh_legacy_version, 0, 0x0300, ALERT(A_VERSION, NEGO, "0x0300")},
     {"1.2 client: ServerHello compression 1", V12, S2C, HS, m_sh_compression, 0, 1, ILLEGAL("compression method 1")},
-    {"1.2 client: ServerKeyExchange curve not offered", V12 | ONEGROUP, S2C, HS, m_ske, 1, CR_GROUP_SECP384R1, ILLEGAL("curve 0x0018")},
+    {"1.2 client: ServerKeyExchange curve not offered", V12 | ECRSA | ONEGROUP, S2C, HS, m_ske, 1, CR_GROUP_SECP384R1, ILLEGAL("curve 0x0018")},
     {"1.2 client: ServerKeyExchange GREASE curve", V12, S2C, HS, m_ske, 1, 0x0a0a, ILLEGAL("curve 0x0a0a")},
     {"1.2 client: ServerKeyExchange explicit curve", V12, S2C, HS, m_ske, 0, 1, ILLEGAL("(type 1)")},
     {"1.2 client: ServerKeyExchange GREASE signature", V12, S2C, HS, m_ske, 2, 0x0a0a, ILLEGAL("0x0a0a")},
@@ -2111,6 +2328,73 @@ static const hcase cases[] = {
     {"1.3 server: early_data in the second ClientHello", EARLY | HRRSET, C2S, HS, m_ch2_early_data, 0, 0, ILLEGAL("second ClientHello offers early data")},
     /* RFC 8449 / RFC 8446 4.2: a record_size_limit the client did not offer. */
     {"1.3 client: record_size_limit not offered", 0, S2C, HS, m_add_ext, EE, CL_EXT_RECORD_SIZE_LIMIT, ALERT(A_UNSUPPORTED_EXT, PROTO, "extension 28 (record_size_limit) in EncryptedExtensions, which this client did not offer")},
+
+    /* trust: negotiation lists of any legal length, with duplicates and
+     * unknown values, are read to the end (RFC 8446 4.1.2, 4.2.3, 4.2.7). */
+    {"1.3 server: 100 filler signature algorithms first", IN_CLIENT, C2S, HS, m_ch_long_list, CL_EXT_SIGNATURE_ALGORITHMS, 100, OK},
+    {"1.3 server: signature_algorithms of 64 KB", IN_CLIENT, C2S, HS, m_ch_long_list, CL_EXT_SIGNATURE_ALGORITHMS, -1, OK},
+    {"1.3 server: signature_algorithms_cert of 64 KB", IN_CLIENT, C2S, HS, m_ch_long_list, CL_EXT_SIGNATURE_ALGORITHMS_CERT, -1, OK},
+    {"1.3 server: supported_groups of 64 KB", IN_CLIENT, C2S, HS, m_ch_long_list, CL_EXT_SUPPORTED_GROUPS, -1, OK},
+    {"1.3 server: 2^16-2 bytes of cipher suites", IN_CLIENT, C2S, HS, m_ch_long_list, 0, -1, OK},
+    {"1.2 server: 100 filler signature algorithms first", IN_CLIENT | PURE12, C2S, HS, m_ch_long_list, CL_EXT_SIGNATURE_ALGORITHMS, 100, OK},
+    {"1.2 server: signature_algorithms of 64 KB", IN_CLIENT | PURE12, C2S, HS, m_ch_long_list, CL_EXT_SIGNATURE_ALGORITHMS, -1, OK},
+    {"1.2 server: signature_algorithms_cert of 64 KB", IN_CLIENT | PURE12, C2S, HS, m_ch_long_list, CL_EXT_SIGNATURE_ALGORITHMS_CERT, -1, OK},
+    {"1.2 server: supported_groups of 64 KB", IN_CLIENT | PURE12, C2S, HS, m_ch_long_list, CL_EXT_SUPPORTED_GROUPS, -1, OK},
+    {"1.2 server: 2^16-2 bytes of cipher suites", IN_CLIENT | PURE12, C2S, HS, m_ch_long_list, 0, -1, OK},
+    {"1.3 client: CertificateRequest with 100 filler schemes first", CAUTH | CRFILL, S2C, HS, m_cr_is_long, 0, 100, OK},
+    {"1.3 client: CertificateRequest schemes of 64 KB", CAUTH | CRFILL, S2C, HS, m_cr_is_long, 0, 32000, OK},
+    {"1.2 client: CertificateRequest with 100 filler schemes first", V12 | CAUTH | CRFILL, S2C, HS, m_cr_is_long, 0, 100, OK},
+    {"1.2 client: CertificateRequest schemes of 64 KB", V12 | CAUTH | CRFILL, S2C, HS, m_cr_is_long, 0, 32000, OK},
+    /* trust: RFC 8422 4, a TLS 1.2 ClientHello without supported_groups
+     * gets secp256r1 for an ECDHE suite. */
+    {"1.2 server: ClientHello without supported_groups", IN_CLIENT | PURE12, C2S, HS, m_ch_drop_ext, CL_EXT_SUPPORTED_GROUPS, 0, OK_GROUP("secp256r1")},
+    /* trust: the new groups' shares are validated: point on the curve
+     * (secp521r1), no all-zero result (x448), 1 < Y < p-1 (FFDHE). */
+    {"1.2 server: ECDSA P-256 certificate, client lists only x448", PURE12 | CGROUP(1), C2S, HS, m_observe_ch, 0, 0, ALERT(A_HANDSHAKE, NEGO, "curve of our ECDSA certificate is not in its supported_groups")},
+    {"1.2 server: ECDHE_RSA with x448 only", PURE12 | ECRSA | CGROUP(1), C2S, HS, m_observe_ch, 0, 0, OK_GROUP("x448")},
+    {"1.3 server: x448 zero key share", CGROUP(1), C2S, HS, m_share_value, CH, 0, ILLEGAL("client's x448 key share is invalid")},
+    {"1.3 server: x448 key share of u = 1", CGROUP(1), C2S, HS, m_share_value, CH, 4, ILLEGAL("client's x448 key share is invalid")},
+    {"1.3 server: secp521r1 key share off the curve", CGROUP(2), C2S, HS, m_share_value, CH, 1, ILLEGAL("client's secp521r1 key share is invalid")},
+    {"1.3 server: secp521r1 key share all zeros", CGROUP(2), C2S, HS, m_share_value, CH, 0, ILLEGAL("client's secp521r1 key share is invalid")},
+    {"1.3 server: ffdhe2048 key share Y = 1", CGROUP(3), C2S, HS, m_share_value, CH, 2, ILLEGAL("client's ffdhe2048 key share is invalid")},
+    {"1.3 server: ffdhe2048 key share Y = 0", CGROUP(3), C2S, HS, m_share_value, CH, 0, ILLEGAL("client's ffdhe2048 key share is invalid")},
+    {"1.3 server: ffdhe8192 key share Y > p", CGROUP(4), C2S, HS, m_share_value, CH, 3, ILLEGAL("client's ffdhe8192 key share is invalid")},
+    {"1.3 client: ServerHello x448 zero key share", CGROUP(1), S2C, HS, m_share_value, SH, 0, ILLEGAL("server's x448 key share is invalid")},
+    {"1.3 client: ServerHello secp521r1 share off the curve", CGROUP(2), S2C, HS, m_share_value, SH, 1, ILLEGAL("server's secp521r1 key share is invalid")},
+    {"1.3 client: ServerHello ffdhe2048 key share Y = 1", CGROUP(3), S2C, HS, m_share_value, SH, 2, ILLEGAL("server's ffdhe2048 key share is invalid")},
+    {"1.2 server: ClientKeyExchange x448 zero point", ECRSA | CGROUP(1), C2S, HS, m_share_value, CKE, 0, ILLEGAL("client's x448 key share is invalid")},
+    {"1.2 server: ClientKeyExchange secp521r1 off the curve", ECRSA | CGROUP(2), C2S, HS, m_share_value, CKE, 1, ILLEGAL("client's secp521r1 key share is invalid")},
+    {"1.2 server: ClientKeyExchange DHE Y = 1", DHE, C2S, HS, m_share_value, CKE, 2, ILLEGAL("client's ffdhe2048 key share is invalid")},
+    {"1.2 server: ClientKeyExchange DHE Y > p", DHE | CGROUP(4), C2S, HS, m_share_value, CKE, 3, ILLEGAL("client's ffdhe8192 key share is invalid")},
+
+    /* trust: a server_name that is not a host name (RFC 6066 3) is
+     * illegal_parameter in both versions; an IP literal is ignored. */
+    {"1.3 server: server_name with a control byte", IN_CLIENT, C2S, HS, m_ch_sni, 0, 0, ILLEGAL("not a valid host name (RFC 6066 3): it contains the control byte 0x0a")},
+    {"1.3 server: server_name with a NUL byte", IN_CLIENT, C2S, HS, m_ch_sni, 0, 1, ILLEGAL("contains a NUL byte")},
+    {"1.3 server: server_name with UTF-8", IN_CLIENT, C2S, HS, m_ch_sni, 0, 2, ILLEGAL("non-ASCII byte 0xc3")},
+    {"1.3 server: server_name with an empty label", IN_CLIENT, C2S, HS, m_ch_sni, 0, 3, ILLEGAL("empty label")},
+    {"1.3 server: server_name with a trailing dot", IN_CLIENT, C2S, HS, m_ch_sni, 0, 4, ILLEGAL("ends with a dot")},
+    {"1.3 server: server_name with a leading dot", IN_CLIENT, C2S, HS, m_ch_sni, 0, 5, ILLEGAL("empty label")},
+    {"1.3 server: server_name with a space", IN_CLIENT, C2S, HS, m_ch_sni, 0, 6, ILLEGAL("contains ' '")},
+    {"1.3 server: server_name label of 64 bytes", IN_CLIENT, C2S, HS, m_ch_sni, 0, 7, ILLEGAL("label longer than 63")},
+    {"1.3 server: server_name IPv4 literal ignored", IN_CLIENT, C2S, HS, m_ch_sni, 0, 8, OK_SNI("-")},
+    {"1.3 server: server_name IPv6 literal ignored", IN_CLIENT, C2S, HS, m_ch_sni, 0, 9, OK_SNI("-")},
+    {"1.3 server: server_name with an underscore", IN_CLIENT, C2S, HS, m_ch_sni, 0, 10, OK_SNI("my_host.example")},
+    {"1.3 server: server_name A-label", IN_CLIENT, C2S, HS, m_ch_sni, 0, 11, OK_SNI("xn--bcher-kva.example")},
+    {"1.2 server: server_name with a control byte", IN_CLIENT | PURE12, C2S, HS, m_ch_sni, 0, 0, ILLEGAL("contains the control byte 0x0a")},
+    {"1.2 server: server_name with a trailing dot", IN_CLIENT | PURE12, C2S, HS, m_ch_sni, 0, 4, ILLEGAL("ends with a dot")},
+    {"1.2 server: server_name with UTF-8", IN_CLIENT | PURE12, C2S, HS, m_ch_sni, 0, 2, ILLEGAL("non-ASCII byte 0xc3")},
+    {"1.2 server: server_name IPv4 literal ignored", IN_CLIENT | PURE12, C2S, HS, m_ch_sni, 0, 8, OK_SNI("-")},
+
+    /* trust: a HelloRetryRequest cookie only when configured (as OpenSSL
+     * and GnuTLS), and then it must be echoed. */
+    {"1.3 server: second ClientHello without our cookie", HRRSET | HRRCOOKIE, C2S, HS, m_ch_drop_ext, CL_EXT_COOKIE, 0, ILLEGAL("does not echo our cookie")},
+    {"1.3 server: second ClientHello with a cookie never sent", HRRSET, C2S, HS, m_ch2_add_ext, 0, CL_EXT_COOKIE, ILLEGAL("cookie our HelloRetryRequest did not send")},
+    {"1.3 client: HelloRetryRequest with a cookie", HRRSET | HRRCOOKIE, S2C, HS, m_dup_ext, HRR, CL_EXT_COOKIE, ILLEGAL("extension 44 twice")},
+
+    {"1.3 server: 200 unknown key shares before the client's", IN_CLIENT, C2S, HS, m_ch_many_shares, 0, 200, OK},
+    {"1.3 server: key share repeated after 200 others", 0, C2S, HS, m_ch_many_shares, 1, 200, ILLEGAL("two key shares for group 0xfcc7")},
+    {"1.3 server: signature_algorithms all filler", 0, C2S, HS, m_ch_sigalgs_filler_only, 0, 3000, ALERT(A_HANDSHAKE, NEGO, "the client accepts rsa_pkcs1_sha1 and 2250 unknown values")},
 };
 
 int main(void)

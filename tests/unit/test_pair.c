@@ -98,6 +98,142 @@ static void test_hrr_alpn_sni(void)
     clasp_config_free(sc);
 }
 
+/* trust: every group clasp added (x448, secp521r1, the RFC 7919 groups)
+ * as the client's first key share and after a HelloRetryRequest, with the
+ * server's default list: both sides name it. */
+static int hrr_seen_cookie, ch2_echoed_cookie;
+static void watch_hrr(void *arg, clasp_trace_kind kind, const char *what, const char *detail)
+{
+    (void)arg;
+    if (!strcmp(what, "HelloRetryRequest") && kind == CLASP_TRACE_RECV) {
+        trace_hrr++;
+        hrr_seen_cookie = strstr(detail, "cookie") != NULL;
+    }
+    if (!strcmp(what, "ClientHello") && kind == CLASP_TRACE_SEND && strstr(detail, "cookie echoed"))
+        ch2_echoed_cookie = 1;
+}
+
+static void group_case(const char *client_groups, const char *server_groups, const char *want,
+                       int want_hrr, int cookie)
+{
+    clasp_config *sc = server_config(pki_ecdsa), *cc = client_config(pki_ecdsa);
+    CHECK(clasp_config_set_groups(cc, client_groups) == 0);
+    if (server_groups)
+        CHECK(clasp_config_set_groups(sc, server_groups) == 0);
+    clasp_config_set_hrr_cookie(sc, cookie);
+    clasp_config_set_trace(cc, watch_hrr, NULL);
+    trace_hrr = hrr_seen_cookie = ch2_echoed_cookie = 0;
+    clasp_conn *cli = clasp_conn_new(cc), *srv = clasp_conn_new(sc);
+    CHECK(clasp_conn_set_server_name(cli, "localhost") == 0);
+    result r = run_handshake(cli, srv);
+    if (r.client_rc != CLASP_OK || r.server_rc != CLASP_OK)
+        fprintf(stderr, "%s / %s: client: %s / server: %s\n", client_groups,
+                server_groups ? server_groups : "default", clasp_conn_error_text(cli),
+                clasp_conn_error_text(srv));
+    CHECK(r.client_rc == CLASP_OK && r.server_rc == CLASP_OK);
+    if (r.client_rc == CLASP_OK) {
+        CHECK(!strcmp(clasp_conn_group_name(cli), want));
+        CHECK(!strcmp(clasp_conn_group_name(srv), want));
+        CHECK(!strcmp(clasp_conn_version_name(cli), "TLSv1.3"));
+        CHECK(trace_hrr == want_hrr);
+        /* A cookie only when the server is set to send one, echoed then. */
+        CHECK(hrr_seen_cookie == (want_hrr && cookie));
+        CHECK(ch2_echoed_cookie == (want_hrr && cookie));
+        exchange(cli, srv, 100);
+    }
+    clasp_conn_free(cli);
+    clasp_conn_free(srv);
+    clasp_config_free(cc);
+    clasp_config_free(sc);
+}
+
+static void test_new_groups(void)
+{
+    static const char *groups[] = {"x448",      "secp521r1", "ffdhe2048", "ffdhe3072",
+                                   "ffdhe4096", "ffdhe6144", "ffdhe8192"};
+    for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
+        char both[64];
+        group_case(groups[g], NULL, groups[g], 0, 0);
+        snprintf(both, sizeof both, "x25519:%s", groups[g]);
+        group_case(both, groups[g], groups[g], 1, 0);
+    }
+    /* The OpenSSL-style aliases. */
+    group_case("X448", NULL, "x448", 0, 0);
+    group_case("P-521", NULL, "secp521r1", 0, 0);
+    /* HelloRetryRequest with and without a cookie. */
+    group_case("x25519:secp384r1", "secp384r1", "secp384r1", 1, 0);
+    group_case("x25519:secp384r1", "secp384r1", "secp384r1", 1, 1);
+    group_case("x25519:x448", "x448", "x448", 1, 1);
+    /* Unknown names are refused with the list of the known ones. */
+    clasp_config *cc = client_config(pki_ecdsa);
+    CHECK(clasp_config_set_groups(cc, "x449") == -1);
+    CHECK(strstr(clasp_config_error(cc), "'x449'") && strstr(clasp_config_error(cc), "ffdhe8192"));
+    clasp_config_free(cc);
+}
+
+/* trust: clasp_conn_set_server_name refuses what is not a host name (RFC
+ * 6066 3) with CLASP_E_CONFIG and a sentence, keeps the connection usable,
+ * drops one trailing dot and takes IP literals (for IP SANs, not SNI). */
+static void test_server_names(void)
+{
+    static const struct {
+        const char *name, *why;
+    } bad[] = {
+        {"", "is empty"},
+        {"local\nhost", "control byte 0x0a"},
+        {"l\xc3\xb6" "calhost", "non-ASCII byte 0xc3"},
+        {"a..b", "empty label"},
+        {".localhost", "empty label"},
+        {"localhost..", "ends with a dot"},
+        {".", "empty label"},
+        {"local host", "contains ' '"},
+        {"local/host", "contains '/'"},
+        {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.x", "longer than 63"},
+    };
+    clasp_config *sc = server_config(pki_ecdsa), *cc = client_config(pki_ecdsa);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        clasp_conn *cli = clasp_conn_new(cc);
+        CHECK(clasp_conn_set_server_name(cli, bad[i].name) == -1);
+        CHECK(clasp_conn_error(cli) == CLASP_E_CONFIG);
+        CHECK(strstr(clasp_conn_error_text(cli), bad[i].why) != NULL);
+        CHECK(strstr(clasp_conn_error_text(cli), "as the server name") != NULL);
+        CHECK(!strchr(clasp_conn_error_text(cli), '\n'));
+        CHECK(clasp_conn_sni(cli) == NULL);
+        clasp_conn_free(cli);
+    }
+    char longname[300];
+    memset(longname, 'a', sizeof longname - 1);
+    longname[sizeof longname - 1] = 0;
+    for (size_t i = 63; i < sizeof longname - 1; i += 64)
+        longname[i] = '.';
+    clasp_conn *cli = clasp_conn_new(cc);
+    CHECK(clasp_conn_set_server_name(cli, longname) == -1);
+    CHECK(strstr(clasp_conn_error_text(cli), "over the 253") != NULL);
+    clasp_conn_free(cli);
+
+    /* A refused name, then a good one with a trailing dot: the error is
+     * gone, the dot too, and the handshake works. */
+    cli = clasp_conn_new(cc);
+    clasp_conn *srv = clasp_conn_new(sc);
+    CHECK(clasp_conn_set_server_name(cli, "bad\tname") == -1);
+    CHECK(clasp_conn_set_server_name(cli, "localhost.") == 0);
+    CHECK(clasp_conn_error(cli) == CLASP_E_NONE && !strcmp(clasp_conn_error_text(cli), ""));
+    CHECK(clasp_conn_sni(cli) && !strcmp(clasp_conn_sni(cli), "localhost"));
+    result r = run_handshake(cli, srv);
+    CHECK(r.client_rc == CLASP_OK && r.server_rc == CLASP_OK);
+    CHECK(clasp_conn_sni(srv) && !strcmp(clasp_conn_sni(srv), "localhost"));
+    clasp_conn_free(cli);
+    clasp_conn_free(srv);
+    /* IP literals are taken (certificate checked against IP SANs). */
+    cli = clasp_conn_new(cc);
+    CHECK(clasp_conn_set_server_name(cli, "127.0.0.1") == 0);
+    CHECK(clasp_conn_set_server_name(cli, "::1") == 0);
+    CHECK(clasp_conn_set_server_name(cli, "my_host.example") == 0);
+    clasp_conn_free(cli);
+    clasp_config_free(cc);
+    clasp_config_free(sc);
+}
+
 static void client_auth_case(clasp_client_auth mode, int send_cert, const char *cert_pki,
                              int want_ok, int want_alert)
 {
@@ -602,6 +738,8 @@ int main(void)
     make_pki(pki_other, "ecdsa");
     test_suites_groups_keys();
     test_hrr_alpn_sni();
+    test_new_groups();
+    test_server_names();
     test_client_auth();
     test_key_update();
     test_record_limits();

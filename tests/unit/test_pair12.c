@@ -64,6 +64,52 @@ static void test_suites(void)
     }
 }
 
+/* trust: the groups clasp added, for TLS 1.2 ECDHE (x448, secp521r1) and
+ * DHE (the larger RFC 7919 groups): the client lists only that group. */
+static void test_groups12(void)
+{
+    /* An ECDSA P-256 certificate needs secp256r1 in the client's list
+     * (RFC 8422 5.1): there the server keeps to the group under test. */
+    static const struct {
+        const char *suite, *groups, *server_groups, *want;
+        int rsa;
+    } cases[] = {
+        {"ECDHE-ECDSA-AES128-GCM-SHA256", "x448:secp256r1", "x448", "x448", 0},
+        {"ECDHE-ECDSA-AES128-GCM-SHA256", "secp521r1:secp256r1", "secp521r1", "secp521r1", 0},
+        {"ECDHE-RSA-AES256-GCM-SHA384", "X448", NULL, "x448", 1},
+        {"ECDHE-RSA-CHACHA20-POLY1305", "P-521", NULL, "secp521r1", 1},
+        {"DHE-RSA-AES128-GCM-SHA256", "ffdhe3072", NULL, "ffdhe3072", 1},
+        {"DHE-RSA-AES128-GCM-SHA256", "ffdhe4096", NULL, "ffdhe4096", 1},
+        {"DHE-RSA-AES256-GCM-SHA384", "ffdhe6144", NULL, "ffdhe6144", 1},
+        {"DHE-RSA-CHACHA20-POLY1305", "ffdhe8192", NULL, "ffdhe8192", 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *pki = cases[i].rsa ? pki_rsa : pki_ecdsa;
+        clasp_config *sc = server_config(pki), *cc = client_config(pki);
+        CHECK(clasp_config_set_versions(cc, CLASP_TLS1_2, CLASP_TLS1_2) == 0);
+        CHECK(clasp_config_set_ciphers(cc, cases[i].suite) == 0);
+        CHECK(clasp_config_set_groups(cc, cases[i].groups) == 0);
+        if (cases[i].server_groups)
+            CHECK(clasp_config_set_groups(sc, cases[i].server_groups) == 0);
+        clasp_conn *cli = new_client(cc), *srv = clasp_conn_new(sc);
+        result r = run_handshake(cli, srv);
+        if (r.client_rc != CLASP_OK || r.server_rc != CLASP_OK)
+            fprintf(stderr, "%s %s: client: %s / server: %s\n", cases[i].suite, cases[i].groups,
+                    clasp_conn_error_text(cli), clasp_conn_error_text(srv));
+        CHECK(r.client_rc == CLASP_OK && r.server_rc == CLASP_OK);
+        if (r.client_rc == CLASP_OK) {
+            CHECK(!strcmp(clasp_conn_version_name(cli), "TLSv1.2"));
+            CHECK(!strcmp(clasp_conn_group_name(cli), cases[i].want));
+            CHECK(!strcmp(clasp_conn_group_name(srv), cases[i].want));
+            exchange(cli, srv, 1000);
+        }
+        clasp_conn_free(cli);
+        clasp_conn_free(srv);
+        clasp_config_free(cc);
+        clasp_config_free(sc);
+    }
+}
+
 static void test_client_auth12(void)
 {
     for (int with_cert = 0; with_cert < 2; with_cert++) {
@@ -765,6 +811,7 @@ int main(void)
     make_pki(pki_ed25519, "ed25519");
     make_pki(pki_other, "ecdsa");
     test_suites();
+    test_groups12();
     test_client_auth12();
     test_versions_and_downgrade();
     test_ems_policy();

@@ -20,6 +20,7 @@ typedef struct {
     const char *client_ca_file; /* --verify-client */
     const char *ticket_key_file; /* --ticket-key: shared by a fleet */
     int no_resumption;
+    int hrr_cookie;      /* --hrr-cookie */
     server_mode mode;
     unsigned long count; /* connections to handle; 0: no limit */
 } server_options;
@@ -69,6 +70,10 @@ static int parse_server_options(server_options *o, int argc, char **argv)
         }
         if (strcmp(arg, "--no-resumption") == 0) {
             o->no_resumption = 1;
+            continue;
+        }
+        if (strcmp(arg, "--hrr-cookie") == 0) {
+            o->hrr_cookie = 1;
             continue;
         }
         if ((r = options_take_value(argc, argv, &i, "--verify-client", &value)) != 0) {
@@ -283,6 +288,7 @@ int server_main(int argc, char **argv)
     }
     if (o.no_resumption)
         clasp_config_set_resumption(cfg, 0);
+    clasp_config_set_hrr_cookie(cfg, o.hrr_cookie);
     if (o.client_ca_file) {
         if (clasp_config_load_ca_file(cfg, o.client_ca_file) != 0) {
             config_error(cfg, "cannot load the client CA file");
