@@ -427,8 +427,13 @@ int clasp_config_load_ticket_secret(clasp_config *cfg, const char *path)
         return config_fail(cfg, "cannot read ticket secret file '%s': %s", path, strerror(errno));
     uint8_t secret[32];
     int ok = 0;
-    while (len && (data[len - 1] == '\n' || data[len - 1] == '\r' || data[len - 1] == ' '))
-        len--;
+    size_t size = len;
+    /* Exactly 32 bytes is a raw secret, whatever its last bytes are (a
+     * random one ends in a newline or a space one time in 85); only the hex
+     * form may end in a line break. */
+    if (len != 32)
+        while (len && (data[len - 1] == '\n' || data[len - 1] == '\r' || data[len - 1] == ' '))
+            len--;
     if (len == 32) {
         memcpy(secret, data, 32);
         ok = 1;
@@ -440,7 +445,7 @@ int clasp_config_load_ticket_secret(clasp_config *cfg, const char *path)
             secret[i] = (uint8_t)(hi << 4 | lo);
         }
     }
-    cl_wipe(data, len);
+    cl_wipe(data, size);
     free(data);
     if (!ok)
         return config_fail(cfg, "'%s' must hold a 32-byte ticket secret (32 raw bytes or 64 hex "

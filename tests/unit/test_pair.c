@@ -730,6 +730,56 @@ static void test_transport_eof(void)
     }
 }
 
+/* A ticket secret file of exactly 32 bytes is raw, even when it ends in
+ * bytes that look like a line break (a random secret does one time in 85);
+ * 64 hex digits may end in one. Both forms give the same secret. */
+static void test_ticket_secret_files(void)
+{
+    static const char endings[] = {'\n', '\r', ' '};
+    char path[] = "/tmp/clasp-ticket-secret-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    if (fd < 0)
+        return;
+    close(fd);
+    for (size_t e = 0; e < sizeof endings; e++) {
+        uint8_t raw[32];
+        for (size_t i = 0; i < 32; i++)
+            raw[i] = (uint8_t)(i * 7 + e);
+        raw[31] = (uint8_t)endings[e];
+        FILE *f = fopen(path, "wb");
+        CHECK(f && fwrite(raw, 1, 32, f) == 32);
+        if (f)
+            fclose(f);
+        clasp_config *a = clasp_config_new(CLASP_SERVER);
+        CHECK(clasp_config_load_ticket_secret(a, path) == 0);
+        f = fopen(path, "wb");
+        for (size_t i = 0; f && i < 32; i++)
+            fprintf(f, "%02x", raw[i]);
+        if (f) {
+            fputs("\r\n", f);
+            fclose(f);
+        }
+        clasp_config *b = clasp_config_new(CLASP_SERVER);
+        CHECK(clasp_config_load_ticket_secret(b, path) == 0);
+        CHECK(memcmp(a->ticket_master, raw, 32) == 0);
+        CHECK(memcmp(b->ticket_master, raw, 32) == 0);
+        clasp_config_free(a);
+        clasp_config_free(b);
+    }
+    /* 31 raw bytes and a newline is neither form. */
+    FILE *f = fopen(path, "wb");
+    if (f) {
+        fwrite("0123456789012345678901234567890\n", 1, 32 - 1, f);
+        fclose(f);
+    }
+    clasp_config *c = clasp_config_new(CLASP_SERVER);
+    CHECK(clasp_config_load_ticket_secret(c, path) < 0);
+    CHECK(strstr(clasp_config_error(c), "must hold a 32-byte ticket secret") != NULL);
+    clasp_config_free(c);
+    unlink(path);
+}
+
 int main(void)
 {
     make_pki(pki_ecdsa, "ecdsa");
@@ -751,6 +801,7 @@ int main(void)
     test_ticket_nonces();
     test_no_session_after_fatal_alert(CLASP_TLS1_3);
     test_transport_eof();
+    test_ticket_secret_files();
     remove_pki(pki_ecdsa);
     remove_pki(pki_rsa);
     remove_pki(pki_ed25519);
