@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* clasp-bench: clasp against OpenSSL's libssl in one process, client and
  * server over in-memory transports, CPU time per side.
  *

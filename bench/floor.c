@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The floor: what the cryptography itself costs through libcrypto's EVP API,
  * with algorithms fetched once. A TLS library on libcrypto cannot go below
  * it; everything above it is protocol overhead. */

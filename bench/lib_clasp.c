@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* clasp through its public sans-I/O API: the harness moves bytes from one
  * connection's output (a pointer, no copy) into the other's clasp_conn_feed.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OpenSSL's libssl (the system's, same libcrypto as clasp) over an in-memory
  * transport.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* clasp-bench: clasp against OpenSSL's libssl, same process, same libcrypto,
  * same certificates, client and server over in-memory transports.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The scenario table and, per scenario and library, the hook that configures
  * versions, suites, groups, certificates and tickets.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Certificate and key loading from PEM and DER.
  *
  * The input is, all at once:

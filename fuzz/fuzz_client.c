@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A fresh client connection fed arbitrary server bytes.
  *
  * Input: one mode byte (FZ_CLI_* bits, fuzz_common.h), then the bytes the

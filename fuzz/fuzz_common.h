@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared by the fuzz targets and make_seeds: the PKIs, the fixed test-hook
  * values that keep recorded flights valid, the configurations each target
  * mode uses, and the loop that feeds bytes to a connection in chunks.

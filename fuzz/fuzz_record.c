@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The record layer on its own: cl_record_seal / cl_record_open with keys
  * taken from the input, in TLS 1.3 and TLS 1.2 framing.
  *

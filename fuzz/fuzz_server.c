@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A fresh server connection fed arbitrary client bytes.
  *
  * Input: one mode byte (FZ_SRV_* bits, fuzz_common.h), then the bytes the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Sessions and tickets: clasp_session_from_bytes on arbitrary bytes (an
  * application may keep sessions in files), and what a session that parsed
  * can do:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Writes the seed corpora in fuzz/corpus/ from real handshakes.
  *
  *   make_seeds OUTDIR          write the seeds (OUTDIR is usually fuzz/corpus)

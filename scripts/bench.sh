@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs what is missing, builds clasp-bench optimised (build-release/),
 # and runs it: clasp against OpenSSL's libssl on the same libcrypto.
 #   scripts/bench.sh --quick    # well under a minute

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Configures and builds clasp.
 #   scripts/build.sh              -> build/
 #   scripts/build.sh --sanitize   -> build-asan/ (ASan + UBSan)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds the libFuzzer targets (clang, ASan+UBSan) into build-fuzz/, replays
 # every file in fuzz/regressions/<target>/, then fuzzes each target.
 #

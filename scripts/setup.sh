@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs what clasp needs to build and test, on Debian 12, with apt-get.
 # Idempotent: calls apt-get only when a package is missing, and is silent
 # when nothing is.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs what is missing, builds the normal build (build/) and the
 # ASan+UBSan build (build-asan/), runs every test in each with ctest, and
 # prints a summary. Exits non-zero if anything failed.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Regenerates the fixed fuzzing PKI in this directory (run once; the result is
 # committed). Ed25519 everywhere because its signatures are deterministic: a
 # server with the same key, random and key share then produces byte-identical

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* clasp: a TLS 1.3 and TLS 1.2 library.
  *
  * Two objects: a clasp_config (what this endpoint offers and trusts; build it,

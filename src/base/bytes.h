@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Bounded reader and back-patching writer: the only way wire bytes are read
  * or produced. A reader narrows to each length-prefixed body; callers check
  * that bodies are consumed exactly. A writer keeps a sticky failure flag so a

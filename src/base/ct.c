@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "base/ct.h"
 
 void cl_ct_select(uint8_t mask, const uint8_t *a, const uint8_t *b, uint8_t *out, size_t n)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Constant-time helpers: masks instead of branches, for anything that
  * touches secrets (RSA premaster decoding, Finished and binder checks).
  * tests/ct checks them under valgrind with the secrets marked undefined. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Configuration: what an endpoint offers and trusts. Built once, then shared
  * read-only by every connection made from it (frozen at first use). */
 #include <errno.h>

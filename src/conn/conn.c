@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The connection: the sans-I/O core. Bytes from the peer go in through
  * clasp_conn_feed, are cut into records, opened in place and dispatched to
  * the handshake, the alert handler or the application; everything we send is

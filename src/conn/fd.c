@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The socket layer: moves bytes between a connection and a file descriptor,
  * blocking or non-blocking. Everything TLS happens in the sans-I/O core. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The connection and config objects as the library sees them. The public API
  * (src/conn) owns them; the handshake state machines (src/handshake) work on
  * them through the record layer. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Names and code points: cipher suites, groups, signature schemes, alerts;
  * the syntax of host names. */
 #include <arpa/inet.h>

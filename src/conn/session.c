@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Sessions the client can resume: handed out after a handshake (and after
  * each TLS 1.3 ticket), given back for the next connection, and turned
  * into bytes so an application can keep them across processes. */

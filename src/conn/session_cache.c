@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The server's TLS 1.2 session-ID cache: a fixed table (bounded memory),
  * one mutex (taken once per full handshake and once per resumption
  * attempt, never per record), entries that expire with the lifetime. */

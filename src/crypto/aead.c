@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* AEAD record protection: AES-GCM and ChaCha20-Poly1305 with a 12-byte
  * nonce and a 16-byte tag. The key schedule runs once in cr_aead_new; each
  * record only sets the nonce, so the per-record cost is the cipher itself. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Certificates, trust anchors and chain verification over X509_STORE, with
  * failures turned into a result code and a sentence a person can act on. */
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The crypto layer: the only code that includes OpenSSL headers. Everything
  * above it sees these small typed functions and opaque handles, so another
  * backend could be dropped in without touching the protocol.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Incremental and one-shot hashes over the fetched EVP_MDs. */
 #include <stdlib.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* HMAC, HKDF (RFC 5869), HKDF-Expand-Label (RFC 8446 7.1) and the TLS 1.2
  * PRF (RFC 5246 5).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cr_init: fetches every algorithm once per process. Implicit fetches
  * (EVP_sha256() and friends, or names passed per call) take a lock and a
  * name lookup each time; fetched objects are plain shared pointers. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Private to src/crypto: the algorithm objects fetched once by cr_init and
  * the helpers the crypto files share. Nothing outside src/crypto includes
  * this (it pulls in OpenSSL types). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Ephemeral key exchange: X25519 and X448 (RFC 7748), the NIST prime curves
  * (uncompressed points) and the RFC 7919 finite-field groups. Key generation starts from
  * the parameter-only keys built in cr_init: measured on 3.0.19, a P-256

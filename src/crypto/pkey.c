@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Keys and signatures: our private keys (PEM or DER) and peers' public
  * keys, signing and verifying with every TLS signature scheme, and the RSA
  * key transport of TLS 1.2. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Random bytes from the OpenSSL DRBGs, handed out from a small per-thread
  * pool.
  *

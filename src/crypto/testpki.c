@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A throwaway PKI for demos and tests: a CA, a "localhost" server
  * certificate and a client certificate, written as PEM files. Never for
  * production (the CA key is discarded, so nothing can be revoked or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Per-thread libcrypto objects that are expensive to make and cheap to
  * reuse (the X25519 key-building context, scratch digest contexts) and the
  * page of the random pool. Each lives as long as its thread and is freed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* TLS 1.2 client (RFC 5246 7.3), picked up after a ServerHello that
  * selects TLS 1.2:
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* TLS 1.3 client (RFC 8446 2):
  *
  *   ClientHello            -->

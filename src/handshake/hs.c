@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The handshake driver: checks in one place which message may come next,
  * keeps the transcript, frames outgoing messages, and dispatches to the
  * state machine of the negotiated version and our role. */

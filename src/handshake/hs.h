@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Handshake-only state and the helpers the per-version state machines share.
  * Everything here is freed (and wiped) when the handshake ends. */
 #ifndef CLASP_HANDSHAKE_HS_H

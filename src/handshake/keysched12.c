@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* TLS 1.2 secrets (RFC 5246 6.3, 8.1; RFC 7627): master secret from the
  * premaster, the key block, and Finished's verify_data. */
 #include "handshake/hs.h"

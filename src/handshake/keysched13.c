@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The TLS 1.3 key schedule (RFC 8446 7.1): early -> handshake -> master
  * secret, each stage replacing the last, with traffic secrets derived from
  * the transcript hash at fixed points. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* TLS 1.3 messages both roles send and receive: Certificate,
  * CertificateVerify, Finished, and the compatibility ChangeCipherSpec. */
 #include <stdio.h>

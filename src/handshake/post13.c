@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* TLS 1.3 after the handshake: NewSessionTicket (kept by the client) and
  * KeyUpdate in both directions (RFC 8446 4.6). */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* TLS 1.2 server (RFC 5246 7.3), taken when the ClientHello offers no TLS
  * 1.3 (or this server allows only 1.2):
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Session tickets, sealed statelessly (RFC 5077 4's recommended shape):
  *
  *   key_name[8] | nonce[12] | AES-256-GCM(state) | tag[16]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "record/record.h"
 
 void cl_record_keys_clear(cl_record_keys *k)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Record protection for one direction: the AEAD key, the static IV and the
  * sequence number. TLS 1.3 (RFC 8446 5.2/5.3) hides the content type inside
  * the encrypted record; TLS 1.2 AEAD suites (RFC 5246 6.2.3.3, RFC 5288,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* PEM files: read a file and pull out the DER of each block of one kind. */
 #ifndef CLASP_X509_PEM_H
 #define CLASP_X509_PEM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A small cache of chains already verified for a name, per config. A client
  * that reconnects to the same server sees the same chain every time; parsing
  * and verifying it again costs more than the rest of its handshake. A hit

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # clasp-bench runs every scenario to the end (exit 0) and prints one
 # machine-readable line per figure, in exactly the form outside tools read:
 #   ratio scenario=S metric=M clasp=X openssl=Y ratio=X/Y

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Constant-time checks, ctgrind style: run under valgrind memcheck with the
  * secret inputs marked undefined. Any branch or memory index that depends
  * on them is reported as a use of an uninitialised value, and valgrind's

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared helpers for the interop tests. Sourced by every test_*.sh:
 #
 #   source "${CLASP_TEST_LIB:-$(dirname "$0")/lib.sh}"

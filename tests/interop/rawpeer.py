@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """A raw TCP peer for wire-level negative tests.
 
 Connects to 127.0.0.1:PORT, sends the given bytes, then (unless --no-read)

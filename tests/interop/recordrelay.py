@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """A TCP relay that measures TLS records, for record-size tests.
 
 Listens on 127.0.0.1:LISTEN_PORT, takes one connection, connects it to

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # A browser: headless Chromium (BoringSSL) loads a page from
 # `clasp server --www`, trusting the test CA through its NSS database the
 # way a user's added CA is trusted on Linux. TLS 1.3 and 1.2, ECDSA and RSA

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Certificates used only for what they allow, against OpenSSL on the wire:
 # keyUsage (digitalSignature to sign CertificateVerify / ServerKeyExchange,
 # keyEncipherment for TLS 1.2 RSA key exchange) and extendedKeyUsage

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # curl against `clasp server --www`: the page comes back with status 200 and
 # the server's handshake line.
 # shellcheck source=tests/interop/lib.sh

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # A second, independent TLS 1.3 implementation: gnutls-cli against
 # `clasp server --echo`, and `clasp client` against `gnutls-serv --http`,
 # with every group (the FFDHE ones as TLS 1.3 key shares too).

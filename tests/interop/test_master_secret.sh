@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # TLS 1.2 master secret, known answers from real peers: the CLIENT_RANDOM
 # key-log line clasp writes must equal the peer's for the same connection.
 # OpenSSL negotiates the extended master secret (RFC 7627); GnuTLS with

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # One `clasp server` holding an RSA and an ECDSA chain (repeated --cert/--key)
 # gives each `openssl s_client` the chain it asked for: by signature
 # algorithm in TLS 1.3 (-sigalgs), by cipher suite in TLS 1.2 (-cipher),

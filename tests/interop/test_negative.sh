@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Things that must fail, and fail well: certificate problems on both sides, a
 # version mismatch, and garbage, truncated and oversized records on the wire.
 # shellcheck source=tests/interop/lib.sh

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # A third independent TLS stack, NSS (Firefox's): its test client tstclnt
 # against `clasp server --www`, and `clasp client` against its test server
 # selfserv. TLS 1.3 and 1.2, suites, groups, HelloRetryRequest, RSA and

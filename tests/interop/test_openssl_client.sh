@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # `openssl s_client` against `clasp server --echo --count 1` (TLS 1.3): every
 # suite, group and certificate type, HelloRetryRequest, client
 # authentication, ALPN, SNI, a multi-record echo, and the key log compared

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # `clasp client` against `openssl s_server` (TLS 1.3): every suite, group and
 # certificate type, HelloRetryRequest, client authentication, ALPN, SNI, and
 # the key log compared with OpenSSL's.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The record layer against real peers:
 #   - 0-RTT declined: openssl s_client resumes a session that allows early
 #     data (minted by `openssl s_server -early_data`) against `clasp server`,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Session resumption, both versions, both roles:
 #   - openssl s_client -sess_out / -sess_in against `clasp server --echo`
 #     (TLS 1.3 tickets, TLS 1.2 tickets, TLS 1.2 session ids);

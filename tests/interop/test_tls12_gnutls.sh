@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # TLS 1.2 against GnuTLS, both directions: gnutls-cli against `clasp server
 # --echo`, and `clasp client` against `gnutls-serv --http`, each with a
 # priority string that allows only TLS 1.2 and one key exchange and cipher.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # TLS 1.2 against OpenSSL, both directions: `clasp client` against
 # `openssl s_server -tls1_2 -www`, and `openssl s_client -tls1_2` against
 # `clasp server --echo`. Every TLS 1.2 suite with every certificate type it

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The end of a connection, against real peers, TLS 1.3 and TLS 1.2: a peer
 # that hangs up without close_notify (a raw TCP close after its data, or a
 # killed process) is reported as a possible truncation (RFC 8446 6.1) and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Version negotiation: SSL 3.0, TLS 1.0 and TLS 1.1 ClientHellos (raw ones
 # from rawpeer.py, and OpenSSL's own where it can still send them) must get
 # a protocol_version alert (70) and a server log line naming the version;

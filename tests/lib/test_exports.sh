@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The shared library exports exactly the public API: every function
 # <clasp/clasp.h> declares, and nothing else (no internal cl_*/cr_* name an
 # application could collide with or replace).

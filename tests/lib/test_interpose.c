@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* An application linked against libclasp.so may define functions whose names
  * happen to match the library's internal ones. Those must not replace the
  * library's: this program defines a few that every handshake uses (if one is

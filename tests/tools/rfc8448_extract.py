@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Turns section 3 of RFC 8448 (simple 1-RTT) into a C header of byte
 arrays for the known-answer test. Run once; the output is committed:
     python3 tests/tools/rfc8448_extract.py ../shared/specs/rfc8448.txt > tests/unit/rfc8448_vectors.h

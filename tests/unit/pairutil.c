@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared by the in-memory pair tests: test PKIs, configs, and moving bytes
  * between a client and a server. */
 #include <stdlib.h>

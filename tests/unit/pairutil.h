@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* In-memory client/server helpers for the pair tests. */
 #ifndef CLASP_PAIRUTIL_H
 #define CLASP_PAIRUTIL_H

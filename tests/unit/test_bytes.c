@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The bounded reader and the back-patching writer. */
 #include <stdlib.h>
 #include <string.h>

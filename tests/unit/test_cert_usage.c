@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Certificates used only for what they allow, and the verified-chain cache's
  * expiry. The certificates are made by the openssl CLI at run time in a
  * scratch directory (the script is make_certs below).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* AEAD known answers (RFC 8439 2.8.2; an RFC 8448 AES-128-GCM record; the
  * GCM spec's test case 4), reuse of one keyed context across records, and
  * rejection of any tampering. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* HMAC/HKDF/HKDF-Expand-Label/TLS 1.2 PRF known answers (RFC 5869, RFC 8448
  * section 3, RFC 4231) with OpenSSL's own KDFs as a cross-check where no
  * published vector exists. OpenSSL is included here for cross-checks only. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Key exchange: X25519 and X448 known answers (RFC 7748 6, RFC 8448 3,
  * Wycheproof), NIST curve agreement both ways and secp521r1 known answers
  * (Wycheproof), FFDHE for every RFC 7919 group, and rejection of malformed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The random pool (src/crypto/random.c): values differ between calls,
  * between threads, between the public and private pools, and between a
  * parent and its forked child (the pool page is wiped on fork); requests

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Keys, signatures and certificates: a fresh test PKI per key type
  * (cr_make_test_pki), private keys loaded from PEM and DER, every signature
  * scheme signed and verified (or refused), the RSA premaster path, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The socket layer (clasp_fd_*) over socketpairs with small send buffers.
  * Exactly once: a non-blocking writer in an epoll loop offers 1,000,000-byte
  * writes, retries them as the header says, and moves 64 MiB to a slow

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Hostile peers: a clasp client and a clasp server talk through an
  * in-process man in the middle that knows every traffic key (from the
  * configs' key log), so it can open each flight, cut it into handshake

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A clasp client and server talking over in-memory buffers: negotiation,
  * HelloRetryRequest, client authentication, KeyUpdate, record framing
  * limits, and the alert and message for each failure. */

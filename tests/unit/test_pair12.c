@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* TLS 1.2 between a clasp client and server in memory: every suite with the
  * certificates it allows, client authentication, version negotiation and
  * the downgrade sentinel, EMS policy, renegotiation refused, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Record layer and post-handshake sending, in-memory client and server:
  * a KeyUpdate never overtakes NewSessionTickets still queued, a server keeps
  * to the client's record_size_limit (RFC 8449), and AES-GCM keys are

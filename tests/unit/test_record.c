@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Record protection: TLS 1.3 (inner type, padding, header as AAD) and TLS
  * 1.2 AEAD framing (explicit nonce for GCM, XOR nonce for ChaCha20), with
  * the RFC 8448 application-data record as a known answer. */

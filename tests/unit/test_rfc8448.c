@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* RFC 8448 section 3 (simple 1-RTT handshake) reproduced byte for byte, as
  * the client and as the server, with the trace's randoms and ephemeral keys
  * injected through the test hooks; every secret is checked on the way. */

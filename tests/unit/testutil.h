@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A minimal test harness: CHECK records a failure and goes on; the program's
  * exit status is the verdict ctest reads. */
 #ifndef CLASP_TESTUTIL_H

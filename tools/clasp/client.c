@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* clasp client HOST:PORT: connect, handshake, print the "handshake:" line,
  * then fetch a path (--get), send a line (--send) or relay stdin. */
 #include "tool.h"

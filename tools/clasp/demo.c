@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* clasp demo: a server thread and a client in one process, over loopback,
  * with a throw-away CA. Each scenario is one row of demo_scenarios; TLS 1.2
  * or other key types are new rows, not new code. */

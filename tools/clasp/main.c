@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* clasp: the command-line face of the library. Dispatches to the client,
  * server and demo subcommands. */
 #include "tool.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Socket helpers: bounded connect, dual-stack listen, timeouts. */
 #include "tool.h"
 

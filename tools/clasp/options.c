@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Options that client and server share, and turning them into a config. */
 #include "tool.h"
 

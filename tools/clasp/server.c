@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* clasp server: accept connections one at a time, handshake, print the
  * "handshake:" line, then answer HTTP (--www), echo (--echo) or print what
  * the client sends. */

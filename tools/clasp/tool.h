@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Private declarations shared by the files of the clasp command-line tool.
  * The tool is written only against the public API in <clasp/clasp.h>. */
 #ifndef CLASP_TOOL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* How the tool shows a handshake: the --trace ladder and the one-line
  * "handshake:" summary.
  *

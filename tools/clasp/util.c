@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Messages, temporary directories and small I/O helpers for the tool. */
 #include "tool.h"
 
