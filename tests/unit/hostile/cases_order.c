@@ -2,6 +2,8 @@
 /* Hostile-peer cases: messages out of order, missing or not asked for. */
 #include "cases.h"
 
+/* One case per line, however long: clang-format leaves the table alone. */
+/* clang-format off */
 static const hcase cases[] = {
     /* ---- Messages out of order. */
     {"1.3 client: Finished before Certificate", 0, S2C, HS, m_move_before, FIN, CRT, UNEXPECTED("Finished (type 20) where Certificate or CertificateRequest was expected")},
@@ -29,5 +31,6 @@ static const hcase cases[] = {
     {"1.2 server: client Finished before ClientKeyExchange", V12, C2S, HS, m_insert_before, CKE, FIN, UNEXPECTED("Finished (type 20) where ClientKeyExchange was expected")},
     {"1.2 server: no ClientKeyExchange", V12, C2S, HS, m_drop, CKE, 0, UNEXPECTED("ChangeCipherSpec before the key exchange was complete")},
 };
+/* clang-format on */
 
 const case_table order_cases = {cases, sizeof cases / sizeof cases[0]};

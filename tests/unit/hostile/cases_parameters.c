@@ -4,6 +4,8 @@
  * names and HelloRetryRequest cookies. */
 #include "cases.h"
 
+/* One case per line, however long: clang-format leaves the table alone. */
+/* clang-format off */
 static const hcase cases[] = {
     /* ---- Illegal parameters. */
     {"1.3 client: ServerHello group offered but not shared", 0, S2C, HS, m_sh_group, SH, CR_GROUP_SECP256R1, ILLEGAL("key share for secp256r1 (0x0017), but we sent x25519")},
@@ -122,5 +124,6 @@ static const hcase cases[] = {
     {"1.3 server: key share repeated after 200 others", 0, C2S, HS, m_ch_many_shares, 1, 200, ILLEGAL("two key shares for group 0xfcc7")},
     {"1.3 server: signature_algorithms all filler", 0, C2S, HS, m_ch_sigalgs_filler_only, 0, 3000, ALERT(A_HANDSHAKE, NEGO, "the client accepts rsa_pkcs1_sha1 and 2250 unknown values")},
 };
+/* clang-format on */
 
 const case_table parameter_cases = {cases, sizeof cases / sizeof cases[0]};

@@ -4,6 +4,8 @@
  * fragments of a message, floods after the handshake and declined 0-RTT. */
 #include "cases.h"
 
+/* One case per line, however long: clang-format leaves the table alone. */
+/* clang-format off */
 static const hcase cases[] = {
     /* ---- ChangeCipherSpec where it is not allowed (RFC 8446 5, RFC 5246 7.1). */
     {"1.3 server: ChangeCipherSpec twice", 0, C2S, HS, m_dup_ccs, 0, -1, UNEXPECTED("more than one ChangeCipherSpec")},
@@ -109,5 +111,6 @@ static const hcase cases[] = {
     /* RFC 8449 / RFC 8446 4.2: a record_size_limit the client did not offer. */
     {"1.3 client: record_size_limit not offered", 0, S2C, HS, m_add_ext, EE, CL_EXT_RECORD_SIZE_LIMIT, ALERT(A_UNSUPPORTED_EXT, PROTO, "extension 28 (record_size_limit) in EncryptedExtensions, which this client did not offer")},
 };
+/* clang-format on */
 
 const case_table record_cases = {cases, sizeof cases / sizeof cases[0]};
