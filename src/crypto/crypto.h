@@ -251,7 +251,4 @@ cr_verify_result cr_verify_chain_at(const cr_trust *trust, cr_cert *const *chain
                                     cr_purpose purpose, const char *name, int64_t at_time,
                                     int64_t *valid_until, char *msg, size_t msg_len);
 
-/* Makes a test PKI (see clasp_make_test_pki in clasp.h). */
-int cr_make_test_pki(const char *dir, const char *key_type, char *err, size_t errlen);
-
 #endif
