@@ -699,7 +699,8 @@ static int handle_encrypted_extensions(clasp_conn *c, const uint8_t *msg, size_t
             break;
         case CL_EXT_RECORD_SIZE_LIMIT: {
             uint16_t limit;
-            if (!CL_TEST(c) || (!CL_TEST(c)->legacy_client_extensions && !CL_TEST(c)->record_size_limit))
+            if (!CL_TEST(c) ||
+                (!CL_TEST(c)->legacy_client_extensions && !CL_TEST(c)->record_size_limit))
                 return cl_fail(c, CL_ALERT_UNSUPPORTED_EXTENSION, CLASP_E_PROTOCOL,
                                "the server sent extension %u, which this client did not offer", type);
             if (cl_rd_u16(&body, &limit) || !cl_rd_empty(&body))

@@ -154,8 +154,9 @@ int cl_ks_install(clasp_conn *c, const uint8_t *secret, int for_write)
         cr_hkdf_expand_label(c->suite->hash, secret, "iv", NULL, 0, iv, sizeof iv))
         goto out;
     if (CL_TEST(c) && CL_TEST(c)->secret_cb) {
-        CL_TEST(c)->secret_cb(CL_TEST(c)->secret_arg, for_write ? "write key" : "read key", key, kl);
-        CL_TEST(c)->secret_cb(CL_TEST(c)->secret_arg, for_write ? "write iv" : "read iv", iv, sizeof iv);
+        const cl_test_hooks *t = CL_TEST(c);
+        t->secret_cb(t->secret_arg, for_write ? "write key" : "read key", key, kl);
+        t->secret_cb(t->secret_arg, for_write ? "write iv" : "read iv", iv, sizeof iv);
     }
     if (for_write && cl_flush_handshake(c))
         goto out;
