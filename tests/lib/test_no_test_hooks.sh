@@ -25,6 +25,8 @@ code_strings() {
   strings -a "$copy" | sort -u
 }
 
+# Functions only hook code calls: the fixed ephemeral keys.
+hook_symbols='^(cr_kx_from_private)$'
 # Strings only hook code uses: the labels under which the secret callback
 # sees the TLS 1.2 premaster and the TLS 1.3 traffic keys and IVs.
 hook_strings='^(PREMASTER|write key|read key|write iv|read iv)$'
@@ -42,6 +44,8 @@ for lib in "$static" "$shared"; do
   [[ -n $syms ]] || fail "nm found no symbols in $lib"
   found=$(grep -i 'test' <<<"$syms" || true)
   [[ -z $found ]] || fail "$lib has symbols of test code:"$'\n'"$(indented "$found")"
+  found=$(grep -E "$hook_symbols" <<<"$syms" || true)
+  [[ -z $found ]] || fail "$lib has functions only the test hooks call:"$'\n'"$(indented "$found")"
   found=$(grep -E "$hook_strings" <<<"$strs" || true)
   [[ -z $found ]] || fail "$lib holds strings only the test hooks use (built with CLASP_TEST_HOOKS?):"$'\n'"$(indented "$found")"
   found=$(grep -E "$testpki_strings" <<<"$strs" || true)
@@ -49,6 +53,8 @@ for lib in "$static" "$shared"; do
 done
 
 # Controls.
+grep -qE "$hook_symbols" <<<"$(symbols "$testable")" ||
+  fail "the test build $testable lacks '$hook_symbols': update hook_symbols"
 n=$(grep -cE "$hook_strings" <<<"$(code_strings "$testable")" || true)
 ((n == 5)) || fail "the test build $testable holds $n of the 5 hook labels (want all): update hook_strings"
 grep -qE "$testpki_symbols" <<<"$(symbols "$testpki")" ||
