@@ -69,7 +69,7 @@ static inline double acc_us(const cpu_acc *a, int side)
 
 /* ----------------------------------------------------------- scenarios */
 
-/* Files made once per run with clasp_make_test_pki. */
+/* Files made once per run with cl_testpki_make. */
 typedef struct {
     char dir[2][256];                  /* [PKI_ECDSA], [PKI_RSA] */
     char ca[2][300], cert[2][300], key[2][300];

@@ -22,6 +22,7 @@
 #include <openssl/opensslv.h>
 
 #include "bench.h"
+#include "crypto/testpki.h"
 
 #ifndef CLASP_BENCH_VERSION
 #define CLASP_BENCH_VERSION "?"
@@ -231,7 +232,7 @@ static int make_pki(void)
     signal(SIGTERM, on_signal);
     for (int k = 0; k < 2; k++) {
         char err[256] = "";
-        if (mkdir(g_pki.dir[k], 0700) || clasp_make_test_pki(g_pki.dir[k], types[k], err, sizeof err)) {
+        if (mkdir(g_pki.dir[k], 0700) || cl_testpki_make(g_pki.dir[k], types[k], err, sizeof err)) {
             fprintf(stderr, "clasp-bench: making the %s test PKI in %s failed: %s\n", types[k],
                     g_pki.dir[k], err[0] ? err : "mkdir failed");
             return -1;

@@ -4,7 +4,7 @@
  * mode uses, and the loop that feeds bytes to a connection in chunks.
  *
  * PKIs:
- *   - "ecdsa" and "rsa": made once per process by clasp_make_test_pki in a
+ *   - "ecdsa" and "rsa": made once per process by cl_testpki_make in a
  *     temporary directory (what real deployments look like);
  *   - "fixed": Ed25519, committed in fuzz/pki and embedded in the binaries.
  *     Ed25519 signatures are deterministic, so with the fixed randoms and

@@ -336,14 +336,6 @@ int clasp_fd_close(clasp_conn *c, int fd);
  * some is (wait until writable, call again), CLASP_ERROR. */
 int clasp_fd_flush(clasp_conn *c, int fd);
 
-/* ---------------------------------------------------------- test PKI */
-
-/* Writes a throw-away CA and a certificate for "localhost", 127.0.0.1 and ::1
- * signed by it into dir: ca.pem, cert.pem (chain), key.pem, and a client
- * certificate client.pem / client-key.pem. key_type: "ecdsa" (P-256), "rsa"
- * (2048), "ed25519". For demos and tests, never for production. */
-int clasp_make_test_pki(const char *dir, const char *key_type, char *err, size_t errlen);
-
 #if defined(__GNUC__)
 #pragma GCC visibility pop
 #endif

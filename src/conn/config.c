@@ -473,12 +473,3 @@ void clasp_config_set_trace(clasp_config *cfg, clasp_trace_fn *fn, void *arg)
     cfg->trace = fn;
     cfg->trace_arg = arg;
 }
-
-int clasp_make_test_pki(const char *dir, const char *key_type, char *err, size_t errlen)
-{
-    if (cr_init()) {
-        snprintf(err, errlen, "the crypto library failed to initialise");
-        return -1;
-    }
-    return cr_make_test_pki(dir, key_type, err, errlen);
-}

@@ -77,7 +77,9 @@ void clasp_conn_free(clasp_conn *c)
     for (size_t i = 0; i < c->n_peer; i++)
         free(c->peer_der[i]);
     free(c->server_name);
+#ifdef CLASP_TEST_HOOKS
     free(c->test);
+#endif
     clasp_config_free(c->cfg);
     cl_wipe(c, sizeof *c);
     free(c);
@@ -173,8 +175,8 @@ void cl_trace(const clasp_conn *c, clasp_trace_kind kind, const char *what, cons
 void cl_keylog(const clasp_conn *c, const char *label, const uint8_t *client_random,
                const uint8_t *secret, size_t len)
 {
-    if (c->test && c->test->secret_cb)
-        c->test->secret_cb(c->test->secret_arg, label, secret, len);
+    if (CL_TEST(c) && CL_TEST(c)->secret_cb)
+        CL_TEST(c)->secret_cb(CL_TEST(c)->secret_arg, label, secret, len);
     if (!c->cfg->keylog)
         return;
     static const char hex[] = "0123456789abcdef";

@@ -179,7 +179,9 @@ struct clasp_config {
     int tickets_off;
     cl_session_cache *cache;   /* server, TLS 1.2 session IDs */
     struct cl_verify_cache *verified; /* chains already verified (x509/verify_cache.h) */
-    int64_t test_time_offset;  /* tests: shift the clock for ticket expiry */
+#ifdef CLASP_TEST_HOOKS
+    int64_t test_time_offset;  /* tests: shift the clock (tickets, certificate validity) */
+#endif
     clasp_keylog_fn *keylog;
     void *keylog_arg;
     clasp_trace_fn *trace;
@@ -188,7 +190,12 @@ struct clasp_config {
 };
 
 /* Test-only overrides (RFC 8448 known-answer tests): fixed randoms and key
- * shares, and extra ClientHello extensions of the trace's client. */
+ * shares, and extra ClientHello extensions of the trace's client. They exist
+ * only in test builds: the library the tests and fuzzers link (clasp_testable)
+ * is compiled with CLASP_TEST_HOOKS, the installed one never is. Every hook
+ * site reads them through CL_TEST(c), which without CLASP_TEST_HOOKS is a
+ * constant NULL, so the sites compile away and the connection has no hook
+ * pointer at all. */
 typedef struct {
     uint8_t random[32];
     int has_random;
@@ -207,6 +214,12 @@ typedef struct {
     void (*secret_cb)(void *arg, const char *label, const uint8_t *secret, size_t len);
     void *secret_arg;
 } cl_test_hooks;
+
+#ifdef CLASP_TEST_HOOKS
+#define CL_TEST(c) ((const cl_test_hooks *)(c)->test)
+#else
+#define CL_TEST(c) ((const cl_test_hooks *)0)
+#endif
 
 struct cl_hs; /* handshake-only state, see handshake/hs.h */
 
@@ -280,10 +293,13 @@ struct clasp_conn {
     int alert_recv;
     int fatal_alert;      /* a fatal alert was sent or received: the session is not resumable */
 
-    cl_test_hooks *test;
+#ifdef CLASP_TEST_HOOKS
+    cl_test_hooks *test;  /* owned (freed with the connection); read through CL_TEST */
+#endif
 };
 
-/* Seconds since the epoch, as tickets count them (tests may shift it). */
+/* Seconds since the epoch, as tickets and certificate checks count them
+ * (test builds may shift it: test_time_offset). */
 uint64_t cl_now(const clasp_config *cfg);
 uint64_t cl_now_ms(void);
 

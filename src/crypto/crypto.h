@@ -108,9 +108,11 @@ typedef struct cr_kx cr_kx;
  * (x25519: 32 bytes, x448: 56; NIST curves: uncompressed point; FFDHE: Y
  * left-padded to the length of p) to pub. */
 CL_MUST_CHECK int cr_kx_generate(uint16_t group, cr_kx **key, uint8_t *pub, size_t *pub_len);
-/* The same from a given private key (test vectors only). */
+#ifdef CLASP_TEST_HOOKS
+/* The same from a given private key (test vectors and hooks; test builds only). */
 CL_MUST_CHECK int cr_kx_from_private(uint16_t group, const uint8_t *priv, size_t priv_len,
                                      cr_kx **key, uint8_t *pub, size_t *pub_len);
+#endif
 /* Validates the peer's share (length; point on the curve; 1 < Y < p-1;
  * no all-zero X25519/X448 result) and computes the shared secret (FFDHE:
  * left-padded to the length of p, RFC 8446 7.4.1). */
@@ -250,8 +252,5 @@ cr_verify_result cr_verify_chain(const cr_trust *trust, cr_cert *const *chain, s
 cr_verify_result cr_verify_chain_at(const cr_trust *trust, cr_cert *const *chain, size_t n,
                                     cr_purpose purpose, const char *name, int64_t at_time,
                                     int64_t *valid_until, char *msg, size_t msg_len);
-
-/* Makes a test PKI (see clasp_make_test_pki in clasp.h). */
-int cr_make_test_pki(const char *dir, const char *key_type, char *err, size_t errlen);
 
 #endif

@@ -170,6 +170,9 @@ int cr_kx_generate(uint16_t group, cr_kx **key, uint8_t *pub, size_t *pub_len)
     return finish_key(g, pk, key, pub, pub_len);
 }
 
+#ifdef CLASP_TEST_HOOKS
+/* Fixed ephemeral keys (test hooks, known-answer tests): test builds only. */
+
 /* A key from its parts: group name, and (optionally) private and public.
  * The context comes from the group's parameter key, which carries the key
  * manager, so no name is looked up. */
@@ -257,6 +260,7 @@ int cr_kx_from_private(uint16_t group, const uint8_t *priv, size_t priv_len, cr_
     }
     return finish_key(g, pk, key, pub, pub_len);
 }
+#endif /* CLASP_TEST_HOOKS */
 
 /* The peer's share as a public key, after the wire-format checks. For EC
  * and DH the key starts as a copy of the group's parameter key and takes

@@ -302,7 +302,7 @@ int cl_send_finished12(clasp_conn *c)
     uint8_t vd[12];
     if (cl_ks12_finished(c, c->role == CLASP_CLIENT, vd))
         return -1;
-    if (c->test && c->test->corrupt_finished)
+    if (CL_TEST(c) && CL_TEST(c)->corrupt_finished)
         vd[0] ^= 1;
     cl_buf m;
     cl_hs_begin(&m, CL_HS_FINISHED);

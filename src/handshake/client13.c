@@ -136,7 +136,7 @@ static int send_client_hello(clasp_conn *c)
         cl_wr_end_vec(&m, list, 2);
         cl_wr_end_vec(&m, e, 2);
     }
-    int legacy = c->test && c->test->legacy_client_extensions;
+    int legacy = CL_TEST(c) && CL_TEST(c)->legacy_client_extensions;
     if (hs->offer12) {
         /* TLS 1.2: uncompressed points only, extended master secret always. */
         add_empty_ext(&m, CL_EXT_EC_POINT_FORMATS, (const uint8_t *)"\x01\x00", 2);
@@ -204,14 +204,14 @@ static int send_client_hello(clasp_conn *c)
         add_empty_ext(&m, CL_EXT_PSK_KEY_EXCHANGE_MODES, (const uint8_t *)"\x01\x01", 2);
     if (legacy)
         add_empty_ext(&m, CL_EXT_RECORD_SIZE_LIMIT, (const uint8_t *)"\x40\x01", 2);
-    else if (c->test && c->test->record_size_limit) {
-        uint8_t limit[2] = {(uint8_t)(c->test->record_size_limit >> 8),
-                            (uint8_t)c->test->record_size_limit};
+    else if (CL_TEST(c) && CL_TEST(c)->record_size_limit) {
+        uint8_t limit[2] = {(uint8_t)(CL_TEST(c)->record_size_limit >> 8),
+                            (uint8_t)CL_TEST(c)->record_size_limit};
         add_empty_ext(&m, CL_EXT_RECORD_SIZE_LIMIT, limit, 2);
     }
     /* Tests of a server that declines 0-RTT: only the extension (the test
      * adds the records), and never after a HelloRetryRequest. */
-    if (c->test && c->test->offer_early_data && !hs->hrr)
+    if (CL_TEST(c) && CL_TEST(c)->offer_early_data && !hs->hrr)
         add_empty_ext(&m, CL_EXT_EARLY_DATA, NULL, 0);
     /* pre_shared_key goes last: its binder signs everything before it. */
     size_t binder_at = 0, hl = 0;
@@ -699,7 +699,8 @@ static int handle_encrypted_extensions(clasp_conn *c, const uint8_t *msg, size_t
             break;
         case CL_EXT_RECORD_SIZE_LIMIT: {
             uint16_t limit;
-            if (!c->test || (!c->test->legacy_client_extensions && !c->test->record_size_limit))
+            if (!CL_TEST(c) ||
+                (!CL_TEST(c)->legacy_client_extensions && !CL_TEST(c)->record_size_limit))
                 return cl_fail(c, CL_ALERT_UNSUPPORTED_EXTENSION, CLASP_E_PROTOCOL,
                                "the server sent extension %u, which this client did not offer", type);
             if (cl_rd_u16(&body, &limit) || !cl_rd_empty(&body))

@@ -20,29 +20,31 @@ const uint8_t cl_downgrade_tls11[8] = {'D', 'O', 'W', 'N', 'G', 'R', 'D', 0};
 static int hooked_random(clasp_conn *c, uint8_t *out, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        out[i] = c->test->random[i % 32];
+        out[i] = CL_TEST(c)->random[i % 32];
     return 0;
 }
 
 int cl_random(clasp_conn *c, uint8_t *out, size_t n)
 {
-    if (!c->test || !c->test->has_random)
+    if (!CL_TEST(c) || !CL_TEST(c)->has_random)
         return cr_random(out, n);
     return hooked_random(c, out, n);
 }
 
 int cl_random_secret(clasp_conn *c, uint8_t *out, size_t n)
 {
-    if (!c->test || !c->test->has_random)
+    if (!CL_TEST(c) || !CL_TEST(c)->has_random)
         return cr_random_private(out, n);
     return hooked_random(c, out, n);
 }
 
 int cl_ephemeral_key(clasp_conn *c, uint16_t group, cr_kx **kx, uint8_t *pub, size_t *pub_len)
 {
-    if (c->test && c->test->kx_private_len)
-        return cr_kx_from_private(group, c->test->kx_private, c->test->kx_private_len, kx, pub,
-                                  pub_len);
+#ifdef CLASP_TEST_HOOKS
+    if (CL_TEST(c) && CL_TEST(c)->kx_private_len)
+        return cr_kx_from_private(group, CL_TEST(c)->kx_private, CL_TEST(c)->kx_private_len,
+                                  kx, pub, pub_len);
+#endif
     return cr_kx_generate(group, kx, pub, pub_len);
 }
 
@@ -52,7 +54,7 @@ int cl_ephemeral_dh_key(clasp_conn *c, const uint8_t *p, size_t p_len, const uin
 {
     if (cr_kx_generate_dh(p, p_len, g, g_len, kx, pub, pub_len, named, bits))
         return -1;
-    if (!*named || !c->test || !c->test->kx_private_len)
+    if (!*named || !CL_TEST(c) || !CL_TEST(c)->kx_private_len)
         return 0;
     cr_kx_free(*kx);
     *kx = NULL;
@@ -62,7 +64,7 @@ int cl_ephemeral_dh_key(clasp_conn *c, const uint8_t *p, size_t p_len, const uin
 void cl_write_dhe_share(const clasp_conn *c, cl_buf *m, const uint8_t *pub, size_t pub_len)
 {
     size_t skip = 0;
-    while (c->test && c->test->unpadded_dh_share && skip + 1 < pub_len && pub[skip] == 0)
+    while (CL_TEST(c) && CL_TEST(c)->unpadded_dh_share && skip + 1 < pub_len && pub[skip] == 0)
         skip++;
     size_t v = cl_wr_begin_vec(m, 2);
     cl_wr_bytes(m, pub + skip, pub_len - skip);
@@ -376,7 +378,7 @@ size_t cl_read_sigalgs(cl_reader r, uint16_t *out, size_t max)
 
 void cl_write_sigalg_filler(const clasp_conn *c, cl_buf *m, size_t room)
 {
-    size_t n = c->test ? c->test->cr_sigalg_filler : 0;
+    size_t n = CL_TEST(c) ? CL_TEST(c)->cr_sigalg_filler : 0;
     for (size_t i = 0; i < n && i < room; i++) {
         static const uint16_t values[4] = {0x0a0a, 0xfe01, 0xeeee, CR_SIG_RSA_PKCS1_SHA1};
         cl_wr_u16(m, values[i % 4]);

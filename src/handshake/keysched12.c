@@ -7,8 +7,8 @@ int cl_ks12_master(clasp_conn *c, const uint8_t *pms, size_t pms_len)
 {
     cl_hs *hs = c->hs;
     int rc;
-    if (c->test && c->test->secret_cb) /* tests check the DHE premaster's form */
-        c->test->secret_cb(c->test->secret_arg, "PREMASTER", pms, pms_len);
+    if (CL_TEST(c) && CL_TEST(c)->secret_cb) /* tests check the DHE premaster's form */
+        CL_TEST(c)->secret_cb(CL_TEST(c)->secret_arg, "PREMASTER", pms, pms_len);
     if (hs->ems) {
         /* RFC 7627 4: the session hash covers everything through the
          * ClientKeyExchange. */

@@ -10,8 +10,8 @@ size_t cl_hash_len(const clasp_conn *c) { return cr_hash_len(c->suite->hash); }
 
 static void note_secret(clasp_conn *c, const char *label, const uint8_t *s)
 {
-    if (c->test && c->test->secret_cb)
-        c->test->secret_cb(c->test->secret_arg, label, s, cl_hash_len(c));
+    if (CL_TEST(c) && CL_TEST(c)->secret_cb)
+        CL_TEST(c)->secret_cb(CL_TEST(c)->secret_arg, label, s, cl_hash_len(c));
 }
 
 /* Derive-Secret(secret, label, transcript-hash). */
@@ -153,9 +153,10 @@ int cl_ks_install(clasp_conn *c, const uint8_t *secret, int for_write)
     if (cr_hkdf_expand_label(c->suite->hash, secret, "key", NULL, 0, key, kl) ||
         cr_hkdf_expand_label(c->suite->hash, secret, "iv", NULL, 0, iv, sizeof iv))
         goto out;
-    if (c->test && c->test->secret_cb) {
-        c->test->secret_cb(c->test->secret_arg, for_write ? "write key" : "read key", key, kl);
-        c->test->secret_cb(c->test->secret_arg, for_write ? "write iv" : "read iv", iv, sizeof iv);
+    if (CL_TEST(c) && CL_TEST(c)->secret_cb) {
+        const cl_test_hooks *t = CL_TEST(c);
+        t->secret_cb(t->secret_arg, for_write ? "write key" : "read key", key, kl);
+        t->secret_cb(t->secret_arg, for_write ? "write iv" : "read iv", iv, sizeof iv);
     }
     if (for_write && cl_flush_handshake(c))
         goto out;

@@ -145,8 +145,8 @@ int cl_send_certificate_verify(clasp_conn *c)
     cl_hs_begin(&m, CL_HS_CERTIFICATE_VERIFY);
     cl_wr_u16(&m, hs->sigalg);
     size_t v = cl_wr_begin_vec(&m, 2);
-    if (c->test && c->test->signature) {
-        cl_wr_bytes(&m, c->test->signature, c->test->signature_len);
+    if (CL_TEST(c) && CL_TEST(c)->signature) {
+        cl_wr_bytes(&m, CL_TEST(c)->signature, CL_TEST(c)->signature_len);
     } else {
         size_t max = cr_pkey_max_sig_len(hs->cert->key), len = max;
         uint8_t *sig = cl_wr_space(&m, max);
@@ -165,7 +165,7 @@ int cl_send_finished(clasp_conn *c, const uint8_t *base)
     uint8_t vd[CR_MAX_HASH];
     if (cl_ks_finished(c, base, vd))
         return -1;
-    if (c->test && c->test->corrupt_finished)
+    if (CL_TEST(c) && CL_TEST(c)->corrupt_finished)
         vd[0] ^= 1;
     cl_buf m;
     cl_hs_begin(&m, CL_HS_FINISHED);
@@ -317,7 +317,7 @@ int cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len)
     }
     hs->peer_sent_cert = 1;
     int verify = c->role == CLASP_CLIENT ? c->cfg->verify_peer : 1;
-    if (c->test && c->test->skip_verify_time)
+    if (CL_TEST(c) && CL_TEST(c)->skip_verify_time)
         verify = 0;
     const char *name = c->role == CLASP_CLIENT ? c->server_name : NULL;
     uint8_t id[32];

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "crypto/testpki.h" /* clasp_testpki: libcrypto only, not the library */
+
 /* Same names as clasp internals (src/base/bytes.h, src/crypto/crypto.h,
  * src/handshake/hs.h). Reached only if libclasp.so exports and binds them. */
 static void interposed(const char *name)
@@ -143,8 +145,8 @@ int main(void)
         return 1;
     }
     char err[256] = "";
-    int pki_rc = clasp_make_test_pki(dir, "ecdsa", err, sizeof err);
-    CHECK(pki_rc == 0, "clasp_make_test_pki: %s", err);
+    int pki_rc = cl_testpki_make(dir, "ecdsa", err, sizeof err);
+    CHECK(pki_rc == 0, "cl_testpki_make: %s", err);
     if (pki_rc == 0) {
         run(dir, CLASP_TLS1_3);
         run(dir, CLASP_TLS1_2);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "pairutil.h"
+#include "crypto/testpki.h"
 #include "testutil.h"
 
 char pki_ecdsa[256], pki_rsa[256], pki_ed25519[256], pki_other[256];
@@ -15,7 +16,7 @@ void make_pki(char *dir, const char *type)
     strcpy(dir, "/tmp/clasp-pair-XXXXXX");
     CHECK(mkdtemp(dir) != NULL);
     char err[256];
-    int rc = clasp_make_test_pki(dir, type, err, sizeof err);
+    int rc = cl_testpki_make(dir, type, err, sizeof err);
     if (rc)
         fprintf(stderr, "make_test_pki(%s): %s\n", type, err);
     CHECK(rc == 0);

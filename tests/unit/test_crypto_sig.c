@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Keys, signatures and certificates: a fresh test PKI per key type
- * (cr_make_test_pki), private keys loaded from PEM and DER, every signature
+ * (cl_testpki_make), private keys loaded from PEM and DER, every signature
  * scheme signed and verified (or refused), the RSA premaster path, and
  * chain verification with its messages. Fixed certificates below cover
  * expiry, which a freshly made PKI cannot. */
@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "crypto/crypto.h"
+#include "crypto/testpki.h"
 #include "testutil.h"
 
 /* A P-256 CA "CN=Fixture CA" (2000-2099) and two leaves it signed:
@@ -502,7 +503,7 @@ static void test_key_type(const char *key_type, cr_key_type want_type, size_t wa
         CHECK(0);
         return;
     }
-    CHECK(cr_make_test_pki(dir, key_type, err, sizeof(err)) == 0);
+    CHECK(cl_testpki_make(dir, key_type, err, sizeof(err)) == 0);
     char path[512];
     struct stat st;
     snprintf(path, sizeof(path), "%s/key.pem", dir);
@@ -625,10 +626,10 @@ int main(void)
     /* A second, unrelated PKI to show a foreign CA is not trusted. */
     char other[] = "/tmp/clasp-test-sig-XXXXXX";
     CHECK(mkdtemp(other) != NULL);
-    CHECK(cr_make_test_pki(other, "ecdsa", err, sizeof(err)) == 0);
-    CHECK(cr_make_test_pki(other, "dsa", err, sizeof(err)) == -1);
+    CHECK(cl_testpki_make(other, "ecdsa", err, sizeof(err)) == 0);
+    CHECK(cl_testpki_make(other, "dsa", err, sizeof(err)) == -1);
     CHECK(strstr(err, "unknown key type 'dsa'") != NULL);
-    CHECK(cr_make_test_pki("/nonexistent/dir/x", "ecdsa", err, sizeof(err)) == -1);
+    CHECK(cl_testpki_make("/nonexistent/dir/x", "ecdsa", err, sizeof(err)) == -1);
     CHECK(strstr(err, "/nonexistent/dir/x") != NULL);
 
     test_key_type("ecdsa", CR_KEY_EC_P256, 256, other);

@@ -3,6 +3,7 @@
  * with a throw-away CA. Each scenario is one row of demo_scenarios; TLS 1.2
  * or other key types are new rows, not new code. */
 #include "tool.h"
+#include "crypto/testpki.h" /* the demo's throw-away PKI */
 
 #include <errno.h>
 #include <pthread.h>
@@ -288,7 +289,7 @@ static int demo_pki(const char *root, const char *key_type, char *dir, size_t le
         return -1;
     }
     char err[TOOL_ERROR_MAX] = "";
-    if (clasp_make_test_pki(dir, key_type, err, sizeof err) != 0) {
+    if (cl_testpki_make(dir, key_type, err, sizeof err) != 0) {
         tool_error("cannot create a %s test PKI: %s", key_type, err[0] ? err : "unknown failure");
         return -1;
     }

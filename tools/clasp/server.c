@@ -3,6 +3,7 @@
  * "handshake:" line, then answer HTTP (--www), echo (--echo) or print what
  * the client sends. */
 #include "tool.h"
+#include "crypto/testpki.h" /* the throw-away certificate without --cert */
 
 #include <errno.h>
 #include <poll.h>
@@ -248,7 +249,7 @@ static int use_ephemeral_pki(clasp_config *cfg, char *dir, size_t dirlen)
         return -1;
     }
     char err[TOOL_ERROR_MAX] = "";
-    if (clasp_make_test_pki(dir, "ecdsa", err, sizeof err) != 0) {
+    if (cl_testpki_make(dir, "ecdsa", err, sizeof err) != 0) {
         tool_error("cannot create a test certificate: %s", err[0] ? err : "unknown failure");
         return -1;
     }
