@@ -6,7 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "conn/internal.h"
+#include "core/conn.h"
+#include "handshake/handshake.h"
 
 /* Raw input kept at most: one record being read by the application plus one
  * arriving behind it. */

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The connection and config objects as the library sees them. The public API
- * (src/conn) owns them; the handshake state machines (src/handshake) work on
- * them through the record layer. */
-#ifndef CLASP_CONN_INTERNAL_H
-#define CLASP_CONN_INTERNAL_H
+/* The connection core: the connection and config objects as the library sees
+ * them, and the narrow interface the handshake state machines (src/handshake)
+ * drive them through: send a message or a record, install keys, fail with an
+ * alert, trace, keylog; the suite/group/scheme tables and sessions. The
+ * public API (src/api) sits above both; nothing here calls the handshake. */
+#ifndef CLASP_CORE_CONN_H
+#define CLASP_CORE_CONN_H
 
 #include <stdarg.h>
 
@@ -121,7 +123,7 @@ struct clasp_session {
     cl_session s;
 };
 
-/* TLS 1.2 session-ID cache (src/conn/session_cache.c): bounded, entries
+/* TLS 1.2 session-ID cache (src/core/session_cache.c): bounded, entries
  * expire after the ticket lifetime. */
 typedef struct cl_session_cache cl_session_cache;
 cl_session_cache *cl_cache_new(size_t slots);
@@ -287,13 +289,6 @@ struct clasp_conn {
 uint64_t cl_now(const clasp_config *cfg);
 uint64_t cl_now_ms(void);
 
-/* Tickets (src/handshake/ticket.c): a session sealed with AEAD under a key
- * that rotates every lifetime; tickets of the previous period still open. */
-CL_MUST_CHECK int cl_ticket_seal(const clasp_config *cfg, const cl_session *s, cl_buf *out);
-/* 0 and the session when the ticket is ours, intact and not expired. */
-int cl_ticket_open(const clasp_config *cfg, const uint8_t *t, size_t len, cl_session *s,
-                   uint64_t *issued);
-
 /* ---- shared by the connection and the handshake ---- */
 
 /* Records a fatal error (the first one wins), queues the alert if any
@@ -314,14 +309,5 @@ void cl_trace(const clasp_conn *c, clasp_trace_kind kind, const char *what, cons
     __attribute__((format(printf, 4, 5)));
 void cl_keylog(const clasp_conn *c, const char *label, const uint8_t *client_random,
                const uint8_t *secret, size_t len);
-
-/* The handshake drivers (src/handshake). Each consumes one whole message. */
-int cl_hs_start(clasp_conn *c);
-int cl_hs_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
-void cl_hs_free(clasp_conn *c);
-/* TLS 1.2: the peer's ChangeCipherSpec, which switches its keys. */
-int cl_hs12_change_cipher_spec(clasp_conn *c);
-/* TLS 1.3: sends a KeyUpdate after anything queued, then switches our keys. */
-CL_MUST_CHECK int cl_send_key_update(clasp_conn *c, int request);
 
 #endif
