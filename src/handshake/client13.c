@@ -573,11 +573,22 @@ static int handle_hrr(clasp_conn *c, const uint8_t *msg, size_t len)
     return send_client_hello(c);
 }
 
+/* RFC 8446 4.1.3: a ServerHello whose random is the special value is a
+ * HelloRetryRequest. */
+static int is_hello_retry_request(const uint8_t *msg, size_t len)
+{
+    cl_reader r = cl_reader_init(msg + 4, len - 4);
+    uint16_t legacy_version;
+    const uint8_t *random;
+    return cl_rd_u16(&r, &legacy_version) == 0 && cl_rd_bytes(&r, 32, &random) == 0 &&
+           memcmp(random, cl_hrr_random, 32) == 0;
+}
+
 static int handle_server_hello(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
     /* A client that offered no TLS 1.3 knows no HelloRetryRequest. */
-    if (hs->offer13 && len >= 4 + 2 + 32 && memcmp(msg + 6, cl_hrr_random, 32) == 0)
+    if (hs->offer13 && is_hello_retry_request(msg, len))
         return handle_hrr(c, msg, len);
     cl_server_hello sh;
     int rc = parse_server_hello(c, msg, len, &sh, 0);

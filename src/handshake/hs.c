@@ -206,9 +206,6 @@ void cl_hs_finish(clasp_conn *c)
     c->handshake_done = 1;
     c->state = CL_ST_CONNECTED;
     cl_hs_free(c);
-    /* Handshake buffers are not needed while the connection idles. */
-    if (c->hs_in.len == 0)
-        cl_buf_free(&c->hs_in);
 }
 
 /* ---------------------------------------------------------- transcript */
@@ -292,9 +289,9 @@ int cl_hs_send(clasp_conn *c, cl_buf *m, const char *what, const char *detail)
         m->data[1] = (uint8_t)(body >> 16);
         m->data[2] = (uint8_t)(body >> 8);
         m->data[3] = (uint8_t)body;
-        cl_wr_bytes(&c->hs_out, m->data, m->len);
+        int queued = cl_queue_handshake(c, m->data, m->len);
         /* After the handshake (tickets, KeyUpdate) there is no transcript. */
-        if ((!c->hs || cl_transcript_add(c, m->data, m->len) == 0) && !c->hs_out.failed)
+        if ((!c->hs || cl_transcript_add(c, m->data, m->len) == 0) && queued == 0)
             rc = 0;
     }
     if (rc == 0 && cl_trace_on(c))
