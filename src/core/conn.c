@@ -138,6 +138,8 @@ int cl_send_alert(clasp_conn *c, int level, int desc)
     return cl_send_record(c, CL_CT_ALERT, a, 2);
 }
 
+void cl_set_record_version(clasp_conn *c, uint16_t version) { c->wr.plain_version = version; }
+
 int cl_install_keys(clasp_conn *c, int for_write, cr_aead_alg alg, const uint8_t *key,
                      const uint8_t *iv, size_t iv_len, int tls12)
 {

@@ -307,6 +307,9 @@ CL_MUST_CHECK int cl_send_alert(clasp_conn *c, int level, int desc);
 size_t cl_max_fragment(const clasp_conn *c);
 /* Seals the queued handshake messages (before a key change or other records). */
 CL_MUST_CHECK int cl_flush_handshake(clasp_conn *c);
+/* The version our unprotected records' headers carry (RFC 8446 5.1: a
+ * first ClientHello's may say TLS 1.0, 0x0301); 0 is the usual 0x0303. */
+void cl_set_record_version(clasp_conn *c, uint16_t version);
 /* Installs record keys for reading or writing (TLS 1.2 AEAD framing when
  * tls12). Before our sending key changes, the queued handshake messages are
  * sealed under the old one. */

@@ -80,7 +80,7 @@ int cl_client12_server_hello(clasp_conn *c, const cl_server_hello *sh, const uin
     }
     c->version = CLASP_TLS1_2;
     c->suite = s;
-    c->wr.plain_version = 0;
+    cl_set_record_version(c, 0);
     cr_kx_free(hs->kx); /* the TLS 1.3 key share is not needed */
     hs->kx = NULL;
     memcpy(hs->server_random, sh->random, 32);

@@ -319,7 +319,7 @@ int cl_client13_start(clasp_conn *c)
     hs->client_version = CLASP_TLS1_2; /* our legacy_version, echoed in an RSA premaster */
     /* RFC 8446 5.1: the first ClientHello's record may say TLS 1.0, which
      * old middleboxes expect. */
-    c->wr.plain_version = 0x0301;
+    cl_set_record_version(c, 0x0301);
     c->state = CL_ST_C_WAIT_SH;
     return send_client_hello(c);
 }
@@ -562,7 +562,7 @@ static int handle_hrr(clasp_conn *c, const uint8_t *msg, size_t len)
         cl_buf_reset(&hs->cookie);
         cl_wr_bytes(&hs->cookie, sh.cookie.p, sh.cookie.n);
     }
-    c->wr.plain_version = 0;
+    cl_set_record_version(c, 0);
     if (cl_transcript_hrr_restart(c) || cl_transcript_add(c, msg, len))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
     if (cl_trace_on(c))
@@ -617,7 +617,7 @@ static int handle_server_hello(clasp_conn *c, const uint8_t *msg, size_t len)
                        "the server answered with a key share for %s (0x%04x), but we sent %s",
                        cl_group_name(sh.share_group), sh.share_group, cl_group_name(hs->kx_group));
     memcpy(hs->server_random, sh.random, 32);
-    c->wr.plain_version = 0;
+    cl_set_record_version(c, 0);
     c->version = CLASP_TLS1_3;
     c->group = hs->kx_group;
     uint8_t dhe[CR_MAX_KX_SECRET];
