@@ -289,7 +289,7 @@ struct clasp_conn {
 uint64_t cl_now(const clasp_config *cfg);
 uint64_t cl_now_ms(void);
 
-/* ---- the core's interface: what the handshake drives (conn.c) ---- */
+/* ---- the core's interface: what the handshake drives (core.c) ---- */
 
 /* Records a fatal error (the first one wins), queues the alert if any
  * (alert < 0: none) and marks the connection dead. Returns CLASP_ERROR. */
