@@ -15,7 +15,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "conn/internal.h"
+#include "core/conn.h"
 #include "x509/pem.h"
 
 static int memfd = -1;

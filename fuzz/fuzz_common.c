@@ -294,7 +294,7 @@ int fz_strict(void)
 
 size_t fz_output(clasp_conn *c, const uint8_t **out)
 {
-    /* Finding F1 (NULL + 0 in clasp_conn_output) is fixed in conn.c; its
+    /* Finding F1 (NULL + 0 in clasp_conn_output) is fixed in src/api/connection.c; its
      * input stays in fuzz/regressions/fuzz_server/. */
     return clasp_conn_output(c, out);
 }

@@ -22,7 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "conn/internal.h"
+#include "core/conn.h"
 
 /* A property the target asserts: a failure aborts, which libFuzzer reports
  * as a crash with this message. */

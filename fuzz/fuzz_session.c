@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "fuzz_common.h"
+#include "handshake/hs.h" /* cl_ticket_seal, cl_ticket_open */
 
 static clasp_config *server_cfg, *client_cfg;
 

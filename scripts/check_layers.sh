@@ -23,7 +23,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # The layers of src/, bottom to top. A file may include headers of its own
 # layer and of the layers before it, never of a layer after it. A layer
 # made of several folders joins them with '+' (the first names the layer).
-LAYERS='base crypto x509 record core handshake api+conn'
+LAYERS='base crypto x509 record core handshake api'
 # The one folder that may include OpenSSL's headers.
 OPENSSL_LAYER=crypto
 ALLOW=scripts/layers.allow

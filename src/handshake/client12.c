@@ -80,7 +80,7 @@ int cl_client12_server_hello(clasp_conn *c, const cl_server_hello *sh, const uin
     }
     c->version = CLASP_TLS1_2;
     c->suite = s;
-    c->wr.plain_version = 0;
+    cl_set_record_version(c, 0);
     cr_kx_free(hs->kx); /* the TLS 1.3 key share is not needed */
     hs->kx = NULL;
     memcpy(hs->server_random, sh->random, 32);
@@ -215,7 +215,7 @@ static int handle_server_key_exchange(clasp_conn *c, const uint8_t *msg, size_t 
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
     if (cl_trace_on(c))
         cl_trace(c, CLASP_TRACE_RECV, "ServerKeyExchange", "%s %s; signed with %s, verified",
-                 kx_name(c->suite->kx), clasp_conn_group_name(c), cl_sigalg_name(scheme));
+                 kx_name(c->suite->kx), cl_conn_group_name(c), cl_sigalg_name(scheme));
     c->state = CL_ST_C12_WAIT_CR_SHD;
     return CLASP_OK;
 }
@@ -267,13 +267,13 @@ static int send_client_key_exchange(clasp_conn *c)
         snprintf(detail, sizeof detail, "RSA: premaster secret encrypted to the server's key (%zu bytes)", n);
     } else if (c->suite->kx == CL_KX_DHE) {
         cl_write_dhe_share(c, &m, hs->kx_pub, hs->kx_pub_len);
-        snprintf(detail, sizeof detail, "DHE: our %s public share", clasp_conn_group_name(c));
+        snprintf(detail, sizeof detail, "DHE: our %s public share", cl_conn_group_name(c));
     } else {
         size_t v = cl_wr_begin_vec(&m, 1);
         cl_wr_bytes(&m, hs->kx_pub, hs->kx_pub_len);
         cl_wr_end_vec(&m, v, 1);
         snprintf(detail, sizeof detail, "%s: our %s public share", kx_name(c->suite->kx),
-                 clasp_conn_group_name(c));
+                 cl_conn_group_name(c));
     }
     return cl_hs_send(c, &m, NULL, detail);
 }

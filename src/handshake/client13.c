@@ -319,7 +319,7 @@ int cl_client13_start(clasp_conn *c)
     hs->client_version = CLASP_TLS1_2; /* our legacy_version, echoed in an RSA premaster */
     /* RFC 8446 5.1: the first ClientHello's record may say TLS 1.0, which
      * old middleboxes expect. */
-    c->wr.plain_version = 0x0301;
+    cl_set_record_version(c, 0x0301);
     c->state = CL_ST_C_WAIT_SH;
     return send_client_hello(c);
 }
@@ -562,7 +562,7 @@ static int handle_hrr(clasp_conn *c, const uint8_t *msg, size_t len)
         cl_buf_reset(&hs->cookie);
         cl_wr_bytes(&hs->cookie, sh.cookie.p, sh.cookie.n);
     }
-    c->wr.plain_version = 0;
+    cl_set_record_version(c, 0);
     if (cl_transcript_hrr_restart(c) || cl_transcript_add(c, msg, len))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
     if (cl_trace_on(c))
@@ -573,11 +573,22 @@ static int handle_hrr(clasp_conn *c, const uint8_t *msg, size_t len)
     return send_client_hello(c);
 }
 
+/* RFC 8446 4.1.3: a ServerHello whose random is the special value is a
+ * HelloRetryRequest. */
+static int is_hello_retry_request(const uint8_t *msg, size_t len)
+{
+    cl_reader r = cl_reader_init(msg + 4, len - 4);
+    uint16_t legacy_version;
+    const uint8_t *random;
+    return cl_rd_u16(&r, &legacy_version) == 0 && cl_rd_bytes(&r, 32, &random) == 0 &&
+           memcmp(random, cl_hrr_random, 32) == 0;
+}
+
 static int handle_server_hello(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
     /* A client that offered no TLS 1.3 knows no HelloRetryRequest. */
-    if (hs->offer13 && len >= 4 + 2 + 32 && memcmp(msg + 6, cl_hrr_random, 32) == 0)
+    if (hs->offer13 && is_hello_retry_request(msg, len))
         return handle_hrr(c, msg, len);
     cl_server_hello sh;
     int rc = parse_server_hello(c, msg, len, &sh, 0);
@@ -606,7 +617,7 @@ static int handle_server_hello(clasp_conn *c, const uint8_t *msg, size_t len)
                        "the server answered with a key share for %s (0x%04x), but we sent %s",
                        cl_group_name(sh.share_group), sh.share_group, cl_group_name(hs->kx_group));
     memcpy(hs->server_random, sh.random, 32);
-    c->wr.plain_version = 0;
+    cl_set_record_version(c, 0);
     c->version = CLASP_TLS1_3;
     c->group = hs->kx_group;
     uint8_t dhe[CR_MAX_KX_SECRET];

@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The handshake driver: checks in one place which message may come next,
- * keeps the transcript, frames outgoing messages, and dispatches to the
- * state machine of the negotiated version and our role. */
+/* What the state machines share: the transcript, the framing of outgoing
+ * messages, randoms and ephemeral keys (or the test hooks' fixed ones),
+ * message and extension names, and the handshake state's lifetime. The
+ * dispatch to the state machines is dispatch.c, above them all. */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "handshake/hs.h"
-
-#define BIT(t) (1u << (t))
 
 /* RFC 8446 4.1.3: the random that marks a HelloRetryRequest, and the
  * downgrade sentinels a TLS 1.3 server puts in a TLS 1.2/1.1 ServerHello. */
@@ -71,41 +70,6 @@ void cl_write_dhe_share(const clasp_conn *c, cl_buf *m, const uint8_t *pub, size
     cl_wr_end_vec(m, v, 2);
 }
 
-/* Which handshake messages each state accepts. */
-static uint32_t allowed_messages(const clasp_conn *c)
-{
-    switch (c->state) {
-    case CL_ST_C_WAIT_SH: return BIT(CL_HS_SERVER_HELLO);
-    case CL_ST_C_WAIT_EE: return BIT(CL_HS_ENCRYPTED_EXTENSIONS);
-    case CL_ST_C_WAIT_CERT_CR: return BIT(CL_HS_CERTIFICATE) | BIT(CL_HS_CERTIFICATE_REQUEST);
-    case CL_ST_C_WAIT_CERT: return BIT(CL_HS_CERTIFICATE);
-    case CL_ST_C_WAIT_CV: return BIT(CL_HS_CERTIFICATE_VERIFY);
-    case CL_ST_C_WAIT_FINISHED: return BIT(CL_HS_FINISHED);
-    case CL_ST_S_WAIT_CH:
-    case CL_ST_S_WAIT_CH2: return BIT(CL_HS_CLIENT_HELLO);
-    case CL_ST_S_WAIT_CERT: return BIT(CL_HS_CERTIFICATE);
-    case CL_ST_S_WAIT_CV: return BIT(CL_HS_CERTIFICATE_VERIFY);
-    case CL_ST_S_WAIT_FINISHED: return BIT(CL_HS_FINISHED);
-    case CL_ST_C12_WAIT_CERT: return BIT(CL_HS_CERTIFICATE);
-    case CL_ST_C12_WAIT_SKE: return BIT(CL_HS_SERVER_KEY_EXCHANGE);
-    case CL_ST_C12_WAIT_CR_SHD: return BIT(CL_HS_CERTIFICATE_REQUEST) | BIT(CL_HS_SERVER_HELLO_DONE);
-    case CL_ST_C12_WAIT_SHD: return BIT(CL_HS_SERVER_HELLO_DONE);
-    case CL_ST_C12_WAIT_FINISHED: return BIT(CL_HS_FINISHED);
-    case CL_ST_C12_WAIT_CCS: /* a NewSessionTicket if the ServerHello promised one */
-        return c->hs && c->hs->issue_ticket12 && !c->hs->got_ticket12 ? BIT(CL_HS_NEW_SESSION_TICKET) : 0;
-    case CL_ST_S12_WAIT_CERT: return BIT(CL_HS_CERTIFICATE);
-    case CL_ST_S12_WAIT_CKE: return BIT(CL_HS_CLIENT_KEY_EXCHANGE);
-    case CL_ST_S12_WAIT_CV: return BIT(CL_HS_CERTIFICATE_VERIFY);
-    case CL_ST_S12_WAIT_FINISHED: return BIT(CL_HS_FINISHED);
-    case CL_ST_CONNECTED:
-        if (c->version == CLASP_TLS1_2) /* renegotiation attempts, refused */
-            return c->role == CLASP_CLIENT ? BIT(CL_HS_HELLO_REQUEST) : BIT(CL_HS_CLIENT_HELLO);
-        return c->role == CLASP_CLIENT ? BIT(CL_HS_NEW_SESSION_TICKET) | BIT(CL_HS_KEY_UPDATE)
-                                       : BIT(CL_HS_KEY_UPDATE);
-    }
-    return 0;
-}
-
 const char *cl_hs_type_name(uint8_t type)
 {
     switch (type) {
@@ -126,62 +90,6 @@ const char *cl_hs_type_name(uint8_t type)
     case CL_HS_MESSAGE_HASH: return "message_hash";
     }
     return "unknown message";
-}
-
-static const char *expected_names(uint32_t mask, char *buf, size_t len)
-{
-    buf[0] = 0;
-    for (int t = 0; t < 32; t++) {
-        if (!(mask & BIT(t)))
-            continue;
-        size_t used = strlen(buf);
-        snprintf(buf + used, len - used, "%s%s", used ? " or " : "", cl_hs_type_name((uint8_t)t));
-    }
-    return buf[0] ? buf : "nothing";
-}
-
-int cl_hs_start(clasp_conn *c)
-{
-    if (!c->hs) {
-        c->hs = calloc(1, sizeof *c->hs);
-        if (!c->hs)
-            return cl_fail(c, -1, CLASP_E_NOMEM, "out of memory");
-        cl_buf_init(&c->hs->pending, 0);
-        cl_buf_init(&c->hs->cookie, 0);
-        cl_buf_init(&c->hs->cr_context, 255);
-        cl_buf_init(&c->hs->ch1_ext_fingerprint, 0);
-    }
-    if (c->role == CLASP_SERVER) {
-        c->state = CL_ST_S_WAIT_CH;
-        return CLASP_OK;
-    }
-    return cl_client13_start(c);
-}
-
-int cl_hs_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
-{
-    /* RFC 5246 7.4.1.1: a TLS 1.2 client ignores a HelloRequest while it
-     * negotiates (it is not hashed); a server that insists is cut off. */
-    if (type == CL_HS_HELLO_REQUEST && len == 4 && c->role == CLASP_CLIENT &&
-        c->version == CLASP_TLS1_2 && c->state != CL_ST_CONNECTED) {
-        if (++c->key_updates > 8)
-            return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
-                           "the peer keeps asking to renegotiate, which clasp never does");
-        return CLASP_OK;
-    }
-    uint32_t allowed = type < 32 ? allowed_messages(c) & BIT(type) : 0;
-    if (!allowed) {
-        char exp[128];
-        return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
-                       "the peer sent %s (type %u) where %s was expected", cl_hs_type_name(type),
-                       type, expected_names(allowed_messages(c), exp, sizeof exp));
-    }
-    int tls12 = c->version == CLASP_TLS1_2;
-    if (c->state == CL_ST_CONNECTED)
-        return tls12 ? cl_post12_message(c, type, msg, len) : cl_post13_message(c, type, msg, len);
-    if (c->role == CLASP_CLIENT)
-        return tls12 ? cl_client12_message(c, type, msg, len) : cl_client13_message(c, type, msg, len);
-    return tls12 ? cl_server12_message(c, type, msg, len) : cl_server13_message(c, type, msg, len);
 }
 
 void cl_hs_free(clasp_conn *c)
@@ -208,9 +116,6 @@ void cl_hs_finish(clasp_conn *c)
     c->handshake_done = 1;
     c->state = CL_ST_CONNECTED;
     cl_hs_free(c);
-    /* Handshake buffers are not needed while the connection idles. */
-    if (c->hs_in.len == 0)
-        cl_buf_free(&c->hs_in);
 }
 
 /* ---------------------------------------------------------- transcript */
@@ -294,9 +199,9 @@ int cl_hs_send(clasp_conn *c, cl_buf *m, const char *what, const char *detail)
         m->data[1] = (uint8_t)(body >> 16);
         m->data[2] = (uint8_t)(body >> 8);
         m->data[3] = (uint8_t)body;
-        cl_wr_bytes(&c->hs_out, m->data, m->len);
+        int queued = cl_queue_handshake(c, m->data, m->len);
         /* After the handshake (tickets, KeyUpdate) there is no transcript. */
-        if ((!c->hs || cl_transcript_add(c, m->data, m->len) == 0) && !c->hs_out.failed)
+        if ((!c->hs || cl_transcript_add(c, m->data, m->len) == 0) && queued == 0)
             rc = 0;
     }
     if (rc == 0 && cl_trace_on(c))

@@ -4,7 +4,8 @@
 #ifndef CLASP_HANDSHAKE_HS_H
 #define CLASP_HANDSHAKE_HS_H
 
-#include "conn/internal.h"
+#include "core/conn.h"
+#include "handshake/handshake.h"
 
 /* Handshake message types (RFC 8446 4). */
 enum {
@@ -297,8 +298,6 @@ int cl_server12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t 
 int cl_send_finished12(clasp_conn *c);
 int cl_send_ccs12(clasp_conn *c);
 int cl_recv_finished12(clasp_conn *c, const uint8_t *msg, size_t len);
-/* A ChangeCipherSpec arrived while handshaking TLS 1.2. */
-int cl_hs12_change_cipher_spec(clasp_conn *c);
 /* TLS 1.2 after the handshake: renegotiation is refused. */
 int cl_post12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
 /* Is this scheme usable for a TLS 1.2 signature (RFC 5246 7.4.1.4.1)? */
@@ -307,6 +306,13 @@ uint16_t cl_choose_sigalg12(const cr_pkey *key, const uint16_t *peer, size_t n_p
 /* TLS 1.2 Certificate (no context, no per-entry extensions) share parsing
  * and verification with TLS 1.3 through these. */
 int cl_peer_chain_accept(clasp_conn *c, cr_cert **chain, size_t n);
+
+/* Tickets (ticket.c): a session sealed with AEAD under a key that rotates
+ * every lifetime; tickets of the previous period still open. */
+CL_MUST_CHECK int cl_ticket_seal(const clasp_config *cfg, const cl_session *s, cl_buf *out);
+/* 0 and the session when the ticket is ours, intact and not expired. */
+int cl_ticket_open(const clasp_config *cfg, const uint8_t *t, size_t len, cl_session *s,
+                   uint64_t *issued);
 
 /* Ends the handshake: frees its state. */
 void cl_hs_finish(clasp_conn *c);

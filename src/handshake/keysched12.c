@@ -56,13 +56,7 @@ int cl_ks12_install(clasp_conn *c, int for_write)
     int client_side = (c->role == CLASP_CLIENT) == (for_write != 0);
     const uint8_t *key = block + (client_side ? 0 : kl);
     const uint8_t *iv = block + 2 * kl + (client_side ? 0 : ivl);
-    if (for_write && cl_flush_handshake(c))
-        goto out;
-    cr_aead *a = cr_aead_new(c->suite->aead, key, for_write);
-    if (!a)
-        goto out;
-    cl_record_keys_set(for_write ? &c->wr : &c->rd, a, iv, ivl, 1);
-    rc = 0;
+    rc = cl_install_keys(c, for_write, c->suite->aead, key, iv, ivl, 1);
 out:
     return rc;
 }

@@ -158,13 +158,7 @@ int cl_ks_install(clasp_conn *c, const uint8_t *secret, int for_write)
         t->secret_cb(t->secret_arg, for_write ? "write key" : "read key", key, kl);
         t->secret_cb(t->secret_arg, for_write ? "write iv" : "read iv", iv, sizeof iv);
     }
-    if (for_write && cl_flush_handshake(c))
-        goto out;
-    cr_aead *a = cr_aead_new(c->suite->aead, key, for_write);
-    if (!a)
-        goto out;
-    cl_record_keys_set(for_write ? &c->wr : &c->rd, a, iv, sizeof iv, 0);
-    rc = 0;
+    rc = cl_install_keys(c, for_write, c->suite->aead, key, iv, sizeof iv, 0);
 out:
     cl_wipe(key, sizeof key);
     cl_wipe(iv, sizeof iv);

@@ -92,8 +92,8 @@ int cl_send_key_update(clasp_conn *c, int request)
     /* The KeyUpdate goes behind any handshake messages still queued (the
      * NewSessionTickets): installing the new key seals them all under the
      * old one first, so the peer reads them before it switches keys. */
-    cl_wr_bytes(&c->hs_out, msg, sizeof msg);
-    if (c->hs_out.failed || cl_ks_update(c, c->traffic_wr) || cl_ks_install(c, c->traffic_wr, 1))
+    if (cl_queue_handshake(c, msg, sizeof msg) || cl_ks_update(c, c->traffic_wr) ||
+        cl_ks_install(c, c->traffic_wr, 1))
         return -1;
     if (cl_trace_on(c))
         cl_trace(c, CLASP_TRACE_SEND, "KeyUpdate", "%s; our sending keys updated",
@@ -103,11 +103,13 @@ int cl_send_key_update(clasp_conn *c, int request)
 
 static int handle_key_update(clasp_conn *c, const uint8_t *msg, size_t len)
 {
-    if (len != 5)
+    cl_reader r = cl_reader_init(msg + 4, len - 4);
+    uint8_t request;
+    if (cl_rd_u8(&r, &request) || !cl_rd_empty(&r))
         return CL_DECODE_FAIL(c, "KeyUpdate");
-    if (msg[4] > 1)
+    if (request > 1)
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
-                       "the peer's KeyUpdate has request_update=%u (only 0 or 1 are valid)", msg[4]);
+                       "the peer's KeyUpdate has request_update=%u (only 0 or 1 are valid)", request);
     if (++c->key_updates > MAX_KEY_UPDATES)
         return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
                        "the peer sent more than %d KeyUpdates without data between them",
@@ -116,9 +118,9 @@ static int handle_key_update(clasp_conn *c, const uint8_t *msg, size_t len)
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key update failed");
     if (cl_trace_on(c))
         cl_trace(c, CLASP_TRACE_RECV, "KeyUpdate", "%s; peer's sending keys updated",
-                 msg[4] ? "update_requested" : "update_not_requested");
+                 request ? "update_requested" : "update_not_requested");
     /* Answer a request once; after close_notify we send nothing. */
-    if (msg[4] && !c->we_closed && cl_send_key_update(c, 0))
+    if (request && !c->we_closed && cl_send_key_update(c, 0))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key update failed");
     return CLASP_OK;
 }
@@ -128,16 +130,4 @@ int cl_post13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t le
     if (type == CL_HS_NEW_SESSION_TICKET)
         return handle_ticket(c, msg, len);
     return handle_key_update(c, msg, len);
-}
-
-int clasp_conn_key_update(clasp_conn *c, int request_peer)
-{
-    if (c->dead)
-        return CLASP_ERROR;
-    if (!c->handshake_done || c->version != CLASP_TLS1_3 || c->we_closed)
-        return cl_fail(c, -1, CLASP_E_INTERNAL,
-                       "KeyUpdate needs an open TLS 1.3 connection whose handshake is done");
-    if (cl_send_key_update(c, request_peer))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key update failed");
-    return CLASP_OK;
 }

@@ -18,7 +18,7 @@
  * policy on every resumption (cl_session_auth_ok). */
 #include <stdlib.h>
 
-#include "conn/internal.h"
+#include "handshake/hs.h"
 
 #define NAME_LEN 8
 #define OVERHEAD (NAME_LEN + CR_AEAD_NONCE + CR_AEAD_TAG)

@@ -1,6 +1,17 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "record/record.h"
 
+const char *cl_content_type_name(uint8_t type)
+{
+    switch (type) {
+    case CL_CT_CHANGE_CIPHER_SPEC: return "ChangeCipherSpec";
+    case CL_CT_ALERT: return "alert";
+    case CL_CT_HANDSHAKE: return "handshake";
+    case CL_CT_APPLICATION_DATA: return "application data";
+    }
+    return "unknown";
+}
+
 void cl_record_keys_clear(cl_record_keys *k)
 {
     cr_aead_free(k->aead);
@@ -104,6 +115,19 @@ int cl_record_seal(cl_record_keys *k, uint8_t type, const uint8_t *payload, size
         return -1;
     }
     k->seq++;
+    return 0;
+}
+
+int cl_record_seal_fragments(cl_record_keys *k, uint8_t type, const uint8_t *payload,
+                             size_t len, size_t max_fragment, cl_buf *out)
+{
+    do {
+        size_t n = len < max_fragment ? len : max_fragment;
+        if (cl_record_seal(k, type, payload, n, out))
+            return -1;
+        payload += n;
+        len -= n;
+    } while (len > 0);
     return 0;
 }
 

@@ -20,6 +20,31 @@
 #define CL_MAX_CIPHERTEXT (CL_MAX_PLAINTEXT + 256)
 #define CL_MAX_RECORD (CL_RECORD_HEADER + CL_MAX_CIPHERTEXT)
 
+/* A record header as it came from the peer (RFC 8446 5.1, RFC 5246 6.2.1). */
+typedef struct {
+    uint8_t type;
+    uint8_t version_major, version_minor;
+    size_t len;           /* of the fragment that follows the header */
+} cl_record_header;
+
+/* Reads the header at the front of p[0..avail) through the bounded reader:
+ * 0, or -1 when fewer than CL_RECORD_HEADER bytes are there. Inline: it runs
+ * once per record. */
+CL_MUST_CHECK static inline int cl_record_header_read(const uint8_t *p, size_t avail,
+                                                      cl_record_header *h)
+{
+    cl_reader r = cl_reader_init(p, avail);
+    uint16_t len;
+    if (cl_rd_u8(&r, &h->type) || cl_rd_u8(&r, &h->version_major) ||
+        cl_rd_u8(&r, &h->version_minor) || cl_rd_u16(&r, &len))
+        return -1;
+    h->len = len;
+    return 0;
+}
+
+/* "handshake", "alert", ... for error sentences ("unknown" otherwise). */
+const char *cl_content_type_name(uint8_t type);
+
 typedef struct {
     cr_aead *aead;        /* NULL: records go in plaintext */
     uint8_t iv[CR_AEAD_NONCE];
@@ -42,6 +67,11 @@ size_t cl_record_overhead(const cl_record_keys *k);
  * Returns 0, or -1 when the sequence number would wrap or sealing failed. */
 CL_MUST_CHECK int cl_record_seal(cl_record_keys *k, uint8_t type, const uint8_t *payload,
                                  size_t len, cl_buf *out);
+
+/* Appends payload cut into records of at most max_fragment bytes each (one
+ * empty record when len is 0). Returns 0, or -1 as cl_record_seal. */
+CL_MUST_CHECK int cl_record_seal_fragments(cl_record_keys *k, uint8_t type, const uint8_t *payload,
+                                           size_t len, size_t max_fragment, cl_buf *out);
 
 /* Record-layer failures, each naming the alert it calls for. */
 typedef enum {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # The installed libraries hold no test machinery: neither the test hooks
-# (cl_test_hooks in src/conn/internal.h, compiled only with CLASP_TEST_HOOKS)
+# (cl_test_hooks in src/core/conn.h, compiled only with CLASP_TEST_HOOKS)
 # nor the test-PKI maker (its own library, clasp_testpki).
 #   test_no_test_hooks.sh LIBCLASP.a LIBCLASP.so LIBCLASP_TESTABLE.a LIBCLASP_TESTPKI.a
 # The last two are the controls: each marker below must be found there, so a

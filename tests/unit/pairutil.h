@@ -2,7 +2,7 @@
 /* In-memory client/server helpers for the pair tests. */
 #ifndef CLASP_PAIRUTIL_H
 #define CLASP_PAIRUTIL_H
-#include "conn/internal.h"
+#include "core/conn.h"
 
 extern char pki_ecdsa[256], pki_rsa[256], pki_ed25519[256], pki_other[256];
 

@@ -164,7 +164,7 @@ static void record_size_limit_case(uint16_t limit)
  * number reaches 2^24.5 records; with ChaCha20-Poly1305 it never needs to. */
 static void usage_limit_case(const char *suite, int expect_update)
 {
-    const uint64_t limit = 23726566; /* floor(2^24.5), as in conn.c */
+    const uint64_t limit = 23726566; /* floor(2^24.5), as in src/api/connection.c */
     clasp_config *sc = server_config(pki_ecdsa), *cc = client_config(pki_ecdsa);
     CHECK(clasp_config_set_ciphers(sc, suite) == 0);
     clasp_config_set_trace(cc, note_received, NULL);

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conn/internal.h"
+#include "core/conn.h"
 #include "rfc8448_vectors.h"
 #include "testutil.h"
 

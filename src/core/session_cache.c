@@ -5,7 +5,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#include "conn/internal.h"
+#include "core/conn.h"
 
 typedef struct {
     uint8_t id[32];

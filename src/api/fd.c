@@ -6,7 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "conn/internal.h"
+#include "core/conn.h"
 
 int clasp_fd_flush(clasp_conn *c, int fd)
 {

@@ -1,21 +1,19 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The connection: the sans-I/O core. Bytes from the peer go in through
- * clasp_conn_feed, are cut into records, opened in place and dispatched to
- * the handshake, the alert handler or the application; everything we send is
- * sealed straight into the output buffer. */
+/* The connection's public API and the driver above the handshake. Bytes
+ * from the peer go in through clasp_conn_feed; the core (src/core) cuts them
+ * into records and opens them, and this file decides what each is for:
+ * handshake messages and a TLS 1.2 ChangeCipherSpec go down to the state
+ * machines (src/handshake), alerts to the core, data to the application.
+ * Everything we send is sealed straight into the output buffer. */
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "conn/internal.h"
+#include "core/conn.h"
+#include "handshake/handshake.h"
 
 /* Raw input kept at most: one record being read by the application plus one
  * arriving behind it. */
 #define IN_LIMIT (2 * CL_MAX_RECORD)
-/* Records that move nothing forward (empty application data, warning
- * alerts, ChangeCipherSpec) allowed in a row; the next one is a flood and
- * ends the connection with unexpected_message. Data or handshake bytes
- * start the count again. */
-#define MAX_IDLE_RECORDS 32
 /* RFC 8446 5.5: AES-GCM keys should protect at most 2^24.5 full-size
  * records; we send a KeyUpdate when our sequence number reaches this.
  * ChaCha20-Poly1305's limit is beyond the 2^64 sequence numbers. The limit
@@ -124,108 +122,10 @@ int clasp_conn_set_server_name(clasp_conn *c, const char *name)
 
 /* ------------------------------------------------------------- errors */
 
-int cl_fail(clasp_conn *c, int alert, clasp_error_kind kind, const char *fmt, ...)
-{
-    if (c->dead)
-        return CLASP_ERROR;
-    c->dead = 1;
-    c->err_kind = kind;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(c->err_msg, sizeof c->err_msg, fmt, ap);
-    va_end(ap);
-    if (alert >= 0) {
-        c->fatal_alert = 1;
-        /* RFC 5246 7.2.2: the session of a failed connection is forgotten. */
-        if (c->cached_id_len)
-            cl_cache_remove(c->cfg->cache, c->cached_id, c->cached_id_len);
-    }
-    if (alert >= 0 && !c->we_closed) {
-        /* Best effort: the alert goes out under whatever keys we write with. */
-        if (cl_send_alert(c, 2, alert) == 0)
-            c->alert_sent = alert;
-        c->we_closed = 1;
-    }
-    if (cl_trace_on(c))
-        cl_trace(c, CLASP_TRACE_NOTE, "error", "%s", c->err_msg);
-    return CLASP_ERROR;
-}
-
 clasp_error_kind clasp_conn_error(const clasp_conn *c) { return c ? c->err_kind : CLASP_E_INTERNAL; }
 const char *clasp_conn_error_text(const clasp_conn *c) { return c ? c->err_msg : "no connection"; }
 int clasp_conn_alert_sent(const clasp_conn *c) { return c->alert_sent; }
 int clasp_conn_alert_received(const clasp_conn *c) { return c->alert_recv; }
-
-/* ------------------------------------------------------------ tracing */
-
-int cl_trace_on(const clasp_conn *c) { return c->cfg->trace != NULL; }
-
-void cl_trace(const clasp_conn *c, clasp_trace_kind kind, const char *what, const char *fmt, ...)
-{
-    if (!c->cfg->trace)
-        return;
-    char detail[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(detail, sizeof detail, fmt, ap);
-    va_end(ap);
-    c->cfg->trace(c->cfg->trace_arg, kind, what, detail);
-}
-
-void cl_keylog(const clasp_conn *c, const char *label, const uint8_t *client_random,
-               const uint8_t *secret, size_t len)
-{
-    if (CL_TEST(c) && CL_TEST(c)->secret_cb)
-        CL_TEST(c)->secret_cb(CL_TEST(c)->secret_arg, label, secret, len);
-    if (!c->cfg->keylog)
-        return;
-    static const char hex[] = "0123456789abcdef";
-    char line[64 + 1 + 64 + 1 + 2 * CR_MAX_HASH + 1];
-    size_t n = (size_t)snprintf(line, sizeof line, "%s ", label);
-    for (int i = 0; i < 32 && n + 2 < sizeof line; i++) {
-        line[n++] = hex[client_random[i] >> 4];
-        line[n++] = hex[client_random[i] & 15];
-    }
-    line[n++] = ' ';
-    for (size_t i = 0; i < len && n + 2 < sizeof line; i++) {
-        line[n++] = hex[secret[i] >> 4];
-        line[n++] = hex[secret[i] & 15];
-    }
-    line[n] = 0;
-    c->cfg->keylog(c->cfg->keylog_arg, line);
-    cl_wipe(line, sizeof line);
-}
-
-/* ------------------------------------------------------------ sending */
-
-int cl_flush_handshake(clasp_conn *c)
-{
-    if (c->hs_out.len == 0)
-        return 0;
-    cl_buf pending = c->hs_out;
-    cl_buf_init(&c->hs_out, 0);
-    int rc = cl_send_record(c, CL_CT_HANDSHAKE, pending.data, pending.len);
-    if (c->handshake_done) {
-        cl_buf_free(&pending);
-    } else {
-        cl_buf_reset(&pending); /* keep the storage for the next flight */
-        c->hs_out = pending;
-    }
-    return rc;
-}
-
-size_t cl_max_fragment(const clasp_conn *c)
-{
-    size_t max = CL_MAX_PLAINTEXT;
-    /* RFC 8449 4: only protected records; in TLS 1.3 the limit counts the
-     * inner content type byte too (we add no padding). */
-    if (c->peer_record_limit && c->wr.aead) {
-        size_t limit = c->wr.tls12 ? c->peer_record_limit : (size_t)c->peer_record_limit - 1u;
-        if (limit < max)
-            max = limit;
-    }
-    return max;
-}
 
 /* TLS 1.3 application data: time for a new sending key (RFC 8446 5.5)?
  * The key's last record is the KeyUpdate itself. */
@@ -236,32 +136,23 @@ static int key_update_due(const clasp_conn *c)
            c->wr.seq >= AES_GCM_RECORD_LIMIT - 1;
 }
 
-int cl_send_record(clasp_conn *c, uint8_t type, const uint8_t *data, size_t len)
+/* Application data, cut into records; an AES-GCM key that reaches its
+ * limit is updated between two of them. */
+static int send_application_data(clasp_conn *c, const uint8_t *data, size_t len)
 {
-    if (type != CL_CT_HANDSHAKE && cl_flush_handshake(c))
+    if (c->hs_out.len && cl_flush_handshake(c))
         return -1;
+    size_t max = cl_max_fragment(c); /* a KeyUpdate leaves it as it is */
     do {
-        if (type == CL_CT_APPLICATION_DATA && key_update_due(c) && cl_send_key_update(c, 0))
+        if (key_update_due(c) && cl_send_key_update(c, 0))
             return -1;
-        size_t max = cl_max_fragment(c);
         size_t n = len < max ? len : max;
-        if (cl_record_seal(&c->wr, type, data, n, &c->out))
+        if (cl_record_seal(&c->wr, CL_CT_APPLICATION_DATA, data, n, &c->out))
             return -1;
         data += n;
         len -= n;
     } while (len > 0);
     return 0;
-}
-
-int cl_send_alert(clasp_conn *c, int level, int desc)
-{
-    /* RFC 8446 6: in TLS 1.3 the level is ignored, but the fatal ones are
-     * still sent as fatal for TLS 1.2 peers. */
-    uint8_t a[2] = {(uint8_t)level, (uint8_t)desc};
-    if (cl_trace_on(c))
-        cl_trace(c, CLASP_TRACE_SEND, "Alert", "%s %s", level == 2 ? "fatal" : "warning",
-                 clasp_alert_name(desc));
-    return cl_send_record(c, CL_CT_ALERT, a, 2);
 }
 
 size_t clasp_conn_output(clasp_conn *c, const uint8_t **out)
@@ -370,159 +261,41 @@ static long truncated(clasp_conn *c)
     return CLASP_TRUNCATED;
 }
 
-static const char *content_type_name(uint8_t t)
+/* Handshake bytes: whole messages go to the handshake, one at a time. Out
+ * of line, so that dispatch_record stays as lean for application data as
+ * it was before the message framing moved to the core. */
+__attribute__((noinline)) static int handle_handshake_bytes(clasp_conn *c, const uint8_t *p,
+                                                            size_t len)
 {
-    switch (t) {
-    case CL_CT_CHANGE_CIPHER_SPEC: return "ChangeCipherSpec";
-    case CL_CT_ALERT: return "alert";
-    case CL_CT_HANDSHAKE: return "handshake";
-    case CL_CT_APPLICATION_DATA: return "application data";
-    }
-    return "unknown";
-}
-
-static int handle_alert(clasp_conn *c, const uint8_t *p, size_t len)
-{
-    cl_reader r = cl_reader_init(p, len);
-    uint8_t level, desc;
-    /* RFC 5246 6.2.1, RFC 8446 5.1: never a zero-length alert fragment. */
-    if (len == 0)
-        return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
-                       "the peer sent an empty alert record");
-    /* An alert never spans records and carries exactly two bytes. */
-    if (cl_rd_u8(&r, &level) || cl_rd_u8(&r, &desc) || !cl_rd_empty(&r))
-        return cl_fail(c, CL_ALERT_DECODE_ERROR, CLASP_E_PROTOCOL,
-                       "the peer sent a malformed alert record (%zu bytes)", len);
-    if (cl_trace_on(c))
-        cl_trace(c, CLASP_TRACE_RECV, "Alert", "%s %s", level == 2 ? "fatal" : "warning",
-                 clasp_alert_name(desc));
-    if (desc == CL_ALERT_CLOSE_NOTIFY) {
-        c->alert_recv = desc;
-        c->peer_closed = 1;
-        if (!c->handshake_done)
-            return cl_fail(c, -1, CLASP_E_PEER_ALERT,
-                           "the peer closed the connection during the handshake");
-        return CLASP_CLOSED;
-    }
-    if (desc == CL_ALERT_USER_CANCELED || (level == 1 && c->version != CLASP_TLS1_3)) {
-        if (++c->warning_alerts > MAX_IDLE_RECORDS)
-            return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
-                           "the peer sent too many warning alerts (%d in a row with no data "
-                           "between them): a flood",
-                           MAX_IDLE_RECORDS + 1);
-        return CLASP_OK;
-    }
-    c->alert_recv = desc;
-    c->we_closed = 1; /* never answer a fatal alert */
-    c->fatal_alert = 1;
-    if (c->cached_id_len)
-        cl_cache_remove(c->cfg->cache, c->cached_id, c->cached_id_len);
-    const char *hint = "";
-    switch (desc) {
-    case CL_ALERT_PROTOCOL_VERSION:
-        if (c->cfg->min_version == CLASP_TLS1_3)
-            hint = " (no TLS version in common: this side allows only TLS 1.3, so the peer "
-                   "probably speaks only TLS 1.2 or older; allow TLS 1.2 to connect)";
-        else if (c->cfg->max_version == CLASP_TLS1_2)
-            hint = " (no TLS version in common: this side allows only TLS 1.2, so the peer "
-                   "probably speaks only TLS 1.3; allow TLS 1.3 to connect)";
-        else
-            hint = " (no TLS version in common: the peer speaks neither TLS 1.2 nor TLS 1.3)";
-        break;
-    case CL_ALERT_HANDSHAKE_FAILURE:
-        hint = " (no cipher suite, group or signature algorithm in common, or a required certificate is missing)";
-        break;
-    case CL_ALERT_UNKNOWN_CA:
-        hint = " (the peer does not trust the CA that issued our certificate)";
-        break;
-    case CL_ALERT_BAD_CERTIFICATE:
-    case CL_ALERT_CERTIFICATE_UNKNOWN:
-    case CL_ALERT_CERTIFICATE_EXPIRED:
-    case CL_ALERT_UNSUPPORTED_CERTIFICATE:
-        hint = " (the peer rejected our certificate)";
-        break;
-    case CL_ALERT_CERTIFICATE_REQUIRED:
-        hint = " (the server requires a client certificate: use --cert and --key)";
-        break;
-    case CL_ALERT_NO_APPLICATION_PROTOCOL:
-        hint = " (no ALPN protocol in common)";
-        break;
-    case CL_ALERT_UNRECOGNIZED_NAME:
-        hint = " (the server has no certificate for the name we asked for)";
-        break;
-    }
-    return cl_fail(c, -1, CLASP_E_PEER_ALERT, "the peer sent a fatal alert: %s (%d)%s",
-                   clasp_alert_name(desc), desc, hint);
-}
-
-static int handle_handshake_bytes(clasp_conn *c, const uint8_t *p, size_t len)
-{
-    if (len == 0)
-        return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
-                       "the peer sent an empty handshake record");
-    cl_wr_bytes(&c->hs_in, p, len);
-    if (c->hs_in.failed) /* its limit fits any message the check below lets through */
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_NOMEM,
-                       "out of memory for a handshake message");
+    int rc = cl_hs_in_append(c, p, len);
+    if (rc != CLASP_OK)
+        return rc;
     size_t off = 0;
-    while (c->hs_in.len - off >= 4) {
-        const uint8_t *h = c->hs_in.data + off;
-        size_t body = (size_t)h[1] << 16 | (size_t)h[2] << 8 | h[3];
-        if (body > CL_MAX_HANDSHAKE_MSG) /* illegal_parameter, as OpenSSL and BoringSSL */
-            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
-                           "the peer announced a handshake message of %zu bytes (limit %d)",
-                           body, CL_MAX_HANDSHAKE_MSG);
-        if (c->hs_in.len - off < 4 + body)
-            break;
+    uint8_t type;
+    const uint8_t *msg;
+    size_t msg_len;
+    while ((rc = cl_hs_in_next(c, &off, &type, &msg, &msg_len)) == 1) {
         const cr_aead *keys_before = c->rd.aead;
-        int rc = cl_hs_message(c, h[0], h, 4 + body);
+        rc = cl_hs_message(c, type, msg, msg_len);
         if (rc != CLASP_OK)
             return rc;
-        off += 4 + body;
         /* RFC 8446 5.1: a message that changes keys must end its record. */
         if (c->rd.aead != keys_before && c->hs_in.len > off)
             return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
                            "the peer sent handshake data across a key change");
     }
-    cl_buf_consume(&c->hs_in, off);
-    if (c->handshake_done && c->hs_in.len == 0)
-        cl_buf_free(&c->hs_in); /* post-handshake messages are rare: no buffer kept */
+    if (rc != 0)
+        return rc;
+    cl_hs_in_consume(c, off);
     return CLASP_OK;
 }
 
-static int record_failure(clasp_conn *c, int status)
+/* A ChangeCipherSpec's body: the single byte 1 (RFC 5246 7.1, RFC 8446 5). */
+static int is_change_cipher_spec(const uint8_t *p, size_t len)
 {
-    switch (status) {
-    case CL_REC_BAD_MAC:
-        return cl_fail(c, CL_ALERT_BAD_RECORD_MAC, CLASP_E_PROTOCOL,
-                       "a record from the peer failed authentication (bad_record_mac): "
-                       "it was corrupted or the keys disagree");
-    case CL_REC_OVERFLOW:
-        return cl_fail(c, CL_ALERT_RECORD_OVERFLOW, CLASP_E_PROTOCOL,
-                       "the peer sent a record whose plaintext exceeds 2^14 bytes");
-    case CL_REC_NO_CONTENT:
-        return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
-                       "the peer sent an encrypted record with no content type");
-    default:
-        return cl_fail(c, CL_ALERT_DECODE_ERROR, CLASP_E_PROTOCOL, "the peer sent a malformed record");
-    }
-}
-
-/* Server, TLS 1.3: drops one 0-RTT record of len bytes (RFC 8446 4.2.10).
- * What counts is its application data, which we cannot tell from padding:
- * everything but the tag and the inner content type byte. */
-static int skip_early_data(clasp_conn *c, size_t len)
-{
-    c->early_data_skipped += len > CR_AEAD_TAG + 1 ? len - CR_AEAD_TAG - 1 : 0;
-    if (c->early_data_skipped > CL_MAX_EARLY_DATA_SKIPPED)
-        return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
-                       "the client sent more than %d bytes of early data (0-RTT), which this "
-                       "server does not accept: it must send its data after the handshake",
-                       CL_MAX_EARLY_DATA_SKIPPED);
-    if (cl_trace_on(c))
-        cl_trace(c, CLASP_TRACE_NOTE, "early data",
-                 "skipped a %zu-byte 0-RTT record (early data is not accepted)", len);
-    return CLASP_OK;
+    cl_reader r = cl_reader_init(p, len);
+    uint8_t v;
+    return cl_rd_u8(&r, &v) == 0 && v == 1 && cl_rd_empty(&r);
 }
 
 /* What a record's plaintext is for: the handshake, an alert, a ChangeCipherSpec
@@ -541,7 +314,7 @@ static int dispatch_record(clasp_conn *c, uint8_t type, uint8_t *plain, size_t p
                        "the peer sent a%s %s record in the middle of a handshake message "
                        "(its fragments must follow each other)",
                        type == CL_CT_ALERT || type == CL_CT_APPLICATION_DATA ? "n" : "",
-                       content_type_name(type));
+                       cl_content_type_name(type));
     switch (type) {
     case CL_CT_CHANGE_CIPHER_SPEC:
         if (c->version == CLASP_TLS1_2 && !c->handshake_done) {
@@ -549,7 +322,7 @@ static int dispatch_record(clasp_conn *c, uint8_t type, uint8_t *plain, size_t p
             if (plain_len == 0) /* RFC 5246 6.2.1: no zero-length fragments */
                 return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
                                "the peer sent an empty ChangeCipherSpec record");
-            if (plain_len != 1 || plain[0] != 1)
+            if (!is_change_cipher_spec(plain, plain_len))
                 return cl_fail(c, CL_ALERT_DECODE_ERROR, CLASP_E_PROTOCOL,
                                "the peer sent a malformed ChangeCipherSpec");
             rc = cl_hs12_change_cipher_spec(c);
@@ -560,19 +333,19 @@ static int dispatch_record(clasp_conn *c, uint8_t type, uint8_t *plain, size_t p
         /* RFC 8446 5: a single byte 0x01, only while handshaking, and
          * never encrypted; it is ignored. Not before the first
          * ClientHello either: a server has no suite until then. */
-        if (c->handshake_done || plain_len != 1 || plain[0] != 1 || protected_record ||
+        if (c->handshake_done || !is_change_cipher_spec(plain, plain_len) || protected_record ||
             (c->role == CLASP_SERVER && !c->suite))
             return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
                            "the peer sent a ChangeCipherSpec where none is allowed");
-        if (++c->empty_records > MAX_IDLE_RECORDS || c->ccs_seen++)
+        if (++c->empty_records > CL_MAX_IDLE_RECORDS || c->ccs_seen++)
             return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
                            "the peer sent more than one ChangeCipherSpec");
         if (cl_trace_on(c))
             cl_trace(c, CLASP_TRACE_RECV, "ChangeCipherSpec", "middlebox compatibility, ignored");
         return DISPATCH_NEXT;
     case CL_CT_ALERT:
-        rc = handle_alert(c, plain, plain_len);
-        if (rc == CLASP_OK && ++c->empty_records > MAX_IDLE_RECORDS)
+        rc = cl_handle_alert(c, plain, plain_len);
+        if (rc == CLASP_OK && ++c->empty_records > CL_MAX_IDLE_RECORDS)
             return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
                            "the peer sent too many records that carry nothing");
         break;
@@ -585,7 +358,7 @@ static int dispatch_record(clasp_conn *c, uint8_t type, uint8_t *plain, size_t p
             return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
                            "the peer sent application data before the handshake finished");
         if (plain_len == 0) {
-            if (++c->empty_records > MAX_IDLE_RECORDS)
+            if (++c->empty_records > CL_MAX_IDLE_RECORDS)
                 return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
                                "the peer sent too many empty records");
             return DISPATCH_NEXT;
@@ -617,64 +390,12 @@ static int process_records(clasp_conn *c) { return process_records_to(c, NULL, 0
 static int process_records_to(clasp_conn *c, uint8_t *direct, size_t direct_cap, size_t *direct_got)
 {
     while (!c->dead && c->app_len == 0 && !c->peer_closed) {
-        size_t avail = c->in.len - c->in_off;
-        if (avail < CL_RECORD_HEADER)
-            return CLASP_WANT_READ;
-        uint8_t *rec = c->in.data + c->in_off;
-        uint8_t type = rec[0];
-        size_t len = (size_t)rec[3] << 8 | rec[4];
-        if (type < CL_CT_CHANGE_CIPHER_SPEC || type > CL_CT_APPLICATION_DATA) {
-            int looks_http = memcmp(rec, "GET ", 4) == 0 || memcmp(rec, "POST", 4) == 0 ||
-                             memcmp(rec, "HEAD", 4) == 0;
-            return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
-                           "the peer does not speak TLS: it sent a record of unknown type %u%s",
-                           type, looks_http ? " (it looks like plain HTTP)" : "");
-        }
-        if (rec[1] != 3)
-            return cl_fail(c, CL_ALERT_PROTOCOL_VERSION, CLASP_E_PROTOCOL,
-                           "the peer sent a record with version %u.%u, which is not TLS",
-                           rec[1], rec[2]);
-        if (len > (c->rd.aead ? CL_MAX_CIPHERTEXT : CL_MAX_PLAINTEXT))
-            return cl_fail(c, CL_ALERT_RECORD_OVERFLOW, CLASP_E_PROTOCOL,
-                           "the peer sent a %s record of %zu bytes, over the limit of %d",
-                           content_type_name(type), len,
-                           c->rd.aead ? CL_MAX_CIPHERTEXT : CL_MAX_PLAINTEXT);
-        if (avail < CL_RECORD_HEADER + len)
-            return CLASP_WANT_READ;
-        c->in_off += CL_RECORD_HEADER + len;
-
-        uint8_t *plain = rec + CL_RECORD_HEADER;
-        size_t plain_len = len;
-        int protected_record = c->rd.aead && !(type == CL_CT_CHANGE_CIPHER_SPEC && !c->rd.tls12);
-        if (!protected_record && type == CL_CT_APPLICATION_DATA &&
-            c->early_data_skip == CL_SKIP_APP_RECORDS) {
-            if (skip_early_data(c, len) != CLASP_OK)
-                return CLASP_ERROR;
-            continue;
-        }
-        if (protected_record) {
-            if (!c->rd.tls12 && type != CL_CT_APPLICATION_DATA)
-                return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
-                               "the peer sent an unencrypted %s record after encryption began",
-                               content_type_name(type));
-            uint8_t *dst = direct && direct_cap >= len && c->handshake_done ? direct : NULL;
-            int st = cl_record_open_to(&c->rd, rec, CL_RECORD_HEADER + len, dst, &type, &plain,
-                                       &plain_len);
-            if (c->early_data_skip == CL_SKIP_UNOPENED) {
-                /* Records that do not open under the handshake key are 0-RTT;
-                 * the first that opens starts the client's second flight. */
-                if (st == CL_REC_BAD_MAC) {
-                    if (skip_early_data(c, len) != CLASP_OK)
-                        return CLASP_ERROR;
-                    continue;
-                }
-                c->early_data_skip = CL_SKIP_NONE;
-            }
-            if (st != CL_REC_OK)
-                return record_failure(c, st);
-        }
-
-        int rc = dispatch_record(c, type, plain, plain_len, protected_record, direct, direct_got);
+        cl_inbound_record rec;
+        int rc = cl_next_record(c, direct, direct_cap, &rec);
+        if (rc != CLASP_OK)
+            return rc;
+        rc = dispatch_record(c, rec.type, rec.plain, rec.len, rec.protected_record, direct,
+                             direct_got);
         if (rc == DISPATCH_APP && direct && *direct_got)
             return CLASP_OK;
         if (rc < 0)
@@ -761,17 +482,19 @@ long clasp_conn_receive(clasp_conn *c, const uint8_t *in, size_t in_len, size_t 
     while (c->handshake_done && c->rd.aead && c->app_len == 0 && c->in_off == c->in.len &&
            c->hs_in.len == 0 && !c->peer_closed && in_len - *used >= CL_RECORD_HEADER) {
         const uint8_t *rec = in + *used;
-        size_t rlen = (size_t)rec[3] << 8 | rec[4];
-        if (rec[0] != CL_CT_APPLICATION_DATA || rec[1] != 3 || rlen > CL_MAX_CIPHERTEXT ||
-            in_len - *used < CL_RECORD_HEADER + rlen || len < rlen)
+        cl_record_header h;
+        if (cl_record_header_read(rec, in_len - *used, &h) || h.type != CL_CT_APPLICATION_DATA ||
+            h.version_major != 3 || h.len > CL_MAX_CIPHERTEXT ||
+            in_len - *used < CL_RECORD_HEADER + h.len || len < h.len)
             break;
+        size_t rlen = h.len;
         uint8_t type, *plain;
         size_t n;
         /* cl_record_open_to only reads the record when the output is elsewhere. */
         int st = cl_record_open_to(&c->rd, (uint8_t *)rec, CL_RECORD_HEADER + rlen, buf, &type,
                                    &plain, &n);
         if (st != CL_REC_OK)
-            return record_failure(c, st);
+            return cl_record_failure(c, st);
         *used += CL_RECORD_HEADER + rlen;
         size_t got = 0;
         int rc = dispatch_record(c, type, plain, n, 1, buf, &got);
@@ -808,10 +531,22 @@ long clasp_conn_write(clasp_conn *c, const uint8_t *buf, size_t len)
     size_t records = (len + max - 1) / max;
     if (cl_buf_reserve(&c->out, len + records * cl_record_overhead(&c->wr)))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_NOMEM, "out of memory for the output");
-    if (cl_send_record(c, CL_CT_APPLICATION_DATA, buf, len))
+    if (send_application_data(c, buf, len))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL,
                        "could not encrypt application data");
     return (long)len;
+}
+
+int clasp_conn_key_update(clasp_conn *c, int request_peer)
+{
+    if (c->dead)
+        return CLASP_ERROR;
+    if (!c->handshake_done || c->version != CLASP_TLS1_3 || c->we_closed)
+        return cl_fail(c, -1, CLASP_E_INTERNAL,
+                       "KeyUpdate needs an open TLS 1.3 connection whose handshake is done");
+    if (cl_send_key_update(c, request_peer))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key update failed");
+    return CLASP_OK;
 }
 
 int clasp_conn_close(clasp_conn *c)
@@ -840,12 +575,7 @@ const char *clasp_conn_version_name(const clasp_conn *c)
 }
 
 const char *clasp_conn_cipher_name(const clasp_conn *c) { return c->suite ? c->suite->iana : NULL; }
-const char *clasp_conn_group_name(const clasp_conn *c)
-{
-    if (c->group_label[0])
-        return c->group_label;
-    return c->group ? cl_group_name(c->group) : NULL;
-}
+const char *clasp_conn_group_name(const clasp_conn *c) { return cl_conn_group_name(c); }
 const char *clasp_conn_sigalg_name(const clasp_conn *c)
 {
     return c->peer_sigalg ? cl_sigalg_name(c->peer_sigalg) : NULL;

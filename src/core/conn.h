@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The connection and config objects as the library sees them. The public API
- * (src/conn) owns them; the handshake state machines (src/handshake) work on
- * them through the record layer. */
-#ifndef CLASP_CONN_INTERNAL_H
-#define CLASP_CONN_INTERNAL_H
+/* The connection core: the connection and config objects as the library sees
+ * them, and the narrow interface the handshake state machines (src/handshake)
+ * drive them through: send a message or a record, install keys, fail with an
+ * alert, trace, keylog; the suite/group/scheme tables and sessions. The
+ * public API (src/api) sits above both; nothing here calls the handshake. */
+#ifndef CLASP_CORE_CONN_H
+#define CLASP_CORE_CONN_H
 
 #include <stdarg.h>
 
@@ -121,7 +123,7 @@ struct clasp_session {
     cl_session s;
 };
 
-/* TLS 1.2 session-ID cache (src/conn/session_cache.c): bounded, entries
+/* TLS 1.2 session-ID cache (src/core/session_cache.c): bounded, entries
  * expire after the ticket lifetime. */
 typedef struct cl_session_cache cl_session_cache;
 cl_session_cache *cl_cache_new(size_t slots);
@@ -303,41 +305,78 @@ struct clasp_conn {
 uint64_t cl_now(const clasp_config *cfg);
 uint64_t cl_now_ms(void);
 
-/* Tickets (src/handshake/ticket.c): a session sealed with AEAD under a key
- * that rotates every lifetime; tickets of the previous period still open. */
-CL_MUST_CHECK int cl_ticket_seal(const clasp_config *cfg, const cl_session *s, cl_buf *out);
-/* 0 and the session when the ticket is ours, intact and not expired. */
-int cl_ticket_open(const clasp_config *cfg, const uint8_t *t, size_t len, cl_session *s,
-                   uint64_t *issued);
-
-/* ---- shared by the connection and the handshake ---- */
+/* ---- the core's interface: what the handshake drives (core.c) ---- */
 
 /* Records a fatal error (the first one wins), queues the alert if any
  * (alert < 0: none) and marks the connection dead. Returns CLASP_ERROR. */
 int cl_fail(clasp_conn *c, int alert, clasp_error_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Queues a whole handshake message (header included) to be sealed with the
+ * rest of its flight. -1 when out of memory. */
+CL_MUST_CHECK int cl_queue_handshake(clasp_conn *c, const uint8_t *msg, size_t len);
 /* Queues a record of the given type, split into fragments of at most 2^14
- * (or the peer's record_size_limit: cl_max_fragment). */
+ * (or the peer's record_size_limit: cl_max_fragment). Anything but
+ * handshake bytes first flushes the queued handshake messages. */
 CL_MUST_CHECK int cl_send_record(clasp_conn *c, uint8_t type, const uint8_t *data, size_t len);
 CL_MUST_CHECK int cl_send_alert(clasp_conn *c, int level, int desc);
 /* The most payload one record we send may carry (RFC 8449 record_size_limit). */
 size_t cl_max_fragment(const clasp_conn *c);
 /* Seals the queued handshake messages (before a key change or other records). */
 CL_MUST_CHECK int cl_flush_handshake(clasp_conn *c);
+/* The version our unprotected records' headers carry (RFC 8446 5.1: a
+ * first ClientHello's may say TLS 1.0, 0x0301); 0 is the usual 0x0303. */
+void cl_set_record_version(clasp_conn *c, uint16_t version);
+/* Installs record keys for reading or writing (TLS 1.2 AEAD framing when
+ * tls12). Before our sending key changes, the queued handshake messages are
+ * sealed under the old one. */
+CL_MUST_CHECK int cl_install_keys(clasp_conn *c, int for_write, cr_aead_alg alg,
+                                  const uint8_t *key, const uint8_t *iv, size_t iv_len, int tls12);
 
 int cl_trace_on(const clasp_conn *c);
 void cl_trace(const clasp_conn *c, clasp_trace_kind kind, const char *what, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void cl_keylog(const clasp_conn *c, const char *label, const uint8_t *client_random,
                const uint8_t *secret, size_t len);
+/* The negotiated group's name, or the TLS 1.2 label ("rsa", "dhe3072"). */
+const char *cl_conn_group_name(const clasp_conn *c);
 
-/* The handshake drivers (src/handshake). Each consumes one whole message. */
-int cl_hs_start(clasp_conn *c);
-int cl_hs_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
-void cl_hs_free(clasp_conn *c);
-/* TLS 1.2: the peer's ChangeCipherSpec, which switches its keys. */
-int cl_hs12_change_cipher_spec(clasp_conn *c);
-/* TLS 1.3: sends a KeyUpdate after anything queued, then switches our keys. */
-CL_MUST_CHECK int cl_send_key_update(clasp_conn *c, int request);
+/* ---- records in (receive.c): the driver above decides what each is for ---- */
+
+/* Records that move nothing forward (empty application data, warning
+ * alerts, ChangeCipherSpec) allowed in a row; the next one is a flood and
+ * ends the connection with unexpected_message. Data or handshake bytes
+ * start the count again. */
+#define CL_MAX_IDLE_RECORDS 32
+
+/* A record as received: its true content type and its plaintext, opened in
+ * place in the input buffer (or in the caller's direct buffer). */
+typedef struct {
+    uint8_t type;
+    uint8_t *plain;
+    size_t len;
+    int protected_record; /* it came under keys */
+} cl_inbound_record;
+
+/* Cuts the next whole record off the input buffer and opens it; 0-RTT
+ * records a server skips are passed over. CLASP_OK and *out, CLASP_WANT_READ
+ * when no whole record is buffered, or CLASP_ERROR (failed with an alert).
+ * With a direct buffer of direct_cap bytes, once the handshake is done,
+ * a protected record that fits is decrypted into it instead of in place. */
+int cl_next_record(clasp_conn *c, uint8_t *direct, size_t direct_cap, cl_inbound_record *out);
+/* Fails the connection for a record that did not open (cl_record_status). */
+int cl_record_failure(clasp_conn *c, int status);
+/* An alert record: CLASP_OK for a warning we go on after, CLASP_CLOSED for
+ * close_notify, CLASP_ERROR for a fatal one (or a malformed or flooding one). */
+int cl_handle_alert(clasp_conn *c, const uint8_t *p, size_t len);
+
+/* Handshake messages may span records and records may hold several. The
+ * driver appends each handshake record, then takes whole messages one by
+ * one from offset 0 (cl_hs_in_next: 1 and the message with its 4-byte
+ * header; 0 when the next one is not all there; CLASP_ERROR when it
+ * announces more than CL_MAX_HANDSHAKE_MSG), and finally drops those it
+ * took. */
+int cl_hs_in_append(clasp_conn *c, const uint8_t *p, size_t len);
+int cl_hs_in_next(clasp_conn *c, size_t *off, uint8_t *type, const uint8_t **msg, size_t *len);
+void cl_hs_in_consume(clasp_conn *c, size_t off);
 
 #endif

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "conn/internal.h"
+#include "core/conn.h"
 
 /* "CLS2": CLS1 plus how the server was authenticated (its chain, whether
  * it was verified and against which trust anchors). A CLS1 session is

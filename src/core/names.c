@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <strings.h>
 
-#include "conn/internal.h"
+#include "core/conn.h"
 
 static const cl_suite suites[] = {
     {0x1301, "TLS_AES_128_GCM_SHA256", "TLS_AES_128_GCM_SHA256", CLASP_TLS1_3, CR_AES128GCM, CR_SHA256, CL_KX_ANY, CL_AUTH_ANY},

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <strings.h>
 
-#include "conn/internal.h"
+#include "core/conn.h"
 #include "x509/pem.h"
 #include "x509/verify_cache.h"
 

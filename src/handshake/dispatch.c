@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The handshake's entry from the driver above (src/api): checks in one
+ * place which message may come next, then hands it to the state machine of
+ * the negotiated version and our role. Nothing in the handshake calls back
+ * into this file. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "handshake/hs.h"
+
+#define BIT(t) (1u << (t))
+
+/* Which handshake messages each state accepts. */
+static uint32_t allowed_messages(const clasp_conn *c)
+{
+    switch (c->state) {
+    case CL_ST_C_WAIT_SH: return BIT(CL_HS_SERVER_HELLO);
+    case CL_ST_C_WAIT_EE: return BIT(CL_HS_ENCRYPTED_EXTENSIONS);
+    case CL_ST_C_WAIT_CERT_CR: return BIT(CL_HS_CERTIFICATE) | BIT(CL_HS_CERTIFICATE_REQUEST);
+    case CL_ST_C_WAIT_CERT: return BIT(CL_HS_CERTIFICATE);
+    case CL_ST_C_WAIT_CV: return BIT(CL_HS_CERTIFICATE_VERIFY);
+    case CL_ST_C_WAIT_FINISHED: return BIT(CL_HS_FINISHED);
+    case CL_ST_S_WAIT_CH:
+    case CL_ST_S_WAIT_CH2: return BIT(CL_HS_CLIENT_HELLO);
+    case CL_ST_S_WAIT_CERT: return BIT(CL_HS_CERTIFICATE);
+    case CL_ST_S_WAIT_CV: return BIT(CL_HS_CERTIFICATE_VERIFY);
+    case CL_ST_S_WAIT_FINISHED: return BIT(CL_HS_FINISHED);
+    case CL_ST_C12_WAIT_CERT: return BIT(CL_HS_CERTIFICATE);
+    case CL_ST_C12_WAIT_SKE: return BIT(CL_HS_SERVER_KEY_EXCHANGE);
+    case CL_ST_C12_WAIT_CR_SHD: return BIT(CL_HS_CERTIFICATE_REQUEST) | BIT(CL_HS_SERVER_HELLO_DONE);
+    case CL_ST_C12_WAIT_SHD: return BIT(CL_HS_SERVER_HELLO_DONE);
+    case CL_ST_C12_WAIT_FINISHED: return BIT(CL_HS_FINISHED);
+    case CL_ST_C12_WAIT_CCS: /* a NewSessionTicket if the ServerHello promised one */
+        return c->hs && c->hs->issue_ticket12 && !c->hs->got_ticket12 ? BIT(CL_HS_NEW_SESSION_TICKET) : 0;
+    case CL_ST_S12_WAIT_CERT: return BIT(CL_HS_CERTIFICATE);
+    case CL_ST_S12_WAIT_CKE: return BIT(CL_HS_CLIENT_KEY_EXCHANGE);
+    case CL_ST_S12_WAIT_CV: return BIT(CL_HS_CERTIFICATE_VERIFY);
+    case CL_ST_S12_WAIT_FINISHED: return BIT(CL_HS_FINISHED);
+    case CL_ST_CONNECTED:
+        if (c->version == CLASP_TLS1_2) /* renegotiation attempts, refused */
+            return c->role == CLASP_CLIENT ? BIT(CL_HS_HELLO_REQUEST) : BIT(CL_HS_CLIENT_HELLO);
+        return c->role == CLASP_CLIENT ? BIT(CL_HS_NEW_SESSION_TICKET) | BIT(CL_HS_KEY_UPDATE)
+                                       : BIT(CL_HS_KEY_UPDATE);
+    }
+    return 0;
+}
+
+static const char *expected_names(uint32_t mask, char *buf, size_t len)
+{
+    buf[0] = 0;
+    for (int t = 0; t < 32; t++) {
+        if (!(mask & BIT(t)))
+            continue;
+        size_t used = strlen(buf);
+        snprintf(buf + used, len - used, "%s%s", used ? " or " : "", cl_hs_type_name((uint8_t)t));
+    }
+    return buf[0] ? buf : "nothing";
+}
+
+int cl_hs_start(clasp_conn *c)
+{
+    if (!c->hs) {
+        c->hs = calloc(1, sizeof *c->hs);
+        if (!c->hs)
+            return cl_fail(c, -1, CLASP_E_NOMEM, "out of memory");
+        cl_buf_init(&c->hs->pending, 0);
+        cl_buf_init(&c->hs->cookie, 0);
+        cl_buf_init(&c->hs->cr_context, 255);
+        cl_buf_init(&c->hs->ch1_ext_fingerprint, 0);
+    }
+    if (c->role == CLASP_SERVER) {
+        c->state = CL_ST_S_WAIT_CH;
+        return CLASP_OK;
+    }
+    return cl_client13_start(c);
+}
+
+int cl_hs_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
+{
+    /* RFC 5246 7.4.1.1: a TLS 1.2 client ignores a HelloRequest while it
+     * negotiates (it is not hashed); a server that insists is cut off. */
+    if (type == CL_HS_HELLO_REQUEST && len == 4 && c->role == CLASP_CLIENT &&
+        c->version == CLASP_TLS1_2 && c->state != CL_ST_CONNECTED) {
+        if (++c->key_updates > 8)
+            return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
+                           "the peer keeps asking to renegotiate, which clasp never does");
+        return CLASP_OK;
+    }
+    uint32_t allowed = type < 32 ? allowed_messages(c) & BIT(type) : 0;
+    if (!allowed) {
+        char exp[128];
+        return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
+                       "the peer sent %s (type %u) where %s was expected", cl_hs_type_name(type),
+                       type, expected_names(allowed_messages(c), exp, sizeof exp));
+    }
+    int tls12 = c->version == CLASP_TLS1_2;
+    if (c->state == CL_ST_CONNECTED)
+        return tls12 ? cl_post12_message(c, type, msg, len) : cl_post13_message(c, type, msg, len);
+    if (c->role == CLASP_CLIENT)
+        return tls12 ? cl_client12_message(c, type, msg, len) : cl_client13_message(c, type, msg, len);
+    return tls12 ? cl_server12_message(c, type, msg, len) : cl_server13_message(c, type, msg, len);
+}

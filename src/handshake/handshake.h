@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The handshake as the layer above it (src/api, the driver that takes
+ * records' handshake messages to the state machines) sees it. Only that
+ * layer includes this header: the handshake reaches down into the
+ * connection core (core/conn.h), and the core never calls back up. */
+#ifndef CLASP_HANDSHAKE_HANDSHAKE_H
+#define CLASP_HANDSHAKE_HANDSHAKE_H
+
+#include "core/conn.h"
+
+/* Starts the handshake: a client sends its ClientHello, a server waits. */
+int cl_hs_start(clasp_conn *c);
+/* One whole handshake message (header included), in order. */
+int cl_hs_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
+/* TLS 1.2: the peer's ChangeCipherSpec, which switches its keys. */
+int cl_hs12_change_cipher_spec(clasp_conn *c);
+/* TLS 1.3: sends a KeyUpdate after anything queued, then switches our keys. */
+CL_MUST_CHECK int cl_send_key_update(clasp_conn *c, int request);
+/* Frees (and wipes) the handshake-only state. */
+void cl_hs_free(clasp_conn *c);
+
+#endif
