@@ -28,10 +28,11 @@ int cl_record_failure(clasp_conn *c, int status)
 
 /* Server, TLS 1.3: drops one 0-RTT record of len bytes (RFC 8446 4.2.10).
  * What counts is its application data, which we cannot tell from padding:
- * everything but the tag and the inner content type byte. */
+ * everything but the tag and the inner content type byte. A record with
+ * none counts as one byte, so empty records cannot be skipped forever. */
 static int skip_early_data(clasp_conn *c, size_t len)
 {
-    c->early_data_skipped += len > CR_AEAD_TAG + 1 ? len - CR_AEAD_TAG - 1 : 0;
+    c->early_data_skipped += len > CR_AEAD_TAG + 2 ? len - CR_AEAD_TAG - 1 : 1;
     if (c->early_data_skipped > CL_MAX_EARLY_DATA_SKIPPED)
         return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
                        "the client sent more than %d bytes of early data (0-RTT), which this "
@@ -84,8 +85,10 @@ int cl_next_record(clasp_conn *c, uint8_t *direct, size_t direct_cap, cl_inbound
         uint8_t *plain = rec + CL_RECORD_HEADER;
         size_t plain_len = len;
         int protected_record = c->rd.aead && !(type == CL_CT_CHANGE_CIPHER_SPEC && !c->rd.tls12);
+        /* 0-RTT records all precede the second ClientHello: one inside it
+         * is no early data (the driver refuses it). */
         if (!protected_record && type == CL_CT_APPLICATION_DATA &&
-            c->early_data_skip == CL_SKIP_APP_RECORDS) {
+            c->early_data_skip == CL_SKIP_APP_RECORDS && !c->hs_in.len) {
             if (skip_early_data(c, len) != CLASP_OK)
                 return CLASP_ERROR;
             continue;

@@ -108,6 +108,13 @@ static const hcase cases[] = {
     {"1.3 server: 0-RTT records without early_data offered", 0, C2S, HS, m_early_records, CH, 1000, ALERT(A_BAD_MAC, PROTO, "failed authentication")},
     {"1.3 server: 0-RTT records after HRR without early_data", HRRSET, C2S, HS, m_early_records, CH, 1000, UNEXPECTED("application data before the handshake finished")},
     {"1.3 server: early_data in the second ClientHello", EARLY | HRRSET, C2S, HS, m_ch2_early_data, 0, 0, ILLEGAL("second ClientHello offers early data")},
+    /* trust review: empty 0-RTT records count too, else their skipping
+     * had no bound at all; a record inside the second ClientHello is no
+     * 0-RTT record. */
+    {"1.3 server: 100 empty declined 0-RTT records", EARLY, C2S, HS, m_empty_early_records, CH, 100, OK},
+    {"1.3 server: 16385 empty declined 0-RTT records", EARLY, C2S, HS, m_empty_early_records, CH, 16385, UNEXPECTED("more than 16384 bytes of early data")},
+    {"1.3 server: 0-RTT record inside a split second ClientHello", EARLY | HRRSET, C2S, HS, m_split_ch2, CH, 0x100 | CL_CT_APPLICATION_DATA, UNEXPECTED("application data record in the middle of a handshake message")},
+    {"1.3 server: 16385 empty 0-RTT records after HRR", EARLY | HRRSET, C2S, HS, m_empty_early_records, CH, 16385, UNEXPECTED("more than 16384 bytes of early data")},
     /* RFC 8449 / RFC 8446 4.2: a record_size_limit the client did not offer. */
     {"1.3 client: record_size_limit not offered", 0, S2C, HS, m_add_ext, EE, CL_EXT_RECORD_SIZE_LIMIT, ALERT(A_UNSUPPORTED_EXT, PROTO, "extension 28 (record_size_limit) in EncryptedExtensions, which this client did not offer")},
 };

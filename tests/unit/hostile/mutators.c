@@ -1046,6 +1046,38 @@ int m_early_records(run *r, flight *f)
     return 1;
 }
 
+/* trust review: `arg` 0-RTT records that carry no data by the skip count
+ * (body = tag + content type, as an empty record has), one after another
+ * right behind the first ClientHello. Each still costs the server an
+ * attempt to open it, so their number is bounded too. */
+int m_empty_early_records(run *r, flight *f)
+{
+    item *ch = find_msg(f, CL_HS_CLIENT_HELLO);
+    if (!ch)
+        return 0;
+    size_t body = CR_AEAD_TAG + 1, one = CL_RECORD_HEADER + body, n = (size_t)r->hc->arg;
+    uint8_t *recs = calloc(n, one);
+    for (size_t i = 0; i < n; i++) {
+        uint8_t *rec = recs + i * one;
+        put_be(rec, 1, CL_CT_APPLICATION_DATA);
+        put_be(rec + 1, 2, 0x0303);
+        put_be(rec + 3, 2, body);
+        rec[CL_RECORD_HEADER] = (uint8_t)i;
+    }
+    item *it = insert_item(f, IDX(f, ch) + 1, CL_CT_APPLICATION_DATA, 0, recs, n * one);
+    it->raw = 1;
+    free(recs);
+    return 1;
+}
+
+/* trust review: the second ClientHello split over two records with a
+ * plaintext application_data record between them (m_split_record, arg
+ * 0x100 | 23), where a server that declined 0-RTT skips such records. */
+int m_split_ch2(run *r, flight *f)
+{
+    return r->n_client_hello >= 2 && m_split_record(r, f);
+}
+
 /* ---- after the handshake: the data flight ("ping") ---- */
 
 static item *data_item(flight *f) { return find_ct(f, CL_CT_APPLICATION_DATA); }

@@ -31,7 +31,7 @@ mutate_fn m_cert_entry_ext, m_chain, m_cert_at_limit, m_context, m_cv_scheme, m_
 
 /* ---- records ---- */
 mutate_fn m_dup_ccs, m_ccs_body, m_move_ccs, m_record_before, m_empty_before, m_split_ccs,
-    m_split_record, m_oversize, m_pad, m_early_records;
+    m_split_record, m_oversize, m_pad, m_early_records, m_empty_early_records, m_split_ch2;
 
 /* ---- after the handshake: the data flight ("ping") ---- */
 mutate_fn m_post_empty, m_post_warnings, m_post_warnings_twice, m_post_ccs, m_post_hs,
