@@ -450,6 +450,7 @@ static int keep_session12(clasp_conn *c)
         hs->ticket12_len = 0;
     } else if (o && o->ticket_len && !hs->got_ticket12) {
         if (!(s->ticket = malloc(o->ticket_len))) {
+            cl_session_clear(s); /* the server's chain, and the master secret wiped */
             free(s);
             return -1;
         }
