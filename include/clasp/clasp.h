@@ -295,7 +295,8 @@ void clasp_session_free(clasp_session *s);
 uint16_t clasp_session_version(const clasp_session *s);
 /* Serialised form, to keep a session across processes, with the server's
  * chain. It holds secrets: store it like a private key. *out is malloc'd.
- * Forms written by an older clasp are refused (NULL): connect afresh. */
+ * Forms written by an older clasp, and damaged ones (a server chain that
+ * does not parse, say), are refused (NULL): connect afresh. */
 int clasp_session_to_bytes(const clasp_session *s, uint8_t **out, size_t *len);
 clasp_session *clasp_session_from_bytes(const uint8_t *in, size_t len);
 

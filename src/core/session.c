@@ -209,6 +209,16 @@ int clasp_session_to_bytes(const clasp_session *s, uint8_t **out, size_t *len)
     return 0;
 }
 
+/* Does a stored peer chain parse as cl_session_restore_peer reads it? */
+static int chain_well_formed(cl_reader chain)
+{
+    cl_reader der;
+    for (size_t n = 0; !cl_rd_empty(&chain); n++)
+        if (n == CL_MAX_CHAIN || cl_rd_vec_nonempty(&chain, 3, &der))
+            return 0;
+    return 1;
+}
+
 clasp_session *clasp_session_from_bytes(const uint8_t *in, size_t len)
 {
     clasp_session *s = calloc(1, sizeof *s);
@@ -225,7 +235,8 @@ clasp_session *clasp_session_from_bytes(const uint8_t *in, size_t len)
         cl_rd_u32(&r, &hi) || cl_rd_u32(&r, &lo) || cl_rd_vec(&r, 1, &name) ||
         cl_rd_vec(&r, 1, &alpn) || cl_rd_u8(&r, &verified) ||
         cl_rd_copy(&r, x->trust_id, sizeof x->trust_id) || cl_rd_vec(&r, 3, &chain) ||
-        chain.n > CL_MAX_SESSION_CHAIN || !cl_rd_empty(&r) || !cl_suite_by_id(x->suite) ||
+        chain.n > CL_MAX_SESSION_CHAIN || !chain_well_formed(chain) || !cl_rd_empty(&r) ||
+        !cl_suite_by_id(x->suite) ||
         (x->version != CLASP_TLS1_2 && x->version != CLASP_TLS1_3))
         goto bad;
     memcpy(x->secret, secret.p, secret.n);

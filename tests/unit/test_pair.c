@@ -781,6 +781,61 @@ static void test_ticket_secret_files(void)
     unlink(path);
 }
 
+/* trust review: a session's bytes come from the application's storage,
+ * so the server chain inside them is checked when they are read: a chain
+ * that does not parse, or that has more certificates than a handshake
+ * accepts, is refused there (NULL), not when a resumption has already
+ * been accepted (where it failed as "out of memory"). */
+static void test_session_chain_bytes(void)
+{
+    clasp_config *sc = server_config(pki_ecdsa), *cc = client_config(pki_ecdsa);
+    clasp_session *s = first_session(cc, sc);
+    CHECK(s != NULL && s->s.peer_chain_len > 3);
+    uint8_t *bytes = NULL;
+    size_t len = 0;
+    if (s && clasp_session_to_bytes(s, &bytes, &len) == 0) {
+        size_t chain_len = s->s.peer_chain_len, at = len - chain_len; /* the chain comes last */
+        clasp_session *back = clasp_session_from_bytes(bytes, len);
+        CHECK(back != NULL);
+        clasp_session_free(back);
+        /* The leaf's length runs past the chain's end. */
+        uint8_t saved = bytes[at];
+        bytes[at] = 0xff;
+        back = clasp_session_from_bytes(bytes, len);
+        CHECK(back == NULL);
+        clasp_session_free(back);
+        bytes[at] = saved;
+        /* A zero-length certificate. */
+        uint8_t *empty = malloc(at - 3 + 3 + 3);
+        memcpy(empty, bytes, at - 3);
+        memcpy(empty + at - 3, "\x00\x00\x03\x00\x00\x00", 6);
+        back = clasp_session_from_bytes(empty, at + 3);
+        CHECK(back == NULL);
+        clasp_session_free(back);
+        free(empty);
+        /* One certificate more than a handshake takes (CL_MAX_CHAIN). */
+        size_t n = CL_MAX_CHAIN + 1, body = n * 4;
+        uint8_t *many = malloc(at + body);
+        memcpy(many, bytes, at - 3);
+        many[at - 3] = 0, many[at - 2] = (uint8_t)(body >> 8), many[at - 1] = (uint8_t)body;
+        for (size_t i = 0; i < n; i++)
+            memcpy(many + at + 4 * i, "\x00\x00\x01\x30", 4);
+        back = clasp_session_from_bytes(many, at + body);
+        CHECK(back == NULL);
+        clasp_session_free(back);
+        /* CL_MAX_CHAIN of them still parse. */
+        many[at - 1] = (uint8_t)(body - 4);
+        back = clasp_session_from_bytes(many, at + body - 4);
+        CHECK(back != NULL);
+        clasp_session_free(back);
+        free(many);
+    }
+    free(bytes);
+    clasp_session_free(s);
+    clasp_config_free(cc);
+    clasp_config_free(sc);
+}
+
 int main(void)
 {
     make_pki(pki_ecdsa, "ecdsa");
@@ -800,6 +855,7 @@ int main(void)
     test_resumption13();
     test_resumption_auth(CLASP_TLS1_3);
     test_ticket_nonces();
+    test_session_chain_bytes();
     test_no_session_after_fatal_alert(CLASP_TLS1_3);
     test_transport_eof();
     test_ticket_secret_files();
