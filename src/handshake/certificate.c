@@ -1,90 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* TLS 1.3 messages both roles send and receive: Certificate,
- * CertificateVerify, Finished, and the compatibility ChangeCipherSpec. */
+/* Certificate (both versions' formats) and the TLS 1.3 CertificateVerify,
+ * sent and received by either role. Deciding whether a peer's chain is
+ * accepted is src/x509's; this file parses the message and acts on the
+ * verdict. The TLS 1.2 CertificateVerify is a step of client12.c (sent)
+ * and server12.c (received). */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "handshake/hs.h"
 #include "x509/verify_cache.h"
-
-int cl_sigalg_allowed_tls13(uint16_t s)
-{
-    switch (s) {
-    case CR_SIG_ECDSA_SECP256R1_SHA256:
-    case CR_SIG_ECDSA_SECP384R1_SHA384:
-    case CR_SIG_ECDSA_SECP521R1_SHA512:
-    case CR_SIG_ED25519:
-    case CR_SIG_RSA_PSS_RSAE_SHA256:
-    case CR_SIG_RSA_PSS_RSAE_SHA384:
-    case CR_SIG_RSA_PSS_RSAE_SHA512:
-    case CR_SIG_RSA_PSS_PSS_SHA256:
-    case CR_SIG_RSA_PSS_PSS_SHA384:
-    case CR_SIG_RSA_PSS_PSS_SHA512:
-        return 1;
-    }
-    return 0;
-}
-
-int cl_sigalg_allowed_tls12(uint16_t s)
-{
-    return cl_sigalg_allowed_tls13(s) || s == CR_SIG_RSA_PKCS1_SHA256 ||
-           s == CR_SIG_RSA_PKCS1_SHA384 || s == CR_SIG_RSA_PKCS1_SHA512;
-}
-
-uint16_t cl_choose_sigalg12(const cr_pkey *key, const uint16_t *peer, size_t n_peer)
-{
-    uint16_t s = cl_choose_sigalg(key, peer, n_peer);
-    /* TLS 1.2 ECDSA schemes fit any curve: take the first ECDSA scheme the
-     * peer lists when ours (curve-bound) is not there. */
-    static const uint16_t ecdsa[] = {CR_SIG_ECDSA_SECP256R1_SHA256, CR_SIG_ECDSA_SECP384R1_SHA384,
-                                     CR_SIG_ECDSA_SECP521R1_SHA512};
-    for (size_t i = 0; !s && i < 3; i++) {
-        if (!cr_pkey_matches_scheme12(key, ecdsa[i]))
-            continue;
-        for (size_t j = 0; j < n_peer && !s; j++)
-            if (peer[j] == ecdsa[i])
-                s = ecdsa[i];
-    }
-    static const uint16_t pkcs1[] = {CR_SIG_RSA_PKCS1_SHA256, CR_SIG_RSA_PKCS1_SHA384,
-                                     CR_SIG_RSA_PKCS1_SHA512};
-    for (size_t i = 0; !s && i < 3; i++) {
-        if (!cr_pkey_matches_scheme(key, pkcs1[i]))
-            continue;
-        for (size_t j = 0; j < n_peer && !s; j++)
-            if (peer[j] == pkcs1[i])
-                s = pkcs1[i];
-    }
-    return s;
-}
-
-uint16_t cl_choose_sigalg(const cr_pkey *key, const uint16_t *peer, size_t n_peer)
-{
-    /* Our preference order; the first the key can make and the peer takes. */
-    static const uint16_t prefs[] = {
-        CR_SIG_ECDSA_SECP256R1_SHA256, CR_SIG_ECDSA_SECP384R1_SHA384, CR_SIG_ECDSA_SECP521R1_SHA512,
-        CR_SIG_ED25519, CR_SIG_RSA_PSS_RSAE_SHA256, CR_SIG_RSA_PSS_RSAE_SHA384,
-        CR_SIG_RSA_PSS_RSAE_SHA512, CR_SIG_RSA_PSS_PSS_SHA256, CR_SIG_RSA_PSS_PSS_SHA384,
-        CR_SIG_RSA_PSS_PSS_SHA512,
-    };
-    for (size_t i = 0; i < sizeof prefs / sizeof prefs[0]; i++) {
-        if (!cr_pkey_matches_scheme(key, prefs[i]))
-            continue;
-        for (size_t j = 0; j < n_peer; j++)
-            if (peer[j] == prefs[i])
-                return prefs[i];
-    }
-    return 0;
-}
-
-int cl_send_change_cipher_spec(clasp_conn *c)
-{
-    static const uint8_t one = 1;
-    if (cl_send_record(c, CL_CT_CHANGE_CIPHER_SPEC, &one, 1))
-        return -1;
-    if (cl_trace_on(c))
-        cl_trace(c, CLASP_TRACE_SEND, "ChangeCipherSpec", "middlebox compatibility");
-    return 0;
-}
 
 int cl_send_certificate(clasp_conn *c, const cl_cert_key *ck, const uint8_t *context,
                         size_t context_len)
@@ -113,12 +37,6 @@ int cl_send_certificate(clasp_conn *c, const cl_cert_key *ck, const uint8_t *con
         snprintf(detail, sizeof detail, "%s (%zu cert%s)", subject, ck->n, ck->n == 1 ? "" : "s");
     }
     return cl_hs_send(c, &m, NULL, detail);
-}
-
-static const char *role_name(const clasp_conn *c, int peer)
-{
-    int server = (c->role == CLASP_SERVER) != peer;
-    return server ? "server" : "client";
 }
 
 /* The signed content of CertificateVerify (RFC 8446 4.4.3). */
@@ -158,20 +76,6 @@ int cl_send_certificate_verify(clasp_conn *c)
     }
     cl_wr_end_vec(&m, v, 2);
     return cl_hs_send(c, &m, NULL, cl_sigalg_name(hs->sigalg));
-}
-
-int cl_send_finished(clasp_conn *c, const uint8_t *base)
-{
-    uint8_t vd[CR_MAX_HASH];
-    if (cl_ks_finished(c, base, vd))
-        return -1;
-    if (CL_TEST(c) && CL_TEST(c)->corrupt_finished)
-        vd[0] ^= 1;
-    cl_buf m;
-    cl_hs_begin(&m, CL_HS_FINISHED);
-    cl_wr_bytes(&m, vd, cl_hash_len(c));
-    cl_wipe(vd, sizeof vd);
-    return cl_hs_send(c, &m, NULL, "verify_data = HMAC(finished_key, transcript hash)");
 }
 
 static int verify_alert(cr_verify_result r)
@@ -243,10 +147,10 @@ static int refuse_key_usage(clasp_conn *c, const cr_cert *leaf)
                  c->suite ? c->suite->iana : "this cipher suite");
     else
         snprintf(what, sizeof what, "which TLS 1.%d needs for the %s's CertificateVerify",
-                 tls13 ? 3 : 2, role_name(c, 1));
+                 tls13 ? 3 : 2, cl_role_name(c, 1));
     return cl_fail(c, CL_ALERT_UNSUPPORTED_CERTIFICATE, CLASP_E_CERTIFICATE,
                    "the %s's certificate '%s' does not allow %s (keyUsage: %s), %s",
-                   role_name(c, 1), subject,
+                   cl_role_name(c, 1), subject,
                    need == CR_KEY_USE_SIGN ? "digital signatures" : "key encipherment",
                    usage[0] ? usage : "(unreadable)", what);
 }
@@ -254,7 +158,7 @@ static int refuse_key_usage(clasp_conn *c, const cr_cert *leaf)
 int cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
-    const char *peer = role_name(c, 1);
+    const char *peer = cl_role_name(c, 1);
     int tls13 = c->version != CLASP_TLS1_2;
     cl_reader r = cl_reader_init(msg + 4, len - 4), ctx = cl_reader_init(NULL, 0), list;
     if ((tls13 && cl_rd_vec(&r, 1, &ctx)) || cl_rd_vec(&r, 3, &list) || !cl_rd_empty(&r))
@@ -392,7 +296,7 @@ out:
 int cl_recv_certificate_verify(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
-    const char *peer = role_name(c, 1);
+    const char *peer = cl_role_name(c, 1);
     cl_reader r = cl_reader_init(msg + 4, len - 4), sig;
     uint16_t scheme;
     if (cl_rd_u16(&r, &scheme) || cl_rd_vec(&r, 2, &sig) || !cl_rd_empty(&r))
@@ -418,27 +322,6 @@ int cl_recv_certificate_verify(clasp_conn *c, const uint8_t *msg, size_t len)
     if (cl_trace_on(c))
         cl_trace(c, CLASP_TRACE_RECV, "CertificateVerify", "%s, signature verified",
                  cl_sigalg_name(scheme));
-    if (cl_transcript_add(c, msg, len))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
-    return CLASP_OK;
-}
-
-int cl_recv_finished(clasp_conn *c, const uint8_t *msg, size_t len, const uint8_t *base)
-{
-    size_t hl = cl_hash_len(c);
-    if (len - 4 != hl)
-        return CL_DECODE_FAIL(c, "Finished message (wrong length)");
-    uint8_t vd[CR_MAX_HASH];
-    if (cl_ks_finished(c, base, vd))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "Finished computation failed");
-    int bad = cl_ct_memcmp(vd, msg + 4, hl);
-    cl_wipe(vd, sizeof vd);
-    if (bad)
-        return cl_fail(c, CL_ALERT_DECRYPT_ERROR, CLASP_E_PROTOCOL,
-                       "the %s's Finished does not match the handshake: the messages were "
-                       "altered in transit or the keys disagree", role_name(c, 1));
-    if (cl_trace_on(c))
-        cl_trace(c, CLASP_TRACE_RECV, "Finished", "verify_data checked");
     if (cl_transcript_add(c, msg, len))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
     return CLASP_OK;
