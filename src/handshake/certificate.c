@@ -8,7 +8,7 @@
 #include <stdlib.h>
 
 #include "handshake/hs.h"
-#include "x509/verify_cache.h"
+#include "x509/chain.h"
 
 int cl_send_certificate(clasp_conn *c, const cl_cert_key *ck, const uint8_t *context,
                         size_t context_len)
@@ -78,82 +78,23 @@ int cl_send_certificate_verify(clasp_conn *c)
     return cl_hs_send(c, &m, NULL, cl_sigalg_name(hs->sigalg));
 }
 
-static int verify_alert(cr_verify_result r)
-{
-    switch (r) {
-    case CR_VERIFY_OK: return -1;
-    case CR_VERIFY_UNTRUSTED: return CL_ALERT_UNKNOWN_CA;
-    case CR_VERIFY_EXPIRED:
-    case CR_VERIFY_NOT_YET_VALID: return CL_ALERT_CERTIFICATE_EXPIRED;
-    case CR_VERIFY_BAD_USAGE: return CL_ALERT_UNSUPPORTED_CERTIFICATE;
-    case CR_VERIFY_REVOKED: return CL_ALERT_CERTIFICATE_REVOKED;
-    case CR_VERIFY_NAME_MISMATCH:
-    case CR_VERIFY_BAD_SIGNATURE:
-    case CR_VERIFY_MALFORMED: return CL_ALERT_BAD_CERTIFICATE;
-    default: return CL_ALERT_CERTIFICATE_UNKNOWN;
-    }
-}
-
-/* What identifies a verification: purpose, name, and every certificate. */
-static int chain_id(clasp_conn *c, const char *name, uint8_t id[32])
-{
-    cr_hash *h = cr_hash_new(CR_SHA256);
-    uint8_t head[2] = {(uint8_t)c->role, (uint8_t)c->version};
-    int rc = -1;
-    if (h && cr_hash_update(h, head, 2) == 0 &&
-        cr_hash_update(h, name ? name : "", name ? strlen(name) + 1 : 1) == 0) {
-        rc = 0;
-        for (size_t i = 0; i < c->n_peer && rc == 0; i++) {
-            uint8_t len[3] = {(uint8_t)(c->peer_der_len[i] >> 16), (uint8_t)(c->peer_der_len[i] >> 8),
-                              (uint8_t)c->peer_der_len[i]};
-            rc = cr_hash_update(h, len, 3) || cr_hash_update(h, c->peer_der[i], c->peer_der_len[i]);
-        }
-        if (rc == 0)
-            rc = cr_hash_peek(h, id);
-    }
-    cr_hash_free(h);
-    return rc;
-}
-
 static int rsa_key_exchange(const clasp_conn *c)
 {
     return c->version == CLASP_TLS1_2 && c->role == CLASP_CLIENT && c->suite &&
            c->suite->kx == CL_KX_RSA;
 }
 
-/* RFC 8446 4.4.2.2, RFC 5246 7.4.2 / 7.4.6, RFC 5280 4.2.1.3: the peer's
- * keyUsage (when present) must allow what its key does in this handshake:
- * sign (CertificateVerify, ServerKeyExchange) or, in TLS 1.2 RSA key
- * exchange, take the encrypted premaster secret. unsupported_certificate:
- * the certificate is sound and trusted, but not of a kind this use takes
- * (libssl sends the same for a purpose its verifier refuses). */
-static unsigned key_use_needed(const clasp_conn *c)
+/* What the peer's key does in this handshake, which its keyUsage must allow. */
+static cl_key_purpose peer_key_purpose(const clasp_conn *c)
 {
-    return rsa_key_exchange(c) ? CR_KEY_USE_ENCRYPT : CR_KEY_USE_SIGN;
+    if (rsa_key_exchange(c))
+        return CL_KEY_FOR_RSA_PREMASTER;
+    if (c->version == CLASP_TLS1_2 && c->role == CLASP_CLIENT)
+        return CL_KEY_FOR_SERVER_KEY_EXCHANGE;
+    return CL_KEY_FOR_CERTIFICATE_VERIFY;
 }
 
-static int refuse_key_usage(clasp_conn *c, const cr_cert *leaf)
-{
-    int tls13 = c->version != CLASP_TLS1_2, rsa_kx = rsa_key_exchange(c);
-    unsigned need = key_use_needed(c);
-    char subject[200], usage[200], what[160];
-    cr_cert_subject(leaf, subject, sizeof subject);
-    cr_cert_key_usage_names(leaf, usage, sizeof usage);
-    if (rsa_kx)
-        snprintf(what, sizeof what, "which RSA key exchange (%s) needs to receive the premaster "
-                 "secret", c->suite->iana);
-    else if (!tls13 && c->role == CLASP_CLIENT)
-        snprintf(what, sizeof what, "which %s needs to sign the ServerKeyExchange",
-                 c->suite ? c->suite->iana : "this cipher suite");
-    else
-        snprintf(what, sizeof what, "which TLS 1.%d needs for the %s's CertificateVerify",
-                 tls13 ? 3 : 2, cl_role_name(c, 1));
-    return cl_fail(c, CL_ALERT_UNSUPPORTED_CERTIFICATE, CLASP_E_CERTIFICATE,
-                   "the %s's certificate '%s' does not allow %s (keyUsage: %s), %s",
-                   cl_role_name(c, 1), subject,
-                   need == CR_KEY_USE_SIGN ? "digital signatures" : "key encipherment",
-                   usage[0] ? usage : "(unreadable)", what);
-}
+_Static_assert(CL_MAX_CHAIN <= CL_X509_MAX_CHAIN, "x509 takes every chain the handshake keeps");
 
 int cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len)
 {
@@ -168,8 +109,7 @@ int cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len)
     if (ctx.n != want || (ctx.n && memcmp(ctx.p, hs->cr_context.data, ctx.n) != 0))
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                        "the %s's Certificate has the wrong request context", peer);
-    cr_cert *chain[CL_MAX_CHAIN] = {NULL};
-    size_t n = 0, parsed = 0;
+    size_t n = 0;
     int rc = CLASP_ERROR;
     /* First the raw certificates: a chain verified before needs no parsing. */
     while (!cl_rd_empty(&list)) {
@@ -223,62 +163,26 @@ int cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len)
     int verify = c->role == CLASP_CLIENT ? c->cfg->verify_peer : 1;
     if (CL_TEST(c) && CL_TEST(c)->skip_verify_time)
         verify = 0;
-    const char *name = c->role == CLASP_CLIENT ? c->server_name : NULL;
-    uint8_t id[32];
-    int cacheable = verify && chain_id(c, name, id) == 0;
-    int64_t now = (int64_t)cl_now(c->cfg);
-    unsigned key_uses = 0;
-    if (cacheable)
-        hs->peer_key = cl_vcache_lookup(c->cfg->verified, id, now, &key_uses);
-    /* Parse what is needed: the whole chain to verify it, else the leaf. */
-    size_t need = hs->peer_key ? (cl_trace_on(c) ? 1 : 0) : (verify ? n : 1);
-    for (; parsed < need; parsed++) {
-        chain[parsed] = cr_cert_parse(c->peer_der[parsed], c->peer_der_len[parsed]);
-        if (!chain[parsed]) {
-            rc = cl_fail(c, CL_ALERT_BAD_CERTIFICATE, CLASP_E_CERTIFICATE,
-                         "certificate %zu of the %s's chain cannot be parsed", parsed + 1, peer);
-            goto out;
-        }
-    }
-    if (cl_trace_on(c)) {
-        char subject[200];
-        cr_cert_subject(chain[0], subject, sizeof subject);
-        cl_trace(c, CLASP_TRACE_RECV, "Certificate", "%s (%zu cert%s)%s", subject, n,
-                 n == 1 ? "" : "s", hs->peer_key ? "; chain verified before (cache)" : "");
-    }
-    if (hs->peer_key)
-        goto usage;
-    int64_t valid_until = INT64_MAX;
-    if (verify) {
-        char why[400];
-        cr_verify_result vr = cr_verify_chain_at(
-            c->cfg->trust, chain, n, c->role == CLASP_CLIENT ? CR_PURPOSE_SERVER : CR_PURPOSE_CLIENT,
-            name, now, &valid_until, why, sizeof why);
-        if (vr != CR_VERIFY_OK) {
-            rc = cl_fail(c, verify_alert(vr), CLASP_E_CERTIFICATE, "%s certificate rejected: %s",
-                         peer, why);
-            goto out;
-        }
-    }
-    hs->peer_key = cr_cert_pubkey(chain[0]);
-    if (!hs->peer_key) {
-        rc = cl_fail(c, CL_ALERT_UNSUPPORTED_CERTIFICATE, CLASP_E_CERTIFICATE,
-                     "the %s's certificate has a key type clasp cannot use", peer);
-        goto out;
-    }
-    key_uses = cr_cert_key_uses(chain[0]);
-    /* Until the first notAfter of the path that was verified, trust anchor
-     * included (it need not be in the peer's chain). */
-    if (cacheable)
-        cl_vcache_store(c->cfg->verified, id, hs->peer_key, key_uses, valid_until);
-usage:
-    /* With verification off (an insecure client), no certificate check at all. */
-    if (verify && !(key_uses & key_use_needed(c))) {
-        /* A chain verified before has not been parsed: the message needs the leaf. */
-        if (!parsed && !(chain[parsed++] = cr_cert_parse(c->peer_der[0], c->peer_der_len[0])))
-            rc = cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_NOMEM, "out of memory");
-        else
-            rc = refuse_key_usage(c, chain[0]);
+    cl_chain_policy policy = {
+        .role = c->role,
+        .version = c->version,
+        .name = c->role == CLASP_CLIENT ? c->server_name : NULL,
+        .verify = verify,
+        .trust = c->cfg->trust,
+        .cache = c->cfg->verified,
+        .now = (int64_t)cl_now(c->cfg),
+        .key_purpose = peer_key_purpose(c),
+        .suite_name = c->suite ? c->suite->iana : NULL,
+        .want_subject = cl_trace_on(c),
+    };
+    cl_chain_verdict verdict;
+    cl_chain_accept(&policy, c->peer_der, c->peer_der_len, n, &verdict);
+    hs->peer_key = verdict.key;
+    if (verdict.have_subject)
+        cl_trace(c, CLASP_TRACE_RECV, "Certificate", "%s (%zu cert%s)%s", verdict.subject, n,
+                 n == 1 ? "" : "s", verdict.from_cache ? "; chain verified before (cache)" : "");
+    if (verdict.alert >= 0) {
+        rc = cl_fail(c, verdict.alert, verdict.kind, "%s", verdict.sentence);
         goto out;
     }
     if (cl_transcript_add(c, msg, len)) {
@@ -288,8 +192,6 @@ usage:
     c->peer_verified = verify; /* a session made from this connection records it */
     rc = CLASP_OK;
 out:
-    for (size_t i = 0; i < parsed; i++)
-        cr_cert_free(chain[i]);
     return rc;
 }
 
