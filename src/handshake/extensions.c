@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Extension helpers every message uses: their names, and which ones our
- * last ClientHello carried. */
+/* Extension helpers every message uses: their names (alone, and as the
+ * " (name)" label of a sentence), and which ones our last ClientHello
+ * carried. */
+#include <stdio.h>
+
 #include "handshake/hs.h"
 
 const char *cl_ext_name(uint16_t type)
@@ -43,4 +46,12 @@ int cl_client_sent_ext(const cl_hs *hs, uint16_t type)
         if (hs->sent_ext[i] == type)
             return 1;
     return 0;
+}
+
+/* " (name)" after an extension number in a sentence, when it has one. */
+const char *cl_ext_label(uint16_t type, char *buf, size_t len)
+{
+    const char *name = cl_ext_name(type);
+    snprintf(buf, len, "%s%s%s", *name ? " (" : "", name, *name ? ")" : "");
+    return buf;
 }

@@ -232,6 +232,11 @@ int cl_parse_client_hello(clasp_conn *c, const uint8_t *msg, size_t len, cl_clie
 /* Is this cipher suite in our config's list? */
 int cl_suite_offered(const clasp_conn *c, uint16_t id);
 
+/* ---- ServerHello and HelloRetryRequest, both versions, as the client
+ * parses them (server_hello.c) ---- */
+int cl_parse_server_hello(clasp_conn *c, const uint8_t *msg, size_t len, cl_server_hello *sh,
+                          int is_hrr);
+
 /* ---- Certificate, TLS 1.3 CertificateVerify, both roles (certificate.c) ---- */
 CL_MUST_CHECK int cl_send_certificate(clasp_conn *c, const cl_cert_key *ck,
                                       const uint8_t *context, size_t context_len);
@@ -279,6 +284,8 @@ int cl_alpn_offered(const clasp_conn *c, const uint8_t *p, size_t n);
 /* ---- extensions (extensions.c) ---- */
 /* A readable name for an extension type ("" when clasp does not know it). */
 const char *cl_ext_name(uint16_t type);
+/* " (name)" after an extension number in a sentence, when it has one. */
+const char *cl_ext_label(uint16_t type, char *buf, size_t len);
 /* Client: did our last ClientHello carry this extension? A server's answer
  * to one we did not send is unsupported_extension (RFC 8446 4.2). */
 int cl_client_sent_ext(const cl_hs *hs, uint16_t type);

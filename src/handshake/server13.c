@@ -18,7 +18,6 @@
 /* negotiate(): the client is to be served TLS 1.2. */
 #define CL_GO_TLS12 1
 
-
 static int list_has_u16(cl_reader list, uint16_t v)
 {
     uint16_t x;
