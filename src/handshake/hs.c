@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* What the state machines share: the transcript, the framing of outgoing
  * messages, randoms and ephemeral keys (or the test hooks' fixed ones),
- * message and extension names, and the handshake state's lifetime. The
+ * message and role names, and the handshake state's lifetime. The
  * dispatch to the state machines is dispatch.c, above them all. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* TLS 1.3 after the handshake: NewSessionTicket (kept by the client) and
- * KeyUpdate in both directions (RFC 8446 4.6). */
+/* TLS 1.3 after the handshake (RFC 8446 4.6): NewSessionTicket (sent by
+ * the server, kept by the client) and KeyUpdate in both directions. */
 #include <stdio.h>
 #include <stdlib.h>
 
