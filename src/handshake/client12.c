@@ -297,29 +297,6 @@ static int send_certificate_verify12(clasp_conn *c)
     return cl_hs_send(c, &m, NULL, cl_sigalg_name(hs->sigalg));
 }
 
-int cl_send_finished12(clasp_conn *c)
-{
-    uint8_t vd[12];
-    if (cl_ks12_finished(c, c->role == CLASP_CLIENT, vd))
-        return -1;
-    if (CL_TEST(c) && CL_TEST(c)->corrupt_finished)
-        vd[0] ^= 1;
-    cl_buf m;
-    cl_hs_begin(&m, CL_HS_FINISHED);
-    cl_wr_bytes(&m, vd, 12);
-    return cl_hs_send(c, &m, NULL, "verify_data = PRF(master, finished label, transcript hash)");
-}
-
-int cl_send_ccs12(clasp_conn *c)
-{
-    static const uint8_t one = 1;
-    if (cl_send_record(c, CL_CT_CHANGE_CIPHER_SPEC, &one, 1) || cl_ks12_install(c, 1))
-        return -1;
-    if (cl_trace_on(c))
-        cl_trace(c, CLASP_TRACE_SEND, "ChangeCipherSpec", "our records are encrypted from here");
-    return 0;
-}
-
 static int handle_server_hello_done(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
@@ -355,41 +332,6 @@ static int handle_server_hello_done(clasp_conn *c, const uint8_t *msg, size_t le
     if (cl_send_ccs12(c) || cl_send_finished12(c))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send Finished");
     c->state = CL_ST_C12_WAIT_CCS;
-    return CLASP_OK;
-}
-
-int cl_recv_finished12(clasp_conn *c, const uint8_t *msg, size_t len)
-{
-    if (len != 4 + 12)
-        return CL_DECODE_FAIL(c, "Finished message (wrong length)");
-    uint8_t vd[12];
-    if (cl_ks12_finished(c, c->role != CLASP_CLIENT, vd))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "Finished computation failed");
-    if (cl_ct_memcmp(vd, msg + 4, 12))
-        return cl_fail(c, CL_ALERT_DECRYPT_ERROR, CLASP_E_PROTOCOL,
-                       "the %s's Finished does not match the handshake: the messages were altered "
-                       "in transit or the keys disagree",
-                       c->role == CLASP_CLIENT ? "server" : "client");
-    if (cl_transcript_add(c, msg, len))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
-    if (cl_trace_on(c))
-        cl_trace(c, CLASP_TRACE_RECV, "Finished", "verify_data checked");
-    return CLASP_OK;
-}
-
-int cl_hs12_change_cipher_spec(clasp_conn *c)
-{
-    if (c->state == CL_ST_C12_WAIT_FINISHED || c->state == CL_ST_S12_WAIT_FINISHED)
-        return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
-                       "the peer sent a second ChangeCipherSpec");
-    if (c->state != CL_ST_C12_WAIT_CCS && c->state != CL_ST_S12_WAIT_CCS)
-        return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
-                       "the peer sent ChangeCipherSpec before the key exchange was complete");
-    if (cl_ks12_install(c, 0))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key derivation failed");
-    if (cl_trace_on(c))
-        cl_trace(c, CLASP_TRACE_RECV, "ChangeCipherSpec", "the peer's records are encrypted from here");
-    c->state = c->role == CLASP_CLIENT ? CL_ST_C12_WAIT_FINISHED : CL_ST_S12_WAIT_FINISHED;
     return CLASP_OK;
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* What the state machines share: the transcript, the framing of outgoing
  * messages, randoms and ephemeral keys (or the test hooks' fixed ones),
- * message and extension names, and the handshake state's lifetime. The
+ * message and role names, and the handshake state's lifetime. The
  * dispatch to the state machines is dispatch.c, above them all. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -211,81 +211,8 @@ int cl_hs_send(clasp_conn *c, cl_buf *m, const char *what, const char *detail)
     return rc;
 }
 
-void cl_write_alpn_ext(cl_buf *m, const char *proto)
+const char *cl_role_name(const clasp_conn *c, int peer)
 {
-    size_t n = strlen(proto);
-    cl_wr_u16(m, CL_EXT_ALPN);
-    size_t e = cl_wr_begin_vec(m, 2);
-    size_t list = cl_wr_begin_vec(m, 2);
-    cl_wr_u8(m, (uint8_t)n);
-    cl_wr_bytes(m, proto, n);
-    cl_wr_end_vec(m, list, 2);
-    cl_wr_end_vec(m, e, 2);
-}
-
-const char *cl_ext_name(uint16_t type)
-{
-    switch (type) {
-    case CL_EXT_SERVER_NAME: return "server_name";
-    case 1: return "max_fragment_length";
-    case CL_EXT_STATUS_REQUEST: return "status_request";
-    case CL_EXT_SUPPORTED_GROUPS: return "supported_groups";
-    case CL_EXT_EC_POINT_FORMATS: return "ec_point_formats";
-    case CL_EXT_SIGNATURE_ALGORITHMS: return "signature_algorithms";
-    case 14: return "use_srtp";
-    case 15: return "heartbeat";
-    case CL_EXT_ALPN: return "ALPN";
-    case CL_EXT_SCT: return "signed_certificate_timestamp";
-    case 19: return "client_certificate_type";
-    case 20: return "server_certificate_type";
-    case CL_EXT_PADDING: return "padding";
-    case CL_EXT_EXTENDED_MASTER_SECRET: return "extended_master_secret";
-    case CL_EXT_RECORD_SIZE_LIMIT: return "record_size_limit";
-    case CL_EXT_SESSION_TICKET: return "session_ticket";
-    case CL_EXT_PRE_SHARED_KEY: return "pre_shared_key";
-    case CL_EXT_EARLY_DATA: return "early_data";
-    case CL_EXT_SUPPORTED_VERSIONS: return "supported_versions";
-    case CL_EXT_COOKIE: return "cookie";
-    case CL_EXT_PSK_KEY_EXCHANGE_MODES: return "psk_key_exchange_modes";
-    case CL_EXT_CERTIFICATE_AUTHORITIES: return "certificate_authorities";
-    case 48: return "oid_filters";
-    case CL_EXT_POST_HANDSHAKE_AUTH: return "post_handshake_auth";
-    case CL_EXT_SIGNATURE_ALGORITHMS_CERT: return "signature_algorithms_cert";
-    case CL_EXT_KEY_SHARE: return "key_share";
-    case CL_EXT_RENEGOTIATION_INFO: return "renegotiation_info";
-    }
-    return "";
-}
-
-int cl_client_sent_ext(const cl_hs *hs, uint16_t type)
-{
-    for (size_t i = 0; i < hs->n_sent_ext; i++)
-        if (hs->sent_ext[i] == type)
-            return 1;
-    return 0;
-}
-
-size_t cl_read_sigalgs(cl_reader r, uint16_t *out, size_t max)
-{
-    size_t n = 0;
-    uint16_t v;
-    while (cl_rd_u16(&r, &v) == 0) {
-        if (!strcmp(cl_sigalg_name(v), "unknown"))
-            continue;
-        size_t i = 0;
-        while (i < n && out[i] != v)
-            i++;
-        if (i == n && n < max)
-            out[n++] = v;
-    }
-    return n;
-}
-
-void cl_write_sigalg_filler(const clasp_conn *c, cl_buf *m, size_t room)
-{
-    size_t n = CL_TEST(c) ? CL_TEST(c)->cr_sigalg_filler : 0;
-    for (size_t i = 0; i < n && i < room; i++) {
-        static const uint16_t values[4] = {0x0a0a, 0xfe01, 0xeeee, CR_SIG_RSA_PKCS1_SHA1};
-        cl_wr_u16(m, values[i % 4]);
-    }
+    int server = (c->role == CLASP_SERVER) != peer;
+    return server ? "server" : "client";
 }

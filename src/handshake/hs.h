@@ -224,29 +224,45 @@ CL_MUST_CHECK int cl_ks_binder(cr_hash_alg alg, const uint8_t *psk, size_t psk_l
 CL_MUST_CHECK int cl_transcript_hash_with(clasp_conn *c, cr_hash_alg alg, const uint8_t *extra,
                                           size_t len, uint8_t *out);
 
-/* ---- messages shared by both roles (messages13.c) ---- */
+/* ---- ClientHello, both versions (client_hello.c) ---- */
+CL_MUST_CHECK int cl_send_client_hello(clasp_conn *c);
+/* Parses a ClientHello into ch: every extension body is checked for exact
+ * length; duplicates and a pre_shared_key that is not last are refused. */
+int cl_parse_client_hello(clasp_conn *c, const uint8_t *msg, size_t len, cl_client_hello *ch);
+/* Is this cipher suite in our config's list? */
+int cl_suite_offered(const clasp_conn *c, uint16_t id);
+
+/* ---- ServerHello and HelloRetryRequest, both versions, as the client
+ * parses them (server_hello.c) ---- */
+int cl_parse_server_hello(clasp_conn *c, const uint8_t *msg, size_t len, cl_server_hello *sh,
+                          int is_hrr);
+
+/* ---- Certificate, TLS 1.3 CertificateVerify, both roles (certificate.c) ---- */
 CL_MUST_CHECK int cl_send_certificate(clasp_conn *c, const cl_cert_key *ck,
                                       const uint8_t *context, size_t context_len);
 CL_MUST_CHECK int cl_send_certificate_verify(clasp_conn *c);
-CL_MUST_CHECK int cl_send_finished(clasp_conn *c, const uint8_t *base);
 /* Parses a Certificate message, keeps the chain, verifies it (per policy). */
 int cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len);
 int cl_recv_certificate_verify(clasp_conn *c, const uint8_t *msg, size_t len);
+
+/* ---- Finished and ChangeCipherSpec, both versions (finished.c) ---- */
+CL_MUST_CHECK int cl_send_finished(clasp_conn *c, const uint8_t *base);
 int cl_recv_finished(clasp_conn *c, const uint8_t *msg, size_t len, const uint8_t *base);
 int cl_send_change_cipher_spec(clasp_conn *c);
+int cl_send_finished12(clasp_conn *c);
+int cl_send_ccs12(clasp_conn *c);
+int cl_recv_finished12(clasp_conn *c, const uint8_t *msg, size_t len);
+
+/* "server" or "client": our role (peer 0) or the peer's (peer 1). */
+const char *cl_role_name(const clasp_conn *c, int peer);
+
+/* ---- signature schemes (sigalgs.c) ---- */
 /* Picks the signature scheme for our key from the peer's list. */
 uint16_t cl_choose_sigalg(const cr_pkey *key, const uint16_t *peer, size_t n_peer);
 int cl_sigalg_allowed_tls13(uint16_t scheme);
-
-/* The server's ALPN extension: the one protocol it selected. */
-void cl_write_alpn_ext(cl_buf *m, const char *proto);
-
-/* A readable name for an extension type ("" when clasp does not know it). */
-const char *cl_ext_name(uint16_t type);
-/* Client: did our last ClientHello carry this extension? A server's answer
- * to one we did not send is unsupported_extension (RFC 8446 4.2). */
-int cl_client_sent_ext(const cl_hs *hs, uint16_t type);
-
+/* Is this scheme usable for a TLS 1.2 signature (RFC 5246 7.4.1.4.1)? */
+int cl_sigalg_allowed_tls12(uint16_t scheme);
+uint16_t cl_choose_sigalg12(const cr_pkey *key, const uint16_t *peer, size_t n_peer);
 /* Reads a peer's signature scheme list (any legal length) into out: the
  * schemes clasp knows, each once, in the peer's order. Unknown values and
  * repeats are skipped, so max >= the number of known schemes always holds
@@ -256,11 +272,30 @@ size_t cl_read_sigalgs(cl_reader r, uint16_t *out, size_t max);
  * front of a CertificateRequest's schemes. */
 void cl_write_sigalg_filler(const clasp_conn *c, cl_buf *m, size_t room);
 
+/* ---- ALPN, both versions (alpn.c) ---- */
+/* The server's ALPN extension: the one protocol it selected. */
+void cl_write_alpn_ext(cl_buf *m, const char *proto);
+/* Server: the first of our protocols the client offers, into c->alpn;
+ * no_application_protocol when there is none in common. */
+int cl_choose_alpn(clasp_conn *c, const cl_client_hello *ch);
+/* Client: is this the name of a protocol we offered? */
+int cl_alpn_offered(const clasp_conn *c, const uint8_t *p, size_t n);
+
+/* ---- extensions (extensions.c) ---- */
+/* A readable name for an extension type ("" when clasp does not know it). */
+const char *cl_ext_name(uint16_t type);
+/* " (name)" after an extension number in a sentence, when it has one. */
+const char *cl_ext_label(uint16_t type, char *buf, size_t len);
+/* Client: did our last ClientHello carry this extension? A server's answer
+ * to one we did not send is unsupported_extension (RFC 8446 4.2). */
+int cl_client_sent_ext(const cl_hs *hs, uint16_t type);
+
 /* ---- per role (client13.c, server13.c) ---- */
 int cl_client13_start(clasp_conn *c);
 int cl_client13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
 int cl_server13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
-/* NewSessionTicket, KeyUpdate after the handshake (post13.c). */
+/* After the TLS 1.3 handshake (post13.c): NewSessionTicket received and
+ * sent, KeyUpdate. */
 int cl_post13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
 int cl_server13_send_tickets(clasp_conn *c);
 
@@ -295,17 +330,8 @@ int cl_client12_server_hello(clasp_conn *c, const cl_server_hello *sh, const uin
 int cl_client12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
 int cl_server12_client_hello(clasp_conn *c, const cl_client_hello *ch);
 int cl_server12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
-int cl_send_finished12(clasp_conn *c);
-int cl_send_ccs12(clasp_conn *c);
-int cl_recv_finished12(clasp_conn *c, const uint8_t *msg, size_t len);
 /* TLS 1.2 after the handshake: renegotiation is refused. */
 int cl_post12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
-/* Is this scheme usable for a TLS 1.2 signature (RFC 5246 7.4.1.4.1)? */
-int cl_sigalg_allowed_tls12(uint16_t scheme);
-uint16_t cl_choose_sigalg12(const cr_pkey *key, const uint16_t *peer, size_t n_peer);
-/* TLS 1.2 Certificate (no context, no per-entry extensions) share parsing
- * and verification with TLS 1.3 through these. */
-int cl_peer_chain_accept(clasp_conn *c, cr_cert **chain, size_t n);
 
 /* Tickets (ticket.c): a session sealed with AEAD under a key that rotates
  * every lifetime; tickets of the previous period still open. */

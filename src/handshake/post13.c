@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* TLS 1.3 after the handshake: NewSessionTicket (kept by the client) and
- * KeyUpdate in both directions (RFC 8446 4.6). */
+/* TLS 1.3 after the handshake (RFC 8446 4.6): NewSessionTicket (sent by
+ * the server, kept by the client) and KeyUpdate in both directions. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -130,4 +130,65 @@ int cl_post13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t le
     if (type == CL_HS_NEW_SESSION_TICKET)
         return handle_ticket(c, msg, len);
     return handle_key_update(c, msg, len);
+}
+
+int cl_server13_send_tickets(clasp_conn *c)
+{
+    const clasp_config *cfg = c->cfg;
+    if (cfg->tickets_off)
+        return 0;
+    size_t hl = cr_hash_len(c->suite->hash);
+    for (unsigned i = 0; i < cfg->ticket_count; i++) {
+        /* Each ticket's PSK derives from its nonce, so a nonce never
+         * repeats on a connection (RFC 8446 4.6.1): the count of tickets
+         * sent, big-endian in as few bytes as it needs (0..255 in one). */
+        uint64_t count = c->ticket_nonce++;
+        uint8_t nonce[8];
+        size_t nonce_len = 1;
+        while (nonce_len < 8 && count >> (8 * nonce_len))
+            nonce_len++;
+        for (size_t k = 0; k < nonce_len; k++)
+            nonce[k] = (uint8_t)(count >> (8 * (nonce_len - 1 - k)));
+        cl_session s;
+        memset(&s, 0, sizeof s);
+        s.version = CLASP_TLS1_3;
+        s.suite = c->suite->id;
+        s.secret_len = hl;
+        if (c->has_alpn)
+            snprintf(s.alpn, sizeof s.alpn, "%s", c->alpn);
+        if (c->server_name)
+            snprintf(s.server_name, sizeof s.server_name, "%s", c->server_name);
+        if (cl_session_take_peer(&s, c)) {
+            cl_session_clear(&s);
+            return 0; /* a client chain too big to keep: not resumable */
+        }
+        if (cr_random(&s.age_add, sizeof s.age_add) ||
+            cr_hkdf_expand_label(c->suite->hash, c->resumption_secret, "resumption", nonce,
+                                 nonce_len, s.secret, hl)) {
+            cl_session_clear(&s);
+            return -1;
+        }
+        cl_buf m;
+        cl_hs_begin(&m, CL_HS_NEW_SESSION_TICKET);
+        cl_wr_u32(&m, cfg->ticket_lifetime);
+        cl_wr_u32(&m, s.age_add);
+        size_t nv = cl_wr_begin_vec(&m, 1);
+        cl_wr_bytes(&m, nonce, nonce_len);
+        cl_wr_end_vec(&m, nv, 1);
+        size_t v = cl_wr_begin_vec(&m, 2);
+        int rc = cl_ticket_seal(cfg, &s, &m);
+        cl_session_clear(&s);
+        cl_wr_end_vec(&m, v, 2);
+        cl_wr_u16(&m, 0); /* no extensions: no early data */
+        char detail[80];
+        snprintf(detail, sizeof detail, "lifetime %u s; resumable on any server with our ticket secret",
+                 cfg->ticket_lifetime);
+        if (rc) {
+            cl_buf_free(&m);
+            return -1;
+        }
+        if (cl_hs_send(c, &m, NULL, detail))
+            return -1;
+    }
+    return 0;
 }

@@ -18,161 +18,6 @@
 /* negotiate(): the client is to be served TLS 1.2. */
 #define CL_GO_TLS12 1
 
-
-/* Parses a ClientHello into ch: every extension body is checked for exact
- * length; duplicates and a pre_shared_key that is not last are refused. */
-static int parse_client_hello(clasp_conn *c, const uint8_t *msg, size_t len, cl_client_hello *ch)
-{
-    memset(ch, 0, sizeof *ch);
-    cl_reader r = cl_reader_init(msg + 4, len - 4), sid, exts;
-    if (cl_rd_u16(&r, &ch->legacy_version) || cl_rd_bytes(&r, 32, &ch->random) ||
-        cl_rd_vec(&r, 1, &sid) || sid.n > 32 || cl_rd_vec(&r, 2, &ch->suites) ||
-        ch->suites.n < 2 || ch->suites.n % 2 || cl_rd_vec_nonempty(&r, 1, &ch->compression))
-        return CL_DECODE_FAIL(c, "ClientHello");
-    ch->session_id = sid.p;
-    ch->session_id_len = sid.n;
-    if (cl_rd_empty(&r))
-        return CLASP_OK;
-    if (cl_rd_vec(&r, 2, &exts) || !cl_rd_empty(&r))
-        return CL_DECODE_FAIL(c, "ClientHello (extension block)");
-    uint8_t seen[8192] = {0}; /* one bit per extension type */
-    while (!cl_rd_empty(&exts)) {
-        uint16_t type;
-        cl_reader body, list;
-        if (cl_rd_u16(&exts, &type) || cl_rd_vec(&exts, 2, &body))
-            return CL_DECODE_FAIL(c, "ClientHello (extension block)");
-        if (seen[type >> 3] & (1u << (type & 7)))
-            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
-                           "the client sent extension %u twice", type);
-        seen[type >> 3] |= (uint8_t)(1u << (type & 7));
-        if (ch->has_psk)
-            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
-                           "the client's pre_shared_key extension is not the last one");
-        int bad = 0;
-        switch (type) {
-        case CL_EXT_SERVER_NAME: {
-            bad = cl_rd_vec_nonempty(&body, 2, &list) || !cl_rd_empty(&body);
-            while (!bad && !cl_rd_empty(&list)) {
-                uint8_t name_type;
-                cl_reader name;
-                bad = cl_rd_u8(&list, &name_type) || cl_rd_vec_nonempty(&list, 2, &name);
-                if (!bad && name_type == 0) {
-                    char why[128];
-                    if (ch->sni || ch->sni_ip_literal)
-                        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
-                                       "the client's server_name lists more than one host name");
-                    /* RFC 6066 3 rules out IP literals, but some old clients
-                     * send them: such a name is ignored, as if absent. */
-                    if (cl_is_ip_literal((const char *)name.p, name.n)) {
-                        ch->sni_ip_literal = 1;
-                        continue;
-                    }
-                    if (cl_check_host_name((const char *)name.p, name.n, why, sizeof why))
-                        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
-                                       "the client's server_name is not a valid host name "
-                                       "(RFC 6066 3): it %s", why);
-                    ch->sni = name.p;
-                    ch->sni_len = name.n;
-                }
-            }
-            break;
-        }
-        case CL_EXT_SUPPORTED_GROUPS:
-            ch->has_groups = 1;
-            bad = cl_rd_vec_nonempty(&body, 2, &ch->groups) || !cl_rd_empty(&body) || ch->groups.n % 2;
-            break;
-        case CL_EXT_SIGNATURE_ALGORITHMS:
-            ch->has_sigalgs = 1;
-            bad = cl_rd_vec_nonempty(&body, 2, &ch->sigalgs) || !cl_rd_empty(&body) || ch->sigalgs.n % 2;
-            break;
-        case CL_EXT_SIGNATURE_ALGORITHMS_CERT:
-            ch->has_sigalgs_cert = 1;
-            bad = cl_rd_vec_nonempty(&body, 2, &ch->sigalgs_cert) || !cl_rd_empty(&body) ||
-                  ch->sigalgs_cert.n % 2;
-            break;
-        case CL_EXT_SUPPORTED_VERSIONS:
-            ch->has_versions = 1;
-            bad = cl_rd_vec_nonempty(&body, 1, &ch->versions) || !cl_rd_empty(&body) || ch->versions.n % 2;
-            break;
-        case CL_EXT_KEY_SHARE: {
-            ch->has_key_share = 1;
-            bad = cl_rd_vec(&body, 2, &ch->key_shares) || !cl_rd_empty(&body);
-            /* Each entry well formed, and no group twice (RFC 8446 4.2.8),
-             * however many entries: one bit per group. */
-            cl_reader shares = ch->key_shares;
-            uint8_t groups_seen[8192] = {0};
-            while (!bad && !cl_rd_empty(&shares)) {
-                uint16_t g;
-                cl_reader key;
-                bad = cl_rd_u16(&shares, &g) || cl_rd_vec_nonempty(&shares, 2, &key);
-                if (!bad && (groups_seen[g >> 3] & (1u << (g & 7))))
-                    return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
-                                   "the client sent two key shares for group 0x%04x", g);
-                groups_seen[g >> 3] |= (uint8_t)(1u << (g & 7));
-            }
-            break;
-        }
-        case CL_EXT_ALPN:
-            ch->has_alpn = 1;
-            bad = cl_rd_vec_nonempty(&body, 2, &ch->alpn) || !cl_rd_empty(&body);
-            for (cl_reader l = ch->alpn; !bad && !cl_rd_empty(&l);) {
-                cl_reader proto;
-                bad = cl_rd_vec_nonempty(&l, 1, &proto);
-            }
-            break;
-        case CL_EXT_COOKIE:
-            ch->has_cookie = 1;
-            bad = cl_rd_vec_nonempty(&body, 2, &ch->cookie) || !cl_rd_empty(&body);
-            break;
-        case CL_EXT_PSK_KEY_EXCHANGE_MODES:
-            ch->has_psk_modes = 1;
-            bad = cl_rd_vec_nonempty(&body, 1, &ch->psk_modes) || !cl_rd_empty(&body);
-            break;
-        case CL_EXT_RECORD_SIZE_LIMIT:
-            ch->has_record_size_limit = 1;
-            bad = cl_rd_u16(&body, &ch->record_size_limit) || !cl_rd_empty(&body);
-            if (!bad && ch->record_size_limit < 64)
-                return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
-                               "the client's record_size_limit %u is below the minimum of 64",
-                               ch->record_size_limit);
-            break;
-        case CL_EXT_EARLY_DATA:
-            ch->has_early_data = 1;
-            bad = !cl_rd_empty(&body);
-            break;
-        case CL_EXT_PRE_SHARED_KEY:
-            ch->has_psk = 1;
-            ch->psk_binders_len = body.n;
-            bad = cl_rd_vec_nonempty(&body, 2, &ch->psk_identities);
-            ch->psk_binders_len = body.n; /* what follows the identities */
-            bad = bad || cl_rd_vec_nonempty(&body, 2, &ch->psk_binders) || !cl_rd_empty(&body);
-            break;
-        case CL_EXT_RENEGOTIATION_INFO:
-            ch->has_reneg = 1;
-            ch->reneg = body;
-            break;
-        case CL_EXT_EXTENDED_MASTER_SECRET:
-            ch->has_ems = 1;
-            bad = !cl_rd_empty(&body);
-            break;
-        case CL_EXT_EC_POINT_FORMATS:
-            ch->has_point_formats = 1;
-            bad = cl_rd_vec_nonempty(&body, 1, &ch->point_formats) || !cl_rd_empty(&body);
-            break;
-        case CL_EXT_SESSION_TICKET:
-            ch->has_session_ticket = 1;
-            ch->session_ticket = body;
-            break;
-        default:
-            break; /* unknown extensions and GREASE are ignored (RFC 8446 4.1.2, RFC 8701) */
-        }
-        if (bad)
-            return cl_fail(c, CL_ALERT_DECODE_ERROR, CLASP_E_PROTOCOL,
-                           "the client sent a malformed extension %u", type);
-    }
-    return CLASP_OK;
-}
-
 static int list_has_u16(cl_reader list, uint16_t v)
 {
     uint16_t x;
@@ -431,26 +276,6 @@ static int send_hrr(clasp_conn *c, const cl_client_hello *ch, uint16_t group)
     return CLASP_OK;
 }
 
-static int choose_alpn(clasp_conn *c, const cl_client_hello *ch)
-{
-    if (!ch->has_alpn || !c->cfg->alpn_len)
-        return CLASP_OK;
-    cl_reader ours = cl_reader_init(c->cfg->alpn, c->cfg->alpn_len), p;
-    while (cl_rd_vec(&ours, 1, &p) == 0) {
-        cl_reader theirs = ch->alpn, q;
-        while (cl_rd_vec(&theirs, 1, &q) == 0) {
-            if (p.n == q.n && memcmp(p.p, q.p, p.n) == 0) {
-                memcpy(c->alpn, p.p, p.n);
-                c->alpn[p.n] = 0;
-                c->has_alpn = 1;
-                return CLASP_OK;
-            }
-        }
-    }
-    return cl_fail(c, CL_ALERT_NO_APPLICATION_PROTOCOL, CLASP_E_NEGOTIATION,
-                   "no application protocol (ALPN) in common with the client");
-}
-
 static int send_flight(clasp_conn *c, const cl_client_hello *ch, cl_reader share)
 {
     cl_hs *hs = c->hs;
@@ -628,72 +453,11 @@ static int try_psk(clasp_conn *c, const cl_client_hello *ch, const uint8_t *msg,
     return CLASP_OK;
 }
 
-int cl_server13_send_tickets(clasp_conn *c)
-{
-    const clasp_config *cfg = c->cfg;
-    if (cfg->tickets_off)
-        return 0;
-    size_t hl = cr_hash_len(c->suite->hash);
-    for (unsigned i = 0; i < cfg->ticket_count; i++) {
-        /* Each ticket's PSK derives from its nonce, so a nonce never
-         * repeats on a connection (RFC 8446 4.6.1): the count of tickets
-         * sent, big-endian in as few bytes as it needs (0..255 in one). */
-        uint64_t count = c->ticket_nonce++;
-        uint8_t nonce[8];
-        size_t nonce_len = 1;
-        while (nonce_len < 8 && count >> (8 * nonce_len))
-            nonce_len++;
-        for (size_t k = 0; k < nonce_len; k++)
-            nonce[k] = (uint8_t)(count >> (8 * (nonce_len - 1 - k)));
-        cl_session s;
-        memset(&s, 0, sizeof s);
-        s.version = CLASP_TLS1_3;
-        s.suite = c->suite->id;
-        s.secret_len = hl;
-        if (c->has_alpn)
-            snprintf(s.alpn, sizeof s.alpn, "%s", c->alpn);
-        if (c->server_name)
-            snprintf(s.server_name, sizeof s.server_name, "%s", c->server_name);
-        if (cl_session_take_peer(&s, c)) {
-            cl_session_clear(&s);
-            return 0; /* a client chain too big to keep: not resumable */
-        }
-        if (cr_random(&s.age_add, sizeof s.age_add) ||
-            cr_hkdf_expand_label(c->suite->hash, c->resumption_secret, "resumption", nonce,
-                                 nonce_len, s.secret, hl)) {
-            cl_session_clear(&s);
-            return -1;
-        }
-        cl_buf m;
-        cl_hs_begin(&m, CL_HS_NEW_SESSION_TICKET);
-        cl_wr_u32(&m, cfg->ticket_lifetime);
-        cl_wr_u32(&m, s.age_add);
-        size_t nv = cl_wr_begin_vec(&m, 1);
-        cl_wr_bytes(&m, nonce, nonce_len);
-        cl_wr_end_vec(&m, nv, 1);
-        size_t v = cl_wr_begin_vec(&m, 2);
-        int rc = cl_ticket_seal(cfg, &s, &m);
-        cl_session_clear(&s);
-        cl_wr_end_vec(&m, v, 2);
-        cl_wr_u16(&m, 0); /* no extensions: no early data */
-        char detail[80];
-        snprintf(detail, sizeof detail, "lifetime %u s; resumable on any server with our ticket secret",
-                 cfg->ticket_lifetime);
-        if (rc) {
-            cl_buf_free(&m);
-            return -1;
-        }
-        if (cl_hs_send(c, &m, NULL, detail))
-            return -1;
-    }
-    return 0;
-}
-
 static int handle_client_hello(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
     cl_client_hello ch;
-    int rc = parse_client_hello(c, msg, len, &ch);
+    int rc = cl_parse_client_hello(c, msg, len, &ch);
     if (rc != CLASP_OK)
         return rc;
     if (c->state == CL_ST_S_WAIT_CH) {
@@ -727,7 +491,7 @@ static int handle_client_hello(clasp_conn *c, const uint8_t *msg, size_t len)
     if (rc == CLASP_ERROR)
         return rc;
     if (rc == CL_GO_TLS12) {
-        if ((rc = choose_alpn(c, &ch)) != CLASP_OK)
+        if ((rc = cl_choose_alpn(c, &ch)) != CLASP_OK)
             return rc;
         if (cl_transcript_add(c, msg, len))
             return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
@@ -741,7 +505,7 @@ static int handle_client_hello(clasp_conn *c, const uint8_t *msg, size_t len)
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                        "the client's second ClientHello has a key share for %s, not the %s we "
                        "asked for", cl_group_name(c->group), cl_group_name(hs->kx_group));
-    if ((rc = choose_alpn(c, &ch)) != CLASP_OK)
+    if ((rc = cl_choose_alpn(c, &ch)) != CLASP_OK)
         return rc;
     /* We never accept early data (RFC 8446 4.2.10): its records are skipped
      * until the second ClientHello, or those the handshake key cannot open. */

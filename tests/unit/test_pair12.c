@@ -730,13 +730,15 @@ static result handshake_dhe(clasp_conn *cli, clasp_conn *srv, size_t *ys_len, si
         if (r.client_rc == CLASP_WANT_READ)
             r.client_rc = clasp_conn_handshake(cli);
         n = clasp_conn_output(cli, &out);
-        if (n && (at = find_message(out, n, 16)) != 0) /* ClientKeyExchange */
+        /* Only the first match counts: a later flight's encrypted handshake
+         * record (content type 22 too) can look like one by chance. */
+        if (!*yc_len && n && (at = find_message(out, n, 16)) != 0) /* ClientKeyExchange */
             *yc_len = be16(out + at + 4);
         pump(cli, srv);
         if (r.server_rc == CLASP_WANT_READ)
             r.server_rc = clasp_conn_handshake(srv);
         n = clasp_conn_output(srv, &out);
-        if (n && (at = find_message(out, n, 12)) != 0) { /* ServerKeyExchange: p, g, Ys */
+        if (!*ys_len && n && (at = find_message(out, n, 12)) != 0) { /* ServerKeyExchange: p, g, Ys */
             size_t q = at + 4;
             q += 2 + be16(out + q);
             q += 2 + be16(out + q);

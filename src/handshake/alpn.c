@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* ALPN (RFC 7301), both versions: the server's choice and its extension,
+ * and the client's check that the choice was one it offered. */
+#include <string.h>
+
+#include "handshake/hs.h"
+
+void cl_write_alpn_ext(cl_buf *m, const char *proto)
+{
+    size_t n = strlen(proto);
+    cl_wr_u16(m, CL_EXT_ALPN);
+    size_t e = cl_wr_begin_vec(m, 2);
+    size_t list = cl_wr_begin_vec(m, 2);
+    cl_wr_u8(m, (uint8_t)n);
+    cl_wr_bytes(m, proto, n);
+    cl_wr_end_vec(m, list, 2);
+    cl_wr_end_vec(m, e, 2);
+}
+
+int cl_choose_alpn(clasp_conn *c, const cl_client_hello *ch)
+{
+    if (!ch->has_alpn || !c->cfg->alpn_len)
+        return CLASP_OK;
+    cl_reader ours = cl_reader_init(c->cfg->alpn, c->cfg->alpn_len), p;
+    while (cl_rd_vec(&ours, 1, &p) == 0) {
+        cl_reader theirs = ch->alpn, q;
+        while (cl_rd_vec(&theirs, 1, &q) == 0) {
+            if (p.n == q.n && memcmp(p.p, q.p, p.n) == 0) {
+                memcpy(c->alpn, p.p, p.n);
+                c->alpn[p.n] = 0;
+                c->has_alpn = 1;
+                return CLASP_OK;
+            }
+        }
+    }
+    return cl_fail(c, CL_ALERT_NO_APPLICATION_PROTOCOL, CLASP_E_NEGOTIATION,
+                   "no application protocol (ALPN) in common with the client");
+}
+
+int cl_alpn_offered(const clasp_conn *c, const uint8_t *p, size_t n)
+{
+    cl_reader r = cl_reader_init(c->cfg->alpn, c->cfg->alpn_len), proto;
+    while (cl_rd_vec(&r, 1, &proto) == 0)
+        if (proto.n == n && memcmp(proto.p, p, n) == 0)
+            return 1;
+    return 0;
+}
