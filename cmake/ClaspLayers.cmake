@@ -30,13 +30,13 @@ set(CLASP_LAYERS_MODULE_DIR ${CMAKE_CURRENT_LIST_DIR})
 # script, and the layer that may use OpenSSL (OPENSSL_LAYER=...), so that
 # the include check and the link check read one order.
 function(clasp_read_layers script layers_var openssl_var)
-  file(STRINGS ${script} line REGEX "^LAYERS='[^']*'$")
+  file(STRINGS ${script} line REGEX "^LAYERS=['\"][^'\"]*['\"]$")
   file(STRINGS ${script} openssl REGEX "^OPENSSL_LAYER=[A-Za-z0-9_]+$")
   if(NOT line OR NOT openssl)
     message(FATAL_ERROR "${script} has no LAYERS='...' or OPENSSL_LAYER=... line: "
                         "the build reads the order of the layers from it")
   endif()
-  string(REGEX REPLACE "^LAYERS='([^']*)'$" "\\1" line "${line}")
+  string(REGEX REPLACE "^LAYERS=['\"]([^'\"]*)['\"]$" "\\1" line "${line}")
   string(REGEX REPLACE "^OPENSSL_LAYER=" "" openssl "${openssl}")
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${script})
   set(${layers_var} "${line}" PARENT_SCOPE)
