@@ -81,7 +81,7 @@ foreach(line ${lines})
   # Where the function is defined: a line of a layer above that starts
   # with its return type, has the name before a '(' and does not end in
   # ';' as a declaration does (the style of src/).
-  set(home "which no layer at or below ${layer} defines")
+  set(home "which neither ${layer}, the layers below it nor a library they link defines")
   foreach(entry ${above})
     string(REGEX REPLACE "=.*" "" name "${entry}")
     string(REGEX REPLACE "^[^=]*=" "" folders "${entry}")
@@ -113,7 +113,7 @@ endif()
 
 if(calls)
   message(NOTICE
-    "LAYER CHECK FAILED: layer ${layer} (${folders_text}) calls up, into a layer above it.\n"
+    "LAYER CHECK FAILED: layer ${layer} (${folders_text}) calls up: it uses a function only a layer above it has.\n"
     "A layer may call only itself and the layers below it (${below_names}), but:\n"
     "${calls}"
     "Move the call up into the layer that owns the function, or the function down "

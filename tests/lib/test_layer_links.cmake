@@ -65,7 +65,7 @@ if(status EQUAL 0)
   fail("a call from layer mid up into layer top built without an error")
 else()
   foreach(expected
-      "LAYER CHECK FAILED: layer mid (src/mid, src/side) calls up, into a layer above it."
+      "LAYER CHECK FAILED: layer mid (src/mid, src/side) calls up: it uses a function only a layer above it has."
       "A layer may call only itself and the layers below it (low), but:"
       "  src/mid/mid.c"
       " calls top, defined in src/top/top.c (layer top, above mid)")
