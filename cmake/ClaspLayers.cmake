@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The library's layers as build targets: one OBJECT library per layer, and
 # for each layer a link check that fails when the layer calls up.
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The linker of a layer check (cmake/ClaspLayers.cmake), run as
 #   cmake -DLAYER=name=folder,... -DBELOW='name=folders ...' -DABOVE='...'
 #         -DSOURCE_DIR=dir -P layer_link.cmake -- LINK COMMAND...

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The build refuses a call from a layer into a layer above it (ctest:
 # lib.layer_links). A tiny project of three layers, built with clasp's own
 # cmake/ClaspLayers.cmake:
