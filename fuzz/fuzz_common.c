@@ -270,8 +270,11 @@ clasp_conn *fz_client_conn(clasp_config *cfg, unsigned mode)
                                                     tls12 ? session12_len : session13_len);
         if (s) {
             /* The ticket's age goes into the ClientHello: make it the same
-             * (the age_add alone) every run. */
+             * (the age_add alone) every run, with the clock fixed too (the
+             * real one may tick between here and the ClientHello). */
             s->s.received_ms = cl_now_ms();
+            if (c->test)
+                c->test->now_ms = s->s.received_ms;
             if (clasp_conn_set_session(c, s))
                 abort();
             clasp_session_free(s);

@@ -181,6 +181,7 @@ typedef struct {
     int skip_verify_time;         /* accept the trace's expired certificate */
     int corrupt_finished;         /* send a wrong verify_data (negative tests) */
     int unpadded_dh_share;        /* TLS 1.2 DHE: send our share without leading zeros */
+    uint64_t now_ms;              /* client: the clock for ticket ages (0: the real one) */
     size_t cr_sigalg_filler;      /* server: this many values no key can use (GREASE, unknown,
                                      repeats) before the CertificateRequest's schemes */
     void (*secret_cb)(void *arg, const char *label, const uint8_t *secret, size_t len);
