@@ -155,8 +155,7 @@ int cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len)
             goto out;
         }
         hs->peer_sent_cert = 0;
-        rc = cl_transcript_add(c, msg, len) ? cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript")
-                                            : CLASP_OK;
+        rc = CLASP_OK;
         goto out;
     }
     hs->peer_sent_cert = 1;
@@ -183,10 +182,6 @@ int cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len)
                  n == 1 ? "" : "s", verdict.from_cache ? "; chain verified before (cache)" : "");
     if (verdict.alert >= 0) {
         rc = cl_fail(c, verdict.alert, verdict.kind, "%s", verdict.sentence);
-        goto out;
-    }
-    if (cl_transcript_add(c, msg, len)) {
-        rc = cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
         goto out;
     }
     c->peer_verified = verify; /* a session made from this connection records it */

@@ -211,8 +211,6 @@ static int handle_server_key_exchange(clasp_conn *c, const uint8_t *msg, size_t 
         c->group = named;
     else
         snprintf(c->group_label, sizeof c->group_label, "dhe%zu", bits);
-    if (cl_transcript_add(c, msg, len))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
     if (cl_trace_on(c))
         cl_trace(c, CLASP_TRACE_RECV, "ServerKeyExchange", "%s %s; signed with %s, verified",
                  kx_name(c->suite->kx), cl_conn_group_name(c), cl_sigalg_name(scheme));
@@ -229,8 +227,6 @@ static int handle_certificate_request(clasp_conn *c, const uint8_t *msg, size_t 
         return CL_DECODE_FAIL(c, "CertificateRequest");
     hs->n_peer_sigalgs = cl_read_sigalgs(sigalgs, hs->peer_sigalgs, CL_MAX_SIGALGS);
     hs->cert_requested = 1;
-    if (cl_transcript_add(c, msg, len))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
     if (cl_trace_on(c))
         cl_trace(c, CLASP_TRACE_RECV, "CertificateRequest", "%zu signature algorithms accepted",
                  hs->n_peer_sigalgs);
@@ -302,8 +298,6 @@ static int handle_server_hello_done(clasp_conn *c, const uint8_t *msg, size_t le
     cl_hs *hs = c->hs;
     if (len != 4)
         return CL_DECODE_FAIL(c, "ServerHelloDone");
-    if (cl_transcript_add(c, msg, len))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
     if (cl_trace_on(c))
         cl_trace(c, CLASP_TRACE_RECV, "ServerHelloDone", "%s",
                  hs->cert_requested ? "the server wants our certificate" : "our turn");
@@ -352,8 +346,6 @@ static int handle_ticket12(clasp_conn *c, const uint8_t *msg, size_t len)
         hs->ticket12_len = ticket.n;
         hs->ticket12_hint = hint;
     }
-    if (cl_transcript_add(c, msg, len))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
     if (cl_trace_on(c))
         cl_trace(c, CLASP_TRACE_RECV, "NewSessionTicket", "lifetime hint %u s, %zu-byte ticket; stored",
                  hint, ticket.n);

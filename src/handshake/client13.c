@@ -332,8 +332,6 @@ static int handle_encrypted_extensions(clasp_conn *c, const uint8_t *msg, size_t
                            "not allowed", type, cl_ext_label(type, label, sizeof label));
         }
     }
-    if (cl_transcript_add(c, msg, len))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
     if (cl_trace_on(c))
         cl_trace(c, CLASP_TRACE_RECV, "EncryptedExtensions", "alpn=%s",
                  c->has_alpn ? c->alpn : "-");
@@ -398,8 +396,6 @@ static int handle_certificate_request(clasp_conn *c, const uint8_t *msg, size_t 
     cl_buf_reset(&hs->cr_context);
     cl_wr_bytes(&hs->cr_context, ctx.p, ctx.n);
     hs->cert_requested = 1;
-    if (cl_transcript_add(c, msg, len))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
     if (cl_trace_on(c))
         cl_trace(c, CLASP_TRACE_RECV, "CertificateRequest", "%zu signature algorithms accepted",
                  hs->n_peer_sigalgs);

@@ -45,6 +45,40 @@ static uint32_t allowed_messages(const clasp_conn *c)
     return 0;
 }
 
+/* Who adds a received handshake message to the transcript, per message type
+ * (RFC 8446 4.4.1, RFC 5246 7.4.9). The driver adds it here, before the
+ * handler runs, unless the handler must first compute something over the
+ * transcript without this message; then the handler adds it itself, at the
+ * point named below. Post-handshake messages (TLS 1.3 NewSessionTicket and
+ * KeyUpdate, refused TLS 1.2 renegotiation) are never hashed: they take the
+ * CL_ST_CONNECTED path, which adds nothing. */
+enum transcript_rule {
+    NOT_HASHED,          /* never reaches a handshake handler */
+    ADD_BEFORE_HANDLER,  /* the handler sees the transcript with this message */
+    HANDLER_ADDS,        /* the handler adds it, after the step named below */
+};
+
+static const uint8_t transcript_rules[32] = {
+    /* The server checks a PSK binder over the transcript before this
+     * ClientHello plus its truncated self (RFC 8446 4.2.11.2). */
+    [CL_HS_CLIENT_HELLO] = HANDLER_ADDS,
+    /* A HelloRetryRequest first replaces ClientHello1 by its message_hash
+     * (RFC 8446 4.4.1); telling it from a ServerHello needs the parse. */
+    [CL_HS_SERVER_HELLO] = HANDLER_ADDS,
+    [CL_HS_NEW_SESSION_TICKET] = ADD_BEFORE_HANDLER, /* TLS 1.2 only, see above */
+    [CL_HS_ENCRYPTED_EXTENSIONS] = ADD_BEFORE_HANDLER,
+    [CL_HS_CERTIFICATE] = ADD_BEFORE_HANDLER,
+    [CL_HS_SERVER_KEY_EXCHANGE] = ADD_BEFORE_HANDLER,
+    [CL_HS_CERTIFICATE_REQUEST] = ADD_BEFORE_HANDLER,
+    [CL_HS_SERVER_HELLO_DONE] = ADD_BEFORE_HANDLER,
+    /* The signature covers the transcript up to the Certificate (TLS 1.3)
+     * or the messages before it (TLS 1.2). */
+    [CL_HS_CERTIFICATE_VERIFY] = HANDLER_ADDS,
+    [CL_HS_CLIENT_KEY_EXCHANGE] = ADD_BEFORE_HANDLER,
+    /* verify_data covers the transcript before this Finished. */
+    [CL_HS_FINISHED] = HANDLER_ADDS,
+};
+
 static const char *expected_names(uint32_t mask, char *buf, size_t len)
 {
     buf[0] = 0;
@@ -96,6 +130,8 @@ int cl_hs_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
     int tls12 = c->version == CLASP_TLS1_2;
     if (c->state == CL_ST_CONNECTED)
         return tls12 ? cl_post12_message(c, type, msg, len) : cl_post13_message(c, type, msg, len);
+    if (transcript_rules[type] == ADD_BEFORE_HANDLER && cl_transcript_add(c, msg, len))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
     if (c->role == CLASP_CLIENT)
         return tls12 ? cl_client12_message(c, type, msg, len) : cl_client13_message(c, type, msg, len);
     return tls12 ? cl_server12_message(c, type, msg, len) : cl_server13_message(c, type, msg, len);

@@ -537,8 +537,6 @@ static int handle_client_key_exchange(clasp_conn *c, const uint8_t *msg, size_t 
             pms_len = cl_dhe_premaster(hs->pms, pms_len);
         what = c->suite->kx == CL_KX_ECDHE ? "ECDHE: the client's public share" : "DHE: the client's public share";
     }
-    if (cl_transcript_add(c, msg, len))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
     if (cl_trace_on(c))
         cl_trace(c, CLASP_TRACE_RECV, "ClientKeyExchange", "%s", what);
     int rc = cl_ks12_master(c, hs->pms, pms_len);
