@@ -55,6 +55,7 @@ static uint32_t allowed_messages(const clasp_conn *c)
 enum transcript_rule {
     NOT_HASHED,          /* never reaches a handshake handler */
     ADD_BEFORE_HANDLER,  /* the handler sees the transcript with this message */
+    SNAPSHOT_THEN_ADD,   /* as above; hs->th_before/raw_before_len keep it without */
     HANDLER_ADDS,        /* the handler adds it, after the step named below */
 };
 
@@ -73,11 +74,26 @@ static const uint8_t transcript_rules[32] = {
     [CL_HS_SERVER_HELLO_DONE] = ADD_BEFORE_HANDLER,
     /* The signature covers the transcript up to the Certificate (TLS 1.3)
      * or the messages before it (TLS 1.2). */
-    [CL_HS_CERTIFICATE_VERIFY] = HANDLER_ADDS,
+    [CL_HS_CERTIFICATE_VERIFY] = SNAPSHOT_THEN_ADD,
     [CL_HS_CLIENT_KEY_EXCHANGE] = ADD_BEFORE_HANDLER,
-    /* verify_data covers the transcript before this Finished. */
-    [CL_HS_FINISHED] = HANDLER_ADDS,
+    /* verify_data covers the transcript before this Finished; what follows
+     * it (application secrets, our Finished) covers it too. */
+    [CL_HS_FINISHED] = SNAPSHOT_THEN_ADD,
 };
+
+static int add_to_transcript(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
+{
+    cl_hs *hs = c->hs;
+    switch (transcript_rules[type]) {
+    case SNAPSHOT_THEN_ADD:
+        hs->raw_before_len = hs->pending.len;
+        if (cl_transcript_hash(c, hs->th_before))
+            return -1;
+        return cl_transcript_add(c, msg, len);
+    case ADD_BEFORE_HANDLER: return cl_transcript_add(c, msg, len);
+    default: return 0; /* the handler adds it, or it is never hashed */
+    }
+}
 
 static const char *expected_names(uint32_t mask, char *buf, size_t len)
 {
@@ -130,7 +146,7 @@ int cl_hs_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
     int tls12 = c->version == CLASP_TLS1_2;
     if (c->state == CL_ST_CONNECTED)
         return tls12 ? cl_post12_message(c, type, msg, len) : cl_post13_message(c, type, msg, len);
-    if (transcript_rules[type] == ADD_BEFORE_HANDLER && cl_transcript_add(c, msg, len))
+    if (add_to_transcript(c, type, msg, len))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
     if (c->role == CLASP_CLIENT)
         return tls12 ? cl_client12_message(c, type, msg, len) : cl_client13_message(c, type, msg, len);

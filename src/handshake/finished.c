@@ -59,7 +59,7 @@ int cl_recv_finished(clasp_conn *c, const uint8_t *msg, size_t len, const uint8_
     if (len - 4 != hl)
         return CL_DECODE_FAIL(c, "Finished message (wrong length)");
     uint8_t vd[CR_MAX_HASH];
-    if (cl_ks_finished(c, base, vd))
+    if (cl_ks_finished_over(c, base, c->hs->th_before, vd))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "Finished computation failed");
     int bad = cl_ct_memcmp(vd, msg + 4, hl);
     cl_wipe(vd, sizeof vd);
@@ -69,8 +69,6 @@ int cl_recv_finished(clasp_conn *c, const uint8_t *msg, size_t len, const uint8_
                        "altered in transit or the keys disagree", cl_role_name(c, 1));
     if (cl_trace_on(c))
         cl_trace(c, CLASP_TRACE_RECV, "Finished", "verify_data checked");
-    if (cl_transcript_add(c, msg, len))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
     return CLASP_OK;
 }
 
@@ -92,15 +90,13 @@ int cl_recv_finished12(clasp_conn *c, const uint8_t *msg, size_t len)
     if (len != 4 + 12)
         return CL_DECODE_FAIL(c, "Finished message (wrong length)");
     uint8_t vd[12];
-    if (cl_ks12_finished(c, c->role != CLASP_CLIENT, vd))
+    if (cl_ks12_finished_over(c, c->role != CLASP_CLIENT, c->hs->th_before, vd))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "Finished computation failed");
     if (cl_ct_memcmp(vd, msg + 4, 12))
         return cl_fail(c, CL_ALERT_DECRYPT_ERROR, CLASP_E_PROTOCOL,
                        "the %s's Finished does not match the handshake: the messages were altered "
                        "in transit or the keys disagree",
                        c->role == CLASP_CLIENT ? "server" : "client");
-    if (cl_transcript_add(c, msg, len))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
     if (cl_trace_on(c))
         cl_trace(c, CLASP_TRACE_RECV, "Finished", "verify_data checked");
     return CLASP_OK;

@@ -164,6 +164,12 @@ typedef struct cl_hs {
     int have_key_block;
     int ems;                  /* extended master secret negotiated */
     int keep_raw;             /* keep the raw transcript (in pending) for CertificateVerify */
+    /* The transcript just before the message being handled, taken by the
+     * dispatcher for the messages that check something over it
+     * (CertificateVerify, Finished): its hash, and the length of the raw
+     * transcript in pending (TLS 1.2 CertificateVerify signs the messages). */
+    uint8_t th_before[CR_MAX_HASH];
+    size_t raw_before_len;
     uint16_t client_version;  /* ClientHello.legacy_version, for the RSA premaster */
     uint16_t point_formats_seen;
     int offer13, offer12;     /* client: what the ClientHello offers */
@@ -215,6 +221,9 @@ CL_MUST_CHECK int cl_ks_resumption(clasp_conn *c);
 CL_MUST_CHECK int cl_ks_install(clasp_conn *c, const uint8_t *secret, int for_write);
 /* verify_data = HMAC(finished_key(base), transcript hash). */
 CL_MUST_CHECK int cl_ks_finished(clasp_conn *c, const uint8_t *base, uint8_t *out);
+/* The same over the transcript hash given (the peer's Finished: th_before). */
+CL_MUST_CHECK int cl_ks_finished_over(clasp_conn *c, const uint8_t *base, const uint8_t *th,
+                                      uint8_t *out);
 /* Next-generation application traffic secret (RFC 8446 7.2). */
 CL_MUST_CHECK int cl_ks_update(clasp_conn *c, uint8_t *secret);
 /* A PSK binder (RFC 8446 4.2.11.2) over the transcript hash given. */
@@ -326,6 +335,8 @@ size_t cl_dhe_premaster(uint8_t *z, size_t len);
 CL_MUST_CHECK int cl_ks12_master(clasp_conn *c, const uint8_t *pms, size_t pms_len);
 CL_MUST_CHECK int cl_ks12_install(clasp_conn *c, int for_write);
 CL_MUST_CHECK int cl_ks12_finished(clasp_conn *c, int by_client, uint8_t out[12]);
+CL_MUST_CHECK int cl_ks12_finished_over(clasp_conn *c, int by_client, const uint8_t *th,
+                                        uint8_t out[12]);
 int cl_client12_server_hello(clasp_conn *c, const cl_server_hello *sh, const uint8_t *msg, size_t len);
 int cl_client12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
 int cl_server12_client_hello(clasp_conn *c, const cl_client_hello *ch);

@@ -66,6 +66,11 @@ int cl_ks12_finished(clasp_conn *c, int by_client, uint8_t out[12])
     uint8_t th[CR_MAX_HASH];
     if (cl_transcript_hash(c, th))
         return -1;
+    return cl_ks12_finished_over(c, by_client, th, out);
+}
+
+int cl_ks12_finished_over(clasp_conn *c, int by_client, const uint8_t *th, uint8_t out[12])
+{
     return cr_tls12_prf(c->suite->hash, c->hs->master, 48,
                         by_client ? "client finished" : "server finished", th, cl_hash_len(c), out,
                         12);

@@ -167,11 +167,19 @@ out:
 
 int cl_ks_finished(clasp_conn *c, const uint8_t *base, uint8_t *out)
 {
+    uint8_t th[CR_MAX_HASH];
+    if (cl_transcript_hash(c, th))
+        return -1;
+    return cl_ks_finished_over(c, base, th, out);
+}
+
+int cl_ks_finished_over(clasp_conn *c, const uint8_t *base, const uint8_t *th, uint8_t *out)
+{
     size_t hl = cl_hash_len(c);
-    uint8_t fk[CR_MAX_HASH], th[CR_MAX_HASH];
+    uint8_t fk[CR_MAX_HASH];
     int rc = -1;
     if (cr_hkdf_expand_label(c->suite->hash, base, "finished", NULL, 0, fk, hl) ||
-        cl_transcript_hash(c, th) || cr_hmac(c->suite->hash, fk, hl, th, hl, out))
+        cr_hmac(c->suite->hash, fk, hl, th, hl, out))
         goto out;
     rc = 0;
 out:

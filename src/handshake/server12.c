@@ -561,12 +561,10 @@ static int handle_certificate_verify(clasp_conn *c, const uint8_t *msg, size_t l
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                        "the client signed with %s (0x%04x), which was not offered or does not fit "
                        "its key", cl_sigalg_name(scheme), scheme);
-    if (cr_verify12(hs->peer_key, scheme, hs->pending.data, hs->pending.len, sig.p, sig.n))
+    if (cr_verify12(hs->peer_key, scheme, hs->pending.data, hs->raw_before_len, sig.p, sig.n))
         return cl_fail(c, CL_ALERT_DECRYPT_ERROR, CLASP_E_PROTOCOL,
                        "the client's CertificateVerify signature (%s) does not verify: it does not "
                        "hold the private key of its certificate", cl_sigalg_name(scheme));
-    if (cl_transcript_add(c, msg, len))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
     if (cl_trace_on(c))
         cl_trace(c, CLASP_TRACE_RECV, "CertificateVerify", "%s, signature verified",
                  cl_sigalg_name(scheme));
