@@ -35,7 +35,7 @@ static const char *kx_name(cl_kx_kind kx)
     }
 }
 
-int cl_client12_server_hello(clasp_conn *c, const cl_server_hello *sh, const uint8_t *msg, size_t len)
+int cl_client12_server_hello(clasp_conn *c, const cl_server_hello *sh)
 {
     cl_hs *hs = c->hs;
     const cl_suite *s = cl_suite_by_id(sh->suite);
@@ -104,7 +104,7 @@ int cl_client12_server_hello(clasp_conn *c, const cl_server_hello *sh, const uin
         /* The server's certificate, as the session recorded it. */
         if (cl_session_restore_peer(c, o))
             return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_NOMEM, "out of memory");
-        if (cl_transcript_start(c) || cl_transcript_add(c, msg, len))
+        if (cl_transcript_start(c))
             return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
         if (cl_trace_on(c))
             cl_trace(c, CLASP_TRACE_RECV, "ServerHello", "TLS 1.2; %s; session resumed (%s)",
@@ -115,7 +115,7 @@ int cl_client12_server_hello(clasp_conn *c, const cl_server_hello *sh, const uin
     memcpy(hs->session_id, sh->session_id.p, sh->session_id.n);
     hs->session_id_len = sh->session_id.n;
     hs->keep_raw = 1; /* a CertificateRequest may come: CertificateVerify signs the messages */
-    if (cl_transcript_start(c) || cl_transcript_add(c, msg, len))
+    if (cl_transcript_start(c))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
     if (cl_trace_on(c))
         cl_trace(c, CLASP_TRACE_RECV, "ServerHello", "TLS 1.2; %s; %s key exchange%s%s", s->iana,

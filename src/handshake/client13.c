@@ -176,7 +176,7 @@ static int handle_hrr(clasp_conn *c, const uint8_t *msg, size_t len)
         cl_wr_bytes(&hs->cookie, sh.cookie.p, sh.cookie.n);
     }
     cl_set_record_version(c, 0);
-    if (cl_transcript_hrr_restart(c) || cl_transcript_add(c, msg, len))
+    if (cl_transcript_hrr_restart(c, len))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
     if (cl_trace_on(c))
         cl_trace(c, CLASP_TRACE_RECV, "HelloRetryRequest", "%s; wants key_share %s%s",
@@ -213,7 +213,7 @@ static int handle_server_hello(clasp_conn *c, const uint8_t *msg, size_t len)
         if (hs->hrr)
             return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                            "the server chose TLS 1.2 after a TLS 1.3 HelloRetryRequest");
-        return cl_client12_server_hello(c, &sh, msg, len);
+        return cl_client12_server_hello(c, &sh);
     }
     if ((rc = check_hello_basics(c, &sh, "ServerHello")) != CLASP_OK)
         return rc;
@@ -255,7 +255,7 @@ static int handle_server_hello(clasp_conn *c, const uint8_t *msg, size_t len)
             return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_NOMEM, "out of memory");
     }
     rc = CLASP_OK;
-    if (cl_transcript_start(c) || cl_transcript_add(c, msg, len) ||
+    if (cl_transcript_start(c) ||
         cl_ks_early(c, hs->psk_accepted ? hs->psk : NULL, hs->psk_len) ||
         cl_ks_handshake(c, dhe, dhe_len) || cl_ks_install(c, hs->s_hs, 0))
         rc = cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key schedule failed");

@@ -63,9 +63,11 @@ static const uint8_t transcript_rules[32] = {
     /* The server checks a PSK binder over the transcript before this
      * ClientHello plus its truncated self (RFC 8446 4.2.11.2). */
     [CL_HS_CLIENT_HELLO] = HANDLER_ADDS,
-    /* A HelloRetryRequest first replaces ClientHello1 by its message_hash
-     * (RFC 8446 4.4.1); telling it from a ServerHello needs the parse. */
-    [CL_HS_SERVER_HELLO] = HANDLER_ADDS,
+    /* Until the ServerHello names the suite the transcript is raw bytes
+     * (hs->pending); a HelloRetryRequest's handler then replaces
+     * ClientHello1 by its message_hash, keeping itself after it (RFC 8446
+     * 4.4.1, cl_transcript_hrr_restart). */
+    [CL_HS_SERVER_HELLO] = ADD_BEFORE_HANDLER,
     [CL_HS_NEW_SESSION_TICKET] = ADD_BEFORE_HANDLER, /* TLS 1.2 only, see above */
     [CL_HS_ENCRYPTED_EXTENSIONS] = ADD_BEFORE_HANDLER,
     [CL_HS_CERTIFICATE] = ADD_BEFORE_HANDLER,

@@ -148,19 +148,32 @@ int cl_transcript_start(clasp_conn *c)
     return 0;
 }
 
-int cl_transcript_hrr_restart(clasp_conn *c)
+int cl_transcript_hrr_restart(clasp_conn *c, size_t keep_last)
 {
     cl_hs *hs = c->hs;
     uint8_t h[CR_MAX_HASH];
     size_t hl = cr_hash_len(c->suite->hash);
+    /* The last keep_last raw bytes (the client's HelloRetryRequest, added by
+     * the dispatcher) stay out of the message_hash and follow it. */
+    if (keep_last && (hs->transcript || keep_last > hs->pending.len))
+        return -1;
+    size_t kept_at = hs->pending.len - keep_last;
+    if (keep_last) {
+        hs->transcript = cr_hash_new(c->suite->hash);
+        if (!hs->transcript || cr_hash_update(hs->transcript, hs->pending.data, kept_at))
+            return -1;
+    }
     if (cl_transcript_start(c) || cr_hash_peek(hs->transcript, h))
         return -1;
     cr_hash_free(hs->transcript);
     hs->transcript = cr_hash_new(c->suite->hash);
     uint8_t head[4] = {CL_HS_MESSAGE_HASH, 0, 0, (uint8_t)hl};
     if (!hs->transcript || cr_hash_update(hs->transcript, head, 4) ||
-        cr_hash_update(hs->transcript, h, hl))
+        cr_hash_update(hs->transcript, h, hl) ||
+        (keep_last && cr_hash_update(hs->transcript, hs->pending.data + kept_at, keep_last)))
         return -1;
+    if (keep_last && !hs->keep_raw)
+        cl_buf_free(&hs->pending);
     return 0;
 }
 

@@ -200,7 +200,7 @@ CL_MUST_CHECK int cl_transcript_add(clasp_conn *c, const uint8_t *msg, size_t le
 /* Starts hashing with the suite's hash, replaying what was buffered. */
 CL_MUST_CHECK int cl_transcript_start(clasp_conn *c);
 /* RFC 8446 4.4.1: replace ClientHello1 by message_hash(ClientHello1). */
-CL_MUST_CHECK int cl_transcript_hrr_restart(clasp_conn *c);
+CL_MUST_CHECK int cl_transcript_hrr_restart(clasp_conn *c, size_t keep_last);
 CL_MUST_CHECK int cl_transcript_hash(clasp_conn *c, uint8_t *out);
 
 /* A message is built in one buffer: cl_hs_begin writes the type and room
@@ -337,7 +337,7 @@ CL_MUST_CHECK int cl_ks12_install(clasp_conn *c, int for_write);
 CL_MUST_CHECK int cl_ks12_finished(clasp_conn *c, int by_client, uint8_t out[12]);
 CL_MUST_CHECK int cl_ks12_finished_over(clasp_conn *c, int by_client, const uint8_t *th,
                                         uint8_t out[12]);
-int cl_client12_server_hello(clasp_conn *c, const cl_server_hello *sh, const uint8_t *msg, size_t len);
+int cl_client12_server_hello(clasp_conn *c, const cl_server_hello *sh);
 int cl_client12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
 int cl_server12_client_hello(clasp_conn *c, const cl_client_hello *ch);
 int cl_server12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);

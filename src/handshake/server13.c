@@ -243,7 +243,7 @@ static int send_hrr(clasp_conn *c, const cl_client_hello *ch, uint16_t group)
             return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL,
                            "random number generator failed");
     }
-    if (cl_transcript_start(c) || cl_transcript_hrr_restart(c))
+    if (cl_transcript_start(c) || cl_transcript_hrr_restart(c, 0))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
     cl_buf m;
     cl_hs_begin(&m, CL_HS_SERVER_HELLO);
