@@ -104,7 +104,7 @@ int cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len)
     cl_hs *hs = c->hs;
     const char *peer = cl_role_name(c, 1);
     int tls13 = c->version != CLASP_TLS1_2;
-    cl_reader r = cl_reader_init(msg + 4, len - 4), ctx = cl_reader_init(NULL, 0), list;
+    cl_reader r = cl_reader_init(msg, len), ctx = cl_reader_init(NULL, 0), list;
     if ((tls13 && cl_rd_vec(&r, 1, &ctx)) || cl_rd_vec(&r, 3, &list) || !cl_rd_empty(&r))
         return CL_DECODE_FAIL(c, "Certificate message");
     /* The server's context is empty; the client echoes ours (RFC 8446 4.4.2). */
@@ -197,7 +197,7 @@ int cl_recv_certificate_verify(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
     const char *peer = cl_role_name(c, 1);
-    cl_reader r = cl_reader_init(msg + 4, len - 4), sig;
+    cl_reader r = cl_reader_init(msg, len), sig;
     uint16_t scheme;
     if (cl_rd_u16(&r, &scheme) || cl_rd_vec(&r, 2, &sig) || !cl_rd_empty(&r))
         return CL_DECODE_FAIL(c, "CertificateVerify message");

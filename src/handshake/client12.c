@@ -142,7 +142,7 @@ static int check_key_fits_suite(clasp_conn *c)
 static int handle_server_key_exchange(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
-    cl_reader r = cl_reader_init(msg + 4, len - 4), share, sig;
+    cl_reader r = cl_reader_init(msg, len), share, sig;
     cl_reader p = cl_reader_init(NULL, 0), g = cl_reader_init(NULL, 0);
     uint8_t pub[CR_MAX_KX_PUB];
     size_t pub_len = sizeof pub;
@@ -163,7 +163,7 @@ static int handle_server_key_exchange(clasp_conn *c, const uint8_t *msg, size_t 
             cl_rd_vec_nonempty(&r, 2, &share))
             return CL_DECODE_FAIL(c, "ServerKeyExchange");
     }
-    size_t params_len = (size_t)(r.p - (msg + 4));
+    size_t params_len = (size_t)(r.p - msg);
     uint16_t scheme;
     if (cl_rd_u16(&r, &scheme) || cl_rd_vec_nonempty(&r, 2, &sig) || !cl_rd_empty(&r))
         return CL_DECODE_FAIL(c, "ServerKeyExchange");
@@ -178,7 +178,7 @@ static int handle_server_key_exchange(clasp_conn *c, const uint8_t *msg, size_t 
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_NOMEM, "out of memory");
     memcpy(signed_data, hs->client_random, 32);
     memcpy(signed_data + 32, hs->server_random, 32);
-    memcpy(signed_data + 64, msg + 4, params_len);
+    memcpy(signed_data + 64, msg, params_len);
     int bad = cr_verify12(hs->peer_key, scheme, signed_data, 64 + params_len, sig.p, sig.n);
     free(signed_data);
     if (bad)
@@ -221,7 +221,7 @@ static int handle_server_key_exchange(clasp_conn *c, const uint8_t *msg, size_t 
 static int handle_certificate_request(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
-    cl_reader r = cl_reader_init(msg + 4, len - 4), types, sigalgs, cas;
+    cl_reader r = cl_reader_init(msg, len), types, sigalgs, cas;
     if (cl_rd_vec_nonempty(&r, 1, &types) || cl_rd_vec_nonempty(&r, 2, &sigalgs) ||
         sigalgs.n % 2 || cl_rd_vec(&r, 2, &cas) || !cl_rd_empty(&r))
         return CL_DECODE_FAIL(c, "CertificateRequest");
@@ -296,7 +296,7 @@ static int send_certificate_verify12(clasp_conn *c)
 static int handle_server_hello_done(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
-    if (len != 4)
+    if (len != 0)
         return CL_DECODE_FAIL(c, "ServerHelloDone");
     if (cl_trace_on(c))
         cl_trace(c, CLASP_TRACE_RECV, "ServerHelloDone", "%s",
@@ -333,7 +333,7 @@ static int handle_server_hello_done(clasp_conn *c, const uint8_t *msg, size_t le
 static int handle_ticket12(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
-    cl_reader r = cl_reader_init(msg + 4, len - 4), ticket;
+    cl_reader r = cl_reader_init(msg, len), ticket;
     uint32_t hint;
     if (cl_rd_u32(&r, &hint) || cl_rd_vec(&r, 2, &ticket) || !cl_rd_empty(&r))
         return CL_DECODE_FAIL(c, "NewSessionTicket");
@@ -448,7 +448,7 @@ int cl_client12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t 
  * the connection goes on; a peer that insists is cut off. */
 int cl_post12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
 {
-    if (type == CL_HS_HELLO_REQUEST && len != 4)
+    if (type == CL_HS_HELLO_REQUEST && len != 0)
         return CL_DECODE_FAIL(c, "HelloRequest");
     if (++c->key_updates > 8)
         return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,

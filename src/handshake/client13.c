@@ -176,7 +176,7 @@ static int handle_hrr(clasp_conn *c, const uint8_t *msg, size_t len)
         cl_wr_bytes(&hs->cookie, sh.cookie.p, sh.cookie.n);
     }
     cl_set_record_version(c, 0);
-    if (cl_transcript_hrr_restart(c, len))
+    if (cl_transcript_hrr_restart(c, 4 + len)) /* the HRR with its header */
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
     if (cl_trace_on(c))
         cl_trace(c, CLASP_TRACE_RECV, "HelloRetryRequest", "%s; wants key_share %s%s",
@@ -190,7 +190,7 @@ static int handle_hrr(clasp_conn *c, const uint8_t *msg, size_t len)
  * HelloRetryRequest. */
 static int is_hello_retry_request(const uint8_t *msg, size_t len)
 {
-    cl_reader r = cl_reader_init(msg + 4, len - 4);
+    cl_reader r = cl_reader_init(msg, len);
     uint16_t legacy_version;
     const uint8_t *random;
     return cl_rd_u16(&r, &legacy_version) == 0 && cl_rd_bytes(&r, 32, &random) == 0 &&
@@ -273,7 +273,7 @@ static int handle_server_hello(clasp_conn *c, const uint8_t *msg, size_t len)
 
 static int handle_encrypted_extensions(clasp_conn *c, const uint8_t *msg, size_t len)
 {
-    cl_reader r = cl_reader_init(msg + 4, len - 4), exts;
+    cl_reader r = cl_reader_init(msg, len), exts;
     if (cl_rd_vec(&r, 2, &exts) || !cl_rd_empty(&r))
         return CL_DECODE_FAIL(c, "EncryptedExtensions");
     uint8_t seen[8192] = {0};
@@ -343,7 +343,7 @@ static int handle_encrypted_extensions(clasp_conn *c, const uint8_t *msg, size_t
 static int handle_certificate_request(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
-    cl_reader r = cl_reader_init(msg + 4, len - 4), ctx, exts;
+    cl_reader r = cl_reader_init(msg, len), ctx, exts;
     if (cl_rd_vec(&r, 1, &ctx) || cl_rd_vec(&r, 2, &exts) || !cl_rd_empty(&r))
         return CL_DECODE_FAIL(c, "CertificateRequest");
     /* RFC 8446 4.3.2: empty except in post-handshake authentication,

@@ -239,7 +239,7 @@ int cl_send_client_hello(clasp_conn *c)
         m.data[1] = (uint8_t)(body >> 16), m.data[2] = (uint8_t)(body >> 8), m.data[3] = (uint8_t)body;
         uint8_t th[CR_MAX_HASH];
         size_t truncated = binder_at - 1 - 2;
-        if (cl_transcript_hash_with(c, hs->psk_hash, m.data, truncated, th) ||
+        if (cl_transcript_hash_with(c, hs->psk_hash, CL_HS_CLIENT_HELLO, m.data + 4, body, truncated - 4, th) ||
             cl_ks_binder(hs->psk_hash, hs->psk, hs->psk_len, th, m.data + binder_at)) {
             cl_buf_free(&m);
             return cl_fail(c, -1, CLASP_E_INTERNAL, "could not compute the PSK binder");
@@ -263,7 +263,7 @@ int cl_send_client_hello(clasp_conn *c)
 int cl_parse_client_hello(clasp_conn *c, const uint8_t *msg, size_t len, cl_client_hello *ch)
 {
     memset(ch, 0, sizeof *ch);
-    cl_reader r = cl_reader_init(msg + 4, len - 4), sid, exts;
+    cl_reader r = cl_reader_init(msg, len), sid, exts;
     if (cl_rd_u16(&r, &ch->legacy_version) || cl_rd_bytes(&r, 32, &ch->random) ||
         cl_rd_vec(&r, 1, &sid) || sid.n > 32 || cl_rd_vec(&r, 2, &ch->suites) ||
         ch->suites.n < 2 || ch->suites.n % 2 || cl_rd_vec_nonempty(&r, 1, &ch->compression))

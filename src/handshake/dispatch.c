@@ -146,11 +146,17 @@ int cl_hs_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
                        type, expected_names(allowed_messages(c), exp, sizeof exp));
     }
     int tls12 = c->version == CLASP_TLS1_2;
+    /* The handlers get the body: the 4-byte header is dealt with here. */
+    const uint8_t *body = msg + 4;
+    size_t body_len = len - 4;
     if (c->state == CL_ST_CONNECTED)
-        return tls12 ? cl_post12_message(c, type, msg, len) : cl_post13_message(c, type, msg, len);
+        return tls12 ? cl_post12_message(c, type, body, body_len)
+                     : cl_post13_message(c, type, body, body_len);
     if (add_to_transcript(c, type, msg, len))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
     if (c->role == CLASP_CLIENT)
-        return tls12 ? cl_client12_message(c, type, msg, len) : cl_client13_message(c, type, msg, len);
-    return tls12 ? cl_server12_message(c, type, msg, len) : cl_server13_message(c, type, msg, len);
+        return tls12 ? cl_client12_message(c, type, body, body_len)
+                     : cl_client13_message(c, type, body, body_len);
+    return tls12 ? cl_server12_message(c, type, body, body_len)
+                 : cl_server13_message(c, type, body, body_len);
 }

@@ -56,12 +56,12 @@ int cl_send_finished(clasp_conn *c, const uint8_t *base)
 int cl_recv_finished(clasp_conn *c, const uint8_t *msg, size_t len, const uint8_t *base)
 {
     size_t hl = cl_hash_len(c);
-    if (len - 4 != hl)
+    if (len != hl)
         return CL_DECODE_FAIL(c, "Finished message (wrong length)");
     uint8_t vd[CR_MAX_HASH];
     if (cl_ks_finished_over(c, base, c->hs->th_before, vd))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "Finished computation failed");
-    int bad = cl_ct_memcmp(vd, msg + 4, hl);
+    int bad = cl_ct_memcmp(vd, msg, hl);
     cl_wipe(vd, sizeof vd);
     if (bad)
         return cl_fail(c, CL_ALERT_DECRYPT_ERROR, CLASP_E_PROTOCOL,
@@ -87,12 +87,12 @@ int cl_send_finished12(clasp_conn *c)
 
 int cl_recv_finished12(clasp_conn *c, const uint8_t *msg, size_t len)
 {
-    if (len != 4 + 12)
+    if (len != 12)
         return CL_DECODE_FAIL(c, "Finished message (wrong length)");
     uint8_t vd[12];
     if (cl_ks12_finished_over(c, c->role != CLASP_CLIENT, c->hs->th_before, vd))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "Finished computation failed");
-    if (cl_ct_memcmp(vd, msg + 4, 12))
+    if (cl_ct_memcmp(vd, msg, 12))
         return cl_fail(c, CL_ALERT_DECRYPT_ERROR, CLASP_E_PROTOCOL,
                        "the %s's Finished does not match the handshake: the messages were altered "
                        "in transit or the keys disagree",

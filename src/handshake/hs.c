@@ -177,14 +177,32 @@ int cl_transcript_hrr_restart(clasp_conn *c, size_t keep_last)
     return 0;
 }
 
-int cl_transcript_hash_with(clasp_conn *c, cr_hash_alg alg, const uint8_t *extra, size_t len,
-                            uint8_t *out)
+static void header_of(uint8_t head[4], uint8_t type, size_t body_len)
+{
+    head[0] = type;
+    head[1] = (uint8_t)(body_len >> 16);
+    head[2] = (uint8_t)(body_len >> 8);
+    head[3] = (uint8_t)body_len;
+}
+
+int cl_transcript_add_message(clasp_conn *c, uint8_t type, const uint8_t *body, size_t len)
+{
+    uint8_t head[4];
+    header_of(head, type, len);
+    return cl_transcript_add(c, head, 4) || cl_transcript_add(c, body, len) ? -1 : 0;
+}
+
+int cl_transcript_hash_with(clasp_conn *c, cr_hash_alg alg, uint8_t type, const uint8_t *body,
+                            size_t body_len, size_t hashed, uint8_t *out)
 {
     cl_hs *hs = c->hs;
     cr_hash *h = hs->transcript ? cr_hash_dup(hs->transcript) : cr_hash_new(alg);
+    uint8_t head[4];
+    header_of(head, type, body_len);
     int rc = -1;
     if (h && (hs->transcript || cr_hash_update(h, hs->pending.data, hs->pending.len) == 0) &&
-        cr_hash_update(h, extra, len) == 0 && cr_hash_peek(h, out) == 0)
+        cr_hash_update(h, head, 4) == 0 && cr_hash_update(h, body, hashed) == 0 &&
+        cr_hash_peek(h, out) == 0)
         rc = 0;
     cr_hash_free(h);
     return rc;

@@ -197,6 +197,9 @@ typedef struct cl_hs {
 
 /* ---- transcript ---- */
 CL_MUST_CHECK int cl_transcript_add(clasp_conn *c, const uint8_t *msg, size_t len);
+/* Adds a message given as type and body: its 4-byte header, then the body. */
+CL_MUST_CHECK int cl_transcript_add_message(clasp_conn *c, uint8_t type, const uint8_t *body,
+                                            size_t len);
 /* Starts hashing with the suite's hash, replaying what was buffered. */
 CL_MUST_CHECK int cl_transcript_start(clasp_conn *c);
 /* RFC 8446 4.4.1: replace ClientHello1 by message_hash(ClientHello1). */
@@ -229,9 +232,12 @@ CL_MUST_CHECK int cl_ks_update(clasp_conn *c, uint8_t *secret);
 /* A PSK binder (RFC 8446 4.2.11.2) over the transcript hash given. */
 CL_MUST_CHECK int cl_ks_binder(cr_hash_alg alg, const uint8_t *psk, size_t psk_len,
                                const uint8_t *transcript_hash, uint8_t *out);
-/* The transcript hash so far plus `len` more bytes, without changing it. */
-CL_MUST_CHECK int cl_transcript_hash_with(clasp_conn *c, cr_hash_alg alg, const uint8_t *extra,
-                                          size_t len, uint8_t *out);
+/* The transcript hash so far plus a message of type and body_len bytes,
+ * its header and its body's first `hashed` bytes (a truncated ClientHello),
+ * without changing the transcript. */
+CL_MUST_CHECK int cl_transcript_hash_with(clasp_conn *c, cr_hash_alg alg, uint8_t type,
+                                          const uint8_t *body, size_t body_len, size_t hashed,
+                                          uint8_t *out);
 
 /* ---- ClientHello, both versions (client_hello.c) ---- */
 CL_MUST_CHECK int cl_send_client_hello(clasp_conn *c);
@@ -299,7 +305,10 @@ const char *cl_ext_label(uint16_t type, char *buf, size_t len);
  * to one we did not send is unsupported_extension (RFC 8446 4.2). */
 int cl_client_sent_ext(const cl_hs *hs, uint16_t type);
 
-/* ---- per role (client13.c, server13.c) ---- */
+/* ---- per role (client13.c, server13.c) ----
+ * Every handler of a received message (the *_message functions, cl_recv_*,
+ * cl_parse_*_hello) takes its body: cl_hs_message (dispatch.c) has read the
+ * 4-byte header and added the message to the transcript by its type's rule. */
 int cl_client13_start(clasp_conn *c);
 int cl_client13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
 int cl_server13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);

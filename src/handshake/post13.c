@@ -11,7 +11,7 @@
 
 static int handle_ticket(clasp_conn *c, const uint8_t *msg, size_t len)
 {
-    cl_reader r = cl_reader_init(msg + 4, len - 4), nonce, ticket, exts;
+    cl_reader r = cl_reader_init(msg, len), nonce, ticket, exts;
     uint32_t lifetime, age_add;
     if (cl_rd_u32(&r, &lifetime) || cl_rd_u32(&r, &age_add) || cl_rd_vec(&r, 1, &nonce) ||
         cl_rd_vec_nonempty(&r, 2, &ticket) || cl_rd_vec(&r, 2, &exts) || !cl_rd_empty(&r))
@@ -103,7 +103,7 @@ int cl_send_key_update(clasp_conn *c, int request)
 
 static int handle_key_update(clasp_conn *c, const uint8_t *msg, size_t len)
 {
-    cl_reader r = cl_reader_init(msg + 4, len - 4);
+    cl_reader r = cl_reader_init(msg, len);
     uint8_t request;
     if (cl_rd_u8(&r, &request) || !cl_rd_empty(&r))
         return CL_DECODE_FAIL(c, "KeyUpdate");

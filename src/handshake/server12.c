@@ -510,7 +510,7 @@ int cl_server12_client_hello(clasp_conn *c, const cl_client_hello *ch)
 static int handle_client_key_exchange(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
-    cl_reader r = cl_reader_init(msg + 4, len - 4), v;
+    cl_reader r = cl_reader_init(msg, len), v;
     size_t pms_len = sizeof hs->pms;
     const char *what;
     if (c->suite->kx == CL_KX_RSA) {
@@ -550,7 +550,7 @@ static int handle_client_key_exchange(clasp_conn *c, const uint8_t *msg, size_t 
 static int handle_certificate_verify(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
-    cl_reader r = cl_reader_init(msg + 4, len - 4), sig;
+    cl_reader r = cl_reader_init(msg, len), sig;
     uint16_t scheme;
     if (cl_rd_u16(&r, &scheme) || cl_rd_vec(&r, 2, &sig) || !cl_rd_empty(&r))
         return CL_DECODE_FAIL(c, "CertificateVerify");

@@ -429,7 +429,7 @@ static int try_psk(clasp_conn *c, const cl_client_hello *ch, const uint8_t *msg,
     }
     size_t hl = cl_hash_len(c);
     uint8_t th[CR_MAX_HASH], expected[CR_MAX_HASH];
-    if (binder.n != hl || cl_transcript_hash_with(c, c->suite->hash, msg, len - ch->psk_binders_len, th) ||
+    if (binder.n != hl || cl_transcript_hash_with(c, c->suite->hash, CL_HS_CLIENT_HELLO, msg, len, len - ch->psk_binders_len, th) ||
         cl_ks_binder(c->suite->hash, s.secret, s.secret_len, th, expected)) {
         cl_session_clear(&s);
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
@@ -493,7 +493,7 @@ static int handle_client_hello(clasp_conn *c, const uint8_t *msg, size_t len)
     if (rc == CL_GO_TLS12) {
         if ((rc = cl_choose_alpn(c, &ch)) != CLASP_OK)
             return rc;
-        if (cl_transcript_add(c, msg, len))
+        if (cl_transcript_add_message(c, CL_HS_CLIENT_HELLO, msg, len))
             return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
         return cl_server12_client_hello(c, &ch);
     }
@@ -519,12 +519,12 @@ static int handle_client_hello(clasp_conn *c, const uint8_t *msg, size_t len)
         c->early_data_skip = hrr_group ? CL_SKIP_APP_RECORDS : CL_SKIP_UNOPENED;
     }
     if (hrr_group) {
-        if (cl_transcript_add(c, msg, len))
+        if (cl_transcript_add_message(c, CL_HS_CLIENT_HELLO, msg, len))
             return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
         return send_hrr(c, &ch, hrr_group);
     }
     if (cl_transcript_start(c) || (rc = try_psk(c, &ch, msg, len)) != CLASP_OK ||
-        cl_transcript_add(c, msg, len))
+        cl_transcript_add_message(c, CL_HS_CLIENT_HELLO, msg, len))
         return c->dead ? CLASP_ERROR
                        : cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
     return send_flight(c, &ch, share);

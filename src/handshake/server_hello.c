@@ -12,7 +12,7 @@ int cl_parse_server_hello(clasp_conn *c, const uint8_t *msg, size_t len, cl_serv
                           int is_hrr)
 {
     memset(sh, 0, sizeof *sh);
-    cl_reader r = cl_reader_init(msg + 4, len - 4), exts;
+    cl_reader r = cl_reader_init(msg, len), exts;
     if (cl_rd_u16(&r, &sh->legacy_version) || cl_rd_bytes(&r, 32, &sh->random) ||
         cl_rd_vec(&r, 1, &sh->session_id) || sh->session_id.n > 32 || cl_rd_u16(&r, &sh->suite) ||
         cl_rd_u8(&r, &sh->compression))
