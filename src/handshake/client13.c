@@ -276,16 +276,18 @@ static int handle_encrypted_extensions(clasp_conn *c, const uint8_t *msg, size_t
     cl_reader r = cl_reader_init(msg, len), exts;
     if (cl_rd_vec(&r, 2, &exts) || !cl_rd_empty(&r))
         return CL_DECODE_FAIL(c, "EncryptedExtensions");
-    uint8_t seen[8192] = {0};
-    while (!cl_rd_empty(&exts)) {
-        uint16_t type;
-        cl_reader body, list, proto;
-        if (cl_rd_u16(&exts, &type) || cl_rd_vec(&exts, 2, &body))
+    cl_ext_iter it;
+    cl_ext_begin(&it, exts);
+    uint16_t type;
+    cl_reader body;
+    int got;
+    while ((got = cl_ext_next(&it, &type, &body)) != CL_EXT_END) {
+        cl_reader list, proto;
+        if (got == CL_EXT_MALFORMED)
             return CL_DECODE_FAIL(c, "EncryptedExtensions");
-        if (seen[type >> 3] & (1u << (type & 7)))
+        if (got == CL_EXT_DUPLICATE)
             return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                            "the server sent extension %u twice in EncryptedExtensions", type);
-        seen[type >> 3] |= (uint8_t)(1u << (type & 7));
         char label[48];
         if (!cl_client_sent_ext(c->hs, type))
             return cl_fail(c, CL_ALERT_UNSUPPORTED_EXTENSION, CLASP_E_PROTOCOL,
@@ -353,18 +355,20 @@ static int handle_certificate_request(clasp_conn *c, const uint8_t *msg, size_t 
                        "the server's CertificateRequest has a %zu-byte certificate_request_context; "
                        "in the handshake it must be empty", ctx.n);
     int have_sigalgs = 0;
-    uint8_t seen[8192] = {0};
-    while (!cl_rd_empty(&exts)) {
-        uint16_t type;
-        cl_reader body, list;
+    cl_ext_iter it;
+    cl_ext_begin(&it, exts);
+    uint16_t type;
+    cl_reader body;
+    int got;
+    while ((got = cl_ext_next(&it, &type, &body)) != CL_EXT_END) {
+        cl_reader list;
         char label[48];
-        if (cl_rd_u16(&exts, &type) || cl_rd_vec(&exts, 2, &body))
+        if (got == CL_EXT_MALFORMED)
             return CL_DECODE_FAIL(c, "CertificateRequest");
-        if (seen[type >> 3] & (1u << (type & 7)))
+        if (got == CL_EXT_DUPLICATE)
             return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                            "the server sent extension %u%s twice in its CertificateRequest", type,
                            cl_ext_label(type, label, sizeof label));
-        seen[type >> 3] |= (uint8_t)(1u << (type & 7));
         switch (type) {
         case CL_EXT_SIGNATURE_ALGORITHMS:
             have_sigalgs = 1;

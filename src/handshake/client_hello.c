@@ -274,16 +274,18 @@ int cl_parse_client_hello(clasp_conn *c, const uint8_t *msg, size_t len, cl_clie
         return CLASP_OK;
     if (cl_rd_vec(&r, 2, &exts) || !cl_rd_empty(&r))
         return CL_DECODE_FAIL(c, "ClientHello (extension block)");
-    uint8_t seen[8192] = {0}; /* one bit per extension type */
-    while (!cl_rd_empty(&exts)) {
-        uint16_t type;
-        cl_reader body, list;
-        if (cl_rd_u16(&exts, &type) || cl_rd_vec(&exts, 2, &body))
+    cl_ext_iter it;
+    cl_ext_begin(&it, exts);
+    uint16_t type;
+    cl_reader body;
+    int got;
+    while ((got = cl_ext_next(&it, &type, &body)) != CL_EXT_END) {
+        cl_reader list;
+        if (got == CL_EXT_MALFORMED)
             return CL_DECODE_FAIL(c, "ClientHello (extension block)");
-        if (seen[type >> 3] & (1u << (type & 7)))
+        if (got == CL_EXT_DUPLICATE)
             return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                            "the client sent extension %u twice", type);
-        seen[type >> 3] |= (uint8_t)(1u << (type & 7));
         if (ch->has_psk)
             return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                            "the client's pre_shared_key extension is not the last one");

@@ -3,6 +3,7 @@
  * " (name)" label of a sentence), and which ones our last ClientHello
  * carried. */
 #include <stdio.h>
+#include <string.h>
 
 #include "handshake/hs.h"
 
@@ -54,4 +55,22 @@ const char *cl_ext_label(uint16_t type, char *buf, size_t len)
     const char *name = cl_ext_name(type);
     snprintf(buf, len, "%s%s%s", *name ? " (" : "", name, *name ? ")" : "");
     return buf;
+}
+
+void cl_ext_begin(cl_ext_iter *it, cl_reader exts)
+{
+    it->rest = exts;
+    memset(it->seen, 0, sizeof it->seen);
+}
+
+int cl_ext_next(cl_ext_iter *it, uint16_t *type, cl_reader *body)
+{
+    if (cl_rd_empty(&it->rest))
+        return CL_EXT_END;
+    if (cl_rd_u16(&it->rest, type) || cl_rd_vec(&it->rest, 2, body))
+        return CL_EXT_MALFORMED;
+    if (it->seen[*type >> 3] & (1u << (*type & 7)))
+        return CL_EXT_DUPLICATE;
+    it->seen[*type >> 3] |= (uint8_t)(1u << (*type & 7));
+    return CL_EXT_NEXT;
 }

@@ -304,6 +304,17 @@ const char *cl_ext_label(uint16_t type, char *buf, size_t len);
 /* Client: did our last ClientHello carry this extension? A server's answer
  * to one we did not send is unsupported_extension (RFC 8446 4.2). */
 int cl_client_sent_ext(const cl_hs *hs, uint16_t type);
+/* Walks an extension block (the body of its 2-byte length), refusing a
+ * malformed entry and a type seen before (RFC 8446 4.2), one bit per type. */
+typedef struct {
+    cl_reader rest;
+    uint8_t seen[8192];
+} cl_ext_iter;
+enum { CL_EXT_END = 0, CL_EXT_NEXT = 1, CL_EXT_MALFORMED = -1, CL_EXT_DUPLICATE = -2 };
+void cl_ext_begin(cl_ext_iter *it, cl_reader exts);
+/* CL_EXT_NEXT with *type and *body, CL_EXT_END, or an error (then *type is
+ * the duplicated type). */
+int cl_ext_next(cl_ext_iter *it, uint16_t *type, cl_reader *body);
 
 /* ---- per role (client13.c, server13.c) ----
  * Every handler of a received message (the *_message functions, cl_recv_*,

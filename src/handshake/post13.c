@@ -22,16 +22,17 @@ static int handle_ticket(clasp_conn *c, const uint8_t *msg, size_t len)
     /* RFC 8446 4.6.1 and 4.2: a ticket may carry extensions we did not ask
      * for, and unknown ones are ignored; of the known ones only early_data
      * belongs here. */
-    uint8_t seen[8192] = {0};
-    while (!cl_rd_empty(&exts)) {
-        uint16_t type;
-        cl_reader body;
-        if (cl_rd_u16(&exts, &type) || cl_rd_vec(&exts, 2, &body))
+    cl_ext_iter it;
+    cl_ext_begin(&it, exts);
+    uint16_t type;
+    cl_reader body;
+    int got;
+    while ((got = cl_ext_next(&it, &type, &body)) != CL_EXT_END) {
+        if (got == CL_EXT_MALFORMED)
             return CL_DECODE_FAIL(c, "NewSessionTicket extensions");
-        if (seen[type >> 3] & (1u << (type & 7)))
+        if (got == CL_EXT_DUPLICATE)
             return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                            "the server sent extension %u twice in a NewSessionTicket", type);
-        seen[type >> 3] |= (uint8_t)(1u << (type & 7));
         if (type == CL_EXT_EARLY_DATA) {
             uint32_t max_early_data;
             if (cl_rd_u32(&body, &max_early_data) || !cl_rd_empty(&body))
