@@ -8,13 +8,12 @@
 void cl_write_alpn_ext(cl_buf *m, const char *proto)
 {
     size_t n = strlen(proto);
-    cl_wr_u16(m, CL_EXT_ALPN);
-    size_t e = cl_wr_begin_vec(m, 2);
+    size_t e = cl_ext_open(m, CL_EXT_ALPN);
     size_t list = cl_wr_begin_vec(m, 2);
     cl_wr_u8(m, (uint8_t)n);
     cl_wr_bytes(m, proto, n);
     cl_wr_end_vec(m, list, 2);
-    cl_wr_end_vec(m, e, 2);
+    cl_ext_close(m, e);
 }
 
 int cl_choose_alpn(clasp_conn *c, const cl_client_hello *ch)

@@ -34,10 +34,9 @@ static int make_key_share(clasp_conn *c, uint16_t group, uint8_t *pub, size_t *p
 
 static void add_empty_ext(cl_buf *m, uint16_t type, const uint8_t *body, size_t len)
 {
-    cl_wr_u16(m, type);
-    size_t v = cl_wr_begin_vec(m, 2);
+    size_t e = cl_ext_open(m, type);
     cl_wr_bytes(m, body, len);
-    cl_wr_end_vec(m, v, 2);
+    cl_ext_close(m, e);
 }
 
 /* The session to resume with a TLS 1.3 PSK, if it fits this connection. */
@@ -112,15 +111,14 @@ int cl_send_client_hello(clasp_conn *c)
     size_t exts = cl_wr_begin_vec(&m, 2);
     if (c->server_name && !is_ip_literal(c->server_name)) {
         size_t len = strlen(c->server_name);
-        cl_wr_u16(&m, CL_EXT_SERVER_NAME);
-        size_t e = cl_wr_begin_vec(&m, 2);
+        size_t e = cl_ext_open(&m, CL_EXT_SERVER_NAME);
         size_t list = cl_wr_begin_vec(&m, 2);
         cl_wr_u8(&m, 0); /* host_name */
         size_t n = cl_wr_begin_vec(&m, 2);
         cl_wr_bytes(&m, c->server_name, len);
         cl_wr_end_vec(&m, n, 2);
         cl_wr_end_vec(&m, list, 2);
-        cl_wr_end_vec(&m, e, 2);
+        cl_ext_close(&m, e);
     }
     int legacy = CL_TEST(c) && CL_TEST(c)->legacy_client_extensions;
     if (hs->offer12) {
@@ -130,13 +128,12 @@ int cl_send_client_hello(clasp_conn *c)
     }
     if (legacy || hs->offer12) /* RFC 5746: an empty renegotiated_connection */
         add_empty_ext(&m, CL_EXT_RENEGOTIATION_INFO, (const uint8_t *)"", 1);
-    cl_wr_u16(&m, CL_EXT_SUPPORTED_GROUPS);
-    size_t e = cl_wr_begin_vec(&m, 2);
+    size_t e = cl_ext_open(&m, CL_EXT_SUPPORTED_GROUPS);
     size_t list = cl_wr_begin_vec(&m, 2);
     for (size_t i = 0; i < cfg->n_groups; i++)
         cl_wr_u16(&m, cfg->groups[i]);
     cl_wr_end_vec(&m, list, 2);
-    cl_wr_end_vec(&m, e, 2);
+    cl_ext_close(&m, e);
     if (hs->offer12 && !legacy) {
         /* RFC 5077: our ticket, or an empty extension asking for one. */
         const cl_session *o = hs->offer12_session ? c->offer : NULL;
@@ -145,46 +142,41 @@ int cl_send_client_hello(clasp_conn *c)
         add_empty_ext(&m, CL_EXT_SESSION_TICKET, NULL, 0);
     }
     if (cfg->alpn_len) {
-        cl_wr_u16(&m, CL_EXT_ALPN);
-        e = cl_wr_begin_vec(&m, 2);
+        e = cl_ext_open(&m, CL_EXT_ALPN);
         list = cl_wr_begin_vec(&m, 2);
         cl_wr_bytes(&m, cfg->alpn, cfg->alpn_len);
         cl_wr_end_vec(&m, list, 2);
-        cl_wr_end_vec(&m, e, 2);
+        cl_ext_close(&m, e);
     }
     if (hs->offer13) {
-        cl_wr_u16(&m, CL_EXT_KEY_SHARE);
-        e = cl_wr_begin_vec(&m, 2);
+        e = cl_ext_open(&m, CL_EXT_KEY_SHARE);
         list = cl_wr_begin_vec(&m, 2);
         cl_wr_u16(&m, hs->kx_group);
         size_t k = cl_wr_begin_vec(&m, 2);
         cl_wr_bytes(&m, pub, pub_len);
         cl_wr_end_vec(&m, k, 2);
         cl_wr_end_vec(&m, list, 2);
-        cl_wr_end_vec(&m, e, 2);
-        cl_wr_u16(&m, CL_EXT_SUPPORTED_VERSIONS);
-        e = cl_wr_begin_vec(&m, 2);
+        cl_ext_close(&m, e);
+        e = cl_ext_open(&m, CL_EXT_SUPPORTED_VERSIONS);
         list = cl_wr_begin_vec(&m, 1);
         cl_wr_u16(&m, CLASP_TLS1_3);
         if (hs->offer12)
             cl_wr_u16(&m, CLASP_TLS1_2);
         cl_wr_end_vec(&m, list, 1);
-        cl_wr_end_vec(&m, e, 2);
+        cl_ext_close(&m, e);
     }
-    cl_wr_u16(&m, CL_EXT_SIGNATURE_ALGORITHMS);
-    e = cl_wr_begin_vec(&m, 2);
+    e = cl_ext_open(&m, CL_EXT_SIGNATURE_ALGORITHMS);
     list = cl_wr_begin_vec(&m, 2);
     for (size_t i = 0; i < cfg->n_sigalgs; i++)
         cl_wr_u16(&m, cfg->sigalgs[i]);
     cl_wr_end_vec(&m, list, 2);
-    cl_wr_end_vec(&m, e, 2);
+    cl_ext_close(&m, e);
     if (hs->cookie.len) {
-        cl_wr_u16(&m, CL_EXT_COOKIE);
-        e = cl_wr_begin_vec(&m, 2);
+        e = cl_ext_open(&m, CL_EXT_COOKIE);
         list = cl_wr_begin_vec(&m, 2);
         cl_wr_bytes(&m, hs->cookie.data, hs->cookie.len);
         cl_wr_end_vec(&m, list, 2);
-        cl_wr_end_vec(&m, e, 2);
+        cl_ext_close(&m, e);
     }
     if (hs->offer13)
         add_empty_ext(&m, CL_EXT_PSK_KEY_EXCHANGE_MODES, (const uint8_t *)"\x01\x01", 2);
@@ -210,8 +202,7 @@ int cl_send_client_hello(clasp_conn *c)
         if (CL_TEST(c) && CL_TEST(c)->now_ms)
             now = CL_TEST(c)->now_ms; /* a replayed ClientHello carries the same age */
         uint32_t age = (uint32_t)(now - offer->received_ms) + offer->age_add;
-        cl_wr_u16(&m, CL_EXT_PRE_SHARED_KEY);
-        e = cl_wr_begin_vec(&m, 2);
+        e = cl_ext_open(&m, CL_EXT_PRE_SHARED_KEY);
         list = cl_wr_begin_vec(&m, 2);
         size_t id = cl_wr_begin_vec(&m, 2);
         cl_wr_bytes(&m, offer->ticket, offer->ticket_len);
@@ -224,7 +215,7 @@ int cl_send_client_hello(clasp_conn *c)
         cl_wr_space(&m, hl);
         cl_wr_end_vec(&m, b, 1);
         cl_wr_end_vec(&m, list, 2);
-        cl_wr_end_vec(&m, e, 2);
+        cl_ext_close(&m, e);
         memcpy(hs->psk, offer->secret, offer->secret_len);
         hs->psk_len = offer->secret_len;
         hs->psk_offered = 1;

@@ -304,6 +304,15 @@ const char *cl_ext_label(uint16_t type, char *buf, size_t len);
 /* Client: did our last ClientHello carry this extension? A server's answer
  * to one we did not send is unsupported_extension (RFC 8446 4.2). */
 int cl_client_sent_ext(const cl_hs *hs, uint16_t type);
+/* Writes one extension: cl_ext_open writes its type and a length to be
+ * back-patched by cl_ext_close (cl_wr_end_vec fails the buffer if the body
+ * outgrows 2^16 - 1 bytes). */
+static inline size_t cl_ext_open(cl_buf *m, uint16_t type)
+{
+    cl_wr_u16(m, type);
+    return cl_wr_begin_vec(m, 2);
+}
+static inline void cl_ext_close(cl_buf *m, size_t at) { cl_wr_end_vec(m, at, 2); }
 /* Walks an extension block (the body of its 2-byte length), refusing a
  * malformed entry and a type seen before (RFC 8446 4.2), one bit per type. */
 typedef struct {

@@ -274,30 +274,24 @@ static int make_server_random(clasp_conn *c, int session_id)
 static void write_reneg_ems(clasp_conn *c, cl_buf *m, int secure_reneg)
 {
     if (secure_reneg) {
-        cl_wr_u16(m, CL_EXT_RENEGOTIATION_INFO);
-        cl_wr_u16(m, 1);
-        cl_wr_u8(m, 0);
+        size_t e = cl_ext_open(m, CL_EXT_RENEGOTIATION_INFO);
+        cl_wr_u8(m, 0); /* an empty renegotiated_connection */
+        cl_ext_close(m, e);
     }
-    if (c->hs->ems) {
-        cl_wr_u16(m, CL_EXT_EXTENDED_MASTER_SECRET);
-        cl_wr_u16(m, 0);
-    }
+    if (c->hs->ems)
+        cl_ext_close(m, cl_ext_open(m, CL_EXT_EXTENDED_MASTER_SECRET));
 }
 
 /* server_name acknowledgement (never when resuming: RFC 6066 3), ALPN,
  * and the promise of a ticket. */
 static void write_common_extensions(clasp_conn *c, const cl_client_hello *ch, cl_buf *m)
 {
-    if (ch->sni && !c->hs->abbreviated) {
-        cl_wr_u16(m, CL_EXT_SERVER_NAME);
-        cl_wr_u16(m, 0);
-    }
+    if (ch->sni && !c->hs->abbreviated)
+        cl_ext_close(m, cl_ext_open(m, CL_EXT_SERVER_NAME));
     if (c->has_alpn)
         cl_write_alpn_ext(m, c->alpn);
-    if (c->hs->issue_ticket12) {
-        cl_wr_u16(m, CL_EXT_SESSION_TICKET);
-        cl_wr_u16(m, 0);
-    }
+    if (c->hs->issue_ticket12)
+        cl_ext_close(m, cl_ext_open(m, CL_EXT_SESSION_TICKET));
 }
 
 /* A session to resume: from the client's ticket, else from our cache by
@@ -462,10 +456,10 @@ int cl_server12_client_hello(clasp_conn *c, const cl_client_hello *ch)
     size_t exts = cl_wr_begin_vec(&m, 2);
     write_reneg_ems(c, &m, secure_reneg);
     if (c->suite->kx == CL_KX_ECDHE && ch->has_point_formats) {
-        cl_wr_u16(&m, CL_EXT_EC_POINT_FORMATS);
-        cl_wr_u16(&m, 2);
+        size_t e = cl_ext_open(&m, CL_EXT_EC_POINT_FORMATS);
         cl_wr_u8(&m, 1);
         cl_wr_u8(&m, 0); /* uncompressed */
+        cl_ext_close(&m, e);
     }
     write_common_extensions(c, ch, &m);
     cl_wr_end_vec(&m, exts, 2);

@@ -249,19 +249,18 @@ static int send_hrr(clasp_conn *c, const cl_client_hello *ch, uint16_t group)
     cl_hs_begin(&m, CL_HS_SERVER_HELLO);
     write_server_hello_head(&m, cl_hrr_random, ch, c->suite->id);
     size_t exts = cl_wr_begin_vec(&m, 2);
-    cl_wr_u16(&m, CL_EXT_SUPPORTED_VERSIONS);
-    cl_wr_u16(&m, 2);
+    size_t e = cl_ext_open(&m, CL_EXT_SUPPORTED_VERSIONS);
     cl_wr_u16(&m, CLASP_TLS1_3);
-    cl_wr_u16(&m, CL_EXT_KEY_SHARE);
-    cl_wr_u16(&m, 2);
+    cl_ext_close(&m, e);
+    e = cl_ext_open(&m, CL_EXT_KEY_SHARE);
     cl_wr_u16(&m, group);
+    cl_ext_close(&m, e);
     if (hs->cookie.len) {
-        cl_wr_u16(&m, CL_EXT_COOKIE);
-        size_t e = cl_wr_begin_vec(&m, 2);
+        e = cl_ext_open(&m, CL_EXT_COOKIE);
         size_t v = cl_wr_begin_vec(&m, 2);
         cl_wr_bytes(&m, hs->cookie.data, hs->cookie.len);
         cl_wr_end_vec(&m, v, 2);
-        cl_wr_end_vec(&m, e, 2);
+        cl_ext_close(&m, e);
     }
     cl_wr_end_vec(&m, exts, 2);
     char detail[128] = "";
@@ -297,20 +296,19 @@ static int send_flight(clasp_conn *c, const cl_client_hello *ch, cl_reader share
     cl_hs_begin(&m, CL_HS_SERVER_HELLO);
     write_server_hello_head(&m, hs->server_random, ch, c->suite->id);
     size_t exts = cl_wr_begin_vec(&m, 2);
-    cl_wr_u16(&m, CL_EXT_KEY_SHARE);
-    size_t e = cl_wr_begin_vec(&m, 2);
+    size_t e = cl_ext_open(&m, CL_EXT_KEY_SHARE);
     cl_wr_u16(&m, c->group);
     size_t v = cl_wr_begin_vec(&m, 2);
     cl_wr_bytes(&m, pub, pub_len);
     cl_wr_end_vec(&m, v, 2);
-    cl_wr_end_vec(&m, e, 2);
-    cl_wr_u16(&m, CL_EXT_SUPPORTED_VERSIONS);
-    cl_wr_u16(&m, 2);
+    cl_ext_close(&m, e);
+    e = cl_ext_open(&m, CL_EXT_SUPPORTED_VERSIONS);
     cl_wr_u16(&m, CLASP_TLS1_3);
+    cl_ext_close(&m, e);
     if (hs->psk_accepted) {
-        cl_wr_u16(&m, CL_EXT_PRE_SHARED_KEY);
-        cl_wr_u16(&m, 2);
+        e = cl_ext_open(&m, CL_EXT_PRE_SHARED_KEY);
         cl_wr_u16(&m, 0); /* the first identity */
+        cl_ext_close(&m, e);
     }
     cl_wr_end_vec(&m, exts, 2);
     char detail[400] = "";
@@ -332,25 +330,22 @@ static int send_flight(clasp_conn *c, const cl_client_hello *ch, cl_reader share
     /* EncryptedExtensions. */
     cl_hs_begin(&m, CL_HS_ENCRYPTED_EXTENSIONS);
     exts = cl_wr_begin_vec(&m, 2);
-    cl_wr_u16(&m, CL_EXT_SUPPORTED_GROUPS);
-    e = cl_wr_begin_vec(&m, 2);
+    e = cl_ext_open(&m, CL_EXT_SUPPORTED_GROUPS);
     v = cl_wr_begin_vec(&m, 2);
     for (size_t i = 0; i < cfg->n_groups; i++)
         cl_wr_u16(&m, cfg->groups[i]);
     cl_wr_end_vec(&m, v, 2);
-    cl_wr_end_vec(&m, e, 2);
+    cl_ext_close(&m, e);
     if (ch->has_record_size_limit) {
         /* We accept full-size records: 2^14 plus the inner type byte; and
          * from EncryptedExtensions on we keep to the client's limit. */
-        cl_wr_u16(&m, CL_EXT_RECORD_SIZE_LIMIT);
-        cl_wr_u16(&m, 2);
+        e = cl_ext_open(&m, CL_EXT_RECORD_SIZE_LIMIT);
         cl_wr_u16(&m, CL_MAX_PLAINTEXT + 1);
+        cl_ext_close(&m, e);
         c->peer_record_limit = ch->record_size_limit;
     }
-    if (ch->sni) {
-        cl_wr_u16(&m, CL_EXT_SERVER_NAME);
-        cl_wr_u16(&m, 0);
-    }
+    if (ch->sni)
+        cl_ext_close(&m, cl_ext_open(&m, CL_EXT_SERVER_NAME));
     if (c->has_alpn)
         cl_write_alpn_ext(&m, c->alpn);
     cl_wr_end_vec(&m, exts, 2);
@@ -365,14 +360,13 @@ static int send_flight(clasp_conn *c, const cl_client_hello *ch, cl_reader share
         cl_hs_begin(&m, CL_HS_CERTIFICATE_REQUEST);
         cl_wr_u8(&m, 0); /* empty context during the handshake */
         exts = cl_wr_begin_vec(&m, 2);
-        cl_wr_u16(&m, CL_EXT_SIGNATURE_ALGORITHMS);
-        e = cl_wr_begin_vec(&m, 2);
+        e = cl_ext_open(&m, CL_EXT_SIGNATURE_ALGORITHMS);
         v = cl_wr_begin_vec(&m, 2);
         cl_write_sigalg_filler(c, &m, (65535 - 6) / 2 - cfg->n_sigalgs);
         for (size_t i = 0; i < cfg->n_sigalgs; i++)
             cl_wr_u16(&m, cfg->sigalgs[i]);
         cl_wr_end_vec(&m, v, 2);
-        cl_wr_end_vec(&m, e, 2);
+        cl_ext_close(&m, e);
         cl_wr_end_vec(&m, exts, 2);
         hs->cert_requested = 1;
         if (cl_hs_send(c, &m, NULL,
