@@ -21,12 +21,15 @@ int cl_parse_server_hello(clasp_conn *c, const uint8_t *msg, size_t len, cl_serv
         return CLASP_OK; /* TLS 1.2 and older may omit extensions */
     if (cl_rd_vec(&r, 2, &exts) || !cl_rd_empty(&r))
         return CL_DECODE_FAIL(c, "ServerHello");
-    uint32_t seen = 0;
-    while (!cl_rd_empty(&exts)) {
-        uint16_t type;
-        cl_reader body;
-        if (cl_rd_u16(&exts, &type) || cl_rd_vec(&exts, 2, &body))
+    cl_ext_iter it;
+    cl_ext_begin(&it, exts);
+    uint16_t type;
+    cl_reader body;
+    int got;
+    while ((got = cl_ext_next(&it, &type, &body)) != CL_EXT_END) {
+        if (got == CL_EXT_MALFORMED)
             return CL_DECODE_FAIL(c, "ServerHello extension block");
+        /* A repeated type is reported after the checks below, as always. */
         /* An answer to something we never asked (the cookie of a
          * HelloRetryRequest is the one exception, RFC 8446 4.2). */
         char label[48];
@@ -130,10 +133,9 @@ int cl_parse_server_hello(clasp_conn *c, const uint8_t *msg, size_t len, cl_serv
             return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                            "the server sent extension %u%s in a HelloRetryRequest, where it is "
                            "not allowed", type, cl_ext_label(type, label, sizeof label));
-        if (seen & (1u << bit))
+        if (got == CL_EXT_DUPLICATE)
             return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                            "the server sent extension %u twice", type);
-        seen |= 1u << bit;
     }
     return CLASP_OK;
 }
