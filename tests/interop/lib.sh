@@ -317,7 +317,10 @@ client_dialog() {
         deadline=$((SECONDS + 10))
         until grep -qF -- "$arg" "$out"; do
           if ! kill -0 "$pid" 2>/dev/null || ((SECONDS >= deadline)); then
-            ok=0
+            # CMD may have printed TEXT and exited between the grep and
+            # this check (a server that closes after its answer): look once
+            # more before calling the wait failed.
+            grep -qF -- "$arg" "$out" || ok=0
             break
           fi
           sleep 0.1
