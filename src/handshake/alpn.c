@@ -44,3 +44,19 @@ int cl_alpn_offered(const clasp_conn *c, const uint8_t *p, size_t n)
             return 1;
     return 0;
 }
+
+int cl_accept_server_alpn(clasp_conn *c, cl_reader body)
+{
+    cl_reader list, proto;
+    if (cl_rd_vec(&body, 2, &list) || !cl_rd_empty(&body) ||
+        cl_rd_vec_nonempty(&list, 1, &proto) || !cl_rd_empty(&list))
+        return CL_DECODE_FAIL(c, "ALPN extension (it must name exactly one protocol)");
+    if (!cl_alpn_offered(c, proto.p, proto.n))
+        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
+                       "the server selected ALPN protocol '%.*s', which we did not offer",
+                       (int)proto.n, (const char *)proto.p);
+    memcpy(c->alpn, proto.p, proto.n);
+    c->alpn[proto.n] = 0;
+    c->has_alpn = 1;
+    return CLASP_OK;
+}

@@ -59,25 +59,10 @@ int cl_client12_server_hello(clasp_conn *c, const cl_server_hello *sh)
         return cl_fail(c, CL_ALERT_HANDSHAKE_FAILURE, CLASP_E_NEGOTIATION,
                        "the server does not support the extended master secret (RFC 7627), "
                        "which this configuration requires");
-    if (sh->has_alpn) {
-        cl_reader list = sh->alpn, proto;
-        if (!c->cfg->alpn_len)
-            return cl_fail(c, CL_ALERT_UNSUPPORTED_EXTENSION, CLASP_E_PROTOCOL,
-                           "the server selected an ALPN protocol, but we offered none");
-        if (cl_rd_vec(&list, 2, &list) || cl_rd_vec_nonempty(&list, 1, &proto) || !cl_rd_empty(&list))
-            return CL_DECODE_FAIL(c, "ALPN extension (it must name exactly one protocol)");
-        cl_reader ours = cl_reader_init(c->cfg->alpn, c->cfg->alpn_len), p;
-        int found = 0;
-        while (!found && cl_rd_vec(&ours, 1, &p) == 0)
-            found = p.n == proto.n && memcmp(p.p, proto.p, p.n) == 0;
-        if (!found)
-            return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
-                           "the server selected ALPN protocol '%.*s', which we did not offer",
-                           (int)proto.n, (const char *)proto.p);
-        memcpy(c->alpn, proto.p, proto.n);
-        c->alpn[proto.n] = 0;
-        c->has_alpn = 1;
-    }
+    /* An ALPN we never offered was refused with the other unsolicited
+     * extensions (cl_parse_server_hello). */
+    if (sh->has_alpn && cl_accept_server_alpn(c, sh->alpn) != CLASP_OK)
+        return CLASP_ERROR;
     c->version = CLASP_TLS1_2;
     c->suite = s;
     cl_set_record_version(c, 0);

@@ -282,7 +282,7 @@ static int handle_encrypted_extensions(clasp_conn *c, const uint8_t *msg, size_t
     cl_reader body;
     int got;
     while ((got = cl_ext_next(&it, &type, &body)) != CL_EXT_END) {
-        cl_reader list, proto;
+        cl_reader list;
         if (got == CL_EXT_MALFORMED)
             return CL_DECODE_FAIL(c, "EncryptedExtensions");
         if (got == CL_EXT_DUPLICATE)
@@ -303,16 +303,8 @@ static int handle_encrypted_extensions(clasp_conn *c, const uint8_t *msg, size_t
                 return CL_DECODE_FAIL(c, "supported_groups extension");
             break;
         case CL_EXT_ALPN:
-            if (cl_rd_vec(&body, 2, &list) || !cl_rd_empty(&body) ||
-                cl_rd_vec_nonempty(&list, 1, &proto) || !cl_rd_empty(&list))
-                return CL_DECODE_FAIL(c, "ALPN extension (it must name exactly one protocol)");
-            if (!cl_alpn_offered(c, proto.p, proto.n))
-                return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
-                               "the server selected ALPN protocol '%.*s', which we did not offer",
-                               (int)proto.n, (const char *)proto.p);
-            memcpy(c->alpn, proto.p, proto.n);
-            c->alpn[proto.n] = 0;
-            c->has_alpn = 1;
+            if (cl_accept_server_alpn(c, body) != CLASP_OK)
+                return CLASP_ERROR;
             break;
         case CL_EXT_RECORD_SIZE_LIMIT: {
             uint16_t limit;

@@ -293,6 +293,9 @@ void cl_write_alpn_ext(cl_buf *m, const char *proto);
 /* Server: the first of our protocols the client offers, into c->alpn;
  * no_application_protocol when there is none in common. */
 int cl_choose_alpn(clasp_conn *c, const cl_client_hello *ch);
+/* Client, both versions: the server's ALPN extension body names exactly one
+ * protocol, one we offered; it goes into c->alpn (or the connection fails). */
+int cl_accept_server_alpn(clasp_conn *c, cl_reader body);
 /* Client: is this the name of a protocol we offered? */
 int cl_alpn_offered(const clasp_conn *c, const uint8_t *p, size_t n);
 
