@@ -11,6 +11,11 @@
 #include "core/conn.h"
 #include "handshake/handshake.h"
 
+/* The core's results become the public codes unchanged (base/result.h). */
+_Static_assert((int)CL_OK == CLASP_OK && (int)CL_WAIT_PEER == CLASP_WANT_READ &&
+                   (int)CL_PEER_CLOSED == CLASP_CLOSED && (int)CL_FAILED == CLASP_ERROR,
+               "cl_result values must equal the public codes they become");
+
 /* Raw input kept at most: one record being read by the application plus one
  * arriving behind it. */
 #define IN_LIMIT (2 * CL_MAX_RECORD)
@@ -264,30 +269,27 @@ static long truncated(clasp_conn *c)
 /* Handshake bytes: whole messages go to the handshake, one at a time. Out
  * of line, so that dispatch_record stays as lean for application data as
  * it was before the message framing moved to the core. */
-__attribute__((noinline)) static int handle_handshake_bytes(clasp_conn *c, const uint8_t *p,
-                                                            size_t len)
+__attribute__((noinline)) CL_MUST_CHECK static cl_result
+handle_handshake_bytes(clasp_conn *c, const uint8_t *p, size_t len)
 {
-    int rc = cl_hs_in_append(c, p, len);
-    if (rc != CLASP_OK)
-        return rc;
+    CL_TRY(cl_hs_in_append(c, p, len));
     size_t off = 0;
     uint8_t type;
     const uint8_t *msg;
     size_t msg_len;
-    while ((rc = cl_hs_in_next(c, &off, &type, &msg, &msg_len)) == 1) {
+    cl_result rc;
+    while ((rc = cl_hs_in_next(c, &off, &type, &msg, &msg_len)) == CL_OK) {
         const cr_aead *keys_before = c->rd.aead;
-        rc = cl_hs_message(c, type, msg, msg_len);
-        if (rc != CLASP_OK)
-            return rc;
+        CL_TRY(cl_hs_message(c, type, msg, msg_len));
         /* RFC 8446 5.1: a message that changes keys must end its record. */
         if (c->rd.aead != keys_before && c->hs_in.len > off)
             return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
                            "the peer sent handshake data across a key change");
     }
-    if (rc != 0)
+    if (rc != CL_WAIT_PEER) /* the rest of a message is still to come */
         return rc;
     cl_hs_in_consume(c, off);
-    return CLASP_OK;
+    return CL_OK;
 }
 
 /* A ChangeCipherSpec's body: the single byte 1 (RFC 5246 7.1, RFC 8446 5). */
@@ -299,14 +301,13 @@ static int is_change_cipher_spec(const uint8_t *p, size_t len)
 }
 
 /* What a record's plaintext is for: the handshake, an alert, a ChangeCipherSpec
- * or the application. Returns DISPATCH_NEXT to go on with the next record,
- * DISPATCH_APP when application data was delivered, or a failure. */
-#define DISPATCH_NEXT 0
-#define DISPATCH_APP 1
-static int dispatch_record(clasp_conn *c, uint8_t type, uint8_t *plain, size_t plain_len,
-                           int protected_record, uint8_t *direct, size_t *direct_got)
+ * or the application. CL_OK to go on (*app_ready: application data was
+ * delivered), CL_PEER_CLOSED after close_notify, or CL_FAILED. */
+CL_MUST_CHECK static cl_result dispatch_record(clasp_conn *c, uint8_t type, uint8_t *plain,
+                                               size_t plain_len, int protected_record,
+                                               uint8_t *direct, size_t *direct_got, int *app_ready)
 {
-    int rc = CLASP_OK;
+    cl_result rc = CL_OK;
     /* RFC 8446 5.1 (and RFC 5246 6.2.1): a handshake message split across
      * records has no records of another type between its fragments. */
     if (type != CL_CT_HANDSHAKE && c->hs_in.len)
@@ -325,10 +326,7 @@ static int dispatch_record(clasp_conn *c, uint8_t type, uint8_t *plain, size_t p
             if (!is_change_cipher_spec(plain, plain_len))
                 return cl_fail(c, CL_ALERT_DECODE_ERROR, CLASP_E_PROTOCOL,
                                "the peer sent a malformed ChangeCipherSpec");
-            rc = cl_hs12_change_cipher_spec(c);
-            if (rc != CLASP_OK)
-                return rc;
-        return DISPATCH_NEXT;
+            return cl_hs12_change_cipher_spec(c);
         }
         /* RFC 8446 5: a single byte 0x01, only while handshaking, and
          * never encrypted; it is ignored. Not before the first
@@ -342,10 +340,10 @@ static int dispatch_record(clasp_conn *c, uint8_t type, uint8_t *plain, size_t p
                            "the peer sent more than one ChangeCipherSpec");
         if (cl_trace_on(c))
             cl_trace(c, CLASP_TRACE_RECV, "ChangeCipherSpec", "middlebox compatibility, ignored");
-        return DISPATCH_NEXT;
+        return CL_OK;
     case CL_CT_ALERT:
         rc = cl_handle_alert(c, plain, plain_len);
-        if (rc == CLASP_OK && ++c->empty_records > CL_MAX_IDLE_RECORDS)
+        if (rc == CL_OK && ++c->empty_records > CL_MAX_IDLE_RECORDS)
             return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
                            "the peer sent too many records that carry nothing");
         break;
@@ -361,51 +359,54 @@ static int dispatch_record(clasp_conn *c, uint8_t type, uint8_t *plain, size_t p
             if (++c->empty_records > CL_MAX_IDLE_RECORDS)
                 return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
                                "the peer sent too many empty records");
-            return DISPATCH_NEXT;
+            return CL_OK;
         }
         c->empty_records = c->warning_alerts = 0;
         c->key_updates = 0;
+        *app_ready = 1;
         if (direct && plain == direct) {
             *direct_got = plain_len;
-            return DISPATCH_APP;
+            return CL_OK;
         }
         c->app = plain;
         c->app_len = plain_len;
-        return DISPATCH_APP;
+        return CL_OK;
     default: /* only a TLS 1.3 inner type gets here: outer types are checked */
         return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
                        "the peer sent an encrypted record of unknown content type %u", type);
     }
-    return rc == CLASP_OK ? DISPATCH_NEXT : rc;
+    return rc;
 }
 
 /* Processes whole records until application data is ready, the input runs
  * out, or (while handshaking) the handshake completes. With a direct
  * buffer big enough for a record, application data is decrypted straight
  * into it (*direct_got bytes) instead of in place and copied later. */
-static int process_records_to(clasp_conn *c, uint8_t *direct, size_t direct_cap, size_t *direct_got);
+CL_MUST_CHECK static cl_result process_records_to(clasp_conn *c, uint8_t *direct,
+                                                  size_t direct_cap, size_t *direct_got);
 
-static int process_records(clasp_conn *c) { return process_records_to(c, NULL, 0, NULL); }
+CL_MUST_CHECK static cl_result process_records(clasp_conn *c)
+{
+    return process_records_to(c, NULL, 0, NULL);
+}
 
-static int process_records_to(clasp_conn *c, uint8_t *direct, size_t direct_cap, size_t *direct_got)
+CL_MUST_CHECK static cl_result process_records_to(clasp_conn *c, uint8_t *direct,
+                                                  size_t direct_cap, size_t *direct_got)
 {
     while (!c->dead && c->app_len == 0 && !c->peer_closed) {
         cl_inbound_record rec;
-        int rc = cl_next_record(c, direct, direct_cap, &rec);
-        if (rc != CLASP_OK)
-            return rc;
-        rc = dispatch_record(c, rec.type, rec.plain, rec.len, rec.protected_record, direct,
-                             direct_got);
-        if (rc == DISPATCH_APP && direct && *direct_got)
-            return CLASP_OK;
-        if (rc < 0)
-            return rc;
+        CL_TRY(cl_next_record(c, direct, direct_cap, &rec));
+        int app_ready = 0;
+        CL_TRY(dispatch_record(c, rec.type, rec.plain, rec.len, rec.protected_record, direct,
+                               direct_got, &app_ready));
+        if (app_ready && direct && *direct_got)
+            return CL_OK;
     }
     if (c->dead)
-        return CLASP_ERROR;
+        return CL_FAILED;
     if (c->peer_closed)
-        return CLASP_CLOSED;
-    return CLASP_OK;
+        return CL_PEER_CLOSED;
+    return CL_OK;
 }
 
 int clasp_conn_handshake(clasp_conn *c)
@@ -497,9 +498,10 @@ long clasp_conn_receive(clasp_conn *c, const uint8_t *in, size_t in_len, size_t 
             return cl_record_failure(c, st);
         *used += CL_RECORD_HEADER + rlen;
         size_t got = 0;
-        int rc = dispatch_record(c, type, plain, n, 1, buf, &got);
-        if (rc < 0)
-            return rc == CLASP_CLOSED ? CLASP_CLOSED : CLASP_ERROR;
+        int app_ready = 0;
+        cl_result rc = dispatch_record(c, type, plain, n, 1, buf, &got, &app_ready);
+        if (rc != CL_OK)
+            return rc == CL_PEER_CLOSED ? CLASP_CLOSED : CLASP_ERROR;
         if (got)
             return (long)got;
         if (c->dead)

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#define CL_MUST_CHECK __attribute__((warn_unused_result))
+#include "base/result.h"
 
 typedef struct {
     const uint8_t *p;

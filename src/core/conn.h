@@ -279,8 +279,8 @@ uint64_t cl_now_ms(void);
 /* ---- the core's interface: what the handshake drives (core.c) ---- */
 
 /* Records a fatal error (the first one wins), queues the alert if any
- * (alert < 0: none) and marks the connection dead. Returns CLASP_ERROR. */
-int cl_fail(clasp_conn *c, int alert, clasp_error_kind kind, const char *fmt, ...)
+ * (alert < 0: none) and marks the connection dead. Returns CL_FAILED. */
+cl_result cl_fail(clasp_conn *c, int alert, clasp_error_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* Queues a whole handshake message (header included) to be sealed with the
  * rest of its flight. -1 when out of memory. */
@@ -329,25 +329,25 @@ typedef struct {
 } cl_inbound_record;
 
 /* Cuts the next whole record off the input buffer and opens it; 0-RTT
- * records a server skips are passed over. CLASP_OK and *out, CLASP_WANT_READ
- * when no whole record is buffered, or CLASP_ERROR (failed with an alert).
+ * records a server skips are passed over. CL_OK and *out, CL_WAIT_PEER
+ * when no whole record is buffered, or CL_FAILED (failed with an alert).
  * With a direct buffer of direct_cap bytes, once the handshake is done,
  * a protected record that fits is decrypted into it instead of in place. */
-int cl_next_record(clasp_conn *c, uint8_t *direct, size_t direct_cap, cl_inbound_record *out);
+CL_MUST_CHECK cl_result cl_next_record(clasp_conn *c, uint8_t *direct, size_t direct_cap, cl_inbound_record *out);
 /* Fails the connection for a record that did not open (cl_record_status). */
-int cl_record_failure(clasp_conn *c, int status);
-/* An alert record: CLASP_OK for a warning we go on after, CLASP_CLOSED for
- * close_notify, CLASP_ERROR for a fatal one (or a malformed or flooding one). */
-int cl_handle_alert(clasp_conn *c, const uint8_t *p, size_t len);
+CL_MUST_CHECK cl_result cl_record_failure(clasp_conn *c, int status);
+/* An alert record: CL_OK for a warning we go on after, CL_PEER_CLOSED for
+ * close_notify, CL_FAILED for a fatal one (or a malformed or flooding one). */
+CL_MUST_CHECK cl_result cl_handle_alert(clasp_conn *c, const uint8_t *p, size_t len);
 
 /* Handshake messages may span records and records may hold several. The
  * driver appends each handshake record, then takes whole messages one by
- * one from offset 0 (cl_hs_in_next: 1 and the message with its 4-byte
- * header; 0 when the next one is not all there; CLASP_ERROR when it
+ * one from offset 0 (cl_hs_in_next: CL_OK and the message with its 4-byte
+ * header; CL_WAIT_PEER when the next one is not all there; CL_FAILED when it
  * announces more than CL_MAX_HANDSHAKE_MSG), and finally drops those it
  * took. */
-int cl_hs_in_append(clasp_conn *c, const uint8_t *p, size_t len);
-int cl_hs_in_next(clasp_conn *c, size_t *off, uint8_t *type, const uint8_t **msg, size_t *len);
+CL_MUST_CHECK cl_result cl_hs_in_append(clasp_conn *c, const uint8_t *p, size_t len);
+CL_MUST_CHECK cl_result cl_hs_in_next(clasp_conn *c, size_t *off, uint8_t *type, const uint8_t **msg, size_t *len);
 void cl_hs_in_consume(clasp_conn *c, size_t off);
 
 #endif

@@ -10,10 +10,10 @@
 
 /* ------------------------------------------------------------- errors */
 
-int cl_fail(clasp_conn *c, int alert, clasp_error_kind kind, const char *fmt, ...)
+cl_result cl_fail(clasp_conn *c, int alert, clasp_error_kind kind, const char *fmt, ...)
 {
     if (c->dead)
-        return CLASP_ERROR;
+        return CL_FAILED;
     c->dead = 1;
     c->err_kind = kind;
     va_list ap;
@@ -34,7 +34,7 @@ int cl_fail(clasp_conn *c, int alert, clasp_error_kind kind, const char *fmt, ..
     }
     if (cl_trace_on(c))
         cl_trace(c, CLASP_TRACE_NOTE, "error", "%s", c->err_msg);
-    return CLASP_ERROR;
+    return CL_FAILED;
 }
 
 /* ------------------------------------------------------------ tracing */

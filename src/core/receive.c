@@ -8,7 +8,7 @@
 
 #include "core/conn.h"
 
-int cl_record_failure(clasp_conn *c, int status)
+cl_result cl_record_failure(clasp_conn *c, int status)
 {
     switch (status) {
     case CL_REC_BAD_MAC:
@@ -30,7 +30,7 @@ int cl_record_failure(clasp_conn *c, int status)
  * What counts is its application data, which we cannot tell from padding:
  * everything but the tag and the inner content type byte. A record with
  * none counts as one byte, so empty records cannot be skipped forever. */
-static int skip_early_data(clasp_conn *c, size_t len)
+static cl_result skip_early_data(clasp_conn *c, size_t len)
 {
     c->early_data_skipped += len > CR_AEAD_TAG + 2 ? len - CR_AEAD_TAG - 1 : 1;
     if (c->early_data_skipped > CL_MAX_EARLY_DATA_SKIPPED)
@@ -41,7 +41,7 @@ static int skip_early_data(clasp_conn *c, size_t len)
     if (cl_trace_on(c))
         cl_trace(c, CLASP_TRACE_NOTE, "early data",
                  "skipped a %zu-byte 0-RTT record (early data is not accepted)", len);
-    return CLASP_OK;
+    return CL_OK;
 }
 
 /* Plain HTTP sent to a TLS port: its first bytes say so. */
@@ -55,14 +55,14 @@ static int looks_like_http(const uint8_t *p, size_t n)
            memcmp(word, "HEAD", 4) == 0;
 }
 
-int cl_next_record(clasp_conn *c, uint8_t *direct, size_t direct_cap, cl_inbound_record *out)
+cl_result cl_next_record(clasp_conn *c, uint8_t *direct, size_t direct_cap, cl_inbound_record *out)
 {
     for (;;) {
         size_t avail = c->in.len - c->in_off;
         uint8_t *rec = avail ? c->in.data + c->in_off : NULL; /* the buffer may be released */
         cl_record_header h;
         if (cl_record_header_read(rec, avail, &h))
-            return CLASP_WANT_READ;
+            return CL_WAIT_PEER;
         uint8_t type = h.type;
         size_t len = h.len;
         if (type < CL_CT_CHANGE_CIPHER_SPEC || type > CL_CT_APPLICATION_DATA)
@@ -79,7 +79,7 @@ int cl_next_record(clasp_conn *c, uint8_t *direct, size_t direct_cap, cl_inbound
                            cl_content_type_name(type), len,
                            c->rd.aead ? CL_MAX_CIPHERTEXT : CL_MAX_PLAINTEXT);
         if (avail < CL_RECORD_HEADER + len)
-            return CLASP_WANT_READ;
+            return CL_WAIT_PEER;
         c->in_off += CL_RECORD_HEADER + len;
 
         uint8_t *plain = rec + CL_RECORD_HEADER;
@@ -89,8 +89,8 @@ int cl_next_record(clasp_conn *c, uint8_t *direct, size_t direct_cap, cl_inbound
          * is no early data (the driver refuses it). */
         if (!protected_record && type == CL_CT_APPLICATION_DATA &&
             c->early_data_skip == CL_SKIP_APP_RECORDS && !c->hs_in.len) {
-            if (skip_early_data(c, len) != CLASP_OK)
-                return CLASP_ERROR;
+            if (skip_early_data(c, len) != CL_OK)
+                return CL_FAILED;
             continue;
         }
         if (protected_record) {
@@ -105,8 +105,8 @@ int cl_next_record(clasp_conn *c, uint8_t *direct, size_t direct_cap, cl_inbound
                 /* Records that do not open under the handshake key are 0-RTT;
                  * the first that opens starts the client's second flight. */
                 if (st == CL_REC_BAD_MAC) {
-                    if (skip_early_data(c, len) != CLASP_OK)
-                        return CLASP_ERROR;
+                    if (skip_early_data(c, len) != CL_OK)
+                        return CL_FAILED;
                     continue;
                 }
                 c->early_data_skip = CL_SKIP_NONE;
@@ -118,11 +118,11 @@ int cl_next_record(clasp_conn *c, uint8_t *direct, size_t direct_cap, cl_inbound
         out->plain = plain;
         out->len = plain_len;
         out->protected_record = protected_record;
-        return CLASP_OK;
+        return CL_OK;
     }
 }
 
-int cl_handle_alert(clasp_conn *c, const uint8_t *p, size_t len)
+cl_result cl_handle_alert(clasp_conn *c, const uint8_t *p, size_t len)
 {
     cl_reader r = cl_reader_init(p, len);
     uint8_t level, desc;
@@ -143,7 +143,7 @@ int cl_handle_alert(clasp_conn *c, const uint8_t *p, size_t len)
         if (!c->handshake_done)
             return cl_fail(c, -1, CLASP_E_PEER_ALERT,
                            "the peer closed the connection during the handshake");
-        return CLASP_CLOSED;
+        return CL_PEER_CLOSED;
     }
     if (desc == CL_ALERT_USER_CANCELED || (level == 1 && c->version != CLASP_TLS1_3)) {
         if (++c->warning_alerts > CL_MAX_IDLE_RECORDS)
@@ -151,7 +151,7 @@ int cl_handle_alert(clasp_conn *c, const uint8_t *p, size_t len)
                            "the peer sent too many warning alerts (%d in a row with no data "
                            "between them): a flood",
                            CL_MAX_IDLE_RECORDS + 1);
-        return CLASP_OK;
+        return CL_OK;
     }
     c->alert_recv = desc;
     c->we_closed = 1; /* never answer a fatal alert */
@@ -198,7 +198,7 @@ int cl_handle_alert(clasp_conn *c, const uint8_t *p, size_t len)
 
 /* ------------------------------------------- handshake message framing */
 
-int cl_hs_in_append(clasp_conn *c, const uint8_t *p, size_t len)
+cl_result cl_hs_in_append(clasp_conn *c, const uint8_t *p, size_t len)
 {
     if (len == 0)
         return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
@@ -207,27 +207,27 @@ int cl_hs_in_append(clasp_conn *c, const uint8_t *p, size_t len)
     if (c->hs_in.failed) /* its limit fits any message cl_hs_in_next lets through */
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_NOMEM,
                        "out of memory for a handshake message");
-    return CLASP_OK;
+    return CL_OK;
 }
 
-int cl_hs_in_next(clasp_conn *c, size_t *off, uint8_t *type, const uint8_t **msg, size_t *len)
+cl_result cl_hs_in_next(clasp_conn *c, size_t *off, uint8_t *type, const uint8_t **msg, size_t *len)
 {
     size_t avail = c->hs_in.len - *off;
     cl_reader r = cl_reader_init(avail ? c->hs_in.data + *off : NULL, avail);
     const uint8_t *body;
     uint32_t body_len;
     if (cl_rd_u8(&r, type) || cl_rd_u24(&r, &body_len))
-        return 0;
+        return CL_WAIT_PEER;
     if (body_len > CL_MAX_HANDSHAKE_MSG) /* illegal_parameter, as OpenSSL and BoringSSL */
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                        "the peer announced a handshake message of %zu bytes (limit %d)",
                        (size_t)body_len, CL_MAX_HANDSHAKE_MSG);
     if (cl_rd_bytes(&r, body_len, &body))
-        return 0;
+        return CL_WAIT_PEER;
     *msg = c->hs_in.data + *off;
     *len = 4 + (size_t)body_len;
     *off += *len;
-    return 1;
+    return CL_OK;
 }
 
 void cl_hs_in_consume(clasp_conn *c, size_t off)

@@ -16,10 +16,10 @@ void cl_write_alpn_ext(cl_buf *m, const char *proto)
     cl_ext_close(m, e);
 }
 
-int cl_choose_alpn(clasp_conn *c, const cl_client_hello *ch)
+cl_result cl_choose_alpn(clasp_conn *c, const cl_client_hello *ch)
 {
     if (!ch->has_alpn || !c->cfg->alpn_len)
-        return CLASP_OK;
+        return CL_OK;
     cl_reader ours = cl_reader_init(c->cfg->alpn, c->cfg->alpn_len), p;
     while (cl_rd_vec(&ours, 1, &p) == 0) {
         cl_reader theirs = ch->alpn, q;
@@ -28,7 +28,7 @@ int cl_choose_alpn(clasp_conn *c, const cl_client_hello *ch)
                 memcpy(c->alpn, p.p, p.n);
                 c->alpn[p.n] = 0;
                 c->has_alpn = 1;
-                return CLASP_OK;
+                return CL_OK;
             }
         }
     }
@@ -45,7 +45,7 @@ int cl_alpn_offered(const clasp_conn *c, const uint8_t *p, size_t n)
     return 0;
 }
 
-int cl_accept_server_alpn(clasp_conn *c, cl_reader body)
+cl_result cl_accept_server_alpn(clasp_conn *c, cl_reader body)
 {
     cl_reader list, proto;
     if (cl_rd_vec(&body, 2, &list) || !cl_rd_empty(&body) ||
@@ -58,5 +58,5 @@ int cl_accept_server_alpn(clasp_conn *c, cl_reader body)
     memcpy(c->alpn, proto.p, proto.n);
     c->alpn[proto.n] = 0;
     c->has_alpn = 1;
-    return CLASP_OK;
+    return CL_OK;
 }

@@ -99,7 +99,7 @@ static cl_key_purpose peer_key_purpose(const clasp_conn *c)
 
 _Static_assert(CL_MAX_CHAIN <= CL_X509_MAX_CHAIN, "x509 takes every chain the handshake keeps");
 
-int cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len)
+cl_result cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
     const char *peer = cl_role_name(c, 1);
@@ -113,7 +113,7 @@ int cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len)
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                        "the %s's Certificate has the wrong request context", peer);
     size_t n = 0;
-    int rc = CLASP_ERROR;
+    int rc = CL_FAILED;
     /* First the raw certificates: a chain verified before needs no parsing. */
     while (!cl_rd_empty(&list)) {
         cl_reader der, exts = cl_reader_init(NULL, 0);
@@ -158,7 +158,7 @@ int cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len)
             goto out;
         }
         hs->peer_sent_cert = 0;
-        rc = CLASP_OK;
+        rc = CL_OK;
         goto out;
     }
     hs->peer_sent_cert = 1;
@@ -188,12 +188,12 @@ int cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len)
         goto out;
     }
     c->peer_verified = verify; /* a session made from this connection records it */
-    rc = CLASP_OK;
+    rc = CL_OK;
 out:
     return rc;
 }
 
-int cl_recv_certificate_verify(clasp_conn *c, const uint8_t *msg, size_t len)
+cl_result cl_recv_certificate_verify(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
     const char *peer = cl_role_name(c, 1);
@@ -222,5 +222,5 @@ int cl_recv_certificate_verify(clasp_conn *c, const uint8_t *msg, size_t len)
     if (cl_trace_on(c))
         cl_trace(c, CLASP_TRACE_RECV, "CertificateVerify", "%s, signature verified",
                  cl_sigalg_name(scheme));
-    return CLASP_OK;
+    return CL_OK;
 }

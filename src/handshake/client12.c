@@ -35,7 +35,7 @@ static const char *kx_name(cl_kx_kind kx)
     }
 }
 
-int cl_client12_server_hello(clasp_conn *c, const cl_server_hello *sh)
+cl_result cl_client12_server_hello(clasp_conn *c, const cl_server_hello *sh)
 {
     cl_hs *hs = c->hs;
     const cl_suite *s = cl_suite_by_id(sh->suite);
@@ -61,8 +61,8 @@ int cl_client12_server_hello(clasp_conn *c, const cl_server_hello *sh)
                        "which this configuration requires");
     /* An ALPN we never offered was refused with the other unsolicited
      * extensions (cl_parse_server_hello). */
-    if (sh->has_alpn && cl_accept_server_alpn(c, sh->alpn) != CLASP_OK)
-        return CLASP_ERROR;
+    if (sh->has_alpn && cl_accept_server_alpn(c, sh->alpn) != CL_OK)
+        return CL_FAILED;
     c->version = CLASP_TLS1_2;
     c->suite = s;
     cl_set_record_version(c, 0);
@@ -95,7 +95,7 @@ int cl_client12_server_hello(clasp_conn *c, const cl_server_hello *sh)
             cl_trace(c, CLASP_TRACE_RECV, "ServerHello", "TLS 1.2; %s; session resumed (%s)",
                      s->iana, o->ticket_len ? "ticket" : "session id");
         c->state = CL_ST_C12_WAIT_CCS;
-        return CLASP_OK;
+        return CL_OK;
     }
     memcpy(hs->session_id, sh->session_id.p, sh->session_id.n);
     hs->session_id_len = sh->session_id.n;
@@ -107,11 +107,11 @@ int cl_client12_server_hello(clasp_conn *c, const cl_server_hello *sh)
                  kx_name(s->kx), hs->ems ? "; extended master secret" : "",
                  sh->has_reneg ? "; secure renegotiation" : "");
     c->state = CL_ST_C12_WAIT_CERT;
-    return CLASP_OK;
+    return CL_OK;
 }
 
 /* The server's key must be of the kind its suite signs or encrypts with. */
-static int check_key_fits_suite(clasp_conn *c)
+static cl_result check_key_fits_suite(clasp_conn *c)
 {
     cr_key_type t = cr_pkey_type(c->hs->peer_key);
     int ok = c->suite->auth == CL_AUTH_RSA ? t == CR_KEY_RSA
@@ -121,10 +121,10 @@ static int check_key_fits_suite(clasp_conn *c)
         return cl_fail(c, CL_ALERT_UNSUPPORTED_CERTIFICATE, CLASP_E_CERTIFICATE,
                        "the server's certificate key does not fit its cipher suite %s",
                        c->suite->iana);
-    return CLASP_OK;
+    return CL_OK;
 }
 
-static int handle_server_key_exchange(clasp_conn *c, const uint8_t *msg, size_t len)
+static cl_result handle_server_key_exchange(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
     cl_reader r = cl_reader_init(msg, len), share, sig;
@@ -200,10 +200,10 @@ static int handle_server_key_exchange(clasp_conn *c, const uint8_t *msg, size_t 
         cl_trace(c, CLASP_TRACE_RECV, "ServerKeyExchange", "%s %s; signed with %s, verified",
                  kx_name(c->suite->kx), cl_conn_group_name(c), cl_sigalg_name(scheme));
     c->state = CL_ST_C12_WAIT_CR_SHD;
-    return CLASP_OK;
+    return CL_OK;
 }
 
-static int handle_certificate_request(clasp_conn *c, const uint8_t *msg, size_t len)
+static cl_result handle_certificate_request(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
     cl_reader r = cl_reader_init(msg, len), types, sigalgs, cas;
@@ -216,7 +216,7 @@ static int handle_certificate_request(clasp_conn *c, const uint8_t *msg, size_t 
         cl_trace(c, CLASP_TRACE_RECV, "CertificateRequest", "%zu signature algorithms accepted",
                  hs->n_peer_sigalgs);
     c->state = CL_ST_C12_WAIT_SHD;
-    return CLASP_OK;
+    return CL_OK;
 }
 
 static int send_client_key_exchange(clasp_conn *c)
@@ -278,7 +278,7 @@ static int send_certificate_verify12(clasp_conn *c)
     return cl_hs_send(c, &m, NULL, cl_sigalg_name(hs->sigalg));
 }
 
-static int handle_server_hello_done(clasp_conn *c, const uint8_t *msg, size_t len)
+static cl_result handle_server_hello_done(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
     if (len != 0)
@@ -311,11 +311,11 @@ static int handle_server_hello_done(clasp_conn *c, const uint8_t *msg, size_t le
     if (cl_send_ccs12(c) || cl_send_finished12(c))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send Finished");
     c->state = CL_ST_C12_WAIT_CCS;
-    return CLASP_OK;
+    return CL_OK;
 }
 
 /* RFC 5077 3.3: the server's new ticket, before its ChangeCipherSpec. */
-static int handle_ticket12(clasp_conn *c, const uint8_t *msg, size_t len)
+static cl_result handle_ticket12(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
     cl_reader r = cl_reader_init(msg, len), ticket;
@@ -335,7 +335,7 @@ static int handle_ticket12(clasp_conn *c, const uint8_t *msg, size_t len)
         cl_trace(c, CLASP_TRACE_RECV, "NewSessionTicket", "lifetime hint %u s, %zu-byte ticket; stored",
                  hint, ticket.n);
     c->tickets++;
-    return CLASP_OK;
+    return CL_OK;
 }
 
 /* The session this handshake makes resumable (or renewed). One without
@@ -394,16 +394,14 @@ static int keep_session12(clasp_conn *c)
     return 0;
 }
 
-int cl_client12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
+cl_result cl_client12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
 {
-    int rc;
     switch (type) {
     case CL_HS_CERTIFICATE:
-        if ((rc = cl_recv_certificate(c, msg, len)) != CLASP_OK ||
-            (rc = check_key_fits_suite(c)) != CLASP_OK)
-            return rc;
+        CL_TRY(cl_recv_certificate(c, msg, len));
+        CL_TRY(check_key_fits_suite(c));
         c->state = c->suite->kx == CL_KX_RSA ? CL_ST_C12_WAIT_CR_SHD : CL_ST_C12_WAIT_SKE;
-        return CLASP_OK;
+        return CL_OK;
     case CL_HS_SERVER_KEY_EXCHANGE:
         return handle_server_key_exchange(c, msg, len);
     case CL_HS_CERTIFICATE_REQUEST:
@@ -413,8 +411,7 @@ int cl_client12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t 
     case CL_HS_NEW_SESSION_TICKET:
         return handle_ticket12(c, msg, len);
     case CL_HS_FINISHED:
-        if ((rc = cl_recv_finished12(c, msg, len)) != CLASP_OK)
-            return rc;
+        CL_TRY(cl_recv_finished12(c, msg, len));
         /* Resuming, the server finished first; now our CCS and Finished. */
         if (c->hs->abbreviated && (cl_send_ccs12(c) || cl_send_finished12(c)))
             return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send Finished");
@@ -423,7 +420,7 @@ int cl_client12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t 
         if (keep_session12(c))
             return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_NOMEM, "out of memory");
         cl_hs_finish(c);
-        return CLASP_OK;
+        return CL_OK;
     }
     return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL, "unexpected %s",
                    cl_hs_type_name(type));
@@ -431,7 +428,7 @@ int cl_client12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t 
 
 /* RFC 5746 / RFC 5246 7.4.1.1: renegotiation is refused with a warning and
  * the connection goes on; a peer that insists is cut off. */
-int cl_post12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
+cl_result cl_post12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
 {
     if (type == CL_HS_HELLO_REQUEST && len != 0)
         return CL_DECODE_FAIL(c, "HelloRequest");
@@ -442,5 +439,5 @@ int cl_post12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t le
         cl_trace(c, CLASP_TRACE_RECV, cl_hs_type_name(type), "renegotiation attempt: refused");
     if (cl_send_alert(c, 1, CL_ALERT_NO_RENEGOTIATION))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send an alert");
-    return CLASP_OK;
+    return CL_OK;
 }

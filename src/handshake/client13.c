@@ -13,7 +13,7 @@
 
 #include "handshake/hs.h"
 
-int cl_client13_start(clasp_conn *c)
+cl_result cl_client13_start(clasp_conn *c)
 {
     cl_hs *hs = c->hs;
     const clasp_config *cfg = c->cfg;
@@ -73,7 +73,7 @@ int cl_client13_start(clasp_conn *c)
  * A client that offered TLS 1.3 checks both; one that offered only TLS 1.2
  * was not downgraded to 1.2, but checks the second mark when 1.1 or older
  * is selected. */
-static int check_downgrade(clasp_conn *c, const cl_server_hello *sh)
+static cl_result check_downgrade(clasp_conn *c, const cl_server_hello *sh)
 {
     const uint8_t *tail = sh->random + 24;
     int older = sh->legacy_version < CLASP_TLS1_2;
@@ -87,18 +87,16 @@ static int check_downgrade(clasp_conn *c, const cl_server_hello *sh)
                        "downgrade attack detected: the server supports TLS 1.2 or newer, but the "
                        "ServerHello that arrived selects version 0x%04x (RFC 8446 4.1.3 "
                        "sentinel DOWNGRD\\0)", sh->legacy_version);
-    return CLASP_OK;
+    return CL_OK;
 }
 
 /* Version, session id, suite and compression checks common to HRR and SH. */
-static int check_hello_basics(clasp_conn *c, const cl_server_hello *sh, const char *what)
+static cl_result check_hello_basics(clasp_conn *c, const cl_server_hello *sh, const char *what)
 {
     cl_hs *hs = c->hs;
     if (!sh->has_versions) {
         /* The server picked TLS 1.2 or older through legacy_version. */
-        int rc = check_downgrade(c, sh);
-        if (rc != CLASP_OK)
-            return rc;
+        CL_TRY(check_downgrade(c, sh));
         if (sh->legacy_version == CLASP_TLS1_2)
             return cl_fail(c, CL_ALERT_PROTOCOL_VERSION, CLASP_E_NEGOTIATION,
                            "the server chose TLS 1.2, but this client offered only TLS 1.3 (%s)",
@@ -141,21 +139,18 @@ static int check_hello_basics(clasp_conn *c, const cl_server_hello *sh, const ch
                        "the server chose compression method %u; TLS 1.3 allows none",
                        sh->compression);
     c->suite = s;
-    return CLASP_OK;
+    return CL_OK;
 }
 
-static int handle_hrr(clasp_conn *c, const uint8_t *msg, size_t len)
+static cl_result handle_hrr(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
     cl_server_hello sh;
-    int rc = cl_parse_server_hello(c, msg, len, &sh, 1);
-    if (rc != CLASP_OK)
-        return rc;
+    CL_TRY(cl_parse_server_hello(c, msg, len, &sh, 1));
     if (hs->hrr)
         return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
                        "the server sent a second HelloRetryRequest");
-    if ((rc = check_hello_basics(c, &sh, "HelloRetryRequest")) != CLASP_OK)
-        return rc;
+    CL_TRY(check_hello_basics(c, &sh, "HelloRetryRequest"));
     hs->hrr = 1;
     if (!sh.has_key_share && !sh.has_cookie)
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
@@ -197,26 +192,22 @@ static int is_hello_retry_request(const uint8_t *msg, size_t len)
            memcmp(random, cl_hrr_random, 32) == 0;
 }
 
-static int handle_server_hello(clasp_conn *c, const uint8_t *msg, size_t len)
+static cl_result handle_server_hello(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
     /* A client that offered no TLS 1.3 knows no HelloRetryRequest. */
     if (hs->offer13 && is_hello_retry_request(msg, len))
         return handle_hrr(c, msg, len);
     cl_server_hello sh;
-    int rc = cl_parse_server_hello(c, msg, len, &sh, 0);
-    if (rc != CLASP_OK)
-        return rc;
+    CL_TRY(cl_parse_server_hello(c, msg, len, &sh, 0));
     if (!sh.has_versions && sh.legacy_version == CLASP_TLS1_2 && hs->offer12) {
-        if ((rc = check_downgrade(c, &sh)) != CLASP_OK)
-            return rc;
+        CL_TRY(check_downgrade(c, &sh));
         if (hs->hrr)
             return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                            "the server chose TLS 1.2 after a TLS 1.3 HelloRetryRequest");
         return cl_client12_server_hello(c, &sh);
     }
-    if ((rc = check_hello_basics(c, &sh, "ServerHello")) != CLASP_OK)
-        return rc;
+    CL_TRY(check_hello_basics(c, &sh, "ServerHello"));
     if (sh.has_reneg || sh.has_ems || sh.has_point_formats || sh.has_alpn || sh.has_sni ||
         sh.has_session_ticket)
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
@@ -254,13 +245,13 @@ static int handle_server_hello(clasp_conn *c, const uint8_t *msg, size_t len)
         if (cl_session_restore_peer(c, c->offer))
             return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_NOMEM, "out of memory");
     }
-    rc = CLASP_OK;
+    cl_result rc = CL_OK;
     if (cl_transcript_start(c) ||
         cl_ks_early(c, hs->psk_accepted ? hs->psk : NULL, hs->psk_len) ||
         cl_ks_handshake(c, dhe, dhe_len) || cl_ks_install(c, hs->s_hs, 0))
         rc = cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key schedule failed");
     cl_wipe(dhe, sizeof dhe);
-    if (rc != CLASP_OK)
+    if (rc != CL_OK)
         return rc;
     /* Our compatibility CCS goes before anything encrypted (RFC 8446 D.4). */
     if (c->cfg->middlebox_compat && !hs->hrr && cl_send_change_cipher_spec(c))
@@ -268,10 +259,10 @@ static int handle_server_hello(clasp_conn *c, const uint8_t *msg, size_t len)
     if (cl_ks_install(c, hs->c_hs, 1))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key schedule failed");
     c->state = CL_ST_C_WAIT_EE;
-    return CLASP_OK;
+    return CL_OK;
 }
 
-static int handle_encrypted_extensions(clasp_conn *c, const uint8_t *msg, size_t len)
+static cl_result handle_encrypted_extensions(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_reader r = cl_reader_init(msg, len), exts;
     if (cl_rd_vec(&r, 2, &exts) || !cl_rd_empty(&r))
@@ -303,8 +294,8 @@ static int handle_encrypted_extensions(clasp_conn *c, const uint8_t *msg, size_t
                 return CL_DECODE_FAIL(c, "supported_groups extension");
             break;
         case CL_EXT_ALPN:
-            if (cl_accept_server_alpn(c, body) != CLASP_OK)
-                return CLASP_ERROR;
+            if (cl_accept_server_alpn(c, body) != CL_OK)
+                return CL_FAILED;
             break;
         case CL_EXT_RECORD_SIZE_LIMIT: {
             uint16_t limit;
@@ -331,10 +322,10 @@ static int handle_encrypted_extensions(clasp_conn *c, const uint8_t *msg, size_t
                  c->has_alpn ? c->alpn : "-");
     /* Resumption: the ticket's PSK stands in for the certificate. */
     c->state = c->hs->psk_accepted ? CL_ST_C_WAIT_FINISHED : CL_ST_C_WAIT_CERT_CR;
-    return CLASP_OK;
+    return CL_OK;
 }
 
-static int handle_certificate_request(clasp_conn *c, const uint8_t *msg, size_t len)
+static cl_result handle_certificate_request(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
     cl_reader r = cl_reader_init(msg, len), ctx, exts;
@@ -396,12 +387,12 @@ static int handle_certificate_request(clasp_conn *c, const uint8_t *msg, size_t 
         cl_trace(c, CLASP_TRACE_RECV, "CertificateRequest", "%zu signature algorithms accepted",
                  hs->n_peer_sigalgs);
     c->state = CL_ST_C_WAIT_CERT;
-    return CLASP_OK;
+    return CL_OK;
 }
 
 /* After the server's Finished: our certificate if asked, our Finished, and
  * the switch to application keys. */
-static int send_second_flight(clasp_conn *c)
+static cl_result send_second_flight(clasp_conn *c)
 {
     cl_hs *hs = c->hs;
     if (hs->cert_requested) {
@@ -425,13 +416,12 @@ static int send_second_flight(clasp_conn *c)
     if (cl_trace_on(c))
         cl_trace(c, CLASP_TRACE_KEY, "application keys", "both directions now use application traffic keys");
     cl_hs_finish(c);
-    return CLASP_OK;
+    return CL_OK;
 }
 
-int cl_client13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
+cl_result cl_client13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
-    int rc;
     switch (type) {
     case CL_HS_SERVER_HELLO:
         return handle_server_hello(c, msg, len);
@@ -440,18 +430,15 @@ int cl_client13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t 
     case CL_HS_CERTIFICATE_REQUEST:
         return handle_certificate_request(c, msg, len);
     case CL_HS_CERTIFICATE:
-        if ((rc = cl_recv_certificate(c, msg, len)) != CLASP_OK)
-            return rc;
+        CL_TRY(cl_recv_certificate(c, msg, len));
         c->state = CL_ST_C_WAIT_CV;
-        return CLASP_OK;
+        return CL_OK;
     case CL_HS_CERTIFICATE_VERIFY:
-        if ((rc = cl_recv_certificate_verify(c, msg, len)) != CLASP_OK)
-            return rc;
+        CL_TRY(cl_recv_certificate_verify(c, msg, len));
         c->state = CL_ST_C_WAIT_FINISHED;
-        return CLASP_OK;
+        return CL_OK;
     case CL_HS_FINISHED:
-        if ((rc = cl_recv_finished(c, msg, len, hs->s_hs)) != CLASP_OK)
-            return rc;
+        CL_TRY(cl_recv_finished(c, msg, len, hs->s_hs));
         if (cl_ks_master(c) || cl_ks_install(c, hs->s_ap, 0))
             return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key schedule failed");
         return send_second_flight(c);

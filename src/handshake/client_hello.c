@@ -77,7 +77,7 @@ static void note_sent_extensions(cl_hs *hs, const uint8_t *body, size_t len)
         hs->sent_ext[hs->n_sent_ext++] = type;
 }
 
-int cl_send_client_hello(clasp_conn *c)
+cl_result cl_send_client_hello(clasp_conn *c)
 {
     cl_hs *hs = c->hs;
     const clasp_config *cfg = c->cfg;
@@ -246,12 +246,12 @@ int cl_send_client_hello(clasp_conn *c)
                  cfg->alpn_len ? "; alpn offered" : "", offer ? "; ticket offered (PSK)" : "");
     if (cl_hs_send(c, &m, NULL, detail))
         return cl_fail(c, -1, CLASP_E_INTERNAL, "could not build the ClientHello");
-    return CLASP_OK;
+    return CL_OK;
 }
 
 /* Parses a ClientHello into ch: every extension body is checked for exact
  * length; duplicates and a pre_shared_key that is not last are refused. */
-int cl_parse_client_hello(clasp_conn *c, const uint8_t *msg, size_t len, cl_client_hello *ch)
+cl_result cl_parse_client_hello(clasp_conn *c, const uint8_t *msg, size_t len, cl_client_hello *ch)
 {
     memset(ch, 0, sizeof *ch);
     cl_reader r = cl_reader_init(msg, len), sid, exts;
@@ -262,7 +262,7 @@ int cl_parse_client_hello(clasp_conn *c, const uint8_t *msg, size_t len, cl_clie
     ch->session_id = sid.p;
     ch->session_id_len = sid.n;
     if (cl_rd_empty(&r))
-        return CLASP_OK;
+        return CL_OK;
     if (cl_rd_vec(&r, 2, &exts) || !cl_rd_empty(&r))
         return CL_DECODE_FAIL(c, "ClientHello (extension block)");
     cl_ext_iter it;
@@ -402,5 +402,5 @@ int cl_parse_client_hello(clasp_conn *c, const uint8_t *msg, size_t len, cl_clie
             return cl_fail(c, CL_ALERT_DECODE_ERROR, CLASP_E_PROTOCOL,
                            "the client sent a malformed extension %u", type);
     }
-    return CLASP_OK;
+    return CL_OK;
 }

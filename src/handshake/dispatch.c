@@ -109,7 +109,7 @@ static const char *expected_names(uint32_t mask, char *buf, size_t len)
     return buf[0] ? buf : "nothing";
 }
 
-int cl_hs_start(clasp_conn *c)
+cl_result cl_hs_start(clasp_conn *c)
 {
     if (!c->hs) {
         c->hs = calloc(1, sizeof *c->hs);
@@ -122,12 +122,12 @@ int cl_hs_start(clasp_conn *c)
     }
     if (c->role == CLASP_SERVER) {
         c->state = CL_ST_S_WAIT_CH;
-        return CLASP_OK;
+        return CL_OK;
     }
     return cl_client13_start(c);
 }
 
-int cl_hs_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
+cl_result cl_hs_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
 {
     /* RFC 5246 7.4.1.1: a TLS 1.2 client ignores a HelloRequest while it
      * negotiates (it is not hashed); a server that insists is cut off. */
@@ -136,7 +136,7 @@ int cl_hs_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
         if (++c->key_updates > 8)
             return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
                            "the peer keeps asking to renegotiate, which clasp never does");
-        return CLASP_OK;
+        return CL_OK;
     }
     uint32_t allowed = type < 32 ? allowed_messages(c) & BIT(type) : 0;
     if (!allowed) {

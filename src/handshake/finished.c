@@ -23,7 +23,7 @@ int cl_send_ccs12(clasp_conn *c)
     return 0;
 }
 
-int cl_hs12_change_cipher_spec(clasp_conn *c)
+cl_result cl_hs12_change_cipher_spec(clasp_conn *c)
 {
     if (c->state == CL_ST_C12_WAIT_FINISHED || c->state == CL_ST_S12_WAIT_FINISHED)
         return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
@@ -36,7 +36,7 @@ int cl_hs12_change_cipher_spec(clasp_conn *c)
     if (cl_trace_on(c))
         cl_trace(c, CLASP_TRACE_RECV, "ChangeCipherSpec", "the peer's records are encrypted from here");
     c->state = c->role == CLASP_CLIENT ? CL_ST_C12_WAIT_FINISHED : CL_ST_S12_WAIT_FINISHED;
-    return CLASP_OK;
+    return CL_OK;
 }
 
 int cl_send_finished(clasp_conn *c, const uint8_t *base)
@@ -53,7 +53,7 @@ int cl_send_finished(clasp_conn *c, const uint8_t *base)
     return cl_hs_send(c, &m, NULL, "verify_data = HMAC(finished_key, transcript hash)");
 }
 
-int cl_recv_finished(clasp_conn *c, const uint8_t *msg, size_t len, const uint8_t *base)
+cl_result cl_recv_finished(clasp_conn *c, const uint8_t *msg, size_t len, const uint8_t *base)
 {
     size_t hl = cl_hash_len(c);
     if (len != hl)
@@ -69,7 +69,7 @@ int cl_recv_finished(clasp_conn *c, const uint8_t *msg, size_t len, const uint8_
                        "altered in transit or the keys disagree", cl_role_name(c, 1));
     if (cl_trace_on(c))
         cl_trace(c, CLASP_TRACE_RECV, "Finished", "verify_data checked");
-    return CLASP_OK;
+    return CL_OK;
 }
 
 int cl_send_finished12(clasp_conn *c)
@@ -85,7 +85,7 @@ int cl_send_finished12(clasp_conn *c)
     return cl_hs_send(c, &m, NULL, "verify_data = PRF(master, finished label, transcript hash)");
 }
 
-int cl_recv_finished12(clasp_conn *c, const uint8_t *msg, size_t len)
+cl_result cl_recv_finished12(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     if (len != 12)
         return CL_DECODE_FAIL(c, "Finished message (wrong length)");
@@ -99,5 +99,5 @@ int cl_recv_finished12(clasp_conn *c, const uint8_t *msg, size_t len)
                        c->role == CLASP_CLIENT ? "server" : "client");
     if (cl_trace_on(c))
         cl_trace(c, CLASP_TRACE_RECV, "Finished", "verify_data checked");
-    return CLASP_OK;
+    return CL_OK;
 }

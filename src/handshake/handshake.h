@@ -9,11 +9,11 @@
 #include "core/conn.h"
 
 /* Starts the handshake: a client sends its ClientHello, a server waits. */
-int cl_hs_start(clasp_conn *c);
+CL_MUST_CHECK cl_result cl_hs_start(clasp_conn *c);
 /* One whole handshake message (header included), in order. */
-int cl_hs_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
+CL_MUST_CHECK cl_result cl_hs_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
 /* TLS 1.2: the peer's ChangeCipherSpec, which switches its keys. */
-int cl_hs12_change_cipher_spec(clasp_conn *c);
+CL_MUST_CHECK cl_result cl_hs12_change_cipher_spec(clasp_conn *c);
 /* TLS 1.3: sends a KeyUpdate after anything queued, then switches our keys. */
 CL_MUST_CHECK int cl_send_key_update(clasp_conn *c, int request);
 /* Frees (and wipes) the handshake-only state. */

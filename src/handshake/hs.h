@@ -240,16 +240,16 @@ CL_MUST_CHECK int cl_transcript_hash_with(clasp_conn *c, cr_hash_alg alg, uint8_
                                           uint8_t *out);
 
 /* ---- ClientHello, both versions (client_hello.c) ---- */
-CL_MUST_CHECK int cl_send_client_hello(clasp_conn *c);
+CL_MUST_CHECK cl_result cl_send_client_hello(clasp_conn *c);
 /* Parses a ClientHello into ch: every extension body is checked for exact
  * length; duplicates and a pre_shared_key that is not last are refused. */
-int cl_parse_client_hello(clasp_conn *c, const uint8_t *msg, size_t len, cl_client_hello *ch);
+CL_MUST_CHECK cl_result cl_parse_client_hello(clasp_conn *c, const uint8_t *msg, size_t len, cl_client_hello *ch);
 /* Is this cipher suite in our config's list? */
 int cl_suite_offered(const clasp_conn *c, uint16_t id);
 
 /* ---- ServerHello and HelloRetryRequest, both versions, as the client
  * parses them (server_hello.c) ---- */
-int cl_parse_server_hello(clasp_conn *c, const uint8_t *msg, size_t len, cl_server_hello *sh,
+CL_MUST_CHECK cl_result cl_parse_server_hello(clasp_conn *c, const uint8_t *msg, size_t len, cl_server_hello *sh,
                           int is_hrr);
 
 /* ---- Certificate, TLS 1.3 CertificateVerify, both roles (certificate.c) ---- */
@@ -257,16 +257,16 @@ CL_MUST_CHECK int cl_send_certificate(clasp_conn *c, const cl_cert_key *ck,
                                       const uint8_t *context, size_t context_len);
 CL_MUST_CHECK int cl_send_certificate_verify(clasp_conn *c);
 /* Parses a Certificate message, keeps the chain, verifies it (per policy). */
-int cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len);
-int cl_recv_certificate_verify(clasp_conn *c, const uint8_t *msg, size_t len);
+CL_MUST_CHECK cl_result cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len);
+CL_MUST_CHECK cl_result cl_recv_certificate_verify(clasp_conn *c, const uint8_t *msg, size_t len);
 
 /* ---- Finished and ChangeCipherSpec, both versions (finished.c) ---- */
 CL_MUST_CHECK int cl_send_finished(clasp_conn *c, const uint8_t *base);
-int cl_recv_finished(clasp_conn *c, const uint8_t *msg, size_t len, const uint8_t *base);
+CL_MUST_CHECK cl_result cl_recv_finished(clasp_conn *c, const uint8_t *msg, size_t len, const uint8_t *base);
 int cl_send_change_cipher_spec(clasp_conn *c);
 int cl_send_finished12(clasp_conn *c);
 int cl_send_ccs12(clasp_conn *c);
-int cl_recv_finished12(clasp_conn *c, const uint8_t *msg, size_t len);
+CL_MUST_CHECK cl_result cl_recv_finished12(clasp_conn *c, const uint8_t *msg, size_t len);
 
 /* "server" or "client": our role (peer 0) or the peer's (peer 1). */
 const char *cl_role_name(const clasp_conn *c, int peer);
@@ -292,10 +292,10 @@ void cl_write_sigalg_filler(const clasp_conn *c, cl_buf *m, size_t room);
 void cl_write_alpn_ext(cl_buf *m, const char *proto);
 /* Server: the first of our protocols the client offers, into c->alpn;
  * no_application_protocol when there is none in common. */
-int cl_choose_alpn(clasp_conn *c, const cl_client_hello *ch);
+CL_MUST_CHECK cl_result cl_choose_alpn(clasp_conn *c, const cl_client_hello *ch);
 /* Client, both versions: the server's ALPN extension body names exactly one
  * protocol, one we offered; it goes into c->alpn (or the connection fails). */
-int cl_accept_server_alpn(clasp_conn *c, cl_reader body);
+CL_MUST_CHECK cl_result cl_accept_server_alpn(clasp_conn *c, cl_reader body);
 /* Client: is this the name of a protocol we offered? */
 int cl_alpn_offered(const clasp_conn *c, const uint8_t *p, size_t n);
 
@@ -332,12 +332,12 @@ int cl_ext_next(cl_ext_iter *it, uint16_t *type, cl_reader *body);
  * Every handler of a received message (the *_message functions, cl_recv_*,
  * cl_parse_*_hello) takes its body: cl_hs_message (dispatch.c) has read the
  * 4-byte header and added the message to the transcript by its type's rule. */
-int cl_client13_start(clasp_conn *c);
-int cl_client13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
-int cl_server13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
+CL_MUST_CHECK cl_result cl_client13_start(clasp_conn *c);
+CL_MUST_CHECK cl_result cl_client13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
+CL_MUST_CHECK cl_result cl_server13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
 /* After the TLS 1.3 handshake (post13.c): NewSessionTicket received and
  * sent, KeyUpdate. */
-int cl_post13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
+CL_MUST_CHECK cl_result cl_post13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
 int cl_server13_send_tickets(clasp_conn *c);
 
 /* Randoms and ephemeral keys for either version and role. Under test hooks
@@ -369,12 +369,12 @@ CL_MUST_CHECK int cl_ks12_install(clasp_conn *c, int for_write);
 CL_MUST_CHECK int cl_ks12_finished(clasp_conn *c, int by_client, uint8_t out[12]);
 CL_MUST_CHECK int cl_ks12_finished_over(clasp_conn *c, int by_client, const uint8_t *th,
                                         uint8_t out[12]);
-int cl_client12_server_hello(clasp_conn *c, const cl_server_hello *sh);
-int cl_client12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
-int cl_server12_client_hello(clasp_conn *c, const cl_client_hello *ch);
-int cl_server12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
+CL_MUST_CHECK cl_result cl_client12_server_hello(clasp_conn *c, const cl_server_hello *sh);
+CL_MUST_CHECK cl_result cl_client12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
+CL_MUST_CHECK cl_result cl_server12_client_hello(clasp_conn *c, const cl_client_hello *ch);
+CL_MUST_CHECK cl_result cl_server12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
 /* TLS 1.2 after the handshake: renegotiation is refused. */
-int cl_post12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
+CL_MUST_CHECK cl_result cl_post12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
 
 /* Tickets (ticket.c): a session sealed with AEAD under a key that rotates
  * every lifetime; tickets of the previous period still open. */

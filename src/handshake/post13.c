@@ -9,7 +9,7 @@
 /* KeyUpdates accepted in a row without application data between them. */
 #define MAX_KEY_UPDATES 32
 
-static int handle_ticket(clasp_conn *c, const uint8_t *msg, size_t len)
+static cl_result handle_ticket(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_reader r = cl_reader_init(msg, len), nonce, ticket, exts;
     uint32_t lifetime, age_add;
@@ -73,7 +73,7 @@ static int handle_ticket(clasp_conn *c, const uint8_t *msg, size_t len)
     if (cl_session_take_peer(s, c)) {
         cl_session_clear(s);
         free(s);
-        return CLASP_OK;
+        return CL_OK;
     }
     if (c->session) {
         cl_session_clear(c->session);
@@ -84,7 +84,7 @@ static int handle_ticket(clasp_conn *c, const uint8_t *msg, size_t len)
     if (cl_trace_on(c))
         cl_trace(c, CLASP_TRACE_RECV, "NewSessionTicket", "lifetime %u s, %zu-byte ticket; stored",
                  lifetime, ticket.n);
-    return CLASP_OK;
+    return CL_OK;
 }
 
 int cl_send_key_update(clasp_conn *c, int request)
@@ -102,7 +102,7 @@ int cl_send_key_update(clasp_conn *c, int request)
     return 0;
 }
 
-static int handle_key_update(clasp_conn *c, const uint8_t *msg, size_t len)
+static cl_result handle_key_update(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_reader r = cl_reader_init(msg, len);
     uint8_t request;
@@ -123,10 +123,10 @@ static int handle_key_update(clasp_conn *c, const uint8_t *msg, size_t len)
     /* Answer a request once; after close_notify we send nothing. */
     if (request && !c->we_closed && cl_send_key_update(c, 0))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key update failed");
-    return CLASP_OK;
+    return CL_OK;
 }
 
-int cl_post13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
+cl_result cl_post13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
 {
     if (type == CL_HS_NEW_SESSION_TICKET)
         return handle_ticket(c, msg, len);

@@ -133,7 +133,7 @@ static int cert_curve_offered(const cl_client_hello *ch, const cr_pkey *k)
 
 /* Suite, certificate, signature scheme and group, in our preference order
  * with RSA key exchange always last. */
-static int choose_suite(clasp_conn *c, const cl_client_hello *ch, uint16_t *group)
+static cl_result choose_suite(clasp_conn *c, const cl_client_hello *ch, uint16_t *group)
 {
     cl_hs *hs = c->hs;
     const clasp_config *cfg = c->cfg;
@@ -167,7 +167,7 @@ static int choose_suite(clasp_conn *c, const cl_client_hello *ch, uint16_t *grou
                 hs->cert = ck;
                 hs->sigalg = sig;
                 *group = g;
-                return CLASP_OK;
+                return CL_OK;
             }
         }
     }
@@ -300,14 +300,15 @@ static void write_common_extensions(clasp_conn *c, const cl_client_hello *ch, cl
  * abort; a session without it is never resumed), for a suite the client
  * still offers and we still allow, for the same server name (RFC 6066 3),
  * and with client authentication that meets our policy now; anything else
- * falls back to a full handshake. Returns 1 to resume, 0 for a full
- * handshake, CLASP_ERROR after an abort. */
-static int try_resume12(clasp_conn *c, const cl_client_hello *ch)
+ * falls back to a full handshake. CL_OK and *resume (1: resume, 0: a full
+ * handshake), or CL_FAILED after an abort. */
+CL_MUST_CHECK static cl_result try_resume12(clasp_conn *c, const cl_client_hello *ch, int *resume)
 {
+    *resume = 0;
     cl_hs *hs = c->hs;
     const clasp_config *cfg = c->cfg;
     if (cfg->tickets_off)
-        return 0;
+        return CL_OK;
     cl_session *s = &hs->resumed12;
     uint64_t issued;
     int found = 0;
@@ -321,7 +322,7 @@ static int try_resume12(clasp_conn *c, const cl_client_hello *ch)
     if (!found && ch->session_id_len == 32 && cfg->cache)
         found = cl_cache_get(cfg->cache, ch->session_id, 32, cl_now(cfg), cfg->ticket_lifetime, s) == 0;
     if (!found)
-        return 0;
+        return CL_OK;
     if (s->version == CLASP_TLS1_2 && s->ems && !hs->ems) {
         cl_session_clear(s);
         return cl_fail(c, CL_ALERT_HANDSHAKE_FAILURE, CLASP_E_PROTOCOL,
@@ -339,7 +340,7 @@ static int try_resume12(clasp_conn *c, const cl_client_hello *ch)
         cl_session_clear(s);
         /* A full handshake: a fresh ticket, if the session can be one. */
         hs->issue_ticket12 = ch->has_session_ticket && hs->ems;
-        return 0;
+        return CL_OK;
     }
     c->suite = suite;
     memcpy(hs->master, s->secret, 48);
@@ -351,13 +352,14 @@ static int try_resume12(clasp_conn *c, const cl_client_hello *ch)
         memcpy(c->cached_id, s->session_id, s->session_id_len);
         c->cached_id_len = s->session_id_len;
     }
-    return 1;
+    *resume = 1;
+    return CL_OK;
 }
 
 /* TLS 1.2 resumption (RFC 5246 7.3, RFC 5077 3.1): ServerHello echoing the
  * client's session id, a new ticket if asked, then our CCS and Finished;
  * the client's follow. */
-static int send_abbreviated(clasp_conn *c, const cl_client_hello *ch, int secure_reneg)
+static cl_result send_abbreviated(clasp_conn *c, const cl_client_hello *ch, int secure_reneg)
 {
     cl_hs *hs = c->hs;
     c->resumed = 1;
@@ -386,10 +388,10 @@ static int send_abbreviated(clasp_conn *c, const cl_client_hello *ch, int secure
         cl_send_finished12(c))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not resume the session");
     c->state = CL_ST_S12_WAIT_CCS;
-    return CLASP_OK;
+    return CL_OK;
 }
 
-int cl_server12_client_hello(clasp_conn *c, const cl_client_hello *ch)
+cl_result cl_server12_client_hello(clasp_conn *c, const cl_client_hello *ch)
 {
     cl_hs *hs = c->hs;
     const clasp_config *cfg = c->cfg;
@@ -428,15 +430,12 @@ int cl_server12_client_hello(clasp_conn *c, const cl_client_hello *ch)
     /* A session without the extended master secret is never resumed (RFC
      * 7627 5.3), so none is made: no ticket, no session id. */
     hs->issue_ticket12 = ch->has_session_ticket && !cfg->tickets_off && hs->ems;
-    int resume = try_resume12(c, ch);
-    if (resume == CLASP_ERROR)
-        return resume;
+    int resume;
+    CL_TRY(try_resume12(c, ch, &resume));
     if (resume)
         return send_abbreviated(c, ch, secure_reneg);
     uint16_t group = 0;
-    int rc = choose_suite(c, ch, &group);
-    if (rc != CLASP_OK)
-        return rc;
+    CL_TRY(choose_suite(c, ch, &group));
     /* A fresh session id makes the session resumable from our cache. */
     if (make_server_random(c, !cfg->tickets_off && cfg->cache && hs->ems))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "random number generator failed");
@@ -498,10 +497,10 @@ int cl_server12_client_hello(clasp_conn *c, const cl_client_hello *ch)
     if (cl_hs_send(c, &m, NULL, ""))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send ServerHelloDone");
     c->state = hs->cert_requested ? CL_ST_S12_WAIT_CERT : CL_ST_S12_WAIT_CKE;
-    return CLASP_OK;
+    return CL_OK;
 }
 
-static int handle_client_key_exchange(clasp_conn *c, const uint8_t *msg, size_t len)
+static cl_result handle_client_key_exchange(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
     cl_reader r = cl_reader_init(msg, len), v;
@@ -538,10 +537,10 @@ static int handle_client_key_exchange(clasp_conn *c, const uint8_t *msg, size_t 
     if (rc)
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key derivation failed");
     c->state = hs->peer_sent_cert ? CL_ST_S12_WAIT_CV : CL_ST_S12_WAIT_CCS;
-    return CLASP_OK;
+    return CL_OK;
 }
 
-static int handle_certificate_verify(clasp_conn *c, const uint8_t *msg, size_t len)
+static cl_result handle_certificate_verify(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
     cl_reader r = cl_reader_init(msg, len), sig;
@@ -563,25 +562,22 @@ static int handle_certificate_verify(clasp_conn *c, const uint8_t *msg, size_t l
         cl_trace(c, CLASP_TRACE_RECV, "CertificateVerify", "%s, signature verified",
                  cl_sigalg_name(scheme));
     c->state = CL_ST_S12_WAIT_CCS;
-    return CLASP_OK;
+    return CL_OK;
 }
 
-int cl_server12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
+cl_result cl_server12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
 {
-    int rc;
     switch (type) {
     case CL_HS_CERTIFICATE:
-        if ((rc = cl_recv_certificate(c, msg, len)) != CLASP_OK)
-            return rc;
+        CL_TRY(cl_recv_certificate(c, msg, len));
         c->state = CL_ST_S12_WAIT_CKE;
-        return CLASP_OK;
+        return CL_OK;
     case CL_HS_CLIENT_KEY_EXCHANGE:
         return handle_client_key_exchange(c, msg, len);
     case CL_HS_CERTIFICATE_VERIFY:
         return handle_certificate_verify(c, msg, len);
     case CL_HS_FINISHED:
-        if ((rc = cl_recv_finished12(c, msg, len)) != CLASP_OK)
-            return rc;
+        CL_TRY(cl_recv_finished12(c, msg, len));
         if (!c->hs->abbreviated) {
             if (send_ticket12(c) || cl_send_ccs12(c) || cl_send_finished12(c))
                 return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send Finished");
@@ -598,7 +594,7 @@ int cl_server12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t 
         if (cl_trace_on(c))
             cl_trace(c, CLASP_TRACE_KEY, "application keys", "both directions use the key block's keys");
         cl_hs_finish(c);
-        return CLASP_OK;
+        return CL_OK;
     }
     return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL, "unexpected %s",
                    cl_hs_type_name(type));

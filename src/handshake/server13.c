@@ -15,8 +15,18 @@
 
 #include "handshake/hs.h"
 
-/* negotiate(): the client is to be served TLS 1.2. */
-#define CL_GO_TLS12 1
+/* What negotiate() decided for a ClientHello. */
+typedef enum {
+    SERVE_TLS13,     /* with the client's key share for c->group */
+    SERVE_TLS12,     /* the TLS 1.2 server takes over */
+    ASK_FOR_SHARE,   /* send a HelloRetryRequest for retry_group */
+} server_choice_kind;
+
+typedef struct {
+    server_choice_kind kind;
+    uint16_t retry_group; /* ASK_FOR_SHARE */
+    cl_reader share;      /* SERVE_TLS13 */
+} server_choice;
 
 static int list_has_u16(cl_reader list, uint16_t v)
 {
@@ -83,9 +93,10 @@ static const char *suite_name(uint16_t id)
     return s ? s->iana : NULL;
 }
 
-/* Picks version, suite, group and certificate. Returns CLASP_OK, or
- * CLASP_WANT_WRITE (used as "send a HelloRetryRequest for *hrr_group"). */
-static int negotiate(clasp_conn *c, const cl_client_hello *ch, uint16_t *hrr_group, cl_reader *share)
+/* Picks version, suite, group and certificate, or decides to hand over to
+ * TLS 1.2 or to ask for another key share (*out). */
+CL_MUST_CHECK static cl_result negotiate(clasp_conn *c, const cl_client_hello *ch,
+                                         server_choice *out)
 {
     cl_hs *hs = c->hs;
     const clasp_config *cfg = c->cfg;
@@ -105,8 +116,10 @@ static int negotiate(clasp_conn *c, const cl_client_hello *ch, uint16_t *hrr_gro
             best = CLASP_TLS1_2;
         if (!ch->has_versions && best > CLASP_TLS1_2)
             best = CLASP_TLS1_2; /* a newer client without supported_versions */
-        if (best == CLASP_TLS1_2 && cfg->min_version <= CLASP_TLS1_2 && !hs->hrr)
-            return CL_GO_TLS12;
+        if (best == CLASP_TLS1_2 && cfg->min_version <= CLASP_TLS1_2 && !hs->hrr) {
+            out->kind = SERVE_TLS12;
+            return CL_OK;
+        }
         if (best == 0 && ch->has_versions) {
             describe_u16_list(ch->versions, NULL, list, sizeof list);
             return cl_fail(c, CL_ALERT_PROTOCOL_VERSION, CLASP_E_NEGOTIATION,
@@ -189,12 +202,13 @@ static int negotiate(clasp_conn *c, const cl_client_hello *ch, uint16_t *hrr_gro
                        "the client sent no %s; this server needs (EC)DHE key exchange",
                        ch->has_groups ? "key_share" : "supported_groups");
     for (size_t i = 0; i < cfg->n_groups; i++) {
-        if (find_share(ch->key_shares, cfg->groups[i], share)) {
+        if (find_share(ch->key_shares, cfg->groups[i], &out->share)) {
             if (!list_has_u16(ch->groups, cfg->groups[i]))
                 return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                                "the client sent a key share for a group it does not list");
             c->group = cfg->groups[i];
-            return CLASP_OK;
+            out->kind = SERVE_TLS13;
+            return CL_OK;
         }
     }
     for (size_t i = 0; i < cfg->n_groups; i++) {
@@ -203,8 +217,9 @@ static int negotiate(clasp_conn *c, const cl_client_hello *ch, uint16_t *hrr_gro
                 return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                                "the client's second ClientHello lacks the %s key share we asked for",
                                cl_group_name(hs->kx_group));
-            *hrr_group = cfg->groups[i];
-            return CLASP_WANT_WRITE;
+            out->kind = ASK_FOR_SHARE;
+            out->retry_group = cfg->groups[i];
+            return CL_OK;
         }
     }
     describe_u16_list(ch->groups, cl_group_name, list, sizeof list);
@@ -229,7 +244,7 @@ static void write_server_hello_head(cl_buf *m, const uint8_t *random, const cl_c
     cl_wr_u8(m, 0);
 }
 
-static int send_hrr(clasp_conn *c, const cl_client_hello *ch, uint16_t group)
+static cl_result send_hrr(clasp_conn *c, const cl_client_hello *ch, uint16_t group)
 {
     cl_hs *hs = c->hs;
     hs->hrr = 1;
@@ -272,10 +287,10 @@ static int send_hrr(clasp_conn *c, const cl_client_hello *ch, uint16_t group)
     if (ch->session_id_len && cl_send_change_cipher_spec(c))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send ChangeCipherSpec");
     c->state = CL_ST_S_WAIT_CH2;
-    return CLASP_OK;
+    return CL_OK;
 }
 
-static int send_flight(clasp_conn *c, const cl_client_hello *ch, cl_reader share)
+static cl_result send_flight(clasp_conn *c, const cl_client_hello *ch, cl_reader share)
 {
     cl_hs *hs = c->hs;
     const clasp_config *cfg = c->cfg;
@@ -383,19 +398,19 @@ static int send_flight(clasp_conn *c, const cl_client_hello *ch, cl_reader share
     if (!hs->psk_accepted)
         c->peer_sigalg = hs->sigalg; /* the line shows the server's signature */
     c->state = hs->cert_requested ? CL_ST_S_WAIT_CERT : CL_ST_S_WAIT_FINISHED;
-    return CLASP_OK;
+    return CL_OK;
 }
 
 /* TLS 1.3 resumption (RFC 8446 4.2.11): the first identity, if it is one
  * of our tickets, fresh, for a suite with this hash, and its binder proves
  * the client knows the PSK. A ticket we cannot use means a full handshake;
  * a wrong binder is an attack (decrypt_error). */
-static int try_psk(clasp_conn *c, const cl_client_hello *ch, const uint8_t *msg, size_t len)
+static cl_result try_psk(clasp_conn *c, const cl_client_hello *ch, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
     if (!ch->has_psk || c->cfg->tickets_off || !ch->has_psk_modes ||
         !memchr(ch->psk_modes.p, 1, ch->psk_modes.n)) /* psk_dhe_ke only */
-        return CLASP_OK;
+        return CL_OK;
     cl_reader ids = ch->psk_identities, binders = ch->psk_binders, id, binder;
     uint32_t obfuscated_age;
     if (cl_rd_vec_nonempty(&ids, 2, &id) || cl_rd_u32(&ids, &obfuscated_age) ||
@@ -404,7 +419,7 @@ static int try_psk(clasp_conn *c, const cl_client_hello *ch, const uint8_t *msg,
     cl_session s;
     uint64_t issued;
     if (cl_ticket_open(c->cfg, id.p, id.n, &s, &issued) != 0)
-        return CLASP_OK;
+        return CL_OK;
     const cl_suite *ticket_suite = cl_suite_by_id(s.suite);
     int usable = s.version == CLASP_TLS1_3 && ticket_suite && ticket_suite->hash == c->suite->hash;
     /* RFC 6066 3: only for the name it was made for; and only if the client
@@ -419,7 +434,7 @@ static int try_psk(clasp_conn *c, const cl_client_hello *ch, const uint8_t *msg,
         usable = 0;
     if (!usable) {
         cl_session_clear(&s);
-        return CLASP_OK;
+        return CL_OK;
     }
     size_t hl = cl_hash_len(c);
     uint8_t th[CR_MAX_HASH], expected[CR_MAX_HASH];
@@ -444,16 +459,14 @@ static int try_psk(clasp_conn *c, const cl_client_hello *ch, const uint8_t *msg,
     cl_session_clear(&s);
     if (rc)
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_NOMEM, "out of memory");
-    return CLASP_OK;
+    return CL_OK;
 }
 
-static int handle_client_hello(clasp_conn *c, const uint8_t *msg, size_t len)
+static cl_result handle_client_hello(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
     cl_client_hello ch;
-    int rc = cl_parse_client_hello(c, msg, len, &ch);
-    if (rc != CLASP_OK)
-        return rc;
+    CL_TRY(cl_parse_client_hello(c, msg, len, &ch));
     if (c->state == CL_ST_S_WAIT_CH) {
         memcpy(hs->client_random, ch.random, 32);
     } else {
@@ -479,14 +492,10 @@ static int handle_client_hello(clasp_conn *c, const uint8_t *msg, size_t len)
         cl_trace(c, CLASP_TRACE_RECV, "ClientHello", "%s; sni=%s%s",
                  ch.has_versions && list_has_u16(ch.versions, CLASP_TLS1_3) ? "offers TLS 1.3" : "no TLS 1.3",
                  c->server_name ? c->server_name : "-", ch.has_cookie ? "; cookie echoed" : "");
-    uint16_t hrr_group = 0;
-    cl_reader share = cl_reader_init(NULL, 0);
-    rc = negotiate(c, &ch, &hrr_group, &share);
-    if (rc == CLASP_ERROR)
-        return rc;
-    if (rc == CL_GO_TLS12) {
-        if ((rc = cl_choose_alpn(c, &ch)) != CLASP_OK)
-            return rc;
+    server_choice choice = {SERVE_TLS13, 0, cl_reader_init(NULL, 0)};
+    CL_TRY(negotiate(c, &ch, &choice));
+    if (choice.kind == SERVE_TLS12) {
+        CL_TRY(cl_choose_alpn(c, &ch));
         if (cl_transcript_add_message(c, CL_HS_CLIENT_HELLO, msg, len))
             return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
         return cl_server12_client_hello(c, &ch);
@@ -499,8 +508,7 @@ static int handle_client_hello(clasp_conn *c, const uint8_t *msg, size_t len)
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                        "the client's second ClientHello has a key share for %s, not the %s we "
                        "asked for", cl_group_name(c->group), cl_group_name(hs->kx_group));
-    if ((rc = cl_choose_alpn(c, &ch)) != CLASP_OK)
-        return rc;
+    CL_TRY(cl_choose_alpn(c, &ch));
     /* We never accept early data (RFC 8446 4.2.10): its records are skipped
      * until the second ClientHello, or those the handshake key cannot open. */
     if (c->state == CL_ST_S_WAIT_CH2) {
@@ -510,40 +518,37 @@ static int handle_client_hello(clasp_conn *c, const uint8_t *msg, size_t len)
                            "forbids it after a HelloRetryRequest)");
         c->early_data_skip = CL_SKIP_NONE;
     } else if (ch.has_early_data) {
-        c->early_data_skip = hrr_group ? CL_SKIP_APP_RECORDS : CL_SKIP_UNOPENED;
+        c->early_data_skip = choice.kind == ASK_FOR_SHARE ? CL_SKIP_APP_RECORDS : CL_SKIP_UNOPENED;
     }
-    if (hrr_group) {
+    if (choice.kind == ASK_FOR_SHARE) {
         if (cl_transcript_add_message(c, CL_HS_CLIENT_HELLO, msg, len))
             return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
-        return send_hrr(c, &ch, hrr_group);
+        return send_hrr(c, &ch, choice.retry_group);
     }
-    if (cl_transcript_start(c) || (rc = try_psk(c, &ch, msg, len)) != CLASP_OK ||
-        cl_transcript_add_message(c, CL_HS_CLIENT_HELLO, msg, len))
-        return c->dead ? CLASP_ERROR
-                       : cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
-    return send_flight(c, &ch, share);
+    if (cl_transcript_start(c))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
+    CL_TRY(try_psk(c, &ch, msg, len));
+    if (cl_transcript_add_message(c, CL_HS_CLIENT_HELLO, msg, len))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "transcript update failed");
+    return send_flight(c, &ch, choice.share);
 }
 
-int cl_server13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
+cl_result cl_server13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
-    int rc;
     switch (type) {
     case CL_HS_CLIENT_HELLO:
         return handle_client_hello(c, msg, len);
     case CL_HS_CERTIFICATE:
-        if ((rc = cl_recv_certificate(c, msg, len)) != CLASP_OK)
-            return rc;
+        CL_TRY(cl_recv_certificate(c, msg, len));
         c->state = hs->peer_sent_cert ? CL_ST_S_WAIT_CV : CL_ST_S_WAIT_FINISHED;
-        return CLASP_OK;
+        return CL_OK;
     case CL_HS_CERTIFICATE_VERIFY:
-        if ((rc = cl_recv_certificate_verify(c, msg, len)) != CLASP_OK)
-            return rc;
+        CL_TRY(cl_recv_certificate_verify(c, msg, len));
         c->state = CL_ST_S_WAIT_FINISHED;
-        return CLASP_OK;
+        return CL_OK;
     case CL_HS_FINISHED:
-        if ((rc = cl_recv_finished(c, msg, len, hs->c_hs)) != CLASP_OK)
-            return rc;
+        CL_TRY(cl_recv_finished(c, msg, len, hs->c_hs));
         /* The resumption secret only matters if we issue tickets. */
         int tickets = !c->cfg->tickets_off && c->cfg->ticket_count > 0;
         if (cl_ks_install(c, hs->c_ap, 0) || (tickets && cl_ks_resumption(c)))
@@ -554,7 +559,7 @@ int cl_server13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t 
         cl_hs_finish(c);
         if (cl_server13_send_tickets(c))
             return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not issue a ticket");
-        return CLASP_OK;
+        return CL_OK;
     }
     return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL, "unexpected %s",
                    cl_hs_type_name(type));

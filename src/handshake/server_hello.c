@@ -8,7 +8,7 @@
 
 #include "handshake/hs.h"
 
-int cl_parse_server_hello(clasp_conn *c, const uint8_t *msg, size_t len, cl_server_hello *sh,
+cl_result cl_parse_server_hello(clasp_conn *c, const uint8_t *msg, size_t len, cl_server_hello *sh,
                           int is_hrr)
 {
     memset(sh, 0, sizeof *sh);
@@ -18,7 +18,7 @@ int cl_parse_server_hello(clasp_conn *c, const uint8_t *msg, size_t len, cl_serv
         cl_rd_u8(&r, &sh->compression))
         return CL_DECODE_FAIL(c, "ServerHello");
     if (cl_rd_empty(&r))
-        return CLASP_OK; /* TLS 1.2 and older may omit extensions */
+        return CL_OK; /* TLS 1.2 and older may omit extensions */
     if (cl_rd_vec(&r, 2, &exts) || !cl_rd_empty(&r))
         return CL_DECODE_FAIL(c, "ServerHello");
     cl_ext_iter it;
@@ -137,5 +137,5 @@ int cl_parse_server_hello(clasp_conn *c, const uint8_t *msg, size_t len, cl_serv
             return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                            "the server sent extension %u twice", type);
     }
-    return CLASP_OK;
+    return CL_OK;
 }
