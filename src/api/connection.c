@@ -149,7 +149,7 @@ static int send_application_data(clasp_conn *c, const uint8_t *data, size_t len)
         return -1;
     size_t max = cl_max_fragment(c); /* a KeyUpdate leaves it as it is */
     do {
-        if (key_update_due(c) && cl_send_key_update(c, 0))
+        if (key_update_due(c) && cl_send_key_update(c, 0) != CL_OK)
             return -1;
         size_t n = len < max ? len : max;
         if (cl_record_seal(&c->wr, CL_CT_APPLICATION_DATA, data, n, &c->out))
@@ -546,9 +546,7 @@ int clasp_conn_key_update(clasp_conn *c, int request_peer)
     if (!c->handshake_done || c->version != CLASP_TLS1_3 || c->we_closed)
         return cl_fail(c, -1, CLASP_E_INTERNAL,
                        "KeyUpdate needs an open TLS 1.3 connection whose handshake is done");
-    if (cl_send_key_update(c, request_peer))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key update failed");
-    return CLASP_OK;
+    return cl_send_key_update(c, request_peer);
 }
 
 int clasp_conn_close(clasp_conn *c)

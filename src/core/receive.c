@@ -30,7 +30,7 @@ cl_result cl_record_failure(clasp_conn *c, int status)
  * What counts is its application data, which we cannot tell from padding:
  * everything but the tag and the inner content type byte. A record with
  * none counts as one byte, so empty records cannot be skipped forever. */
-static cl_result skip_early_data(clasp_conn *c, size_t len)
+CL_MUST_CHECK static cl_result skip_early_data(clasp_conn *c, size_t len)
 {
     c->early_data_skipped += len > CR_AEAD_TAG + 2 ? len - CR_AEAD_TAG - 1 : 1;
     if (c->early_data_skipped > CL_MAX_EARLY_DATA_SKIPPED)

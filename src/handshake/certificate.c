@@ -10,7 +10,7 @@
 #include "handshake/hs.h"
 #include "x509/chain.h"
 
-int cl_send_certificate(clasp_conn *c, const cl_cert_key *ck, const uint8_t *context,
+cl_result cl_send_certificate(clasp_conn *c, const cl_cert_key *ck, const uint8_t *context,
                         size_t context_len)
 {
     int tls13 = c->version != CLASP_TLS1_2;
@@ -55,13 +55,13 @@ static size_t cv_content(clasp_conn *c, int by_server, const uint8_t *th, uint8_
     return n + cl_hash_len(c);
 }
 
-int cl_send_certificate_verify(clasp_conn *c)
+cl_result cl_send_certificate_verify(clasp_conn *c)
 {
     cl_hs *hs = c->hs;
     uint8_t content[64 + 34 + CR_MAX_HASH];
     size_t n = cv_content(c, c->role == CLASP_SERVER, NULL, content);
     if (!n)
-        return -1;
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not build the content our CertificateVerify signs");
     cl_buf m;
     cl_hs_begin(&m, CL_HS_CERTIFICATE_VERIFY);
     cl_wr_u16(&m, hs->sigalg);
@@ -73,7 +73,7 @@ int cl_send_certificate_verify(clasp_conn *c)
         uint8_t *sig = cl_wr_space(&m, max);
         if (!sig || cr_sign(hs->cert->key, hs->sigalg, content, n, sig, &len)) {
             cl_buf_free(&m);
-            return -1;
+            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not sign our CertificateVerify: the private key operation failed");
         }
         m.len -= max - len;
     }

@@ -111,7 +111,7 @@ cl_result cl_client12_server_hello(clasp_conn *c, const cl_server_hello *sh)
 }
 
 /* The server's key must be of the kind its suite signs or encrypts with. */
-static cl_result check_key_fits_suite(clasp_conn *c)
+CL_MUST_CHECK static cl_result check_key_fits_suite(clasp_conn *c)
 {
     cr_key_type t = cr_pkey_type(c->hs->peer_key);
     int ok = c->suite->auth == CL_AUTH_RSA ? t == CR_KEY_RSA
@@ -124,7 +124,7 @@ static cl_result check_key_fits_suite(clasp_conn *c)
     return CL_OK;
 }
 
-static cl_result handle_server_key_exchange(clasp_conn *c, const uint8_t *msg, size_t len)
+CL_MUST_CHECK static cl_result handle_server_key_exchange(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
     cl_reader r = cl_reader_init(msg, len), share, sig;
@@ -203,7 +203,7 @@ static cl_result handle_server_key_exchange(clasp_conn *c, const uint8_t *msg, s
     return CL_OK;
 }
 
-static cl_result handle_certificate_request(clasp_conn *c, const uint8_t *msg, size_t len)
+CL_MUST_CHECK static cl_result handle_certificate_request(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
     cl_reader r = cl_reader_init(msg, len), types, sigalgs, cas;
@@ -219,7 +219,7 @@ static cl_result handle_certificate_request(clasp_conn *c, const uint8_t *msg, s
     return CL_OK;
 }
 
-static int send_client_key_exchange(clasp_conn *c)
+CL_MUST_CHECK static cl_result send_client_key_exchange(clasp_conn *c)
 {
     cl_hs *hs = c->hs;
     cl_buf m;
@@ -232,7 +232,7 @@ static int send_client_key_exchange(clasp_conn *c)
         hs->pms[1] = (uint8_t)hs->client_version;
         if (cl_random_secret(c, hs->pms + 2, 46)) {
             cl_buf_free(&m);
-            return -1;
+            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "the random number generator failed");
         }
         hs->pms_len = 48;
         size_t max = cr_pkey_max_sig_len(hs->peer_key), n = max;
@@ -240,7 +240,7 @@ static int send_client_key_exchange(clasp_conn *c)
         uint8_t *out = cl_wr_space(&m, max);
         if (!out || cr_rsa_encrypt_pkcs1(hs->peer_key, hs->pms, 48, out, &n)) {
             cl_buf_free(&m);
-            return -1;
+            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not encrypt the premaster secret to the server's RSA key");
         }
         m.len -= max - n;
         cl_wr_end_vec(&m, v, 2);
@@ -259,7 +259,7 @@ static int send_client_key_exchange(clasp_conn *c)
     return cl_hs_send(c, &m, NULL, detail);
 }
 
-static int send_certificate_verify12(clasp_conn *c)
+CL_MUST_CHECK static cl_result send_certificate_verify12(clasp_conn *c)
 {
     cl_hs *hs = c->hs;
     cl_buf m;
@@ -271,14 +271,14 @@ static int send_certificate_verify12(clasp_conn *c)
     /* TLS 1.2 signs the handshake messages themselves (RFC 5246 7.4.8). */
     if (!sig || cr_sign12(hs->cert->key, hs->sigalg, hs->pending.data, hs->pending.len, sig, &n)) {
         cl_buf_free(&m);
-        return -1;
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not sign our CertificateVerify: the private key operation failed");
     }
     m.len -= max - n;
     cl_wr_end_vec(&m, v, 2);
     return cl_hs_send(c, &m, NULL, cl_sigalg_name(hs->sigalg));
 }
 
-static cl_result handle_server_hello_done(clasp_conn *c, const uint8_t *msg, size_t len)
+CL_MUST_CHECK static cl_result handle_server_hello_done(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
     if (len != 0)
@@ -295,27 +295,23 @@ static cl_result handle_server_hello_done(clasp_conn *c, const uint8_t *msg, siz
                 hs->sigalg = s;
             }
         }
-        if (cl_send_certificate(c, hs->cert, NULL, 0))
-            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send Certificate");
+        CL_TRY(cl_send_certificate(c, hs->cert, NULL, 0));
     }
-    if (send_client_key_exchange(c))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL,
-                       "could not build the ClientKeyExchange");
+    CL_TRY(send_client_key_exchange(c));
     int rc = cl_ks12_master(c, hs->pms, hs->pms_len);
     cl_wipe(hs->pms, sizeof hs->pms);
     if (rc)
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key derivation failed");
-    if (hs->cert_requested && hs->cert && send_certificate_verify12(c))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL,
-                       "could not sign CertificateVerify with our key");
-    if (cl_send_ccs12(c) || cl_send_finished12(c))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send Finished");
+    if (hs->cert_requested && hs->cert)
+        CL_TRY(send_certificate_verify12(c));
+    CL_TRY(cl_send_ccs12(c));
+    CL_TRY(cl_send_finished12(c));
     c->state = CL_ST_C12_WAIT_CCS;
     return CL_OK;
 }
 
 /* RFC 5077 3.3: the server's new ticket, before its ChangeCipherSpec. */
-static cl_result handle_ticket12(clasp_conn *c, const uint8_t *msg, size_t len)
+CL_MUST_CHECK static cl_result handle_ticket12(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
     cl_reader r = cl_reader_init(msg, len), ticket;
@@ -413,8 +409,10 @@ cl_result cl_client12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, s
     case CL_HS_FINISHED:
         CL_TRY(cl_recv_finished12(c, msg, len));
         /* Resuming, the server finished first; now our CCS and Finished. */
-        if (c->hs->abbreviated && (cl_send_ccs12(c) || cl_send_finished12(c)))
-            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send Finished");
+        if (c->hs->abbreviated) {
+            CL_TRY(cl_send_ccs12(c));
+            CL_TRY(cl_send_finished12(c));
+        }
         if (cl_trace_on(c))
             cl_trace(c, CLASP_TRACE_KEY, "application keys", "both directions use the key block's keys");
         if (keep_session12(c))

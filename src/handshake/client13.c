@@ -73,7 +73,7 @@ cl_result cl_client13_start(clasp_conn *c)
  * A client that offered TLS 1.3 checks both; one that offered only TLS 1.2
  * was not downgraded to 1.2, but checks the second mark when 1.1 or older
  * is selected. */
-static cl_result check_downgrade(clasp_conn *c, const cl_server_hello *sh)
+CL_MUST_CHECK static cl_result check_downgrade(clasp_conn *c, const cl_server_hello *sh)
 {
     const uint8_t *tail = sh->random + 24;
     int older = sh->legacy_version < CLASP_TLS1_2;
@@ -91,7 +91,7 @@ static cl_result check_downgrade(clasp_conn *c, const cl_server_hello *sh)
 }
 
 /* Version, session id, suite and compression checks common to HRR and SH. */
-static cl_result check_hello_basics(clasp_conn *c, const cl_server_hello *sh, const char *what)
+CL_MUST_CHECK static cl_result check_hello_basics(clasp_conn *c, const cl_server_hello *sh, const char *what)
 {
     cl_hs *hs = c->hs;
     if (!sh->has_versions) {
@@ -142,7 +142,7 @@ static cl_result check_hello_basics(clasp_conn *c, const cl_server_hello *sh, co
     return CL_OK;
 }
 
-static cl_result handle_hrr(clasp_conn *c, const uint8_t *msg, size_t len)
+CL_MUST_CHECK static cl_result handle_hrr(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
     cl_server_hello sh;
@@ -176,8 +176,8 @@ static cl_result handle_hrr(clasp_conn *c, const uint8_t *msg, size_t len)
     if (cl_trace_on(c))
         cl_trace(c, CLASP_TRACE_RECV, "HelloRetryRequest", "%s; wants key_share %s%s",
                  c->suite->iana, cl_group_name(hs->kx_group), sh.has_cookie ? "; cookie" : "");
-    if (c->cfg->middlebox_compat && cl_send_change_cipher_spec(c))
-        return cl_fail(c, -1, CLASP_E_INTERNAL, "could not send ChangeCipherSpec");
+    if (c->cfg->middlebox_compat)
+        CL_TRY(cl_send_change_cipher_spec(c));
     return cl_send_client_hello(c);
 }
 
@@ -192,7 +192,7 @@ static int is_hello_retry_request(const uint8_t *msg, size_t len)
            memcmp(random, cl_hrr_random, 32) == 0;
 }
 
-static cl_result handle_server_hello(clasp_conn *c, const uint8_t *msg, size_t len)
+CL_MUST_CHECK static cl_result handle_server_hello(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
     /* A client that offered no TLS 1.3 knows no HelloRetryRequest. */
@@ -254,15 +254,15 @@ static cl_result handle_server_hello(clasp_conn *c, const uint8_t *msg, size_t l
     if (rc != CL_OK)
         return rc;
     /* Our compatibility CCS goes before anything encrypted (RFC 8446 D.4). */
-    if (c->cfg->middlebox_compat && !hs->hrr && cl_send_change_cipher_spec(c))
-        return cl_fail(c, -1, CLASP_E_INTERNAL, "could not send ChangeCipherSpec");
+    if (c->cfg->middlebox_compat && !hs->hrr)
+        CL_TRY(cl_send_change_cipher_spec(c));
     if (cl_ks_install(c, hs->c_hs, 1))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key schedule failed");
     c->state = CL_ST_C_WAIT_EE;
     return CL_OK;
 }
 
-static cl_result handle_encrypted_extensions(clasp_conn *c, const uint8_t *msg, size_t len)
+CL_MUST_CHECK static cl_result handle_encrypted_extensions(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_reader r = cl_reader_init(msg, len), exts;
     if (cl_rd_vec(&r, 2, &exts) || !cl_rd_empty(&r))
@@ -325,7 +325,7 @@ static cl_result handle_encrypted_extensions(clasp_conn *c, const uint8_t *msg, 
     return CL_OK;
 }
 
-static cl_result handle_certificate_request(clasp_conn *c, const uint8_t *msg, size_t len)
+CL_MUST_CHECK static cl_result handle_certificate_request(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
     cl_reader r = cl_reader_init(msg, len), ctx, exts;
@@ -392,7 +392,7 @@ static cl_result handle_certificate_request(clasp_conn *c, const uint8_t *msg, s
 
 /* After the server's Finished: our certificate if asked, our Finished, and
  * the switch to application keys. */
-static cl_result send_second_flight(clasp_conn *c)
+CL_MUST_CHECK static cl_result send_second_flight(clasp_conn *c)
 {
     cl_hs *hs = c->hs;
     if (hs->cert_requested) {
@@ -405,14 +405,13 @@ static cl_result send_second_flight(clasp_conn *c)
             }
         }
         hs->cert = chosen;
-        if (cl_send_certificate(c, chosen, hs->cr_context.data, hs->cr_context.len))
-            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send Certificate");
-        if (chosen && cl_send_certificate_verify(c))
-            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL,
-                           "could not sign CertificateVerify with our key");
+        CL_TRY(cl_send_certificate(c, chosen, hs->cr_context.data, hs->cr_context.len));
+        if (chosen)
+            CL_TRY(cl_send_certificate_verify(c));
     }
-    if (cl_send_finished(c, hs->c_hs) || cl_ks_install(c, hs->c_ap, 1) || cl_ks_resumption(c))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send Finished");
+    CL_TRY(cl_send_finished(c, hs->c_hs));
+    if (cl_ks_install(c, hs->c_ap, 1) || cl_ks_resumption(c))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key schedule failed");
     if (cl_trace_on(c))
         cl_trace(c, CLASP_TRACE_KEY, "application keys", "both directions now use application traffic keys");
     cl_hs_finish(c);

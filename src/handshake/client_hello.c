@@ -244,9 +244,7 @@ cl_result cl_send_client_hello(clasp_conn *c)
                  cfg->n_suites, hs->offer13 ? cl_group_name(hs->kx_group) : "-",
                  c->server_name ? c->server_name : "-", hs->cookie.len ? "; cookie echoed" : "",
                  cfg->alpn_len ? "; alpn offered" : "", offer ? "; ticket offered (PSK)" : "");
-    if (cl_hs_send(c, &m, NULL, detail))
-        return cl_fail(c, -1, CLASP_E_INTERNAL, "could not build the ClientHello");
-    return CL_OK;
+    return cl_hs_send(c, &m, NULL, detail);
 }
 
 /* Parses a ClientHello into ch: every extension body is checked for exact

@@ -3,24 +3,24 @@
  * TLS 1.3's for middlebox compatibility, TLS 1.2's that switches keys. */
 #include "handshake/hs.h"
 
-int cl_send_change_cipher_spec(clasp_conn *c)
+cl_result cl_send_change_cipher_spec(clasp_conn *c)
 {
     static const uint8_t one = 1;
     if (cl_send_record(c, CL_CT_CHANGE_CIPHER_SPEC, &one, 1))
-        return -1;
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send ChangeCipherSpec");
     if (cl_trace_on(c))
         cl_trace(c, CLASP_TRACE_SEND, "ChangeCipherSpec", "middlebox compatibility");
-    return 0;
+    return CL_OK;
 }
 
-int cl_send_ccs12(clasp_conn *c)
+cl_result cl_send_ccs12(clasp_conn *c)
 {
     static const uint8_t one = 1;
     if (cl_send_record(c, CL_CT_CHANGE_CIPHER_SPEC, &one, 1) || cl_ks12_install(c, 1))
-        return -1;
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send ChangeCipherSpec and switch to our new keys");
     if (cl_trace_on(c))
         cl_trace(c, CLASP_TRACE_SEND, "ChangeCipherSpec", "our records are encrypted from here");
-    return 0;
+    return CL_OK;
 }
 
 cl_result cl_hs12_change_cipher_spec(clasp_conn *c)
@@ -39,11 +39,11 @@ cl_result cl_hs12_change_cipher_spec(clasp_conn *c)
     return CL_OK;
 }
 
-int cl_send_finished(clasp_conn *c, const uint8_t *base)
+cl_result cl_send_finished(clasp_conn *c, const uint8_t *base)
 {
     uint8_t vd[CR_MAX_HASH];
     if (cl_ks_finished(c, base, vd))
-        return -1;
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not compute our Finished");
     if (CL_TEST(c) && CL_TEST(c)->corrupt_finished)
         vd[0] ^= 1;
     cl_buf m;
@@ -72,11 +72,11 @@ cl_result cl_recv_finished(clasp_conn *c, const uint8_t *msg, size_t len, const 
     return CL_OK;
 }
 
-int cl_send_finished12(clasp_conn *c)
+cl_result cl_send_finished12(clasp_conn *c)
 {
     uint8_t vd[12];
     if (cl_ks12_finished(c, c->role == CLASP_CLIENT, vd))
-        return -1;
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not compute our Finished");
     if (CL_TEST(c) && CL_TEST(c)->corrupt_finished)
         vd[0] ^= 1;
     cl_buf m;

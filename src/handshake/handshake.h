@@ -15,7 +15,7 @@ CL_MUST_CHECK cl_result cl_hs_message(clasp_conn *c, uint8_t type, const uint8_t
 /* TLS 1.2: the peer's ChangeCipherSpec, which switches its keys. */
 CL_MUST_CHECK cl_result cl_hs12_change_cipher_spec(clasp_conn *c);
 /* TLS 1.3: sends a KeyUpdate after anything queued, then switches our keys. */
-CL_MUST_CHECK int cl_send_key_update(clasp_conn *c, int request);
+CL_MUST_CHECK cl_result cl_send_key_update(clasp_conn *c, int request);
 /* Frees (and wipes) the handshake-only state. */
 void cl_hs_free(clasp_conn *c);
 

@@ -222,9 +222,9 @@ void cl_hs_begin(cl_buf *m, uint8_t type)
     cl_wr_u24(m, 0);
 }
 
-int cl_hs_send(clasp_conn *c, cl_buf *m, const char *what, const char *detail)
+cl_result cl_hs_send(clasp_conn *c, cl_buf *m, const char *what, const char *detail)
 {
-    int rc = -1;
+    int ok = 0;
     if (!m->failed && m->len >= 4 && m->len - 4 < (1u << 24)) {
         size_t body = m->len - 4;
         m->data[1] = (uint8_t)(body >> 16);
@@ -232,12 +232,14 @@ int cl_hs_send(clasp_conn *c, cl_buf *m, const char *what, const char *detail)
         m->data[3] = (uint8_t)body;
         int queued = cl_queue_handshake(c, m->data, m->len);
         /* After the handshake (tickets, KeyUpdate) there is no transcript. */
-        if ((!c->hs || cl_transcript_add(c, m->data, m->len) == 0) && queued == 0)
-            rc = 0;
+        ok = (!c->hs || cl_transcript_add(c, m->data, m->len) == 0) && queued == 0;
     }
-    if (rc == 0 && cl_trace_on(c))
-        cl_trace(c, CLASP_TRACE_SEND, what ? what : cl_hs_type_name(m->data[0]), "%s",
-                 detail ? detail : "");
+    const char *name = what ? what : m->len ? cl_hs_type_name(m->data[0]) : "handshake message";
+    if (ok && cl_trace_on(c))
+        cl_trace(c, CLASP_TRACE_SEND, name, "%s", detail ? detail : "");
+    cl_result rc = ok ? CL_OK
+                      : cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_NOMEM,
+                                "could not queue our %s: out of memory", name);
     cl_buf_free(m);
     return rc;
 }

@@ -210,7 +210,7 @@ CL_MUST_CHECK int cl_transcript_hash(clasp_conn *c, uint8_t *out);
  * for the length; cl_hs_send patches the length, adds the message to the
  * transcript, sends it and frees the buffer. `what`/detail go to the trace. */
 void cl_hs_begin(cl_buf *m, uint8_t type);
-CL_MUST_CHECK int cl_hs_send(clasp_conn *c, cl_buf *m, const char *what, const char *detail);
+CL_MUST_CHECK cl_result cl_hs_send(clasp_conn *c, cl_buf *m, const char *what, const char *detail);
 const char *cl_hs_type_name(uint8_t type);
 
 /* ---- TLS 1.3 key schedule (keysched13.c) ---- */
@@ -253,19 +253,19 @@ CL_MUST_CHECK cl_result cl_parse_server_hello(clasp_conn *c, const uint8_t *msg,
                           int is_hrr);
 
 /* ---- Certificate, TLS 1.3 CertificateVerify, both roles (certificate.c) ---- */
-CL_MUST_CHECK int cl_send_certificate(clasp_conn *c, const cl_cert_key *ck,
+CL_MUST_CHECK cl_result cl_send_certificate(clasp_conn *c, const cl_cert_key *ck,
                                       const uint8_t *context, size_t context_len);
-CL_MUST_CHECK int cl_send_certificate_verify(clasp_conn *c);
+CL_MUST_CHECK cl_result cl_send_certificate_verify(clasp_conn *c);
 /* Parses a Certificate message, keeps the chain, verifies it (per policy). */
 CL_MUST_CHECK cl_result cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len);
 CL_MUST_CHECK cl_result cl_recv_certificate_verify(clasp_conn *c, const uint8_t *msg, size_t len);
 
 /* ---- Finished and ChangeCipherSpec, both versions (finished.c) ---- */
-CL_MUST_CHECK int cl_send_finished(clasp_conn *c, const uint8_t *base);
+CL_MUST_CHECK cl_result cl_send_finished(clasp_conn *c, const uint8_t *base);
 CL_MUST_CHECK cl_result cl_recv_finished(clasp_conn *c, const uint8_t *msg, size_t len, const uint8_t *base);
-int cl_send_change_cipher_spec(clasp_conn *c);
-int cl_send_finished12(clasp_conn *c);
-int cl_send_ccs12(clasp_conn *c);
+CL_MUST_CHECK cl_result cl_send_change_cipher_spec(clasp_conn *c);
+CL_MUST_CHECK cl_result cl_send_finished12(clasp_conn *c);
+CL_MUST_CHECK cl_result cl_send_ccs12(clasp_conn *c);
 CL_MUST_CHECK cl_result cl_recv_finished12(clasp_conn *c, const uint8_t *msg, size_t len);
 
 /* "server" or "client": our role (peer 0) or the peer's (peer 1). */
@@ -338,7 +338,7 @@ CL_MUST_CHECK cl_result cl_server13_message(clasp_conn *c, uint8_t type, const u
 /* After the TLS 1.3 handshake (post13.c): NewSessionTicket received and
  * sent, KeyUpdate. */
 CL_MUST_CHECK cl_result cl_post13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
-int cl_server13_send_tickets(clasp_conn *c);
+CL_MUST_CHECK cl_result cl_server13_send_tickets(clasp_conn *c);
 
 /* Randoms and ephemeral keys for either version and role. Under test hooks
  * (RFC 8448 known answers, fuzzing) they are the hooks' fixed values, so a

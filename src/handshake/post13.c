@@ -9,7 +9,7 @@
 /* KeyUpdates accepted in a row without application data between them. */
 #define MAX_KEY_UPDATES 32
 
-static cl_result handle_ticket(clasp_conn *c, const uint8_t *msg, size_t len)
+CL_MUST_CHECK static cl_result handle_ticket(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_reader r = cl_reader_init(msg, len), nonce, ticket, exts;
     uint32_t lifetime, age_add;
@@ -87,7 +87,7 @@ static cl_result handle_ticket(clasp_conn *c, const uint8_t *msg, size_t len)
     return CL_OK;
 }
 
-int cl_send_key_update(clasp_conn *c, int request)
+cl_result cl_send_key_update(clasp_conn *c, int request)
 {
     uint8_t msg[5] = {CL_HS_KEY_UPDATE, 0, 0, 1, (uint8_t)(request != 0)};
     /* The KeyUpdate goes behind any handshake messages still queued (the
@@ -95,14 +95,14 @@ int cl_send_key_update(clasp_conn *c, int request)
      * old one first, so the peer reads them before it switches keys. */
     if (cl_queue_handshake(c, msg, sizeof msg) || cl_ks_update(c, c->traffic_wr) ||
         cl_ks_install(c, c->traffic_wr, 1))
-        return -1;
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send a KeyUpdate: out of memory or the key derivation failed");
     if (cl_trace_on(c))
         cl_trace(c, CLASP_TRACE_SEND, "KeyUpdate", "%s; our sending keys updated",
                  request ? "update_requested" : "update_not_requested");
-    return 0;
+    return CL_OK;
 }
 
-static cl_result handle_key_update(clasp_conn *c, const uint8_t *msg, size_t len)
+CL_MUST_CHECK static cl_result handle_key_update(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_reader r = cl_reader_init(msg, len);
     uint8_t request;
@@ -121,8 +121,8 @@ static cl_result handle_key_update(clasp_conn *c, const uint8_t *msg, size_t len
         cl_trace(c, CLASP_TRACE_RECV, "KeyUpdate", "%s; peer's sending keys updated",
                  request ? "update_requested" : "update_not_requested");
     /* Answer a request once; after close_notify we send nothing. */
-    if (request && !c->we_closed && cl_send_key_update(c, 0))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key update failed");
+    if (request && !c->we_closed)
+        return cl_send_key_update(c, 0);
     return CL_OK;
 }
 
@@ -133,11 +133,11 @@ cl_result cl_post13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, siz
     return handle_key_update(c, msg, len);
 }
 
-int cl_server13_send_tickets(clasp_conn *c)
+cl_result cl_server13_send_tickets(clasp_conn *c)
 {
     const clasp_config *cfg = c->cfg;
     if (cfg->tickets_off)
-        return 0;
+        return CL_OK;
     size_t hl = cr_hash_len(c->suite->hash);
     for (unsigned i = 0; i < cfg->ticket_count; i++) {
         /* Each ticket's PSK derives from its nonce, so a nonce never
@@ -161,13 +161,13 @@ int cl_server13_send_tickets(clasp_conn *c)
             snprintf(s.server_name, sizeof s.server_name, "%s", c->server_name);
         if (cl_session_take_peer(&s, c)) {
             cl_session_clear(&s);
-            return 0; /* a client chain too big to keep: not resumable */
+            return CL_OK; /* a client chain too big to keep: not resumable */
         }
         if (cr_random(&s.age_add, sizeof s.age_add) ||
             cr_hkdf_expand_label(c->suite->hash, c->resumption_secret, "resumption", nonce,
                                  nonce_len, s.secret, hl)) {
             cl_session_clear(&s);
-            return -1;
+            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not derive a ticket's resumption secret");
         }
         cl_buf m;
         cl_hs_begin(&m, CL_HS_NEW_SESSION_TICKET);
@@ -186,10 +186,9 @@ int cl_server13_send_tickets(clasp_conn *c)
                  cfg->ticket_lifetime);
         if (rc) {
             cl_buf_free(&m);
-            return -1;
+            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not seal a session ticket");
         }
-        if (cl_hs_send(c, &m, NULL, detail))
-            return -1;
+        CL_TRY(cl_hs_send(c, &m, NULL, detail));
     }
-    return 0;
+    return CL_OK;
 }

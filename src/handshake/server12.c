@@ -86,10 +86,10 @@ static int session_of(const clasp_conn *c, cl_session *s)
 }
 
 /* RFC 5077 3.3: NewSessionTicket goes before our ChangeCipherSpec. */
-static int send_ticket12(clasp_conn *c)
+CL_MUST_CHECK static cl_result send_ticket12(clasp_conn *c)
 {
     if (!c->hs->issue_ticket12)
-        return 0;
+        return CL_OK;
     cl_session s;
     /* A session we cannot keep gets an empty ticket (RFC 5077 3.3). */
     int keep = session_of(c, &s) == 0;
@@ -102,7 +102,7 @@ static int send_ticket12(clasp_conn *c)
     cl_wr_end_vec(&m, v, 2);
     if (rc) {
         cl_buf_free(&m);
-        return -1;
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not seal a session ticket");
     }
     char detail[96];
     snprintf(detail, sizeof detail, "lifetime hint %u s; sealed, stateless", c->cfg->ticket_lifetime);
@@ -133,7 +133,7 @@ static int cert_curve_offered(const cl_client_hello *ch, const cr_pkey *k)
 
 /* Suite, certificate, signature scheme and group, in our preference order
  * with RSA key exchange always last. */
-static cl_result choose_suite(clasp_conn *c, const cl_client_hello *ch, uint16_t *group)
+CL_MUST_CHECK static cl_result choose_suite(clasp_conn *c, const cl_client_hello *ch, uint16_t *group)
 {
     cl_hs *hs = c->hs;
     const clasp_config *cfg = c->cfg;
@@ -187,13 +187,13 @@ static cl_result choose_suite(clasp_conn *c, const cl_client_hello *ch, uint16_t
                                    "supported_groups (RFC 8422 5.1)" : "");
 }
 
-static int send_server_key_exchange(clasp_conn *c, uint16_t group)
+CL_MUST_CHECK static cl_result send_server_key_exchange(clasp_conn *c, uint16_t group)
 {
     cl_hs *hs = c->hs;
     uint8_t pub[CR_MAX_KX_PUB];
     size_t pub_len = sizeof pub;
     if (cl_ephemeral_key(c, group, &hs->kx, pub, &pub_len))
-        return -1;
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not make our ephemeral key");
     cl_buf m;
     cl_hs_begin(&m, CL_HS_SERVER_KEY_EXCHANGE);
     size_t params = m.len;
@@ -208,7 +208,7 @@ static int send_server_key_exchange(clasp_conn *c, uint16_t group)
         size_t p_len = sizeof p, g_len = sizeof g;
         if (cr_kx_dh_params(hs->kx, p, &p_len, g, &g_len)) {
             cl_buf_free(&m);
-            return -1;
+            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not build our ServerKeyExchange");
         }
         size_t v = cl_wr_begin_vec(&m, 2);
         cl_wr_bytes(&m, p, p_len);
@@ -220,14 +220,14 @@ static int send_server_key_exchange(clasp_conn *c, uint16_t group)
     }
     if (m.failed) {
         cl_buf_free(&m);
-        return -1;
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not build our ServerKeyExchange (out of memory)");
     }
     size_t params_len = m.len - params;
     uint8_t *signed_data = malloc(64 + params_len);
     size_t max = cr_pkey_max_sig_len(hs->cert->key), n = max;
     if (!signed_data) {
         cl_buf_free(&m);
-        return -1;
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not build our ServerKeyExchange (out of memory)");
     }
     memcpy(signed_data, hs->client_random, 32);
     memcpy(signed_data + 32, hs->server_random, 32);
@@ -239,7 +239,7 @@ static int send_server_key_exchange(clasp_conn *c, uint16_t group)
     free(signed_data);
     if (rc) {
         cl_buf_free(&m);
-        return -1;
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not sign our ServerKeyExchange: the private key operation failed");
     }
     m.len -= max - n;
     cl_wr_end_vec(&m, v, 2);
@@ -359,7 +359,7 @@ CL_MUST_CHECK static cl_result try_resume12(clasp_conn *c, const cl_client_hello
 /* TLS 1.2 resumption (RFC 5246 7.3, RFC 5077 3.1): ServerHello echoing the
  * client's session id, a new ticket if asked, then our CCS and Finished;
  * the client's follow. */
-static cl_result send_abbreviated(clasp_conn *c, const cl_client_hello *ch, int secure_reneg)
+CL_MUST_CHECK static cl_result send_abbreviated(clasp_conn *c, const cl_client_hello *ch, int secure_reneg)
 {
     cl_hs *hs = c->hs;
     c->resumed = 1;
@@ -384,9 +384,10 @@ static cl_result send_abbreviated(clasp_conn *c, const cl_client_hello *ch, int 
     char detail[160];
     snprintf(detail, sizeof detail, "TLS 1.2; %s; session resumed (%s)", c->suite->iana,
              ch->has_session_ticket && ch->session_ticket.n ? "ticket" : "session id");
-    if (cl_hs_send(c, &m, NULL, detail) || send_ticket12(c) || cl_send_ccs12(c) ||
-        cl_send_finished12(c))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not resume the session");
+    CL_TRY(cl_hs_send(c, &m, NULL, detail));
+    CL_TRY(send_ticket12(c));
+    CL_TRY(cl_send_ccs12(c));
+    CL_TRY(cl_send_finished12(c));
     c->state = CL_ST_S12_WAIT_CCS;
     return CL_OK;
 }
@@ -465,12 +466,10 @@ cl_result cl_server12_client_hello(clasp_conn *c, const cl_client_hello *ch)
     char detail[200];
     snprintf(detail, sizeof detail, "TLS 1.2; %s%s%s", c->suite->iana,
              hs->ems ? "; extended master secret" : "", secure_reneg ? "; secure renegotiation" : "");
-    if (cl_hs_send(c, &m, NULL, detail) || cl_send_certificate(c, hs->cert, NULL, 0))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send ServerHello");
+    CL_TRY(cl_hs_send(c, &m, NULL, detail));
+    CL_TRY(cl_send_certificate(c, hs->cert, NULL, 0));
     if (c->suite->kx != CL_KX_RSA) {
-        if (send_server_key_exchange(c, group))
-            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL,
-                           "could not sign the ServerKeyExchange");
+        CL_TRY(send_server_key_exchange(c, group));
         c->peer_sigalg = hs->sigalg;
     } else {
         snprintf(c->group_label, sizeof c->group_label, "rsa");
@@ -488,19 +487,17 @@ cl_result cl_server12_client_hello(clasp_conn *c, const cl_client_hello *ch)
         cl_wr_end_vec(&m, v, 2);
         cl_wr_u16(&m, 0); /* no certificate_authorities */
         hs->cert_requested = 1;
-        if (cl_hs_send(c, &m, NULL,
-                       cfg->client_auth == CLASP_CLIENT_AUTH_REQUIRED ? "client certificate required"
-                                                                     : "client certificate optional"))
-            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send CertificateRequest");
+        CL_TRY(cl_hs_send(c, &m, NULL,
+                          cfg->client_auth == CLASP_CLIENT_AUTH_REQUIRED ? "client certificate required"
+                                                                        : "client certificate optional"));
     }
     cl_hs_begin(&m, CL_HS_SERVER_HELLO_DONE);
-    if (cl_hs_send(c, &m, NULL, ""))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send ServerHelloDone");
+    CL_TRY(cl_hs_send(c, &m, NULL, ""));
     c->state = hs->cert_requested ? CL_ST_S12_WAIT_CERT : CL_ST_S12_WAIT_CKE;
     return CL_OK;
 }
 
-static cl_result handle_client_key_exchange(clasp_conn *c, const uint8_t *msg, size_t len)
+CL_MUST_CHECK static cl_result handle_client_key_exchange(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
     cl_reader r = cl_reader_init(msg, len), v;
@@ -540,7 +537,7 @@ static cl_result handle_client_key_exchange(clasp_conn *c, const uint8_t *msg, s
     return CL_OK;
 }
 
-static cl_result handle_certificate_verify(clasp_conn *c, const uint8_t *msg, size_t len)
+CL_MUST_CHECK static cl_result handle_certificate_verify(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
     cl_reader r = cl_reader_init(msg, len), sig;
@@ -579,8 +576,9 @@ cl_result cl_server12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, s
     case CL_HS_FINISHED:
         CL_TRY(cl_recv_finished12(c, msg, len));
         if (!c->hs->abbreviated) {
-            if (send_ticket12(c) || cl_send_ccs12(c) || cl_send_finished12(c))
-                return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send Finished");
+            CL_TRY(send_ticket12(c));
+            CL_TRY(cl_send_ccs12(c));
+            CL_TRY(cl_send_finished12(c));
             if (c->hs->session_id_len) {
                 cl_session s;
                 if (session_of(c, &s) == 0) {

@@ -244,7 +244,7 @@ static void write_server_hello_head(cl_buf *m, const uint8_t *random, const cl_c
     cl_wr_u8(m, 0);
 }
 
-static cl_result send_hrr(clasp_conn *c, const cl_client_hello *ch, uint16_t group)
+CL_MUST_CHECK static cl_result send_hrr(clasp_conn *c, const cl_client_hello *ch, uint16_t group)
 {
     cl_hs *hs = c->hs;
     hs->hrr = 1;
@@ -282,15 +282,14 @@ static cl_result send_hrr(clasp_conn *c, const cl_client_hello *ch, uint16_t gro
     if (cl_trace_on(c))
         snprintf(detail, sizeof detail, "%s; wants key_share %s%s", c->suite->iana,
                  cl_group_name(group), hs->cookie.len ? "; cookie" : "");
-    if (cl_hs_send(c, &m, "HelloRetryRequest", detail))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send HelloRetryRequest");
-    if (ch->session_id_len && cl_send_change_cipher_spec(c))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send ChangeCipherSpec");
+    CL_TRY(cl_hs_send(c, &m, "HelloRetryRequest", detail));
+    if (ch->session_id_len)
+        CL_TRY(cl_send_change_cipher_spec(c));
     c->state = CL_ST_S_WAIT_CH2;
     return CL_OK;
 }
 
-static cl_result send_flight(clasp_conn *c, const cl_client_hello *ch, cl_reader share)
+CL_MUST_CHECK static cl_result send_flight(clasp_conn *c, const cl_client_hello *ch, cl_reader share)
 {
     cl_hs *hs = c->hs;
     const clasp_config *cfg = c->cfg;
@@ -330,15 +329,15 @@ static cl_result send_flight(clasp_conn *c, const cl_client_hello *ch, cl_reader
     if (cl_trace_on(c))
         snprintf(detail, sizeof detail, "TLS 1.3; %s; key_share %s%s", c->suite->iana,
                  cl_group_name(c->group), hs->psk_accepted ? "; ticket accepted (PSK-DHE resumption)" : "");
-    int rc = cl_hs_send(c, &m, NULL, detail);
-    if (rc == 0)
-        rc = cl_ks_early(c, hs->psk_accepted ? hs->psk : NULL, hs->psk_len) ||
-             cl_ks_handshake(c, dhe, dhe_len);
+    cl_result sent = cl_hs_send(c, &m, NULL, detail);
+    int ks_failed = sent == CL_OK && (cl_ks_early(c, hs->psk_accepted ? hs->psk : NULL, hs->psk_len) ||
+                                      cl_ks_handshake(c, dhe, dhe_len));
     cl_wipe(dhe, sizeof dhe);
-    if (rc)
+    CL_TRY(sent);
+    if (ks_failed)
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key schedule failed");
-    if (ch->session_id_len && !hs->hrr && cl_send_change_cipher_spec(c))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send ChangeCipherSpec");
+    if (ch->session_id_len && !hs->hrr)
+        CL_TRY(cl_send_change_cipher_spec(c));
     if (cl_ks_install(c, hs->s_hs, 1) || cl_ks_install(c, hs->c_hs, 0))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key schedule failed");
 
@@ -366,8 +365,7 @@ static cl_result send_flight(clasp_conn *c, const cl_client_hello *ch, cl_reader
     cl_wr_end_vec(&m, exts, 2);
     snprintf(detail, sizeof detail, "alpn=%s%s", c->has_alpn ? c->alpn : "-",
              ch->sni ? "; server_name acknowledged" : "");
-    if (cl_hs_send(c, &m, NULL, detail))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send EncryptedExtensions");
+    CL_TRY(cl_hs_send(c, &m, NULL, detail));
 
     /* A resumed session carries its client's authentication, and
      * try_psk took it only if it meets our policy. */
@@ -384,16 +382,17 @@ static cl_result send_flight(clasp_conn *c, const cl_client_hello *ch, cl_reader
         cl_ext_close(&m, e);
         cl_wr_end_vec(&m, exts, 2);
         hs->cert_requested = 1;
-        if (cl_hs_send(c, &m, NULL,
-                       cfg->client_auth == CLASP_CLIENT_AUTH_REQUIRED ? "client certificate required"
-                                                                     : "client certificate optional"))
-            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send CertificateRequest");
+        CL_TRY(cl_hs_send(c, &m, NULL,
+                          cfg->client_auth == CLASP_CLIENT_AUTH_REQUIRED ? "client certificate required"
+                                                                        : "client certificate optional"));
     }
-    if (!hs->psk_accepted && (cl_send_certificate(c, hs->cert, NULL, 0) || cl_send_certificate_verify(c)))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL,
-                       "could not send our certificate or sign CertificateVerify");
-    if (cl_send_finished(c, hs->s_hs) || cl_ks_master(c) || cl_ks_install(c, hs->s_ap, 1))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send Finished");
+    if (!hs->psk_accepted) {
+        CL_TRY(cl_send_certificate(c, hs->cert, NULL, 0));
+        CL_TRY(cl_send_certificate_verify(c));
+    }
+    CL_TRY(cl_send_finished(c, hs->s_hs));
+    if (cl_ks_master(c) || cl_ks_install(c, hs->s_ap, 1))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key schedule failed");
     c->version = CLASP_TLS1_3;
     if (!hs->psk_accepted)
         c->peer_sigalg = hs->sigalg; /* the line shows the server's signature */
@@ -405,7 +404,7 @@ static cl_result send_flight(clasp_conn *c, const cl_client_hello *ch, cl_reader
  * of our tickets, fresh, for a suite with this hash, and its binder proves
  * the client knows the PSK. A ticket we cannot use means a full handshake;
  * a wrong binder is an attack (decrypt_error). */
-static cl_result try_psk(clasp_conn *c, const cl_client_hello *ch, const uint8_t *msg, size_t len)
+CL_MUST_CHECK static cl_result try_psk(clasp_conn *c, const cl_client_hello *ch, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
     if (!ch->has_psk || c->cfg->tickets_off || !ch->has_psk_modes ||
@@ -462,7 +461,7 @@ static cl_result try_psk(clasp_conn *c, const cl_client_hello *ch, const uint8_t
     return CL_OK;
 }
 
-static cl_result handle_client_hello(clasp_conn *c, const uint8_t *msg, size_t len)
+CL_MUST_CHECK static cl_result handle_client_hello(clasp_conn *c, const uint8_t *msg, size_t len)
 {
     cl_hs *hs = c->hs;
     cl_client_hello ch;
@@ -557,9 +556,7 @@ cl_result cl_server13_message(clasp_conn *c, uint8_t type, const uint8_t *msg, s
             cl_trace(c, CLASP_TRACE_KEY, "application keys",
                      "both directions now use application traffic keys");
         cl_hs_finish(c);
-        if (cl_server13_send_tickets(c))
-            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not issue a ticket");
-        return CL_OK;
+        return cl_server13_send_tickets(c);
     }
     return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL, "unexpected %s",
                    cl_hs_type_name(type));
