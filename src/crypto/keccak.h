@@ -33,6 +33,20 @@ void cl_keccak_squeeze(cl_keccak *k, uint8_t *out, size_t len);
 /* Whole blocks straight after cl_keccak_finish (or earlier whole blocks). */
 void cl_keccak_squeeze_blocks(cl_keccak *k, uint8_t *out, size_t nblocks);
 
+/* Four Keccak states side by side, lane i of every vector being state i
+ * (GNU C vector types: the compiler uses SIMD registers, AVX2 where the
+ * CPU has it). For the many equal-length short inputs of ML-KEM: matrix
+ * entries and noise. */
+typedef uint64_t cl_keccak_v4 __attribute__((vector_size(32)));
+
+void cl_keccak_f1600_x4(cl_keccak_v4 s[25]);
+/* Fresh states absorb in[0..3] (len bytes each, len < rate), pad with the
+ * domain byte and permute: ready for cl_keccak_x4_squeeze_block. */
+void cl_keccak_x4_absorb_once(cl_keccak_v4 s[25], unsigned rate, uint8_t domain,
+                              const uint8_t *const in[4], size_t len);
+/* One block (rate bytes) of each state into out[0..3], then permutes. */
+void cl_keccak_x4_squeeze_block(cl_keccak_v4 s[25], unsigned rate, uint8_t *const out[4]);
+
 void cl_sha3_256(const uint8_t *in, size_t len, uint8_t out[32]);
 void cl_sha3_512(const uint8_t *in, size_t len, uint8_t out[64]);
 void cl_shake256(const uint8_t *in, size_t len, uint8_t *out, size_t out_len);

@@ -35,6 +35,48 @@ size_t cl_mlkem_ek_len(cl_mlkem_param p) { return ek_len(get_params(p)); }
 size_t cl_mlkem_dk_len(cl_mlkem_param p) { return dk_len(get_params(p)); }
 size_t cl_mlkem_ct_len(cl_mlkem_param p) { return ct_len(get_params(p)); }
 
+/* Entry [i][j] of A_hat, or of its transpose, into a[i * k + j]:
+ * A_hat[i][j] = SampleNTT(rho || j || i). Four entries at a time. */
+static void gen_matrix(cl_mlkem_poly *a, const uint8_t rho[32], unsigned k, int transposed)
+{
+    unsigned total = k * k, e = 0;
+    for (; e + 4 <= total; e += 4) {
+        cl_mlkem_poly *p[4];
+        uint8_t ij[4][2];
+        for (unsigned t = 0; t < 4; t++) {
+            unsigned i = (e + t) / k, j = (e + t) % k;
+            p[t] = &a[e + t];
+            ij[t][0] = (uint8_t)(transposed ? i : j);
+            ij[t][1] = (uint8_t)(transposed ? j : i);
+        }
+        cl_mlkem_sample_ntt_x4(p, rho, ij);
+    }
+    for (; e < total; e++) {
+        unsigned i = e / k, j = e % k;
+        cl_mlkem_sample_ntt(&a[e], rho, (uint8_t)(transposed ? i : j), (uint8_t)(transposed ? j : i));
+    }
+}
+
+/* out[t] = SamplePolyCBD_2(PRF_2(sigma, first + t)) for t < count. */
+static void gen_noise(cl_mlkem_poly *out, unsigned count, const uint8_t sigma[32], unsigned first)
+{
+    cl_mlkem_poly spare;
+    unsigned t = 0;
+    while (count - t >= 2) {
+        cl_mlkem_poly *p[4];
+        uint8_t n[4];
+        for (unsigned u = 0; u < 4; u++) {
+            p[u] = t + u < count ? &out[t + u] : &spare;
+            n[u] = (uint8_t)(first + t + u);
+        }
+        cl_mlkem_sample_cbd2_x4(p, sigma, n);
+        t = t + 4 < count ? t + 4 : count;
+    }
+    if (t < count)
+        cl_mlkem_sample_cbd2(&out[t], sigma, (uint8_t)(first + t));
+    cl_wipe(&spare, sizeof(spare));
+}
+
 /* K-PKE.KeyGen (Algorithm 13): ek_PKE and dk_PKE from d. */
 static void kpke_keygen(const params *pr, const uint8_t d[32], uint8_t *ek, uint8_t *dk_pke)
 {
@@ -45,36 +87,33 @@ static void kpke_keygen(const params *pr, const uint8_t d[32], uint8_t *ek, uint
     cl_sha3_512(g_in, sizeof(g_in), rho_sigma);
     const uint8_t *rho = rho_sigma, *sigma = rho_sigma + 32;
 
+    cl_mlkem_poly a[MAX_K * MAX_K], noise[2 * MAX_K], poly; /* noise: s, then e */
     cl_mlkem_mulprep s_hat[MAX_K];
-    cl_mlkem_poly poly, e_hat;
     cl_mlkem_acc acc;
+    gen_matrix(a, rho, k, 0);
+    gen_noise(noise, 2 * k, sigma, 0);
     for (unsigned i = 0; i < k; i++) {
-        cl_mlkem_sample_cbd2(&poly, sigma, (uint8_t)i);
-        cl_mlkem_ntt(&poly);
-        cl_mlkem_prepare(&s_hat[i], &poly);
-        cl_mlkem_poly_encode12(dk_pke + 384 * i, &poly);
+        cl_mlkem_ntt(&noise[i]);
+        cl_mlkem_prepare(&s_hat[i], &noise[i]);
+        cl_mlkem_poly_encode12(dk_pke + 384 * i, &noise[i]);
     }
     for (unsigned i = 0; i < k; i++) {
-        /* t_hat[i] = sum_j A_hat[i][j] s_hat[j] + e_hat[i],
-         * A_hat[i][j] = SampleNTT(rho || j || i). */
+        /* t_hat[i] = sum_j A_hat[i][j] s_hat[j] + e_hat[i] */
         cl_mlkem_acc_clear(&acc);
-        for (unsigned j = 0; j < k; j++) {
-            cl_mlkem_sample_ntt(&poly, rho, (uint8_t)j, (uint8_t)i);
-            cl_mlkem_acc_mul(&acc, &poly, &s_hat[j]);
-        }
+        for (unsigned j = 0; j < k; j++)
+            cl_mlkem_acc_mul(&acc, &a[i * k + j], &s_hat[j]);
         cl_mlkem_acc_reduce(&poly, &acc);
         cl_mlkem_poly_tomont(&poly);
-        cl_mlkem_sample_cbd2(&e_hat, sigma, (uint8_t)(k + i));
-        cl_mlkem_ntt(&e_hat);
-        cl_mlkem_poly_add(&poly, &e_hat);
+        cl_mlkem_ntt(&noise[k + i]);
+        cl_mlkem_poly_add(&poly, &noise[k + i]);
         cl_mlkem_poly_encode12(ek + 384 * i, &poly);
     }
     memcpy(ek + 384 * k, rho, 32);
 
     cl_wipe(g_in, sizeof(g_in));
     cl_wipe(rho_sigma, sizeof(rho_sigma));
+    cl_wipe(noise, sizeof(noise));
     cl_wipe(s_hat, sizeof(s_hat));
-    cl_wipe(&e_hat, sizeof(e_hat));
     cl_wipe(&acc, sizeof(acc));
 }
 
@@ -85,29 +124,26 @@ static void kpke_encrypt(const params *pr, const uint8_t *ek, const uint8_t m[32
 {
     unsigned k = pr->k;
     const uint8_t *rho = ek + 384 * k;
+    cl_mlkem_poly at[MAX_K * MAX_K], noise[2 * MAX_K + 1], poly; /* noise: y, e1, e2 */
     cl_mlkem_mulprep y_hat[MAX_K];
-    cl_mlkem_poly poly, noise;
     cl_mlkem_acc acc;
+    gen_matrix(at, rho, k, 1);
+    gen_noise(noise, 2 * k + 1, r, 0);
     for (unsigned i = 0; i < k; i++) {
-        cl_mlkem_sample_cbd2(&poly, r, (uint8_t)i);
-        cl_mlkem_ntt(&poly);
-        cl_mlkem_prepare(&y_hat[i], &poly);
+        cl_mlkem_ntt(&noise[i]);
+        cl_mlkem_prepare(&y_hat[i], &noise[i]);
     }
-    /* u[i] = NTT^-1(sum_j A_hat[j][i] y_hat[j]) + e1[i], where
-     * A_hat[j][i] = SampleNTT(rho || i || j). */
+    /* u[i] = NTT^-1(sum_j A_hat^T[i][j] y_hat[j]) + e1[i] */
     for (unsigned i = 0; i < k; i++) {
         cl_mlkem_acc_clear(&acc);
-        for (unsigned j = 0; j < k; j++) {
-            cl_mlkem_sample_ntt(&poly, rho, (uint8_t)i, (uint8_t)j);
-            cl_mlkem_acc_mul(&acc, &poly, &y_hat[j]);
-        }
+        for (unsigned j = 0; j < k; j++)
+            cl_mlkem_acc_mul(&acc, &at[i * k + j], &y_hat[j]);
         cl_mlkem_acc_reduce(&poly, &acc);
         cl_mlkem_invntt_tomont(&poly);
-        cl_mlkem_sample_cbd2(&noise, r, (uint8_t)(k + i));
-        cl_mlkem_poly_add(&poly, &noise);
+        cl_mlkem_poly_add(&poly, &noise[k + i]);
         cl_mlkem_poly_compress(ct + 32 * pr->du * i, &poly, pr->du);
     }
-    /* v = NTT^-1(t_hat . y_hat) + e2 + Decompress_1(m). */
+    /* v = NTT^-1(t_hat . y_hat) + e2 + Decompress_1(m) */
     cl_mlkem_acc_clear(&acc);
     for (unsigned j = 0; j < k; j++) {
         cl_mlkem_poly_decode12(&poly, ek + 384 * j);
@@ -115,15 +151,14 @@ static void kpke_encrypt(const params *pr, const uint8_t *ek, const uint8_t m[32
     }
     cl_mlkem_acc_reduce(&poly, &acc);
     cl_mlkem_invntt_tomont(&poly);
-    cl_mlkem_sample_cbd2(&noise, r, (uint8_t)(2 * k));
-    cl_mlkem_poly_add(&poly, &noise);
-    cl_mlkem_poly_decompress(&noise, m, 1);
-    cl_mlkem_poly_add(&poly, &noise);
+    cl_mlkem_poly_add(&poly, &noise[2 * k]);
+    cl_mlkem_poly_decompress(&noise[0], m, 1);
+    cl_mlkem_poly_add(&poly, &noise[0]);
     cl_mlkem_poly_compress(ct + 32 * pr->du * k, &poly, pr->dv);
 
+    cl_wipe(noise, sizeof(noise));
     cl_wipe(y_hat, sizeof(y_hat));
     cl_wipe(&poly, sizeof(poly));
-    cl_wipe(&noise, sizeof(noise));
     cl_wipe(&acc, sizeof(acc));
 }
 

@@ -166,10 +166,22 @@ void cl_mlkem_acc_reduce(cl_mlkem_poly *r, const cl_mlkem_acc *acc)
         r->c[i] = mont_reduce(acc->c[i]);
 }
 
-/* Rejection sampling of 12-bit values below q (public data: the matrix). */
+/* Rejection sampling of 12-bit values below q (public data: the matrix).
+ * Each candidate is written and the count advanced by the comparison, so
+ * the unpredictable accept/reject costs no mispredicted branch. */
 static unsigned rej_uniform(int16_t *c, unsigned n, const uint8_t *buf, size_t len)
 {
-    for (size_t pos = 0; pos + 3 <= len && n < CL_MLKEM_N; pos += 3) {
+    size_t pos = 0;
+    for (; pos + 3 <= len && n + 2 <= CL_MLKEM_N; pos += 3) {
+        uint16_t d1 = (uint16_t)(buf[pos] | ((buf[pos + 1] & 0x0f) << 8));
+        uint16_t d2 = (uint16_t)((buf[pos + 1] >> 4) | (buf[pos + 2] << 4));
+        c[n] = (int16_t)d1;
+        n += d1 < Q;
+        c[n] = (int16_t)d2;
+        n += d2 < Q;
+    }
+    /* One slot left: the next accepted value fills it. */
+    for (; pos + 3 <= len && n < CL_MLKEM_N; pos += 3) {
         uint16_t d1 = (uint16_t)(buf[pos] | ((buf[pos + 1] & 0x0f) << 8));
         uint16_t d2 = (uint16_t)((buf[pos + 1] >> 4) | (buf[pos + 2] << 4));
         if (d1 < Q)
@@ -201,14 +213,32 @@ void cl_mlkem_sample_ntt(cl_mlkem_poly *p, const uint8_t seed[32], uint8_t i, ui
     }
 }
 
-/* Each coefficient is (b0 + b1) - (b2 + b3) of four consecutive bits:
- * sum the bit pairs of a 32-bit word at once, then subtract. */
-void cl_mlkem_sample_cbd2(cl_mlkem_poly *p, const uint8_t sigma[32], uint8_t n)
+void cl_mlkem_sample_ntt_x4(cl_mlkem_poly *const p[4], const uint8_t seed[32],
+                            const uint8_t ij[4][2])
 {
-    uint8_t in[33], buf[128];
-    memcpy(in, sigma, 32);
-    in[32] = n;
-    cl_shake256(in, sizeof(in), buf, sizeof(buf));
+    uint8_t in[4][34], buf[4][CL_SHAKE128_RATE];
+    const uint8_t *const ins[4] = {in[0], in[1], in[2], in[3]};
+    uint8_t *const outs[4] = {buf[0], buf[1], buf[2], buf[3]};
+    for (unsigned t = 0; t < 4; t++) {
+        memcpy(in[t], seed, 32);
+        in[t][32] = ij[t][0];
+        in[t][33] = ij[t][1];
+    }
+    cl_keccak_v4 s[25];
+    cl_keccak_x4_absorb_once(s, CL_SHAKE128_RATE, 0x1f, ins, 34);
+    unsigned n[4] = {0, 0, 0, 0};
+    while (n[0] < CL_MLKEM_N || n[1] < CL_MLKEM_N || n[2] < CL_MLKEM_N || n[3] < CL_MLKEM_N) {
+        cl_keccak_x4_squeeze_block(s, CL_SHAKE128_RATE, outs);
+        for (unsigned t = 0; t < 4; t++)
+            n[t] = rej_uniform(p[t]->c, n[t], buf[t], CL_SHAKE128_RATE);
+    }
+}
+
+/* SamplePolyCBD_2 of 128 bytes: each coefficient is (b0 + b1) - (b2 + b3)
+ * of four consecutive bits; the bit pairs of a 32-bit word are summed at
+ * once. */
+static void cbd2(cl_mlkem_poly *p, const uint8_t buf[128])
+{
     for (unsigned i = 0; i < 32; i++) {
         uint32_t t = (uint32_t)buf[4 * i] | (uint32_t)buf[4 * i + 1] << 8 |
                      (uint32_t)buf[4 * i + 2] << 16 | (uint32_t)buf[4 * i + 3] << 24;
@@ -219,8 +249,37 @@ void cl_mlkem_sample_cbd2(cl_mlkem_poly *p, const uint8_t sigma[32], uint8_t n)
             p->c[8 * i + j] = (int16_t)(a - b);
         }
     }
+}
+
+void cl_mlkem_sample_cbd2(cl_mlkem_poly *p, const uint8_t sigma[32], uint8_t n)
+{
+    uint8_t in[33], buf[128];
+    memcpy(in, sigma, 32);
+    in[32] = n;
+    cl_shake256(in, sizeof(in), buf, sizeof(buf));
+    cbd2(p, buf);
     cl_wipe(in, sizeof(in));
     cl_wipe(buf, sizeof(buf));
+}
+
+void cl_mlkem_sample_cbd2_x4(cl_mlkem_poly *const p[4], const uint8_t sigma[32],
+                             const uint8_t n[4])
+{
+    uint8_t in[4][33], buf[4][CL_SHAKE256_RATE];
+    const uint8_t *const ins[4] = {in[0], in[1], in[2], in[3]};
+    uint8_t *const outs[4] = {buf[0], buf[1], buf[2], buf[3]};
+    for (unsigned t = 0; t < 4; t++) {
+        memcpy(in[t], sigma, 32);
+        in[t][32] = n[t];
+    }
+    cl_keccak_v4 s[25];
+    cl_keccak_x4_absorb_once(s, CL_SHAKE256_RATE, 0x1f, ins, 33);
+    cl_keccak_x4_squeeze_block(s, CL_SHAKE256_RATE, outs);
+    for (unsigned t = 0; t < 4; t++)
+        cbd2(p[t], buf[t]);
+    cl_wipe(in, sizeof(in));
+    cl_wipe(buf, sizeof(buf));
+    cl_wipe(s, sizeof(s));
 }
 
 void cl_mlkem_poly_encode12(uint8_t out[CL_MLKEM_POLY_BYTES], const cl_mlkem_poly *p)

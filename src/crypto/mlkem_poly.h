@@ -51,8 +51,14 @@ void cl_mlkem_poly_tomont(cl_mlkem_poly *r);
 /* SampleNTT (Algorithm 7): a uniform NTT-domain polynomial from the
  * SHAKE128 stream of seed || i || j (34 bytes). */
 void cl_mlkem_sample_ntt(cl_mlkem_poly *p, const uint8_t seed[32], uint8_t i, uint8_t j);
+/* Four at once: p[t] from seed || ij[t][0] || ij[t][1]. */
+void cl_mlkem_sample_ntt_x4(cl_mlkem_poly *const p[4], const uint8_t seed[32],
+                            const uint8_t ij[4][2]);
 /* SamplePolyCBD_2 (Algorithm 8) of PRF_2(sigma, n) = SHAKE256(sigma || n, 128). */
 void cl_mlkem_sample_cbd2(cl_mlkem_poly *p, const uint8_t sigma[32], uint8_t n);
+/* Four at once: p[t] from PRF_2(sigma, n[t]). */
+void cl_mlkem_sample_cbd2_x4(cl_mlkem_poly *const p[4], const uint8_t sigma[32],
+                             const uint8_t n[4]);
 
 /* ByteEncode_12 of the canonical representatives; p any |c| < q. */
 void cl_mlkem_poly_encode12(uint8_t out[CL_MLKEM_POLY_BYTES], const cl_mlkem_poly *p);
