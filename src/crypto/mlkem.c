@@ -86,6 +86,7 @@ static void kpke_keygen(const params *pr, const uint8_t d[32], uint8_t *ek, uint
     g_in[32] = (uint8_t)k;
     cl_sha3_512(g_in, sizeof(g_in), rho_sigma);
     const uint8_t *rho = rho_sigma, *sigma = rho_sigma + 32;
+    cl_ct_declassify(rho, 32); /* public: the end of ek; sampling A branches on it */
 
     cl_mlkem_poly a[MAX_K * MAX_K], noise[2 * MAX_K], poly; /* noise: s, then e */
     cl_mlkem_mulprep s_hat[MAX_K];
