@@ -329,19 +329,42 @@ static inline uint32_t compress(int16_t x, unsigned d)
     return (uint32_t)(((uint64_t)t * 2580335u) >> 33) & ((1u << d) - 1);
 }
 
+/* Packs 256 d-bit values, eight (d bytes) at a time. Inlined with a
+ * constant d, the shifts and stores are fixed: no data-dependent control. */
+static inline void pack_bits(uint8_t *out, const uint16_t *v, unsigned d)
+{
+    for (unsigned g = 0; g < CL_MLKEM_N / 8; g++) {
+        uint64_t acc = 0;
+        unsigned bits = 0;
+        uint8_t *o = out + g * d;
+        for (unsigned j = 0; j < 8; j++) {
+            acc |= (uint64_t)v[8 * g + j] << bits;
+            bits += d;
+            if (bits >= 32) {
+                for (unsigned b = 0; b < 4; b++)
+                    *o++ = (uint8_t)(acc >> (8 * b));
+                acc >>= 32;
+                bits -= 32;
+            }
+        }
+        for (unsigned b = 0; b < bits / 8; b++)
+            *o++ = (uint8_t)(acc >> (8 * b));
+    }
+}
+
 void cl_mlkem_poly_compress(uint8_t *out, const cl_mlkem_poly *p, unsigned d)
 {
-    uint32_t acc = 0;
-    unsigned bits = 0;
-    for (unsigned i = 0; i < CL_MLKEM_N; i++) {
-        acc |= compress(p->c[i], d) << bits;
-        bits += d;
-        while (bits >= 8) {
-            *out++ = (uint8_t)acc;
-            acc >>= 8;
-            bits -= 8;
-        }
+    uint16_t v[CL_MLKEM_N];
+    for (unsigned i = 0; i < CL_MLKEM_N; i++)
+        v[i] = (uint16_t)compress(p->c[i], d);
+    switch (d) {
+    case 1: pack_bits(out, v, 1); break;
+    case 4: pack_bits(out, v, 4); break;
+    case 5: pack_bits(out, v, 5); break;
+    case 10: pack_bits(out, v, 10); break;
+    default: pack_bits(out, v, 11); break;
     }
+    cl_wipe(v, sizeof(v));
 }
 
 /* Decompress_d(y) = round(q y / 2^d). */
