@@ -90,18 +90,31 @@ void cl_mlkem_ntt(cl_mlkem_poly *p)
 }
 
 /* Algorithm 10, then times 2^16 / 128 (one Montgomery multiply by 1441),
- * which both divides by 128 and undoes the 1/2^16 of the products. */
+ * which both divides by 128 and undoes the 1/2^16 of the products.
+ * Sums double their bound per layer and differences go through fqmul
+ * (below q): from |c| < q, three layers stay below 8q, so the sums are
+ * reduced only in the third and sixth layers (len 8 and 64), and the
+ * seventh leaves them below 2q. */
 void cl_mlkem_invntt_tomont(cl_mlkem_poly *p)
 {
     int16_t *r = p->c;
     unsigned k = 127;
     for (unsigned len = 2; len <= 128; len <<= 1) {
+        int reduce = len == 8 || len == 64;
         for (unsigned start = 0; start < CL_MLKEM_N; start += 2 * len) {
             int16_t zeta = cl_mlkem_zetas[k--];
-            for (unsigned j = start; j < start + len; j++) {
-                int16_t t = r[j];
-                r[j] = barrett_reduce((int16_t)(t + r[j + len]));
-                r[j + len] = fqmul(zeta, (int16_t)(r[j + len] - t));
+            if (reduce) {
+                for (unsigned j = start; j < start + len; j++) {
+                    int16_t t = r[j];
+                    r[j] = barrett_reduce((int16_t)(t + r[j + len]));
+                    r[j + len] = fqmul(zeta, (int16_t)(r[j + len] - t));
+                }
+            } else {
+                for (unsigned j = start; j < start + len; j++) {
+                    int16_t t = r[j];
+                    r[j] = (int16_t)(t + r[j + len]);
+                    r[j + len] = fqmul(zeta, (int16_t)(r[j + len] - t));
+                }
             }
         }
     }
