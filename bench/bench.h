@@ -172,4 +172,12 @@ int bench_floor(const bench_pki *pki, double seconds_each, floor_result *r, char
  * compares figures taken minutes, not seconds, apart on a noisy VM. */
 int bench_aead_raw(int chacha, double seconds, double *seal_mb_s, double *open_mb_s);
 
+/* ML-KEM per operation, [0] ML-KEM-768, [1] ML-KEM-1024 (mlkem.c). */
+typedef struct {
+    double keygen_us[2], encaps_us[2], decaps_us[2];
+} mlkem_result;
+int bench_mlkem(double seconds_each, mlkem_result *r);
+/* The same from `CMD speed` of an OpenSSL 3.5 command line. */
+int bench_mlkem_openssl(const char *cmd, mlkem_result *r);
+
 #endif

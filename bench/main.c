@@ -586,6 +586,40 @@ static void print_floor(void)
            f->rsa_decrypt_us, f->rsa_encrypt_us);
 }
 
+/* clasp's ML-KEM figures, and ratio lines against OpenSSL 3.5 when
+ * CLASP_BENCH_OPENSSL35 names a command running its openssl (the system's
+ * libcrypto 3.0 has no ML-KEM), e.g. "chroot /path/to/debian13 openssl". */
+static int run_mlkem(double seconds_each)
+{
+    mlkem_result c, s;
+    if (bench_mlkem(seconds_each, &c)) {
+        fprintf(stderr, "error: ML-KEM failed\n");
+        return -1;
+    }
+    printf("\nML-KEM (clasp's own, src/crypto/mlkem.c), CPU time per operation:\n");
+    const char *names[2] = {"mlkem768", "mlkem1024"};
+    for (int i = 0; i < 2; i++)
+        printf("  %-10s keygen %6.1f us   encaps %6.1f us   decaps %6.1f us\n", names[i],
+               c.keygen_us[i], c.encaps_us[i], c.decaps_us[i]);
+    const char *cmd = getenv("CLASP_BENCH_OPENSSL35");
+    if (!cmd || !*cmd) {
+        printf("skip scenario=mlkem reason=no OpenSSL 3.5 to compare with (set CLASP_BENCH_OPENSSL35)\n");
+        return 0;
+    }
+    if (bench_mlkem_openssl(cmd, &s)) {
+        fprintf(stderr, "error: '%s speed ML-KEM-768 ML-KEM-1024' gave no figures\n", cmd);
+        return -1;
+    }
+    for (int i = 0; i < 2; i++) {
+        printf("  OpenSSL 3.5 %-10s keygen %6.1f us   encaps %6.1f us   decaps %6.1f us\n",
+               names[i], s.keygen_us[i], s.encaps_us[i], s.decaps_us[i]);
+        ratio_line(names[i], "keygen_us", c.keygen_us[i], s.keygen_us[i], 1, "lower");
+        ratio_line(names[i], "encaps_us", c.encaps_us[i], s.encaps_us[i], 1, "lower");
+        ratio_line(names[i], "decaps_us", c.decaps_us[i], s.decaps_us[i], 1, "lower");
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     options o;
@@ -626,6 +660,9 @@ int main(int argc, char **argv)
             print_floor();
         }
     }
+
+    if (o.floor && run_mlkem(o.quick ? 0.15 : 0.4))
+        failed = 1;
 
     for (size_t i = 0; i < bench_n_scenarios; i++) {
         const scenario *s = &bench_scenarios[i];
