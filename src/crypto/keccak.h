@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Keccak-f[1600] and the FIPS 202 sponges ML-KEM needs (SHA3-256, SHA3-512,
+ * SHAKE128, SHAKE256). Our own rather than libcrypto's EVP: ML-KEM makes
+ * dozens of tiny hash calls per operation (each matrix entry is one
+ * SHAKE128 stream), and EVP's per-call fetch/context overhead would cost
+ * more than the permutations themselves. Constant time: no branch or index
+ * depends on the data. */
+#ifndef CLASP_CRYPTO_KECCAK_H
+#define CLASP_CRYPTO_KECCAK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CL_SHAKE128_RATE 168
+#define CL_SHAKE256_RATE 136
+#define CL_SHA3_256_RATE 136
+#define CL_SHA3_512_RATE 72
+
+/* A sponge: absorb any number of pieces, finish once, then squeeze. */
+typedef struct {
+    uint64_t s[25];
+    unsigned rate; /* bytes */
+    unsigned pos;  /* bytes absorbed into, or squeezed from, the block */
+} cl_keccak;
+
+void cl_keccak_f1600(uint64_t s[25]);
+
+void cl_keccak_init(cl_keccak *k, unsigned rate);
+void cl_keccak_absorb(cl_keccak *k, const uint8_t *in, size_t len);
+/* Pads with the domain byte: 0x06 for SHA-3, 0x1f for SHAKE. */
+void cl_keccak_finish(cl_keccak *k, uint8_t domain);
+void cl_keccak_squeeze(cl_keccak *k, uint8_t *out, size_t len);
+/* Whole blocks straight after cl_keccak_finish (or earlier whole blocks). */
+void cl_keccak_squeeze_blocks(cl_keccak *k, uint8_t *out, size_t nblocks);
+
+void cl_sha3_256(const uint8_t *in, size_t len, uint8_t out[32]);
+void cl_sha3_512(const uint8_t *in, size_t len, uint8_t out[64]);
+void cl_shake256(const uint8_t *in, size_t len, uint8_t *out, size_t out_len);
+#endif
