@@ -591,6 +591,17 @@ expect_trace() {
   fi
 }
 
+# expect_trace_text FILE TEXT DESC: the details of a --trace ladder in FILE
+# contain TEXT, across the ladder's line wrapping (runs of spaces and '|'
+# count as one space).
+expect_trace_text() {
+  if [[ -f $1 ]] && tr '\n' ' ' <"$1" | tr -s ' |' ' ' | grep -qF -- "$2"; then
+    pass "$3"
+  else
+    fail "$3 (expected '$2' in the --trace ladder of $(basename "$1"))" "$1"
+  fi
+}
+
 # ossl_msg_has FILE MSG STRING: in `openssl s_client/s_server -trace` output,
 # the body of some handshake message MSG (e.g. ServerHello) contains STRING.
 ossl_msg_has() {
