@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: Apache-2.0
+/* ML-KEM polynomial arithmetic (FIPS 203 sections 4.2.1, 4.3), see
+ * mlkem_poly.h. Reductions are multiplications and shifts only, so the
+ * time never depends on a coefficient. */
+#include "crypto/mlkem_poly.h"
+
+#include <string.h>
+
+#include "base/bytes.h"
+#include "crypto/keccak.h"
+
+#define Q CL_MLKEM_Q
+#define QINV 62209u    /* q^-1 mod 2^16 */
+#define BARRETT_V 20159 /* round(2^26 / q) */
+#define MONT_R2 1353    /* 2^32 mod q */
+#define INVNTT_F 1441   /* 2^32 / 128 mod q */
+
+/* zetas[i] = 17^BitRev7(i) * 2^16 mod q and gammas[i] = 17^(2 BitRev7(i) + 1)
+ * * 2^16 mod q (FIPS 203 Appendix A), as centred representatives. */
+static const int16_t cl_mlkem_zetas[128] = {
+    -1044, -758, -359, -1517, 1493, 1422, 287, 202, -171, 622, 1577, 182,
+    962, -1202, -1474, 1468, 573, -1325, 264, 383, -829, 1458, -1602, -130,
+    -681, 1017, 732, 608, -1542, 411, -205, -1571, 1223, 652, -552, 1015,
+    -1293, 1491, -282, -1544, 516, -8, -320, -666, -1618, -1162, 126, 1469,
+    -853, -90, -271, 830, 107, -1421, -247, -951, -398, 961, -1508, -725,
+    448, -1065, 677, -1275, -1103, 430, 555, 843, -1251, 871, 1550, 105,
+    422, 587, 177, -235, -291, -460, 1574, 1653, -246, 778, 1159, -147,
+    -777, 1483, -602, 1119, -1590, 644, -872, 349, 418, 329, -156, -75,
+    817, 1097, 603, 610, 1322, -1285, -1465, 384, -1215, -136, 1218, -1335,
+    -874, 220, -1187, -1659, -1185, -1530, -1278, 794, -1510, -854, -870, 478,
+    -108, -308, 996, 991, 958, -1460, 1522, 1628,
+};
+static const int16_t cl_mlkem_gammas[128] = {
+    -1103, 1103, 430, -430, 555, -555, 843, -843, -1251, 1251, 871, -871,
+    1550, -1550, 105, -105, 422, -422, 587, -587, 177, -177, -235, 235,
+    -291, 291, -460, 460, 1574, -1574, 1653, -1653, -246, 246, 778, -778,
+    1159, -1159, -147, 147, -777, 777, 1483, -1483, -602, 602, 1119, -1119,
+    -1590, 1590, 644, -644, -872, 872, 349, -349, 418, -418, 329, -329,
+    -156, 156, -75, 75, 817, -817, 1097, -1097, 603, -603, 610, -610,
+    1322, -1322, -1285, 1285, -1465, 1465, 384, -384, -1215, 1215, -136, 136,
+    1218, -1218, -1335, 1335, -874, 874, 220, -220, -1187, 1187, -1659, 1659,
+    -1185, 1185, -1530, 1530, -1278, 1278, 794, -794, -1510, 1510, -854, 854,
+    -870, 870, 478, -478, -108, 108, -308, 308, 996, -996, 991, -991,
+    958, -958, -1460, 1460, 1522, -1522, 1628, -1628,
+};
+
+/* a / 2^16 mod q for |a| < q * 2^15; the result has |r| < q. */
+static inline int16_t mont_reduce(int32_t a)
+{
+    int16_t t = (int16_t)(uint16_t)((uint32_t)(uint16_t)a * QINV);
+    return (int16_t)((a - (int32_t)t * Q) >> 16);
+}
+
+static inline int16_t fqmul(int16_t a, int16_t b)
+{
+    return mont_reduce((int32_t)a * b);
+}
+
+/* The representative of a mod q in about [-(q-1)/2, (q-1)/2]. */
+static inline int16_t barrett_reduce(int16_t a)
+{
+    int16_t t = (int16_t)(((int32_t)BARRETT_V * a + (1 << 25)) >> 26);
+    return (int16_t)(a - t * Q);
+}
+
+/* The representative in [0, q) of any int16_t. */
+static inline uint16_t canonical(int16_t a)
+{
+    int32_t r = barrett_reduce(a);
+    r += (r >> 31) & Q;
+    return (uint16_t)r;
+}
+
+/* Algorithm 9. Input |c| < q: seven layers add at most 7q, within int16. */
+void cl_mlkem_ntt(cl_mlkem_poly *p)
+{
+    int16_t *r = p->c;
+    unsigned k = 1;
+    for (unsigned len = 128; len >= 2; len >>= 1) {
+        for (unsigned start = 0; start < CL_MLKEM_N; start += 2 * len) {
+            int16_t zeta = cl_mlkem_zetas[k++];
+            for (unsigned j = start; j < start + len; j++) {
+                int16_t t = fqmul(zeta, r[j + len]);
+                r[j + len] = (int16_t)(r[j] - t);
+                r[j] = (int16_t)(r[j] + t);
+            }
+        }
+    }
+    cl_mlkem_poly_reduce(p);
+}
+
+/* Algorithm 10, then times 2^16 / 128 (one Montgomery multiply by 1441),
+ * which both divides by 128 and undoes the 1/2^16 of the products. */
+void cl_mlkem_invntt_tomont(cl_mlkem_poly *p)
+{
+    int16_t *r = p->c;
+    unsigned k = 127;
+    for (unsigned len = 2; len <= 128; len <<= 1) {
+        for (unsigned start = 0; start < CL_MLKEM_N; start += 2 * len) {
+            int16_t zeta = cl_mlkem_zetas[k--];
+            for (unsigned j = start; j < start + len; j++) {
+                int16_t t = r[j];
+                r[j] = barrett_reduce((int16_t)(t + r[j + len]));
+                r[j + len] = fqmul(zeta, (int16_t)(r[j + len] - t));
+            }
+        }
+    }
+    for (unsigned j = 0; j < CL_MLKEM_N; j++)
+        r[j] = fqmul(r[j], INVNTT_F);
+}
+
+void cl_mlkem_poly_reduce(cl_mlkem_poly *p)
+{
+    for (unsigned i = 0; i < CL_MLKEM_N; i++)
+        p->c[i] = barrett_reduce(p->c[i]);
+}
+
+void cl_mlkem_poly_add(cl_mlkem_poly *r, const cl_mlkem_poly *a)
+{
+    for (unsigned i = 0; i < CL_MLKEM_N; i++)
+        r->c[i] = (int16_t)(r->c[i] + a->c[i]);
+}
+
+void cl_mlkem_poly_sub(cl_mlkem_poly *r, const cl_mlkem_poly *a)
+{
+    for (unsigned i = 0; i < CL_MLKEM_N; i++)
+        r->c[i] = (int16_t)(r->c[i] - a->c[i]);
+}
+
+void cl_mlkem_poly_tomont(cl_mlkem_poly *r)
+{
+    for (unsigned i = 0; i < CL_MLKEM_N; i++)
+        r->c[i] = fqmul(r->c[i], MONT_R2);
+}
+
+/* MultiplyNTTs (Algorithm 11) is BaseCaseMultiply (Algorithm 12) on each
+ * pair: c0 = a0 b0 + a1 b1 gamma_i, c1 = a0 b1 + a1 b0. b1 gamma_i is
+ * computed once here for all the a it meets. */
+void cl_mlkem_prepare(cl_mlkem_mulprep *m, const cl_mlkem_poly *b)
+{
+    memcpy(m->c, b->c, sizeof(m->c));
+    for (unsigned i = 0; i < CL_MLKEM_N / 2; i++)
+        m->odd_gamma[i] = fqmul(b->c[2 * i + 1], cl_mlkem_gammas[i]);
+}
+
+void cl_mlkem_acc_clear(cl_mlkem_acc *acc)
+{
+    memset(acc, 0, sizeof(*acc));
+}
+
+/* With a in [0, q), |b| <= q/2 and |b1 gamma| < q, one term is below
+ * 1.5 q^2 and four below q * 2^15, the bound of mont_reduce. */
+void cl_mlkem_acc_mul(cl_mlkem_acc *acc, const cl_mlkem_poly *a, const cl_mlkem_mulprep *b)
+{
+    for (unsigned i = 0; i < CL_MLKEM_N / 2; i++) {
+        int32_t a0 = a->c[2 * i], a1 = a->c[2 * i + 1];
+        int32_t b0 = b->c[2 * i], b1 = b->c[2 * i + 1];
+        acc->c[2 * i] += a0 * b0 + a1 * b->odd_gamma[i];
+        acc->c[2 * i + 1] += a0 * b1 + a1 * b0;
+    }
+}
+
+void cl_mlkem_acc_reduce(cl_mlkem_poly *r, const cl_mlkem_acc *acc)
+{
+    for (unsigned i = 0; i < CL_MLKEM_N; i++)
+        r->c[i] = mont_reduce(acc->c[i]);
+}
+
+/* Rejection sampling of 12-bit values below q (public data: the matrix). */
+static unsigned rej_uniform(int16_t *c, unsigned n, const uint8_t *buf, size_t len)
+{
+    for (size_t pos = 0; pos + 3 <= len && n < CL_MLKEM_N; pos += 3) {
+        uint16_t d1 = (uint16_t)(buf[pos] | ((buf[pos + 1] & 0x0f) << 8));
+        uint16_t d2 = (uint16_t)((buf[pos + 1] >> 4) | (buf[pos + 2] << 4));
+        if (d1 < Q)
+            c[n++] = (int16_t)d1;
+        if (d2 < Q && n < CL_MLKEM_N)
+            c[n++] = (int16_t)d2;
+    }
+    return n;
+}
+
+/* Three SHAKE128 blocks (168 values) usually suffice: 256 values need
+ * about 315 draws; more blocks follow one at a time. */
+void cl_mlkem_sample_ntt(cl_mlkem_poly *p, const uint8_t seed[32], uint8_t i, uint8_t j)
+{
+    uint8_t in[34];
+    memcpy(in, seed, 32);
+    in[32] = i;
+    in[33] = j;
+    cl_keccak k;
+    cl_keccak_init(&k, CL_SHAKE128_RATE);
+    cl_keccak_absorb(&k, in, sizeof(in));
+    cl_keccak_finish(&k, 0x1f);
+    uint8_t buf[3 * CL_SHAKE128_RATE];
+    cl_keccak_squeeze_blocks(&k, buf, 3);
+    unsigned n = rej_uniform(p->c, 0, buf, sizeof(buf));
+    while (n < CL_MLKEM_N) {
+        cl_keccak_squeeze_blocks(&k, buf, 1);
+        n = rej_uniform(p->c, n, buf, CL_SHAKE128_RATE);
+    }
+}
+
+/* Each coefficient is (b0 + b1) - (b2 + b3) of four consecutive bits:
+ * sum the bit pairs of a 32-bit word at once, then subtract. */
+void cl_mlkem_sample_cbd2(cl_mlkem_poly *p, const uint8_t sigma[32], uint8_t n)
+{
+    uint8_t in[33], buf[128];
+    memcpy(in, sigma, 32);
+    in[32] = n;
+    cl_shake256(in, sizeof(in), buf, sizeof(buf));
+    for (unsigned i = 0; i < 32; i++) {
+        uint32_t t = (uint32_t)buf[4 * i] | (uint32_t)buf[4 * i + 1] << 8 |
+                     (uint32_t)buf[4 * i + 2] << 16 | (uint32_t)buf[4 * i + 3] << 24;
+        uint32_t d = (t & 0x55555555u) + ((t >> 1) & 0x55555555u);
+        for (unsigned j = 0; j < 8; j++) {
+            int16_t a = (int16_t)((d >> (4 * j)) & 3);
+            int16_t b = (int16_t)((d >> (4 * j + 2)) & 3);
+            p->c[8 * i + j] = (int16_t)(a - b);
+        }
+    }
+    cl_wipe(in, sizeof(in));
+    cl_wipe(buf, sizeof(buf));
+}
+
+void cl_mlkem_poly_encode12(uint8_t out[CL_MLKEM_POLY_BYTES], const cl_mlkem_poly *p)
+{
+    for (unsigned i = 0; i < CL_MLKEM_N / 2; i++) {
+        uint16_t t0 = canonical(p->c[2 * i]), t1 = canonical(p->c[2 * i + 1]);
+        out[3 * i] = (uint8_t)t0;
+        out[3 * i + 1] = (uint8_t)((t0 >> 8) | (t1 << 4));
+        out[3 * i + 2] = (uint8_t)(t1 >> 4);
+    }
+}
+
+/* x in [0, 4096) to x mod q, without a branch. */
+static inline int16_t reduce_once(uint16_t x)
+{
+    int32_t r = (int32_t)x - Q;
+    r += (r >> 31) & Q;
+    return (int16_t)r;
+}
+
+void cl_mlkem_poly_decode12(cl_mlkem_poly *p, const uint8_t in[CL_MLKEM_POLY_BYTES])
+{
+    for (unsigned i = 0; i < CL_MLKEM_N / 2; i++) {
+        uint16_t t0 = (uint16_t)(in[3 * i] | ((in[3 * i + 1] & 0x0f) << 8));
+        uint16_t t1 = (uint16_t)((in[3 * i + 1] >> 4) | (in[3 * i + 2] << 4));
+        p->c[2 * i] = reduce_once(t0);
+        p->c[2 * i + 1] = reduce_once(t1);
+    }
+}
+
+int cl_mlkem_poly_check12(const uint8_t in[CL_MLKEM_POLY_BYTES])
+{
+    unsigned bad = 0;
+    for (unsigned i = 0; i < CL_MLKEM_N / 2; i++) {
+        uint16_t t0 = (uint16_t)(in[3 * i] | ((in[3 * i + 1] & 0x0f) << 8));
+        uint16_t t1 = (uint16_t)((in[3 * i + 1] >> 4) | (in[3 * i + 2] << 4));
+        bad |= (t0 >= Q) | (t1 >= Q);
+    }
+    return bad ? -1 : 0;
+}
+
+/* Compress_d(x) = round(2^d x / q) mod 2^d, the division by q a multiply
+ * by ceil(2^33 / q) and a shift (exact for every dividend below 2^23). */
+static inline uint32_t compress(int16_t x, unsigned d)
+{
+    uint32_t t = ((uint32_t)canonical(x) << d) + Q / 2;
+    return (uint32_t)(((uint64_t)t * 2580335u) >> 33) & ((1u << d) - 1);
+}
+
+void cl_mlkem_poly_compress(uint8_t *out, const cl_mlkem_poly *p, unsigned d)
+{
+    uint32_t acc = 0;
+    unsigned bits = 0;
+    for (unsigned i = 0; i < CL_MLKEM_N; i++) {
+        acc |= compress(p->c[i], d) << bits;
+        bits += d;
+        while (bits >= 8) {
+            *out++ = (uint8_t)acc;
+            acc >>= 8;
+            bits -= 8;
+        }
+    }
+}
+
+/* Decompress_d(y) = round(q y / 2^d). */
+void cl_mlkem_poly_decompress(cl_mlkem_poly *p, const uint8_t *in, unsigned d)
+{
+    uint32_t acc = 0;
+    unsigned bits = 0;
+    for (unsigned i = 0; i < CL_MLKEM_N; i++) {
+        while (bits < d) {
+            acc |= (uint32_t)*in++ << bits;
+            bits += 8;
+        }
+        uint32_t y = acc & ((1u << d) - 1);
+        acc >>= d;
+        bits -= d;
+        p->c[i] = (int16_t)((y * Q + (1u << (d - 1))) >> d);
+    }
+}

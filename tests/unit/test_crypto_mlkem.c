@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* ML-KEM-768 and ML-KEM-1024 (src/crypto/mlkem.c) against every test of
+ * Project Wycheproof's ML-KEM files (tests/data/wycheproof/mlkem_*.txt):
+ * key generation from the seed, encapsulation with a fixed m (and the
+ * modulus check), decapsulation incl. implicit rejection and malformed keys
+ * and ciphertexts. Then round trips with random keys, and the lengths. */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto/crypto.h"
+#include "crypto/keccak.h"
+#include "crypto/mlkem.h"
+#include "testutil.h"
+
+#define FIELD_CAP 8192
+#define MAX_FIELDS 4
+
+typedef struct {
+    char id[16], result[16], flags[256];
+    uint8_t *f[MAX_FIELDS];
+    size_t len[MAX_FIELDS];
+} vector;
+
+typedef struct {
+    size_t valid, invalid;
+} counts;
+
+/* Splits `tcId result flags f0 .. f{n-1}` (hex or '-'). 0 when well formed. */
+static int parse_line(char *line, vector *v, int nfields)
+{
+    char *save = NULL, *tok[3 + MAX_FIELDS];
+    int n = 0;
+    for (char *t = strtok_r(line, " \n", &save); t && n < 3 + nfields; t = strtok_r(NULL, " \n", &save))
+        tok[n++] = t;
+    if (n != 3 + nfields || strlen(tok[0]) >= sizeof v->id || strlen(tok[1]) >= sizeof v->result ||
+        strlen(tok[2]) >= sizeof v->flags)
+        return -1;
+    strcpy(v->id, tok[0]);
+    strcpy(v->result, tok[1]);
+    strcpy(v->flags, tok[2]);
+    for (int i = 0; i < nfields; i++) {
+        v->len[i] = strcmp(tok[3 + i], "-") ? tu_hex(tok[3 + i], v->f[i], FIELD_CAP) : 0;
+        if (v->len[i] > FIELD_CAP)
+            return -1;
+    }
+    return 0;
+}
+
+typedef void (*vector_fn)(cl_mlkem_param p, const vector *v, int valid, const char *file);
+
+static counts run_file(const char *file, cl_mlkem_param p, int nfields, vector_fn fn)
+{
+    counts c = {0, 0};
+    const char *dir = getenv("CLASP_TEST_DATA");
+    char path[512];
+    snprintf(path, sizeof path, "%s/wycheproof/%s", dir ? dir : "tests/data", file);
+    FILE *f = fopen(path, "r");
+    CHECK(f != NULL);
+    if (!f)
+        return c;
+    vector v;
+    for (int i = 0; i < MAX_FIELDS; i++)
+        v.f[i] = malloc(FIELD_CAP);
+    char *line = NULL;
+    size_t cap = 0;
+    while (getline(&line, &cap, f) > 0) {
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        if (parse_line(line, &v, nfields) != 0) {
+            CHECK(!"a well-formed vector line");
+            continue;
+        }
+        int valid = !strcmp(v.result, "valid");
+        CHECK(valid || !strcmp(v.result, "invalid")); /* no "acceptable" in these files */
+        fn(p, &v, valid, file);
+        if (valid)
+            c.valid++;
+        else
+            c.invalid++;
+    }
+    free(line);
+    for (int i = 0; i < MAX_FIELDS; i++)
+        free(v.f[i]);
+    fclose(f);
+    printf("%s: %zu valid and %zu invalid vectors run\n", file, c.valid, c.invalid);
+    return c;
+}
+
+#define FAIL_IF(cond, v, file, what)                                                       \
+    do {                                                                                   \
+        if (cond)                                                                          \
+            fprintf(stderr, "%s tcId %s (%s %s): %s\n", file, (v)->id, (v)->result,       \
+                    (v)->flags, what);                                                     \
+        CHECK(!(cond));                                                                    \
+    } while (0)
+
+/* seed ek dk: all valid. */
+static void keygen_vector(cl_mlkem_param p, const vector *v, int valid, const char *file)
+{
+    uint8_t ek[CL_MLKEM_MAX_EK_LEN], dk[CL_MLKEM_MAX_DK_LEN];
+    size_t ekl = cl_mlkem_ek_len(p), dkl = cl_mlkem_dk_len(p);
+    FAIL_IF(!valid, v, file, "an invalid key generation vector (none expected)");
+    FAIL_IF(v->len[0] != CL_MLKEM_SEED_LEN || v->len[1] != ekl || v->len[2] != dkl, v, file,
+            "field lengths");
+    if (v->len[0] != CL_MLKEM_SEED_LEN || v->len[1] != ekl || v->len[2] != dkl)
+        return;
+    int rc = cl_mlkem_keygen_seed(p, v->f[0], ek, dk);
+    FAIL_IF(rc != 0 || memcmp(ek, v->f[1], ekl) != 0 || memcmp(dk, v->f[2], dkl) != 0, v, file,
+            "wrong keys");
+    CHECK(cl_mlkem_ek_check(p, ek, ekl) == 0);
+}
+
+/* m ek c K: valid ones give c and K; invalid keys are refused. */
+static void encaps_vector(cl_mlkem_param p, const vector *v, int valid, const char *file)
+{
+    uint8_t ct[CL_MLKEM_MAX_CT_LEN], ss[CL_MLKEM_SS_LEN], m[32] = {0};
+    if (v->len[0] == 32)
+        memcpy(m, v->f[0], 32);
+    memset(ct, 0xaa, sizeof ct);
+    int rc = cl_mlkem_encaps_m(p, v->f[1], v->len[1], m, ct, ss);
+    if (valid) {
+        size_t ctl = cl_mlkem_ct_len(p);
+        FAIL_IF(v->len[0] != 32 || v->len[2] != ctl || v->len[3] != 32, v, file, "field lengths");
+        FAIL_IF(rc != 0 || memcmp(ct, v->f[2], ctl) != 0 || memcmp(ss, v->f[3], 32) != 0, v, file,
+                "wrong ciphertext or secret");
+        CHECK(cl_mlkem_ek_check(p, v->f[1], v->len[1]) == 0);
+    } else {
+        FAIL_IF(rc != -1, v, file, "accepted");
+        CHECK(cl_mlkem_ek_check(p, v->f[1], v->len[1]) == -1);
+    }
+}
+
+/* seed ek c K: KeyGen from the seed, then Decaps(c). The invalid tests
+ * have a seed of the wrong length (which the API cannot take: its seed is
+ * 64 bytes, so the length is what refuses it) or a ciphertext of the wrong
+ * length (Decaps refuses). */
+static void decaps_seed_vector(cl_mlkem_param p, const vector *v, int valid, const char *file)
+{
+    uint8_t ek[CL_MLKEM_MAX_EK_LEN], dk[CL_MLKEM_MAX_DK_LEN], ss[CL_MLKEM_SS_LEN];
+    size_t ekl = cl_mlkem_ek_len(p), dkl = cl_mlkem_dk_len(p);
+    if (v->len[0] != CL_MLKEM_SEED_LEN) {
+        FAIL_IF(valid, v, file, "a valid vector with a seed that is not 64 bytes");
+        return;
+    }
+    int rc = cl_mlkem_keygen_seed(p, v->f[0], ek, dk);
+    CHECK(rc == 0);
+    if (v->len[1])
+        FAIL_IF(v->len[1] != ekl || memcmp(ek, v->f[1], ekl) != 0, v, file, "wrong ek");
+    rc = cl_mlkem_decaps(p, dk, dkl, v->f[2], v->len[2], ss);
+    if (valid) {
+        FAIL_IF(v->len[3] != 32 || rc != 0 || memcmp(ss, v->f[3], 32) != 0, v, file,
+                "wrong secret");
+    } else {
+        FAIL_IF(rc != -1, v, file, "accepted");
+        CHECK(v->len[2] != cl_mlkem_ct_len(p));
+    }
+}
+
+/* dk ek c K: Decaps with the given dk, which may be malformed. */
+static void decaps_dk_vector(cl_mlkem_param p, const vector *v, int valid, const char *file)
+{
+    uint8_t ss[CL_MLKEM_SS_LEN];
+    int rc = cl_mlkem_decaps(p, v->f[0], v->len[0], v->f[2], v->len[2], ss);
+    if (valid)
+        FAIL_IF(v->len[3] != 32 || rc != 0 || memcmp(ss, v->f[3], 32) != 0, v, file,
+                "wrong secret");
+    else
+        FAIL_IF(rc != -1, v, file, "accepted");
+}
+
+/* Random keys: both sides agree; a changed ciphertext gives J(z || c) (the
+ * implicit rejection) and a changed H(ek) in dk is refused. */
+static void test_round_trip(cl_mlkem_param p)
+{
+    uint8_t ek[CL_MLKEM_MAX_EK_LEN], dk[CL_MLKEM_MAX_DK_LEN], ct[CL_MLKEM_MAX_CT_LEN];
+    uint8_t ss1[32], ss2[32], want[32];
+    size_t ekl = cl_mlkem_ek_len(p), dkl = cl_mlkem_dk_len(p), ctl = cl_mlkem_ct_len(p);
+    for (int round = 0; round < 20; round++) {
+        CHECK(cl_mlkem_keygen(p, ek, dk) == 0);
+        CHECK(cl_mlkem_encaps(p, ek, ekl, ct, ss1) == 0);
+        CHECK(cl_mlkem_decaps(p, dk, dkl, ct, ctl, ss2) == 0);
+        CHECK_MEM(ss1, ss2, 32);
+        ct[round * 37 % ctl] ^= (uint8_t)(1u << (round % 8));
+        CHECK(cl_mlkem_decaps(p, dk, dkl, ct, ctl, ss2) == 0);
+        uint8_t j_in[32 + CL_MLKEM_MAX_CT_LEN];
+        memcpy(j_in, dk + dkl - 32, 32);
+        memcpy(j_in + 32, ct, ctl);
+        cl_shake256(j_in, 32 + ctl, want, 32);
+        CHECK_MEM(ss2, want, 32);
+        CHECK(memcmp(ss1, ss2, 32) != 0);
+    }
+    dk[dkl - 64] ^= 1; /* H(ek) */
+    CHECK(cl_mlkem_decaps(p, dk, dkl, ct, ctl, ss2) == -1);
+    dk[dkl - 64] ^= 1;
+    dk[dkl - 200] ^= 1; /* ek inside dk */
+    CHECK(cl_mlkem_decaps(p, dk, dkl, ct, ctl, ss2) == -1);
+    dk[dkl - 200] ^= 1;
+    CHECK(cl_mlkem_decaps(p, dk, dkl, ct, ctl, ss2) == 0);
+    CHECK(cl_mlkem_decaps(p, dk, dkl - 1, ct, ctl, ss2) == -1);
+    CHECK(cl_mlkem_decaps(p, dk, dkl, ct, ctl + 1, ss2) == -1);
+    CHECK(cl_mlkem_encaps(p, ek, ekl - 1, ct, ss1) == -1);
+    CHECK(cl_mlkem_ek_check(p, ek, ekl + 1) == -1);
+    CHECK(cl_mlkem_ek_check(p, NULL, ekl) == -1);
+    /* The modulus check: a coefficient of exactly q is refused, q - 1 is not. */
+    ek[0] = 0x01;
+    ek[1] = (uint8_t)((ek[1] & 0xf0) | 0x0d); /* 0xd01 = 3329 */
+    CHECK(cl_mlkem_ek_check(p, ek, ekl) == -1);
+    CHECK(cl_mlkem_encaps(p, ek, ekl, ct, ss1) == -1);
+    ek[0] = 0x00; /* 0xd00 = 3328 */
+    CHECK(cl_mlkem_ek_check(p, ek, ekl) == 0);
+    size_t last = 384 * (ekl / 384) - 1; /* the last coefficient's top byte */
+    ek[last] = 0xff;
+    CHECK(cl_mlkem_ek_check(p, ek, ekl) == -1);
+}
+
+int main(void)
+{
+    CHECK(cr_init() == 0);
+    CHECK(cl_mlkem_ek_len(CL_MLKEM_768) == 1184 && cl_mlkem_dk_len(CL_MLKEM_768) == 2400 &&
+          cl_mlkem_ct_len(CL_MLKEM_768) == 1088);
+    CHECK(cl_mlkem_ek_len(CL_MLKEM_1024) == 1568 && cl_mlkem_dk_len(CL_MLKEM_1024) == 3168 &&
+          cl_mlkem_ct_len(CL_MLKEM_1024) == 1568);
+    counts c;
+    c = run_file("mlkem_768_keygen_seed.txt", CL_MLKEM_768, 3, keygen_vector);
+    CHECK(c.valid == 100);
+    c = run_file("mlkem_1024_keygen_seed.txt", CL_MLKEM_1024, 3, keygen_vector);
+    CHECK(c.valid == 100);
+    c = run_file("mlkem_768_encaps.txt", CL_MLKEM_768, 4, encaps_vector);
+    CHECK(c.valid == 133 && c.invalid == 132);
+    c = run_file("mlkem_1024_encaps.txt", CL_MLKEM_1024, 4, encaps_vector);
+    CHECK(c.valid == 133 && c.invalid == 136);
+    c = run_file("mlkem_768_decaps_seed.txt", CL_MLKEM_768, 4, decaps_seed_vector);
+    CHECK(c.valid == 153 && c.invalid == 40);
+    c = run_file("mlkem_1024_decaps_seed.txt", CL_MLKEM_1024, 4, decaps_seed_vector);
+    CHECK(c.valid == 153 && c.invalid == 40);
+    c = run_file("mlkem_768_decaps_dk.txt", CL_MLKEM_768, 4, decaps_dk_vector);
+    CHECK(c.valid == 3 && c.invalid == 6);
+    test_round_trip(CL_MLKEM_768);
+    test_round_trip(CL_MLKEM_1024);
+    return tu_finish("test_crypto_mlkem");
+}
