@@ -343,8 +343,12 @@ int cr_kx_derive(cr_kx *key, const uint8_t *peer, size_t peer_len, uint8_t *secr
     /* The DH secret keeps its leading zeros (RFC 8446 7.4.1). */
     if (g->kind == KX_DH && EVP_PKEY_CTX_set_dh_pad(ctx, 1) != 1)
         goto out;
-    if (EVP_PKEY_derive(ctx, secret, &len) != 1 || len != g->elem_len)
+    if (EVP_PKEY_derive(ctx, secret, &len) != 1 || len != g->elem_len) {
+        /* OpenSSL refuses an all-zero X25519/X448 result itself. */
+        if (xdh)
+            rc = CR_KX_BAD_POINT;
         goto out;
+    }
     /* An all-zero X25519/X448 output means a small-order peer point (RFC
      * 7748 6; RFC 8446 7.4.2 requires the check). */
     if (xdh) {

@@ -169,7 +169,7 @@ static int handle_hrr(clasp_conn *c, const uint8_t *msg, size_t len)
             return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                            "the server's HelloRetryRequest asks for group %s (0x%04x), which is "
                            "%s", cl_group_name(sh.share_group), sh.share_group,
-                           ours ? "one we already sent a key share for" : "not one we offered");
+                           ours ? "the one we already sent a key share for" : "not one we offered");
         hs->kx_group = sh.share_group;
     }
     if (sh.has_cookie) {
@@ -246,7 +246,7 @@ static int handle_server_hello(clasp_conn *c, const uint8_t *msg, size_t len)
     int kx_rc = cr_kx_derive(mine, sh.share.p, sh.share.n, dhe, &dhe_len);
     if (kx_rc)
         return cl_fail(c, kx_rc == -1 ? CL_ALERT_INTERNAL_ERROR : CL_ALERT_ILLEGAL_PARAMETER,
-                       CLASP_E_PROTOCOL, "the server's %s key share (%zu bytes) is invalid: %s",
+                       CLASP_E_PROTOCOL, "the server's %s key share is invalid (%zu bytes): %s",
                        cl_group_name(c->group), sh.share.n, cl_kx_problem(kx_rc, c->group));
     cr_kx_free(hs->kx);
     cr_kx_free(hs->kx2);

@@ -316,7 +316,7 @@ static int send_flight(clasp_conn *c, const cl_client_hello *ch, cl_reader share
                        cl_group_name(c->group));
     if (kx_rc)
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
-                       "the client's %s key share (%zu bytes) is invalid: %s",
+                       "the client's %s key share is invalid (%zu bytes): %s",
                        cl_group_name(c->group), share.n, cl_kx_problem(kx_rc, c->group));
 
     if (cl_random(c, hs->server_random, 32))
