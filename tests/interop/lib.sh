@@ -740,7 +740,7 @@ d13_start_gnutls_serv() {
   local name=$1 port=$2
   shift 2
   start_bg "$name" "${D13[@]}" gnutls-serv --port "$port" "$@"
-  if wait_log "$WORK/$name.log" "Echo Server listening" 10 || wait_port "$port" 2; then return 0; fi
+  if wait_log "$WORK/$name.log" "listening on IPv4" 10; then return 0; fi
   echo "  (Debian 13 gnutls-serv '$name' did not start listening within 10 s)"
   return 1
 }
