@@ -151,7 +151,8 @@ int cl_send_client_hello(clasp_conn *c)
     size_t e = cl_ext_open(&m, CL_EXT_SUPPORTED_GROUPS);
     size_t list = cl_wr_begin_vec(&m, 2);
     for (size_t i = 0; i < cfg->n_groups; i++)
-        cl_wr_u16(&m, cfg->groups[i]);
+        if (hs->offer13 || !cr_group_is_hybrid(cfg->groups[i])) /* hybrids: TLS 1.3 only */
+            cl_wr_u16(&m, cfg->groups[i]);
     cl_wr_end_vec(&m, list, 2);
     cl_ext_close(&m, e);
     if (hs->offer12 && !legacy) {
