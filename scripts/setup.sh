@@ -14,6 +14,7 @@ PACKAGES=(
   clang llvm libclang-rt-dev             # libFuzzer (its runtime is only a recommends of clang)
   valgrind
   ca-certificates
+  mmdebstrap                             # makes the Debian 13 tree (OpenSSL 3.5, GnuTLS 3.8 peers): scripts/debian13.sh
 )
 
 die() { echo "setup.sh: error: $*" >&2; exit 1; }

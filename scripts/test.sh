@@ -11,6 +11,15 @@ if ! scripts/setup.sh; then
   exit 1
 fi
 
+# The Debian 13 tree whose OpenSSL 3.5 and GnuTLS 3.8 the interop tests use
+# as peers (post-quantum groups): made once under build/, then reused.
+if DEBIAN13_ROOT=$(scripts/debian13.sh); then
+  export DEBIAN13_ROOT
+else
+  unset DEBIAN13_ROOT
+  echo "test.sh: warning: no Debian 13 tree; the tests that need OpenSSL 3.5 or GnuTLS 3.8 will fail" >&2
+fi
+
 jobs=$(nproc 2>/dev/null || echo 2)
 declare -a names=() results=()
 failed=0

@@ -17,17 +17,22 @@
 static const uint16_t default_suites13[] = {0x1301, 0x1302, 0x1303, 0xc02b, 0xc02c, 0xcca9,
                                             0xc02f, 0xc030, 0xcca8, 0x009e, 0x009f, 0xccaa,
                                             0x009c, 0x009d};
-/* A client's one TLS 1.3 key share is for the first (x25519); the others
- * are offered and accepted, in this order of preference: the elliptic
- * curves, then the RFC 7919 finite-field groups, which serve TLS 1.2 DHE
- * suites and TLS 1.3 peers that offer nothing else (OpenSSL 3.0 lists the
- * same groups). A finite-field share costs far more than an ECDHE one
- * (ffdhe8192: ~13 ms of server time), so a server that must not spend it
- * sets its own list. */
+/* In this order of preference: the hybrid post-quantum groups (TLS 1.3
+ * only), then the elliptic curves, then the RFC 7919 finite-field groups,
+ * which serve TLS 1.2 DHE suites and TLS 1.3 peers that offer nothing else
+ * (OpenSSL 3.0 lists the same groups). A client's TLS 1.3 key shares are
+ * for the first group and, when that is a hybrid, also for the first
+ * classic one (x25519), as browsers do: a server without ML-KEM then needs
+ * no HelloRetryRequest. A server takes, in this order, the first group the
+ * client sent a share for, so a hybrid whenever the client sent one. A
+ * finite-field share costs far more than an ECDHE one (ffdhe8192: ~13 ms
+ * of server time), so a server that must not spend it sets its own list. */
 static const uint16_t default_groups[] = {
-    CR_GROUP_X25519,    CR_GROUP_SECP256R1, CR_GROUP_SECP384R1, CR_GROUP_X448,
-    CR_GROUP_SECP521R1, CR_GROUP_FFDHE2048, CR_GROUP_FFDHE3072, CR_GROUP_FFDHE4096,
-    CR_GROUP_FFDHE6144, CR_GROUP_FFDHE8192};
+    CR_GROUP_X25519MLKEM768, CR_GROUP_SECP256R1MLKEM768, CR_GROUP_SECP384R1MLKEM1024,
+    CR_GROUP_X25519,         CR_GROUP_SECP256R1,         CR_GROUP_SECP384R1,
+    CR_GROUP_X448,           CR_GROUP_SECP521R1,         CR_GROUP_FFDHE2048,
+    CR_GROUP_FFDHE3072,      CR_GROUP_FFDHE4096,         CR_GROUP_FFDHE6144,
+    CR_GROUP_FFDHE8192};
 /* Signature schemes we accept and offer, preferred first. PKCS#1 and SHA-1
  * are listed for certificate signatures only; TLS 1.3 handshake signatures
  * never use them. */
@@ -181,7 +186,8 @@ static int add_group(clasp_config *cfg, const char *name)
 {
     uint16_t g = cl_group_by_name(name);
     if (!g || !cr_group_supported(g))
-        return config_fail(cfg, "unknown or unsupported group '%s' (use x25519, secp256r1, "
+        return config_fail(cfg, "unknown or unsupported group '%s' (use X25519MLKEM768, "
+                                "SecP256r1MLKEM768, SecP384r1MLKEM1024, x25519, secp256r1, "
                                 "secp384r1, x448, secp521r1, ffdhe2048, ffdhe3072, ffdhe4096, "
                                 "ffdhe6144 or ffdhe8192)", name);
     for (size_t i = 0; i < cfg->n_groups; i++)

@@ -65,6 +65,11 @@ static const struct {
     {CR_GROUP_FFDHE4096, "ffdhe4096", "ffdhe4096", "ffdhe4096"},
     {CR_GROUP_FFDHE6144, "ffdhe6144", "ffdhe6144", "ffdhe6144"},
     {CR_GROUP_FFDHE8192, "ffdhe8192", "ffdhe8192", "ffdhe8192"},
+    /* Hybrids (draft-ietf-tls-ecdhe-mlkem): the IANA names; the aliases
+     * are the names other tools spell with separators. */
+    {CR_GROUP_X25519MLKEM768, "X25519MLKEM768", "X25519-MLKEM768", "x25519_mlkem768"},
+    {CR_GROUP_SECP256R1MLKEM768, "SecP256r1MLKEM768", "P256-MLKEM768", "secp256r1_mlkem768"},
+    {CR_GROUP_SECP384R1MLKEM1024, "SecP384r1MLKEM1024", "P384-MLKEM1024", "secp384r1_mlkem1024"},
 };
 
 uint16_t cl_group_by_name(const char *name)

@@ -99,10 +99,22 @@ CL_MUST_CHECK int cr_aead_open(cr_aead *a, const uint8_t nonce[CR_AEAD_NONCE],
 #define CR_GROUP_FFDHE4096 0x0102
 #define CR_GROUP_FFDHE6144 0x0103
 #define CR_GROUP_FFDHE8192 0x0104
-#define CR_MAX_KX_PUB 1024 /* ffdhe8192 share; EC points are far smaller */
+/* Hybrids of ECDH and ML-KEM (draft-ietf-tls-ecdhe-mlkem), TLS 1.3 only. */
+#define CR_GROUP_SECP256R1MLKEM768 0x11eb
+#define CR_GROUP_X25519MLKEM768 0x11ec
+#define CR_GROUP_SECP384R1MLKEM1024 0x11ed
+#define CR_MAX_KX_PUB 1665 /* SecP384r1MLKEM1024 shares; ffdhe8192: 1024 */
 #define CR_MAX_KX_SECRET 1024
 
+/* Why cr_kx_derive or cr_kx_encap refused the peer's share (other
+ * failures are -1): each means an illegal_parameter alert in TLS. */
+#define CR_KX_BAD_LENGTH (-2) /* not the group's share length */
+#define CR_KX_BAD_KEM_KEY (-3) /* ML-KEM encapsulation key fails the FIPS 203 7.2 check */
+#define CR_KX_BAD_POINT (-4)  /* invalid ECDH/DH value, or an all-zero X25519/X448 result */
+
 int cr_group_supported(uint16_t group);
+/* A hybrid ECDH + ML-KEM group (TLS 1.3 only). */
+int cr_group_is_hybrid(uint16_t group);
 typedef struct cr_kx cr_kx;
 /* Makes an ephemeral key pair; writes the public share in TLS wire form
  * (x25519: 32 bytes, x448: 56; NIST curves: uncompressed point; FFDHE: Y
@@ -115,9 +127,16 @@ CL_MUST_CHECK int cr_kx_from_private(uint16_t group, const uint8_t *priv, size_t
 #endif
 /* Validates the peer's share (length; point on the curve; 1 < Y < p-1;
  * no all-zero X25519/X448 result) and computes the shared secret (FFDHE:
- * left-padded to the length of p, RFC 8446 7.4.1). */
+ * left-padded to the length of p, RFC 8446 7.4.1). For a hybrid group
+ * (the client's side) the peer's share holds an ML-KEM ciphertext, which
+ * is decapsulated. Returns 0, a CR_KX_BAD_* reason, or -1. */
 CL_MUST_CHECK int cr_kx_derive(cr_kx *key, const uint8_t *peer, size_t peer_len,
                                uint8_t *secret, size_t *secret_len);
+/* The server's side in one step: from the client's share, our share (an
+ * ML-KEM ciphertext with our ECDH share, for a hybrid group) and the
+ * shared secret. Returns 0, a CR_KX_BAD_* reason, or -1. */
+CL_MUST_CHECK int cr_kx_encap(uint16_t group, const uint8_t *peer, size_t peer_len, uint8_t *pub,
+                              size_t *pub_len, uint8_t *secret, size_t *secret_len);
 void cr_kx_free(cr_kx *key);
 /* TLS 1.2 DHE: a key pair in the server's group (p, g big-endian). *named
  * is the RFC 7919 group when p is one of them (else 0), *bits the size of

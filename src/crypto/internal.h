@@ -37,4 +37,14 @@ static inline const EVP_MD *cr_md(const cr_algs *a, cr_hash_alg alg)
 cr_pkey *cr_pkey_wrap(EVP_PKEY *pk);
 EVP_PKEY *cr_pkey_get0(const cr_pkey *k);
 
+/* hybrid.c: the ECDH + ML-KEM groups, to which kx.c hands them. The
+ * ECDH half is an ordinary cr_kx. */
+typedef struct cr_hybrid cr_hybrid;
+int cr_hybrid_generate(uint16_t group, cr_hybrid **h, uint8_t *pub, size_t *pub_len);
+int cr_hybrid_decap(cr_hybrid *h, const uint8_t *peer, size_t peer_len, uint8_t *secret,
+                    size_t *secret_len);
+int cr_hybrid_encap(uint16_t group, const uint8_t *peer, size_t peer_len, uint8_t *pub,
+                    size_t *pub_len, uint8_t *secret, size_t *secret_len);
+void cr_hybrid_free(cr_hybrid *h);
+
 #endif

@@ -46,7 +46,8 @@ static const group_info groups[] = {
 };
 
 struct cr_kx {
-    const group_info *g;
+    const group_info *g; /* NULL for a hybrid group */
+    cr_hybrid *hybrid;   /* a hybrid group's key (hybrid.c) */
     EVP_PKEY *pk;
     /* TLS 1.2 DHE with parameters the server chose: the group lives here. */
     group_info custom;
@@ -63,13 +64,14 @@ static const group_info *find_group(uint16_t group)
 
 int cr_group_supported(uint16_t group)
 {
-    return find_group(group) != NULL && cr_get_algs() != NULL;
+    return (find_group(group) != NULL || cr_group_is_hybrid(group)) && cr_get_algs() != NULL;
 }
 
 void cr_kx_free(cr_kx *key)
 {
     if (!key)
         return;
+    cr_hybrid_free(key->hybrid);
     EVP_PKEY_free(key->pk); /* the providers cleanse private keys on free */
     EVP_PKEY_free(key->custom_params);
     free(key);
@@ -131,6 +133,15 @@ int cr_kx_generate(uint16_t group, cr_kx **key, uint8_t *pub, size_t *pub_len)
 {
     const cr_algs *a = cr_get_algs();
     const group_info *g = find_group(group);
+    if (a && cr_group_is_hybrid(group)) {
+        cr_kx *k = calloc(1, sizeof *k);
+        if (!k || cr_hybrid_generate(group, &k->hybrid, pub, pub_len) != 0) {
+            cr_kx_free(k);
+            return -1;
+        }
+        *key = k;
+        return 0;
+    }
     if (!a || !g)
         return -1;
     EVP_PKEY *pk = NULL;
@@ -302,7 +313,11 @@ int cr_kx_derive(cr_kx *key, const uint8_t *peer, size_t peer_len, uint8_t *secr
     const cr_algs *a = cr_get_algs();
     if (!a || !key || !peer || !secret || !secret_len)
         return -1;
+    if (key->hybrid)
+        return cr_hybrid_decap(key->hybrid, peer, peer_len, secret, secret_len);
     const group_info *g = key->g;
+    if (peer_len != g->pub_len)
+        return CR_KX_BAD_LENGTH;
     EVP_PKEY *pk = peer_key(key->custom_params ? key->custom_params
                                                : (g->params >= 0 ? a->kx_params[g->params] : NULL),
                             g, peer, peer_len);
@@ -318,24 +333,32 @@ int cr_kx_derive(cr_kx *key, const uint8_t *peer, size_t peer_len, uint8_t *secr
      * a point on the curve (cofactor 1, so no subgroup test), for DH
      * 1 < y < p-1 (RFC 7919 5.1); the full check would add a costly
      * exponentiation. Derivation below is then told not to re-validate. */
-    if (!pk || (!xdh && (!check || EVP_PKEY_public_check_quick(check) != 1)))
+    if (!pk || (!xdh && (!check || EVP_PKEY_public_check_quick(check) != 1))) {
+        rc = CR_KX_BAD_POINT;
         goto out;
+    }
     if (!(ctx = EVP_PKEY_CTX_new_from_pkey(NULL, key->pk, NULL)) ||
         EVP_PKEY_derive_init(ctx) != 1 || EVP_PKEY_derive_set_peer_ex(ctx, pk, 0) != 1)
         goto out;
     /* The DH secret keeps its leading zeros (RFC 8446 7.4.1). */
     if (g->kind == KX_DH && EVP_PKEY_CTX_set_dh_pad(ctx, 1) != 1)
         goto out;
-    if (EVP_PKEY_derive(ctx, secret, &len) != 1 || len != g->elem_len)
+    if (EVP_PKEY_derive(ctx, secret, &len) != 1 || len != g->elem_len) {
+        /* OpenSSL refuses an all-zero X25519/X448 result itself. */
+        if (xdh)
+            rc = CR_KX_BAD_POINT;
         goto out;
+    }
     /* An all-zero X25519/X448 output means a small-order peer point (RFC
      * 7748 6; RFC 8446 7.4.2 requires the check). */
     if (xdh) {
         uint8_t acc = 0;
         for (size_t i = 0; i < len; i++)
             acc |= secret[i];
-        if (acc == 0)
+        if (acc == 0) {
+            rc = CR_KX_BAD_POINT;
             goto out;
+        }
     }
     *secret_len = len;
     rc = 0;
@@ -350,12 +373,25 @@ out:
     return rc;
 }
 
+int cr_kx_encap(uint16_t group, const uint8_t *peer, size_t peer_len, uint8_t *pub,
+                size_t *pub_len, uint8_t *secret, size_t *secret_len)
+{
+    if (cr_group_is_hybrid(group))
+        return cr_hybrid_encap(group, peer, peer_len, pub, pub_len, secret, secret_len);
+    cr_kx *key = NULL;
+    int rc = cr_kx_generate(group, &key, pub, pub_len);
+    if (rc == 0)
+        rc = cr_kx_derive(key, peer, peer_len, secret, secret_len);
+    cr_kx_free(key);
+    return rc;
+}
+
 /* ---- TLS 1.2 DHE: parameters chosen by the server (RFC 5246 7.4.3) ---- */
 
 int cr_kx_derive_dhe12(cr_kx *key, const uint8_t *peer, size_t peer_len, uint8_t *secret,
                        size_t *secret_len)
 {
-    if (!key || key->g->kind != KX_DH || !peer)
+    if (!key || !key->g || key->g->kind != KX_DH || !peer)
         return cr_kx_derive(key, peer, peer_len, secret, secret_len);
     /* dh_Ys and dh_Yc are plain big-endian integers: unlike TLS 1.3 (RFC
      * 8446 4.2.8.1), TLS 1.2 does not pad them to the size of p, and
@@ -461,7 +497,7 @@ out:
 
 int cr_kx_dh_params(const cr_kx *key, uint8_t *p, size_t *p_len, uint8_t *gen, size_t *gen_len)
 {
-    if (!key || key->g->kind != KX_DH)
+    if (!key || !key->g || key->g->kind != KX_DH)
         return -1;
     BIGNUM *bp = param_bn(key->pk, OSSL_PKEY_PARAM_FFC_P), *bg = param_bn(key->pk, OSSL_PKEY_PARAM_FFC_G);
     int rc = -1;

@@ -66,8 +66,10 @@ cl_result cl_client12_server_hello(clasp_conn *c, const cl_server_hello *sh)
     c->version = CLASP_TLS1_2;
     c->suite = s;
     cl_set_record_version(c, 0);
-    cr_kx_free(hs->kx); /* the TLS 1.3 key share is not needed */
+    cr_kx_free(hs->kx); /* the TLS 1.3 key shares are not needed */
     hs->kx = NULL;
+    cr_kx_free(hs->kx2);
+    hs->kx2 = NULL;
     memcpy(hs->server_random, sh->random, 32);
     hs->issue_ticket12 = sh->has_session_ticket;
     /* The server echoing the session id we offered means it resumes. */

@@ -159,11 +159,12 @@ CL_MUST_CHECK static cl_result handle_hrr(clasp_conn *c, const uint8_t *msg, siz
         int ours = 0;
         for (size_t i = 0; i < c->cfg->n_groups; i++)
             ours |= c->cfg->groups[i] == sh.share_group;
-        if (!ours || sh.share_group == hs->kx_group)
+        int sent = sh.share_group == hs->kx_group || (hs->kx2_group && sh.share_group == hs->kx2_group);
+        if (!ours || sent)
             return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                            "the server's HelloRetryRequest asks for group %s (0x%04x), which is "
                            "%s", cl_group_name(sh.share_group), sh.share_group,
-                           ours ? "the one we already sent" : "not one we offered");
+                           ours ? "the one we already sent a key share for" : "not one we offered");
         hs->kx_group = sh.share_group;
     }
     if (sh.has_cookie) {
@@ -216,25 +217,37 @@ CL_MUST_CHECK static cl_result handle_server_hello(clasp_conn *c, const uint8_t 
         return cl_fail(c, CL_ALERT_MISSING_EXTENSION, CLASP_E_PROTOCOL,
                        "the server's ServerHello has no key_share (PSK-only handshakes are not "
                        "offered)");
-    if (sh.share_group != hs->kx_group)
+    /* The share must answer one of ours (both, beside a hybrid). */
+    cr_kx *mine = sh.share_group == hs->kx_group ? hs->kx
+                  : hs->kx2_group && sh.share_group == hs->kx2_group ? hs->kx2 : NULL;
+    if (!mine) {
+        char sent[64];
+        snprintf(sent, sizeof sent, "%s%s%s", cl_group_name(hs->kx_group),
+                 hs->kx2_group ? " and " : "", hs->kx2_group ? cl_group_name(hs->kx2_group) : "");
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                        "the server answered with a key share for %s (0x%04x), but we sent %s",
-                       cl_group_name(sh.share_group), sh.share_group, cl_group_name(hs->kx_group));
+                       cl_group_name(sh.share_group), sh.share_group, sent);
+    }
     memcpy(hs->server_random, sh.random, 32);
     cl_set_record_version(c, 0);
     c->version = CLASP_TLS1_3;
-    c->group = hs->kx_group;
+    c->group = sh.share_group;
     uint8_t dhe[CR_MAX_KX_SECRET];
     size_t dhe_len = sizeof dhe;
-    if (cr_kx_derive(hs->kx, sh.share.p, sh.share.n, dhe, &dhe_len)) {
-        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
-                       "the server's %s key share is invalid", cl_group_name(c->group));
-    }
+    int kx_rc = cr_kx_derive(mine, sh.share.p, sh.share.n, dhe, &dhe_len);
+    if (kx_rc == -1)
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "%s key exchange failed",
+                       cl_group_name(c->group));
+    if (kx_rc)
+        return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL, "the server's %s key share is invalid (%zu bytes): %s",
+                       cl_group_name(c->group), sh.share.n, cl_kx_problem(kx_rc, c->group));
     cr_kx_free(hs->kx);
-    hs->kx = NULL;
+    cr_kx_free(hs->kx2);
+    hs->kx = hs->kx2 = NULL;
     if (cl_trace_on(c))
-        cl_trace(c, CLASP_TRACE_RECV, "ServerHello", "TLS 1.3; %s; key_share %s%s", c->suite->iana,
-                 cl_group_name(c->group), sh.has_psk ? "; our ticket accepted (resumption)" : "");
+        cl_trace(c, CLASP_TRACE_RECV, "ServerHello", "TLS 1.3; %s; key_share %s (%zu bytes)%s",
+                 c->suite->iana, cl_group_name(c->group), sh.share.n,
+                 sh.has_psk ? "; our ticket accepted (resumption)" : "");
     if (sh.has_psk) {
         if (c->suite->hash != hs->psk_hash)
             return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,

@@ -23,13 +23,33 @@ int cl_suite_offered(const clasp_conn *c, uint16_t id)
     return 0;
 }
 
-static int make_key_share(clasp_conn *c, uint16_t group, uint8_t *pub, size_t *pub_len)
+/* The classic group whose share goes beside a hybrid one: the first
+ * elliptic curve we list (x25519 by default); 0 if none. After a
+ * HelloRetryRequest there is only the share the server asked for. */
+static uint16_t second_share_group(const clasp_conn *c)
+{
+    const cl_hs *hs = c->hs;
+    if (hs->hrr || !cr_group_is_hybrid(hs->kx_group))
+        return 0;
+    for (size_t i = 0; i < c->cfg->n_groups; i++) {
+        uint16_t g = c->cfg->groups[i];
+        if (g < 0x0100) /* the curves; the finite-field groups cost too much */
+            return g;
+    }
+    return 0;
+}
+
+static int make_key_shares(clasp_conn *c, uint8_t *pub, size_t *pub_len, uint8_t *pub2,
+                           size_t *pub2_len)
 {
     cl_hs *hs = c->hs;
     cr_kx_free(hs->kx);
-    hs->kx = NULL;
-    hs->kx_group = group;
-    return cl_ephemeral_key(c, group, &hs->kx, pub, pub_len);
+    cr_kx_free(hs->kx2);
+    hs->kx = hs->kx2 = NULL;
+    hs->kx2_group = second_share_group(c);
+    if (cl_ephemeral_key(c, hs->kx_group, &hs->kx, pub, pub_len))
+        return -1;
+    return hs->kx2_group ? cl_ephemeral_key(c, hs->kx2_group, &hs->kx2, pub2, pub2_len) : 0;
 }
 
 static void add_empty_ext(cl_buf *m, uint16_t type, const uint8_t *body, size_t len)
@@ -81,11 +101,11 @@ cl_result cl_send_client_hello(clasp_conn *c)
 {
     cl_hs *hs = c->hs;
     const clasp_config *cfg = c->cfg;
-    uint8_t pub[CR_MAX_KX_PUB];
-    size_t pub_len = sizeof pub;
-    if (hs->offer13 && make_key_share(c, hs->kx_group, pub, &pub_len))
+    uint8_t pub[CR_MAX_KX_PUB], pub2[CR_MAX_KX_PUB];
+    size_t pub_len = sizeof pub, pub2_len = sizeof pub2;
+    if (hs->offer13 && make_key_shares(c, pub, &pub_len, pub2, &pub2_len))
         return cl_fail(c, -1, CLASP_E_INTERNAL, "could not make a %s key share",
-                       cl_group_name(hs->kx_group));
+                       cl_group_name(hs->kx ? hs->kx2_group : hs->kx_group));
     cl_buf m;
     cl_hs_begin(&m, CL_HS_CLIENT_HELLO);
     cl_wr_u16(&m, CLASP_TLS1_2); /* legacy_version */
@@ -131,7 +151,8 @@ cl_result cl_send_client_hello(clasp_conn *c)
     size_t e = cl_ext_open(&m, CL_EXT_SUPPORTED_GROUPS);
     size_t list = cl_wr_begin_vec(&m, 2);
     for (size_t i = 0; i < cfg->n_groups; i++)
-        cl_wr_u16(&m, cfg->groups[i]);
+        if (hs->offer13 || !cr_group_is_hybrid(cfg->groups[i])) /* hybrids: TLS 1.3 only */
+            cl_wr_u16(&m, cfg->groups[i]);
     cl_wr_end_vec(&m, list, 2);
     cl_ext_close(&m, e);
     if (hs->offer12 && !legacy) {
@@ -155,6 +176,12 @@ cl_result cl_send_client_hello(clasp_conn *c)
         size_t k = cl_wr_begin_vec(&m, 2);
         cl_wr_bytes(&m, pub, pub_len);
         cl_wr_end_vec(&m, k, 2);
+        if (hs->kx2_group) {
+            cl_wr_u16(&m, hs->kx2_group);
+            k = cl_wr_begin_vec(&m, 2);
+            cl_wr_bytes(&m, pub2, pub2_len);
+            cl_wr_end_vec(&m, k, 2);
+        }
         cl_wr_end_vec(&m, list, 2);
         cl_ext_close(&m, e);
         e = cl_ext_open(&m, CL_EXT_SUPPORTED_VERSIONS);
@@ -237,11 +264,18 @@ cl_result cl_send_client_hello(clasp_conn *c)
         }
     }
 
-    char detail[256] = "";
+    char detail[320] = "", shares[96] = "-";
+    if (cl_trace_on(c) && hs->offer13) {
+        int n = snprintf(shares, sizeof shares, "%s (%zu bytes)", cl_group_name(hs->kx_group),
+                         pub_len);
+        if (hs->kx2_group && n > 0 && (size_t)n < sizeof shares)
+            snprintf(shares + n, sizeof shares - (size_t)n, ", %s (%zu bytes)",
+                     cl_group_name(hs->kx2_group), pub2_len);
+    }
     if (cl_trace_on(c))
         snprintf(detail, sizeof detail, "%s; %zu suite(s); key_share %s; sni=%s%s%s%s",
                  hs->offer13 ? (hs->offer12 ? "TLS 1.3, 1.2" : "TLS 1.3") : "TLS 1.2",
-                 cfg->n_suites, hs->offer13 ? cl_group_name(hs->kx_group) : "-",
+                 cfg->n_suites, shares,
                  c->server_name ? c->server_name : "-", hs->cookie.len ? "; cookie echoed" : "",
                  cfg->alpn_len ? "; alpn offered" : "", offer ? "; ticket offered (PSK)" : "");
     return cl_hs_send(c, &m, NULL, detail);

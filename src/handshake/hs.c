@@ -40,11 +40,30 @@ int cl_random_secret(clasp_conn *c, uint8_t *out, size_t n)
 int cl_ephemeral_key(clasp_conn *c, uint16_t group, cr_kx **kx, uint8_t *pub, size_t *pub_len)
 {
 #ifdef CLASP_TEST_HOOKS
-    if (CL_TEST(c) && CL_TEST(c)->kx_private_len)
+    /* A fixed private key is for the classic groups; hybrids are fresh. */
+    if (CL_TEST(c) && CL_TEST(c)->kx_private_len && !cr_group_is_hybrid(group))
         return cr_kx_from_private(group, CL_TEST(c)->kx_private, CL_TEST(c)->kx_private_len,
                                   kx, pub, pub_len);
 #endif
     return cr_kx_generate(group, kx, pub, pub_len);
+}
+
+const char *cl_kx_problem(int rc, uint16_t group)
+{
+    int hybrid = cr_group_is_hybrid(group);
+    switch (rc) {
+    case CR_KX_BAD_LENGTH:
+        return "it has the wrong length for the group";
+    case CR_KX_BAD_KEM_KEY:
+        return "its ML-KEM encapsulation key fails the FIPS 203 modulus check (a coefficient "
+               "not below q)";
+    case CR_KX_BAD_POINT:
+        return hybrid ? "its ECDH part is not a valid point (or gives an all-zero X25519 secret)"
+                      : "it is not a valid point or value of the group (or gives an all-zero "
+                        "X25519/X448 secret)";
+    default:
+        return "it could not be processed";
+    }
 }
 
 int cl_ephemeral_dh_key(clasp_conn *c, const uint8_t *p, size_t p_len, const uint8_t *g,
@@ -103,6 +122,7 @@ void cl_hs_free(clasp_conn *c)
     cl_buf_free(&hs->cr_context);
     cl_buf_free(&hs->ch1_ext_fingerprint);
     cr_kx_free(hs->kx);
+    cr_kx_free(hs->kx2);
     cr_pkey_free(hs->peer_key);
     cl_session_clear(&hs->resumed12);
     free(hs->ticket12);

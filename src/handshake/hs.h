@@ -136,6 +136,10 @@ typedef struct cl_hs {
     /* Key exchange. */
     cr_kx *kx;                /* our ephemeral key */
     uint16_t kx_group;
+    /* Client: a second TLS 1.3 key share (x25519 beside a hybrid); 0 if
+     * none, and none after a HelloRetryRequest. */
+    cr_kx *kx2;
+    uint16_t kx2_group;
     int hrr;                  /* a HelloRetryRequest happened */
     cl_buf cookie;            /* client: echo; server: what we asked for */
     cl_buf ch1_ext_fingerprint;
@@ -348,6 +352,9 @@ CL_MUST_CHECK int cl_random(clasp_conn *c, uint8_t *out, size_t n);
 CL_MUST_CHECK int cl_random_secret(clasp_conn *c, uint8_t *out, size_t n);
 CL_MUST_CHECK int cl_ephemeral_key(clasp_conn *c, uint16_t group, cr_kx **kx, uint8_t *pub,
                                    size_t *pub_len);
+/* Why a peer's key share was refused, for an error sentence: rc is what
+ * cr_kx_derive or cr_kx_encap returned. */
+const char *cl_kx_problem(int rc, uint16_t group);
 
 /* TLS 1.2 DHE in the server's group (cr_kx_generate_dh), with the hooks'
  * fixed private key when the group is an RFC 7919 one. */

@@ -51,7 +51,8 @@ static uint16_t pick_group(const clasp_conn *c, const cl_client_hello *ch, cl_kx
     }
     for (size_t i = 0; i < cfg->n_groups; i++) {
         uint16_t g = cfg->groups[i];
-        if ((kx == CL_KX_DHE) != is_ffdhe(g))
+        /* The hybrid post-quantum groups are TLS 1.3 only. */
+        if ((kx == CL_KX_DHE) != is_ffdhe(g) || cr_group_is_hybrid(g))
             continue;
         /* RFC 8422 4: without supported_groups the server may pick any
          * curve; secp256r1 is the one every ECC client implements (X25519

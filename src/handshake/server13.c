@@ -46,6 +46,25 @@ static int find_share(cl_reader shares, uint16_t group, cl_reader *key)
     return 0;
 }
 
+/* The client's key shares for the trace: each group with its size. */
+static void describe_shares(cl_reader shares, char *out, size_t len)
+{
+    uint16_t g;
+    cl_reader key;
+    size_t at = 0;
+    out[0] = 0;
+    while (at < len && cl_rd_u16(&shares, &g) == 0 && cl_rd_vec(&shares, 2, &key) == 0) {
+        const char *name = cl_group_name(g);
+        int n = strcmp(name, "unknown") ? snprintf(out + at, len - at, "%s%s (%zu bytes)", at ? ", " : "", name, key.n)
+                     : snprintf(out + at, len - at, "%s0x%04x (%zu bytes)", at ? ", " : "", g, key.n);
+        if (n < 0)
+            break;
+        at += (size_t)n;
+    }
+    if (!out[0])
+        snprintf(out, len, "none");
+}
+
 /* A peer's list for an error sentence. With a name function, only the
  * values it knows are named (each once) and the rest counted, so a list of
  * GREASE and unknown values does not crowd out the ones that matter. */
@@ -295,13 +314,24 @@ CL_MUST_CHECK static cl_result send_flight(clasp_conn *c, const cl_client_hello 
     const clasp_config *cfg = c->cfg;
     uint8_t pub[CR_MAX_KX_PUB], dhe[CR_MAX_KX_SECRET];
     size_t pub_len = sizeof pub, dhe_len = sizeof dhe;
-    if (cl_ephemeral_key(c, c->group, &hs->kx, pub, &pub_len))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key generation failed");
-    if (cr_kx_derive(hs->kx, share.p, share.n, dhe, &dhe_len))
+    int kx_rc;
+    if (cr_group_is_hybrid(c->group)) {
+        /* Encapsulation to the client's key: our share and the secret. */
+        kx_rc = cr_kx_encap(c->group, share.p, share.n, pub, &pub_len, dhe, &dhe_len);
+    } else {
+        if (cl_ephemeral_key(c, c->group, &hs->kx, pub, &pub_len))
+            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key generation failed");
+        kx_rc = cr_kx_derive(hs->kx, share.p, share.n, dhe, &dhe_len);
+        cr_kx_free(hs->kx);
+        hs->kx = NULL;
+    }
+    if (kx_rc == -1)
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "%s key exchange failed",
+                       cl_group_name(c->group));
+    if (kx_rc)
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
-                       "the client's %s key share is invalid", cl_group_name(c->group));
-    cr_kx_free(hs->kx);
-    hs->kx = NULL;
+                       "the client's %s key share is invalid (%zu bytes): %s",
+                       cl_group_name(c->group), share.n, cl_kx_problem(kx_rc, c->group));
 
     if (cl_random(c, hs->server_random, 32))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "random number generator failed");
@@ -327,8 +357,9 @@ CL_MUST_CHECK static cl_result send_flight(clasp_conn *c, const cl_client_hello 
     cl_wr_end_vec(&m, exts, 2);
     char detail[400] = "";
     if (cl_trace_on(c))
-        snprintf(detail, sizeof detail, "TLS 1.3; %s; key_share %s%s", c->suite->iana,
-                 cl_group_name(c->group), hs->psk_accepted ? "; ticket accepted (PSK-DHE resumption)" : "");
+        snprintf(detail, sizeof detail, "TLS 1.3; %s; key_share %s (%zu bytes)%s", c->suite->iana,
+                 cl_group_name(c->group), pub_len,
+                 hs->psk_accepted ? "; ticket accepted (PSK-DHE resumption)" : "");
     cl_result sent = cl_hs_send(c, &m, NULL, detail);
     int ks_failed = sent == CL_OK && (cl_ks_early(c, hs->psk_accepted ? hs->psk : NULL, hs->psk_len) ||
                                       cl_ks_handshake(c, dhe, dhe_len));
@@ -487,10 +518,13 @@ CL_MUST_CHECK static cl_result handle_client_hello(clasp_conn *c, const uint8_t 
         free(c->server_name);
         c->server_name = strndup((const char *)ch.sni, ch.sni_len);
     }
-    if (cl_trace_on(c))
-        cl_trace(c, CLASP_TRACE_RECV, "ClientHello", "%s; sni=%s%s",
+    if (cl_trace_on(c)) {
+        char shares[160];
+        describe_shares(ch.key_shares, shares, sizeof shares);
+        cl_trace(c, CLASP_TRACE_RECV, "ClientHello", "%s; key_share %s; sni=%s%s",
                  ch.has_versions && list_has_u16(ch.versions, CLASP_TLS1_3) ? "offers TLS 1.3" : "no TLS 1.3",
-                 c->server_name ? c->server_name : "-", ch.has_cookie ? "; cookie echoed" : "");
+                 shares, c->server_name ? c->server_name : "-", ch.has_cookie ? "; cookie echoed" : "");
+    }
     server_choice choice = {SERVE_TLS13, 0, cl_reader_init(NULL, 0)};
     CL_TRY(negotiate(c, &ch, &choice));
     if (choice.kind == SERVE_TLS12) {

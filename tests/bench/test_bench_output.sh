@@ -3,6 +3,9 @@
 # clasp-bench runs every scenario to the end (exit 0) and prints one
 # machine-readable line per figure, in exactly the form outside tools read:
 #   ratio scenario=S metric=M clasp=X openssl=Y ratio=X/Y
+# and, for tls13-hybrid (clasp only), its extra CPU over tls13-ecdsa
+# against the targets:
+#   ratio scenario=tls13-hybrid metric=M clasp=X target=T ratio=X/T
 # Tiny sizes: this checks the contract and that both libraries complete
 # every scenario (under ASan too), not speed.
 set -uo pipefail
@@ -51,7 +54,23 @@ for e in "${expect[@]}"; do
   fi
   echo "ok - $s $m"
 done
+# tls13-hybrid: two lines against the targets (X may be negative with
+# these tiny sizes).
+for m in extra_server_cpu_us extra_client_cpu_us; do
+  line=$(grep -E "^ratio scenario=tls13-hybrid metric=$m clasp=-?$num target=$num ratio=-?$num\$" <<<"$out")
+  if [[ $(grep -c . <<<"$line") -ne 1 ]]; then
+    echo "FAIL - no single well-formed target line for tls13-hybrid $m"
+    fail=1
+  elif ! awk -v l="$line" 'BEGIN { n = split(l, f, /[ =]/); x = f[7]; t = f[9]; r = f[11];
+        if (t <= 0) exit 1; d = x / t - r; if (d < 0) d = -d; exit !(d <= 0.0015 * (r > 1 || r < -1 ? (r < 0 ? -r : r) : 1)) }'; then
+    echo "FAIL - ratio is not clasp/target: $line"
+    fail=1
+  else
+    echo "ok - tls13-hybrid $m"
+  fi
+done
 n=$(grep -c '^ratio ' <<<"$out")
+n=$((n - 2))
 if [[ $n -ne ${#expect[@]} ]]; then
   echo "FAIL - $n ratio lines, expected ${#expect[@]}"
   fail=1

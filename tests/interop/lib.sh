@@ -203,9 +203,10 @@ cleanup() {
   for pid in "${BG_PIDS[@]}"; do _kill_tree KILL "$pid"; done
   wait 2>/dev/null
   if [[ ${CLASP_KEEP_SCRATCH:-0} == 1 ]]; then
-    echo "(kept $WORK)"
+    echo "(kept $WORK${D13_WORK:+ and $D13_WORK})"
   else
     rm -rf "$WORK"
+    [[ -n ${D13_WORK:-} ]] && rm -rf "$D13_WORK"
   fi
 }
 trap cleanup EXIT
@@ -590,6 +591,17 @@ expect_trace() {
   fi
 }
 
+# expect_trace_text FILE TEXT DESC: the details of a --trace ladder in FILE
+# contain TEXT, across the ladder's line wrapping (runs of spaces and '|'
+# count as one space).
+expect_trace_text() {
+  if [[ -f $1 ]] && tr '\n' ' ' <"$1" | tr -s ' |' ' ' | grep -qF -- "$2"; then
+    pass "$3"
+  else
+    fail "$3 (expected '$2' in the --trace ladder of $(basename "$1"))" "$1"
+  fi
+}
+
 # ossl_msg_has FILE MSG STRING: in `openssl s_client/s_server -trace` output,
 # the body of some handshake message MSG (e.g. ServerHello) contains STRING.
 ossl_msg_has() {
@@ -659,4 +671,76 @@ expect_hs_nth() {
 s_client_field() {
   [[ -f $1 ]] && awk -v f="$2:" '
     $1 == f { sub(/^[ \t]*[^:]*:[ \t]*/, ""); print; exit }' "$1"
+}
+
+# ------------------------------------------------- Debian 13 peers (chroot)
+
+# A Debian 13 tree (scripts/debian13.sh makes it; scripts/test.sh exports
+# DEBIAN13_ROOT) gives OpenSSL 3.5 and GnuTLS 3.8 as peers. Its programs run
+# with chroot: they share this machine's network, so they reach clasp on
+# 127.0.0.1, and see files only inside the tree. D13_WORK is this test's
+# folder in the tree's /tmp (removed on exit); D13_DIR is the same folder
+# as the chrooted programs see it.
+DEBIAN13_ROOT=${DEBIAN13_ROOT:-$REPO_ROOT/build/debian13}
+D13_WORK=
+D13_DIR=
+# D13: the command prefix that runs a program inside the tree with a clean
+# environment (nothing of ours, such as OPENSSL_CONF or LD_PRELOAD, leaks
+# in); usable where a command is expected ("${D13[@]}" openssl version).
+D13=(chroot "$DEBIAN13_ROOT" /usr/bin/env -i PATH=/usr/bin:/bin HOME=/tmp LANG=C.UTF-8)
+
+# need_debian13: the tree is there and usable, or the test fails at once
+# with a clear line. Then makes D13_WORK.
+need_debian13() {
+  if [[ ! -x $DEBIAN13_ROOT/usr/bin/openssl || ! -x $DEBIAN13_ROOT/usr/bin/gnutls-cli ]]; then
+    fail "no Debian 13 tree at '$DEBIAN13_ROOT' (make it with scripts/debian13.sh, or set DEBIAN13_ROOT)"
+    finish
+  fi
+  if [[ $(id -u) -ne 0 ]]; then
+    fail "the Debian 13 peers run with chroot, which needs root"
+    finish
+  fi
+  D13_WORK=$(mktemp -d "$DEBIAN13_ROOT/tmp/clasp-$TEST_NAME.XXXXXX") || {
+    fail "could not make a folder in $DEBIAN13_ROOT/tmp"
+    finish
+  }
+  chmod 755 "$D13_WORK"
+  D13_DIR=/tmp/$(basename "$D13_WORK")
+}
+
+d13() { "${D13[@]}" "$@"; } # d13 CMD...: runs CMD inside the tree
+
+# d13_copy FILE...: copies FILEs into D13_WORK (as D13_DIR/NAME inside).
+d13_copy() {
+  cp "$@" "$D13_WORK/"
+}
+
+# d13_start_s_server NAME PORT ARGS...: `openssl s_server` (3.5) from the
+# tree on 127.0.0.1:PORT, started like start_s_server.
+d13_start_s_server() {
+  local name=$1 port=$2
+  shift 2
+  start_bg "$name" "${D13[@]}" openssl s_server -accept "127.0.0.1:$port" "$@"
+  if wait_log "$WORK/$name.log" "ACCEPT" 10; then return 0; fi
+  echo "  (Debian 13 openssl s_server '$name' did not print ACCEPT within 10 s)"
+  return 1
+}
+
+# d13_s_client_echo NAME TEXT ARGS...: s_client_echo with the tree's
+# `openssl s_client` (3.5).
+d13_s_client_echo() {
+  local name=$1 text=$2
+  shift 2
+  client_echo "$name" "$text" "${D13[@]}" openssl s_client -nocommands "$@"
+}
+
+# d13_start_gnutls_serv NAME PORT ARGS...: the tree's `gnutls-serv` (3.8)
+# on PORT; waits until the port accepts connections.
+d13_start_gnutls_serv() {
+  local name=$1 port=$2
+  shift 2
+  start_bg "$name" "${D13[@]}" gnutls-serv --port "$port" "$@"
+  if wait_log "$WORK/$name.log" "listening on IPv4" 10; then return 0; fi
+  echo "  (Debian 13 gnutls-serv '$name' did not start listening within 10 s)"
+  return 1
 }

@@ -48,6 +48,7 @@ browse() {
     run_timeout 60 chromium --headless --no-sandbox --disable-gpu --disable-quic \
     --no-first-run --disable-background-networking --disable-component-update \
     --disable-sync --disable-extensions --user-data-dir="$WORK/profile-$name" \
+    --log-net-log="$WORK/$name.netlog.json" --net-log-capture-mode=Default \
     --dump-dom "https://localhost:$port/" </dev/null >"$WORK/$name.out" 2>"$WORK/$name.err"
   RC=$?
   stop_bg "$name-srv"
@@ -63,6 +64,18 @@ browse b13 "$WORK/home"
 page_ok b13 "TLS 1.3 ECDSA"
 expect_hs "$WORK/b13.out" version TLSv1.3 "TLS 1.3 ECDSA: version=TLSv1.3"
 expect_hs "$WORK/b13.out" sigalg ecdsa_secp256r1_sha256 "TLS 1.3 ECDSA: ECDSA signature"
+
+# Post-quantum: Chromium sends X25519MLKEM768 (with x25519) by default and
+# clasp's server takes it. Both sides report it: the server's handshake line
+# (on the page and in its log) and the browser's own net log, whose
+# SSL_CONNECT event names the key exchange group (0x11ec = 4588).
+expect_hs "$WORK/b13-srv.log" group X25519MLKEM768 "TLS 1.3: clasp server reports group=X25519MLKEM768"
+expect_hs "$WORK/b13.out" group X25519MLKEM768 "TLS 1.3: the page says group=X25519MLKEM768"
+if [[ -f $WORK/b13.netlog.json ]] && grep -qE '"key_exchange_group": ?4588' "$WORK/b13.netlog.json"; then
+  pass "TLS 1.3: Chromium's net log reports key_exchange_group 4588 (X25519MLKEM768)"
+else
+  fail "TLS 1.3: Chromium's net log does not report key_exchange_group 4588 (X25519MLKEM768)" "$WORK/b13.err"
+fi
 
 browse b13-rsa "$WORK/home" --cert "$PKI/rsa.pem" --key "$PKI/rsa.key"
 page_ok b13-rsa "TLS 1.3 RSA"

@@ -88,6 +88,19 @@ static const hcase cases[] = {
     {"1.3 server: ffdhe2048 key share Y = 0", CGROUP(3), C2S, HS, m_share_value, CH, 0, ILLEGAL("client's ffdhe2048 key share is invalid")},
     {"1.3 server: ffdhe8192 key share Y > p", CGROUP(4), C2S, HS, m_share_value, CH, 3, ILLEGAL("client's ffdhe8192 key share is invalid")},
     {"1.3 client: ServerHello x448 zero key share", CGROUP(1), S2C, HS, m_share_value, SH, 0, ILLEGAL("server's x448 key share is invalid")},
+    /* Hybrid groups (draft-ietf-tls-ecdhe-mlkem): a share of the wrong
+     * length, an ML-KEM key failing the FIPS 203 modulus check, an invalid
+     * X25519 or P-256 part: illegal_parameter and a sentence saying which. */
+    {"1.3 server: X25519MLKEM768 share one byte short", CGROUP(5), C2S, HS, m_share_short, CH, 0, ILLEGAL("client's X25519MLKEM768 key share is invalid (1215 bytes): it has the wrong length")},
+    {"1.3 server: SecP384r1MLKEM1024 share one byte short", CGROUP(7), C2S, HS, m_share_short, CH, 0, ILLEGAL("SecP384r1MLKEM1024 key share is invalid (1664 bytes): it has the wrong length")},
+    {"1.3 server: X25519MLKEM768 ML-KEM key coefficients >= q", CGROUP(5), C2S, HS, m_share_value, CH, 100, ILLEGAL("ML-KEM encapsulation key fails the FIPS 203 modulus check")},
+    {"1.3 server: SecP256r1MLKEM768 ML-KEM key coefficients >= q", CGROUP(6), C2S, HS, m_share_value, CH, 165, ILLEGAL("ML-KEM encapsulation key fails the FIPS 203 modulus check")},
+    {"1.3 server: SecP384r1MLKEM1024 ML-KEM key all ones", CGROUP(7), C2S, HS, m_share_value, CH, 3, ILLEGAL("ML-KEM encapsulation key fails the FIPS 203 modulus check")},
+    {"1.3 server: X25519MLKEM768 zero X25519 part", CGROUP(5), C2S, HS, m_share_value, CH, 7, ILLEGAL("X25519MLKEM768 key share is invalid (1216 bytes): its ECDH part is not a valid point")},
+    {"1.3 server: SecP256r1MLKEM768 P-256 part off the curve", CGROUP(6), C2S, HS, m_share_value, CH, 8, ILLEGAL("SecP256r1MLKEM768 key share is invalid (1249 bytes): its ECDH part is not a valid point")},
+    {"1.3 client: ServerHello X25519MLKEM768 share one byte short", CGROUP(5), S2C, HS, m_share_short, SH, 0, ILLEGAL("server's X25519MLKEM768 key share is invalid (1119 bytes): it has the wrong length")},
+    {"1.3 client: ServerHello X25519MLKEM768 zero X25519 part", CGROUP(5), S2C, HS, m_share_value, SH, 7, ILLEGAL("server's X25519MLKEM768 key share is invalid (1120 bytes): its ECDH part")},
+    {"1.3 client: ServerHello SecP256r1MLKEM768 P-256 part off the curve", CGROUP(6), S2C, HS, m_share_value, SH, 8, ILLEGAL("server's SecP256r1MLKEM768 key share is invalid (1153 bytes): its ECDH part")},
     {"1.3 client: ServerHello secp521r1 share off the curve", CGROUP(2), S2C, HS, m_share_value, SH, 1, ILLEGAL("server's secp521r1 key share is invalid")},
     {"1.3 client: ServerHello ffdhe2048 key share Y = 1", CGROUP(3), S2C, HS, m_share_value, SH, 2, ILLEGAL("server's ffdhe2048 key share is invalid")},
     {"1.2 server: ClientKeyExchange x448 zero point", ECRSA | CGROUP(1), C2S, HS, m_share_value, CKE, 0, ILLEGAL("client's x448 key share is invalid")},

@@ -8,7 +8,13 @@
 #include "harness.h"
 
 /* The groups of CGROUP(i). */
-static const char *const client_groups[] = {NULL, "x448", "secp521r1", "ffdhe2048", "ffdhe8192"};
+static const char *const client_groups[] = {NULL,        "x448",           "secp521r1",
+                                            "ffdhe2048", "ffdhe8192",      "X25519MLKEM768",
+                                            "SecP256r1MLKEM768", "SecP384r1MLKEM1024"};
+/* The client's groups unless a case sets them: the classic ones, so that
+ * its ClientHello carries one key share (x25519), which the cases edit. */
+static const char classic_groups[] =
+    "x25519:secp256r1:secp384r1:x448:secp521r1:ffdhe2048:ffdhe3072:ffdhe4096:ffdhe6144:ffdhe8192";
 
 static const uint8_t hrr_random[32] = {
     0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
@@ -498,6 +504,7 @@ static void setup(run *r, const hcase *hc)
         CHECK(clasp_config_set_ciphers(r->cfg[CLI], "ECDHE-RSA-AES128-GCM-SHA256") == 0);
     if (fl & HRRCOOKIE)
         clasp_config_set_hrr_cookie(r->cfg[SRV], 1);
+    CHECK(clasp_config_set_groups(r->cfg[CLI], classic_groups) == 0);
     if (fl >> 16)
         CHECK(clasp_config_set_groups(r->cfg[CLI], client_groups[fl >> 16]) == 0);
     if (fl & ONEGROUP)

@@ -727,7 +727,10 @@ int m_zero_share(run *r, flight *f)
 /* The sender's key share, in a ClientHello or ServerHello (its first entry)
  * or a TLS 1.2 ClientKeyExchange (msg), becomes: arg 0 all zeros, 1 its
  * last byte flipped (off the curve), 2 the number 1, 3 all ones, 4 the
- * number 1 little-endian (the u-coordinate 1 of X448). */
+ * number 1 little-endian (the u-coordinate 1 of X448); for the hybrid
+ * groups: 7 its last 32 bytes zero (X25519MLKEM768's X25519 part), 8 byte
+ * 64 flipped (SecP256r1MLKEM768's P-256 point off the curve), 100 + N 384
+ * bytes of 0xff from offset N (ML-KEM key coefficients 4095 >= q). */
 int m_share_value(run *r, flight *f)
 {
     item *it = find_msg(f, r->hc->msg);
@@ -752,8 +755,53 @@ int m_share_value(run *r, flight *f)
     case 1: it->p[k + klen - 1] ^= 1; break;
     case 2: memset(it->p + k, 0, klen), it->p[k + klen - 1] = 1; break;
     case 4: memset(it->p + k, 0, klen), it->p[k] = 1; break; /* 1 little-endian (X448) */
-    default: memset(it->p + k, 0xff, klen); break;
+    case 7: if (klen < 32) return 0; memset(it->p + k + klen - 32, 0, 32); break;
+    case 8: if (klen < 65) return 0; it->p[k + 64] ^= 1; break;
+    default:
+        if (r->hc->arg >= 100) {
+            size_t off = (size_t)r->hc->arg - 100;
+            if (off + 384 > klen)
+                return 0;
+            memset(it->p + k + off, 0xff, 384);
+        } else {
+            memset(it->p + k, 0xff, klen);
+        }
+        break;
     }
+    return 1;
+}
+
+/* The first key share of a ClientHello or ServerHello (msg) loses its last
+ * byte: every length around it shrinks with it. */
+int m_share_short(run *r, flight *f)
+{
+    item *it = find_msg(f, r->hc->msg);
+    size_t at;
+    if (!it || !ext_find(it, CL_EXT_KEY_SHARE, &at))
+        return 0;
+    int ch = it->p[0] == CL_HS_CLIENT_HELLO;
+    size_t e = at + 4 + (ch ? 2 : 0);
+    size_t klen = get_be(it->p + e + 2, 2);
+    if (klen == 0 || e + 4 + klen > it->n)
+        return 0;
+    size_t last = e + 4 + klen - 1;
+    memmove(it->p + last, it->p + last + 1, it->n - last - 1);
+    it->n--;
+    put_be(it->p + e + 2, 2, klen - 1);
+    if (ch)
+        put_be(it->p + at + 4, 2, get_be(it->p + at + 4, 2) - 1);
+    put_be(it->p + at + 2, 2, get_be(it->p + at + 2, 2) - 1);
+    put_be(it->p + 1, 3, get_be(it->p + 1, 3) - 1);
+    /* The extensions block's length: right after the fixed fields. */
+    size_t x = 4 + 2 + 32;
+    x += 1 + it->p[x]; /* session id */
+    if (ch) {
+        x += 2 + get_be(it->p + x, 2); /* suites */
+        x += 1 + it->p[x];             /* compression */
+    } else {
+        x += 2 + 1; /* suite, compression */
+    }
+    put_be(it->p + x, 2, get_be(it->p + x, 2) - 1);
     return 1;
 }
 

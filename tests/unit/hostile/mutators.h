@@ -24,7 +24,7 @@ mutate_fn m_sh_group, m_sh_version, m_sh_legacy_version, m_sh_suite, m_sh_compre
     m_sh_session_id, m_sentinel, m_expect_sentinel;
 
 /* ---- key shares ---- */
-mutate_fn m_zero_share, m_share_value, m_cke_zero;
+mutate_fn m_zero_share, m_share_value, m_share_short, m_cke_zero;
 
 /* ---- later messages ---- */
 mutate_fn m_cert_entry_ext, m_chain, m_cert_at_limit, m_context, m_cv_scheme, m_cr_is_long, m_ske;
