@@ -24,6 +24,22 @@ extern "C" {
 #pragma GCC visibility push(default)
 #endif
 
+/* The version of this header. It follows project(VERSION) in CMakeLists.txt
+ * (configuring fails when they differ). Before 1.0, a minor release may
+ * change the API; CHANGELOG.md says what changed. CLASP_VERSION_NUMBER is
+ * for #if: 0x00MMmmpp (major, minor, patch). */
+#define CLASP_VERSION_MAJOR 0
+#define CLASP_VERSION_MINOR 1
+#define CLASP_VERSION_PATCH 0
+#define CLASP_VERSION_STRING "0.1.0"
+#define CLASP_VERSION_NUMBER \
+    ((CLASP_VERSION_MAJOR << 16) | (CLASP_VERSION_MINOR << 8) | CLASP_VERSION_PATCH)
+
+/* The version of the library actually linked, "0.1.0": it may differ from
+ * CLASP_VERSION_STRING when a program runs with another libclasp.so than
+ * the one it was built against. The string is static. */
+const char *clasp_version(void);
+
 #define CLASP_TLS1_2 0x0303
 #define CLASP_TLS1_3 0x0304
 

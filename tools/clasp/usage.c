@@ -17,6 +17,7 @@ void usage_print(FILE *out)
           "               [--alpn LIST] [--get PATH | --send TEXT] [--trace] [--keylog FILE]\n"
           "               [--resume]\n"
           "  clasp demo\n"
+          "  clasp --version\n"
           "\n"
           "server:\n"
           "  Listens on every address (IPv4 and IPv6), port 4433 unless --port says\n"
