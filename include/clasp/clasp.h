@@ -113,6 +113,31 @@ int clasp_config_set_alpn(clasp_config *cfg, const char *list);
  * needs (a client's must sign) is refused here. */
 int clasp_config_load_cert_chain(clasp_config *cfg, const char *chain_pem_file,
                                  const char *key_pem_file);
+/* The same from memory (a secrets manager, a file embedded in the program).
+ * Each buffer is PEM when it holds a "-----BEGIN " line, else DER:
+ *   chain: PEM CERTIFICATE blocks, leaf first; or DER certificates back to
+ *          back, leaf first.
+ *   key:   PEM "PRIVATE KEY" (PKCS#8), "RSA PRIVATE KEY", "EC PRIVATE KEY"
+ *          or "ENCRYPTED PRIVATE KEY"; or DER PKCS#8 (plain or encrypted),
+ *          or a traditional RSA or EC key.
+ * A PEM buffer (or file, above) may hold other blocks too, in any order:
+ * the chain is its CERTIFICATE blocks, the key its first private-key block,
+ * so one file with key and chain can be given as both. A PEM block with
+ * broken base64 anywhere in it fails, naming the block and line. The
+ * buffers are copied (the key into libcrypto's own memory): the caller may
+ * wipe and free them on return. */
+int clasp_config_add_cert_chain(clasp_config *cfg, const uint8_t *chain, size_t chain_len,
+                                const uint8_t *key, size_t key_len);
+/* Encrypted private keys (PEM "ENCRYPTED PRIVATE KEY", a traditional PEM key
+ * with "Proc-Type: 4,ENCRYPTED", DER EncryptedPrivateKeyInfo): fn writes
+ * the passphrase, at most size bytes and no terminating 0 needed, to buf and
+ * returns its length, or -1 to refuse. It is called from
+ * clasp_config_load_cert_chain / clasp_config_add_cert_chain, in the
+ * caller's thread, only for an encrypted key; set it before them. Without
+ * it an encrypted key is refused with a sentence saying so, as is one the
+ * passphrase does not open. */
+typedef int clasp_passphrase_fn(void *arg, char *buf, size_t size);
+void clasp_config_set_passphrase(clasp_config *cfg, clasp_passphrase_fn *fn, void *arg);
 /* Trust anchors for verifying the peer. Without one, a client uses the
  * system's store. */
 int clasp_config_load_ca_file(clasp_config *cfg, const char *pem_file);

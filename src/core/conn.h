@@ -158,7 +158,9 @@ struct clasp_config {
     void *keylog_arg;
     clasp_trace_fn *trace;
     void *trace_arg;
-    char err[256];
+    clasp_passphrase_fn *passphrase; /* encrypted private keys */
+    void *passphrase_arg;
+    char err[512];
 };
 
 /* Test-only overrides (RFC 8448 known-answer tests): fixed randoms and key

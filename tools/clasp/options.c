@@ -67,6 +67,23 @@ int options_parse_common(common_options *o, int argc, char **argv, int *i)
         o->want_tls13 = 1;
         return 1;
     }
+    /* The versions clasp will not speak: a sentence with the reason, not
+     * "unknown option", so nobody thinks a spelling would make it work. */
+    static const struct {
+        const char *flag, *name, *why;
+    } refused[] = {
+        {"--tls1.1", "TLS 1.1", "deprecated by RFC 8996 (2021): its handshake relies on MD5 and SHA-1"},
+        {"--tls1.0", "TLS 1.0", "deprecated by RFC 8996 (2021): its handshake relies on MD5 and SHA-1"},
+        {"--tls1", "TLS 1.0", "deprecated by RFC 8996 (2021): its handshake relies on MD5 and SHA-1"},
+        {"--ssl3", "SSL 3.0", "prohibited by RFC 7568 (2015): it is broken (POODLE)"},
+        {"--ssl2", "SSL 2.0", "prohibited by RFC 6176 (2011): it is broken"},
+    };
+    for (size_t k = 0; k < sizeof refused / sizeof refused[0]; k++)
+        if (strcmp(arg, refused[k].flag) == 0)
+            return tool_usage_error("%s is not supported: %s is %s; clasp speaks TLS 1.2 and "
+                                    "TLS 1.3 only (--tls1.2, --tls1.3)",
+                                    refused[k].flag, refused[k].name, refused[k].why);
+
     if (strcmp(arg, "--trace") == 0) {
         o->trace = 1;
         return 1;
