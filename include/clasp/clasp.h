@@ -301,6 +301,24 @@ const uint8_t *clasp_conn_peer_cert(const clasp_conn *c, size_t index, size_t *l
 /* Number of NewSessionTickets the client has received and kept. */
 unsigned clasp_conn_tickets_received(const clasp_conn *c);
 
+/* Keying-material exporter: out_len bytes bound to this connection, the
+ * label and the context, which both peers compute alike (channel
+ * binding, keys for another protocol). TLS 1.3: RFC 8446 7.5, from the
+ * exporter_master_secret; an absent context (use_context 0) is the same as
+ * an empty one. TLS 1.2: RFC 5705, where use_context 0 and an empty context
+ * differ; only on a connection with the extended master secret (RFC 7627;
+ * without it the material would not be unique to this connection), and
+ * never with a label the TLS 1.2 key schedule uses itself ("master
+ * secret", "key expansion", ...). Labels should begin with "EXPORTER" (or
+ * "EXPERIMENTAL" for private use). Call it once the handshake is done, as
+ * often as wanted, at any time until clasp_conn_free. CLASP_OK, or
+ * CLASP_ERROR with clasp_conn_error_text() saying why (for a refused
+ * request clasp_conn_error() is CLASP_E_CONFIG and the connection stays
+ * usable). out is wiped on failure. */
+int clasp_conn_export_keying_material(clasp_conn *c, const char *label, size_t label_len,
+                                      const uint8_t *context, size_t context_len,
+                                      int use_context, uint8_t *out, size_t out_len);
+
 /* ------------------------------------------------------------- sessions */
 
 /* A session the client can resume later: opaque, copyable to bytes.
