@@ -13,6 +13,7 @@ PACKAGES=(
   python3                                # test helpers
   clang llvm libclang-rt-dev             # libFuzzer (its runtime is only a recommends of clang)
   valgrind
+  man-db                                 # `man clasp` (install.consume, docs.man)
   ca-certificates
   mmdebstrap                             # makes the Debian 13 tree (OpenSSL 3.5, GnuTLS 3.8 peers): scripts/debian13.sh
 )

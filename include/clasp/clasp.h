@@ -24,6 +24,22 @@ extern "C" {
 #pragma GCC visibility push(default)
 #endif
 
+/* The version of this header. It follows project(VERSION) in CMakeLists.txt
+ * (configuring fails when they differ). Before 1.0, a minor release may
+ * change the API; CHANGELOG.md says what changed. CLASP_VERSION_NUMBER is
+ * for #if: 0x00MMmmpp (major, minor, patch). */
+#define CLASP_VERSION_MAJOR 0
+#define CLASP_VERSION_MINOR 1
+#define CLASP_VERSION_PATCH 0
+#define CLASP_VERSION_STRING "0.1.0"
+#define CLASP_VERSION_NUMBER \
+    ((CLASP_VERSION_MAJOR << 16) | (CLASP_VERSION_MINOR << 8) | CLASP_VERSION_PATCH)
+
+/* The version of the library actually linked, "0.1.0": it may differ from
+ * CLASP_VERSION_STRING when a program runs with another libclasp.so than
+ * the one it was built against. The string is static. */
+const char *clasp_version(void);
+
 #define CLASP_TLS1_2 0x0303
 #define CLASP_TLS1_3 0x0304
 
@@ -97,6 +113,31 @@ int clasp_config_set_alpn(clasp_config *cfg, const char *list);
  * needs (a client's must sign) is refused here. */
 int clasp_config_load_cert_chain(clasp_config *cfg, const char *chain_pem_file,
                                  const char *key_pem_file);
+/* The same from memory (a secrets manager, a file embedded in the program).
+ * Each buffer is PEM when it holds a "-----BEGIN " line, else DER:
+ *   chain: PEM CERTIFICATE blocks, leaf first; or DER certificates back to
+ *          back, leaf first.
+ *   key:   PEM "PRIVATE KEY" (PKCS#8), "RSA PRIVATE KEY", "EC PRIVATE KEY"
+ *          or "ENCRYPTED PRIVATE KEY"; or DER PKCS#8 (plain or encrypted),
+ *          or a traditional RSA or EC key.
+ * A PEM buffer (or file, above) may hold other blocks too, in any order:
+ * the chain is its CERTIFICATE blocks, the key its first private-key block,
+ * so one file with key and chain can be given as both. A PEM block with
+ * broken base64 anywhere in it fails, naming the block and line. The
+ * buffers are copied (the key into libcrypto's own memory): the caller may
+ * wipe and free them on return. */
+int clasp_config_add_cert_chain(clasp_config *cfg, const uint8_t *chain, size_t chain_len,
+                                const uint8_t *key, size_t key_len);
+/* Encrypted private keys (PEM "ENCRYPTED PRIVATE KEY", a traditional PEM key
+ * with "Proc-Type: 4,ENCRYPTED", DER EncryptedPrivateKeyInfo): fn writes
+ * the passphrase, at most size bytes and no terminating 0 needed, to buf and
+ * returns its length, or -1 to refuse. It is called from
+ * clasp_config_load_cert_chain / clasp_config_add_cert_chain, in the
+ * caller's thread, only for an encrypted key; set it before them. Without
+ * it an encrypted key is refused with a sentence saying so, as is one the
+ * passphrase does not open. */
+typedef int clasp_passphrase_fn(void *arg, char *buf, size_t size);
+void clasp_config_set_passphrase(clasp_config *cfg, clasp_passphrase_fn *fn, void *arg);
 /* Trust anchors for verifying the peer. Without one, a client uses the
  * system's store. */
 int clasp_config_load_ca_file(clasp_config *cfg, const char *pem_file);
@@ -259,6 +300,24 @@ int clasp_conn_resumed(const clasp_conn *c);
 const uint8_t *clasp_conn_peer_cert(const clasp_conn *c, size_t index, size_t *len);
 /* Number of NewSessionTickets the client has received and kept. */
 unsigned clasp_conn_tickets_received(const clasp_conn *c);
+
+/* Keying-material exporter: out_len bytes bound to this connection, the
+ * label and the context, which both peers compute alike (channel
+ * binding, keys for another protocol). TLS 1.3: RFC 8446 7.5, from the
+ * exporter_master_secret; an absent context (use_context 0) is the same as
+ * an empty one. TLS 1.2: RFC 5705, where use_context 0 and an empty context
+ * differ; only on a connection with the extended master secret (RFC 7627;
+ * without it the material would not be unique to this connection), and
+ * never with a label the TLS 1.2 key schedule uses itself ("master
+ * secret", "key expansion", ...). Labels should begin with "EXPORTER" (or
+ * "EXPERIMENTAL" for private use). Call it once the handshake is done, as
+ * often as wanted, at any time until clasp_conn_free. CLASP_OK, or
+ * CLASP_ERROR with clasp_conn_error_text() saying why (for a refused
+ * request clasp_conn_error() is CLASP_E_CONFIG and the connection stays
+ * usable). out is wiped on failure. */
+int clasp_conn_export_keying_material(clasp_conn *c, const char *label, size_t label_len,
+                                      const uint8_t *context, size_t context_len,
+                                      int use_context, uint8_t *out, size_t out_len);
 
 /* ------------------------------------------------------------- sessions */
 

@@ -264,7 +264,7 @@ static int add_chain_cert(void *arg, const uint8_t *der, size_t len)
         return config_fail(l->cfg, "certificate chain longer than %d certificates", CL_MAX_CHAIN);
     uint8_t *copy = malloc(len);
     if (!copy)
-        return -1;
+        return config_fail(l->cfg, "out of memory");
     memcpy(copy, der, len);
     l->ck->der[l->ck->n] = copy;
     l->ck->der_len[l->ck->n] = len;
@@ -272,51 +272,128 @@ static int add_chain_cert(void *arg, const uint8_t *der, size_t len)
     return 0;
 }
 
-int clasp_config_load_cert_chain(clasp_config *cfg, const char *chain_pem_file,
-                                 const char *key_pem_file)
+/* The certificates of a chain: the CERTIFICATE blocks of PEM (other blocks,
+ * a key say, may come before, between or after them), or DER certificates
+ * back to back. source names the bytes in sentences. */
+static int read_chain(clasp_config *cfg, cl_cert_key *ck, const uint8_t *data, size_t len,
+                      const char *source)
+{
+    chain_loader l = {ck, cfg};
+    cfg->err[0] = 0;
+    if (cl_pem_looks_like_pem(data, len)) {
+        cl_pem_problem problem;
+        int n = cl_pem_each_ex(data, len, "CERTIFICATE", add_chain_cert, &l, &problem);
+        if (n < 0 && problem.kind != CL_PEM_OK) {
+            cl_pem_problem_text(&problem, source, cfg->err, sizeof cfg->err);
+            return -1;
+        }
+        if (n < 0)
+            return cfg->err[0] ? -1 : config_fail(cfg, "%s: cannot read its certificates", source);
+        if (n == 0)
+            return config_fail(cfg, "%s holds no PEM certificate (expected -----BEGIN "
+                                    "CERTIFICATE-----)", source);
+        return 0;
+    }
+    int n = cl_der_each(data, len, add_chain_cert, &l);
+    if (n <= 0)
+        return cfg->err[0] ? -1
+                           : config_fail(cfg, "%s is neither PEM (no -----BEGIN line) nor DER "
+                                              "certificates", source);
+    return 0;
+}
+
+/* Notes the labels of a PEM buffer's blocks, to say what a key file held
+ * instead of a key. */
+typedef struct {
+    char labels[160];
+    int keys;
+} block_census;
+
+static int count_block(void *arg, const char *label, const uint8_t *der, size_t der_len)
+{
+    block_census *c = arg;
+    (void)der, (void)der_len;
+    if (cl_pem_is_key_label(label))
+        c->keys++;
+    else if (!strstr(c->labels, label) && strlen(c->labels) + strlen(label) + 3 < sizeof c->labels)
+        snprintf(c->labels + strlen(c->labels), sizeof c->labels - strlen(c->labels), "%s%s",
+                 c->labels[0] ? ", " : "", label);
+    return 0;
+}
+
+static int call_passphrase(void *arg, char *buf, size_t size)
+{
+    clasp_config *cfg = arg;
+    return cfg->passphrase(cfg->passphrase_arg, buf, size);
+}
+
+/* The private key: the first private-key block of PEM (other blocks may
+ * come before or after it), or DER (PKCS#8, traditional RSA/EC, or
+ * encrypted PKCS#8). */
+static cr_pkey *read_key(clasp_config *cfg, const uint8_t *data, size_t len, const char *source)
+{
+    if (cl_pem_looks_like_pem(data, len)) {
+        block_census census;
+        memset(&census, 0, sizeof census);
+        cl_pem_problem problem;
+        if (cl_pem_blocks(data, len, count_block, &census, &problem) < 0) {
+            cl_pem_problem_text(&problem, source, cfg->err, sizeof cfg->err);
+            return NULL;
+        }
+        if (census.keys == 0) {
+            config_fail(cfg, "%s holds no private key (no -----BEGIN PRIVATE KEY----- block%s%s)",
+                        source, census.labels[0] ? "; it holds " : "", census.labels);
+            return NULL;
+        }
+    }
+    cr_key_load_status status;
+    cr_pkey *key = cr_pkey_load_private_pw(data, len, cfg->passphrase ? call_passphrase : NULL,
+                                           cfg, &status);
+    if (key)
+        return key;
+    switch (status) {
+    case CR_KEY_NEEDS_PASSPHRASE:
+        config_fail(cfg, "the private key in %s is encrypted: give its passphrase with "
+                         "clasp_config_set_passphrase() before loading it", source);
+        break;
+    case CR_KEY_BAD_PASSPHRASE:
+        config_fail(cfg, "the private key in %s is encrypted and the passphrase given does not "
+                         "open it", source);
+        break;
+    default:
+        config_fail(cfg, "%s holds no usable private key (PKCS#8, RSA or EC, PEM or DER)", source);
+        break;
+    }
+    return NULL;
+}
+
+/* Adds a chain and its key, read from memory; the names say where the
+ * bytes came from in sentences. */
+static int add_chain(clasp_config *cfg, const uint8_t *chain, size_t chain_len,
+                     const char *chain_name, const uint8_t *keybytes, size_t key_len,
+                     const char *key_name)
 {
     if (check_mutable(cfg))
         return -1;
     if (cfg->n_certs == CL_MAX_CERTS)
         return config_fail(cfg, "at most %d certificates per configuration", CL_MAX_CERTS);
+    if (!chain || !keybytes)
+        return config_fail(cfg, "a certificate chain and its key are both needed");
     cl_cert_key ck;
     memset(&ck, 0, sizeof ck);
-    size_t len;
-    uint8_t *pem = cl_read_file(chain_pem_file, &len);
-    if (!pem)
-        return config_fail(cfg, "cannot read certificate file '%s': %s", chain_pem_file,
-                           strerror(errno));
-    chain_loader l = {&ck, cfg};
-    int n = cl_pem_each(pem, len, "CERTIFICATE", add_chain_cert, &l);
-    free(pem);
     int rc = -1;
-    if (n <= 0) {
-        if (!cfg->err[0] || n == 0)
-            config_fail(cfg, "'%s' holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)",
-                        chain_pem_file);
+    if (read_chain(cfg, &ck, chain, chain_len, chain_name))
         goto out;
-    }
     ck.leaf = cr_cert_parse(ck.der[0], ck.der_len[0]);
     if (!ck.leaf) {
-        config_fail(cfg, "the first certificate in '%s' cannot be parsed", chain_pem_file);
+        config_fail(cfg, "the first certificate in %s cannot be parsed", chain_name);
         goto out;
     }
-    uint8_t *keybytes = cl_read_file(key_pem_file, &len);
-    if (!keybytes) {
-        config_fail(cfg, "cannot read private key file '%s': %s", key_pem_file, strerror(errno));
+    if (!(ck.key = read_key(cfg, keybytes, key_len, key_name)))
         goto out;
-    }
-    ck.key = cr_pkey_load_private(keybytes, len);
-    cl_wipe(keybytes, len);
-    free(keybytes);
-    if (!ck.key) {
-        config_fail(cfg, "'%s' holds no usable private key (PEM PKCS#8, RSA or EC; not encrypted)",
-                    key_pem_file);
-        goto out;
-    }
     if (!cr_cert_matches_key(ck.leaf, ck.key)) {
-        config_fail(cfg, "the private key in '%s' does not belong to the certificate in '%s'",
-                    key_pem_file, chain_pem_file);
+        config_fail(cfg, "the private key in %s does not belong to the certificate in %s",
+                    key_name, chain_name);
         goto out;
     }
     /* A certificate whose keyUsage forbids every use TLS has for it here
@@ -330,13 +407,14 @@ int clasp_config_load_cert_chain(clasp_config *cfg, const char *chain_pem_file,
         char usage[200];
         cr_cert_key_usage_names(ck.leaf, usage, sizeof usage);
         config_fail(cfg,
-                    "the certificate in '%s' cannot serve a TLS %s: its keyUsage (%s) allows "
+                    "the certificate in %s cannot serve a TLS %s: its keyUsage (%s) allows "
                     "neither digitalSignature%s",
-                    chain_pem_file, cfg->role == CLASP_SERVER ? "server" : "client", usage,
+                    chain_name, cfg->role == CLASP_SERVER ? "server" : "client", usage,
                     cfg->role == CLASP_SERVER ? " nor, for an RSA key, keyEncipherment" : "");
         goto out;
     }
     cfg->certs[cfg->n_certs++] = ck;
+    cfg->err[0] = 0;
     return 0;
 out:
     for (size_t i = 0; i < ck.n; i++)
@@ -344,6 +422,47 @@ out:
     cr_cert_free(ck.leaf);
     cr_pkey_free(ck.key);
     return rc;
+}
+
+int clasp_config_load_cert_chain(clasp_config *cfg, const char *chain_pem_file,
+                                 const char *key_pem_file)
+{
+    if (check_mutable(cfg))
+        return -1;
+    if (!chain_pem_file || !key_pem_file)
+        return config_fail(cfg, "a certificate file and a key file are both needed");
+    char chain_name[300], key_name[300];
+    snprintf(chain_name, sizeof chain_name, "'%s'", chain_pem_file);
+    snprintf(key_name, sizeof key_name, "'%s'", key_pem_file);
+    size_t chain_len, key_len;
+    uint8_t *chain = cl_read_file(chain_pem_file, &chain_len);
+    if (!chain)
+        return config_fail(cfg, "cannot read certificate file '%s': %s", chain_pem_file,
+                           strerror(errno));
+    uint8_t *key = cl_read_file(key_pem_file, &key_len);
+    if (!key) {
+        config_fail(cfg, "cannot read private key file '%s': %s", key_pem_file, strerror(errno));
+        free(chain);
+        return -1;
+    }
+    int rc = add_chain(cfg, chain, chain_len, chain_name, key, key_len, key_name);
+    free(chain);
+    cl_wipe(key, key_len);
+    free(key);
+    return rc;
+}
+
+int clasp_config_add_cert_chain(clasp_config *cfg, const uint8_t *chain, size_t chain_len,
+                                const uint8_t *key, size_t key_len)
+{
+    return add_chain(cfg, chain, chain_len, "the certificate chain buffer", key, key_len,
+                     "the private key buffer");
+}
+
+void clasp_config_set_passphrase(clasp_config *cfg, clasp_passphrase_fn *fn, void *arg)
+{
+    cfg->passphrase = fn;
+    cfg->passphrase_arg = arg;
 }
 
 static int hash_ca_cert(void *arg, const uint8_t *der, size_t len)

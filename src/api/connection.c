@@ -539,6 +539,30 @@ long clasp_conn_write(clasp_conn *c, const uint8_t *buf, size_t len)
     return (long)len;
 }
 
+/* Like a refused server name: a refusal is a sentence in the error slot
+ * (CLASP_E_CONFIG), and the connection stays usable. */
+int clasp_conn_export_keying_material(clasp_conn *c, const char *label, size_t label_len,
+                                      const uint8_t *context, size_t context_len,
+                                      int use_context, uint8_t *out, size_t out_len)
+{
+    if (!c)
+        return CLASP_ERROR;
+    if (c->dead)
+        return CLASP_ERROR; /* clasp_conn_error_text() already says why */
+    char why[256];
+    if (cl_export_keying_material(c, label, label_len, context, context_len, use_context, out,
+                                  out_len, why, sizeof why)) {
+        c->err_kind = CLASP_E_CONFIG;
+        snprintf(c->err_msg, sizeof c->err_msg, "%s", why);
+        return CLASP_ERROR;
+    }
+    if (c->err_kind == CLASP_E_CONFIG) {
+        c->err_kind = CLASP_E_NONE; /* an earlier refusal no longer matters */
+        c->err_msg[0] = 0;
+    }
+    return CLASP_OK;
+}
+
 int clasp_conn_key_update(clasp_conn *c, int request_peer)
 {
     if (c->dead)

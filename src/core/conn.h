@@ -158,7 +158,9 @@ struct clasp_config {
     void *keylog_arg;
     clasp_trace_fn *trace;
     void *trace_arg;
-    char err[256];
+    clasp_passphrase_fn *passphrase; /* encrypted private keys */
+    void *passphrase_arg;
+    char err[512];
 };
 
 /* Test-only overrides (RFC 8448 known-answer tests): fixed randoms and key
@@ -251,6 +253,15 @@ struct clasp_conn {
     size_t peer_der_len[CL_MAX_CHAIN];
     size_t n_peer;
     int peer_verified;    /* that chain was verified against cfg->trust */
+
+    /* The keying-material exporter (clasp_conn_export_keying_material),
+     * kept from the handshake: TLS 1.3's exporter_master_secret, or TLS
+     * 1.2's master secret (48 bytes), randoms and whether it was made with
+     * the extended master secret. Wiped with the connection. */
+    int exporter_ready;
+    int exporter_ems;
+    uint8_t exporter_secret[CR_MAX_HASH];
+    uint8_t exporter_randoms[64]; /* client_random + server_random */
 
     unsigned tickets;
     uint8_t resumption_secret[CR_MAX_HASH];

@@ -176,6 +176,21 @@ typedef enum { CR_KEY_RSA = 1, CR_KEY_EC_P256, CR_KEY_EC_P384, CR_KEY_EC_P521, C
 typedef struct cr_pkey cr_pkey;
 /* Loads a private key from PEM or DER bytes (PKCS#8, or traditional RSA/EC). */
 cr_pkey *cr_pkey_load_private(const uint8_t *data, size_t len);
+/* Asked for the passphrase of an encrypted key: writes it (at most size
+ * bytes) to buf, returns its length, or -1 to give up. */
+typedef int cr_passphrase_fn(void *arg, char *buf, size_t size);
+typedef enum {
+    CR_KEY_LOADED = 0,
+    CR_KEY_NOT_A_KEY,        /* no private key in the bytes (or not one we read) */
+    CR_KEY_NEEDS_PASSPHRASE, /* encrypted, and no passphrase function */
+    CR_KEY_BAD_PASSPHRASE    /* encrypted, and the passphrase did not open it */
+} cr_key_load_status;
+/* cr_pkey_load_private, plus encrypted keys: PEM "ENCRYPTED PRIVATE KEY"
+ * (PKCS#8) or a traditional key with "Proc-Type: 4,ENCRYPTED", and DER
+ * EncryptedPrivateKeyInfo; fn (may be NULL) gives the passphrase. *status
+ * says why it returned NULL. */
+cr_pkey *cr_pkey_load_private_pw(const uint8_t *data, size_t len, cr_passphrase_fn *fn, void *arg,
+                                 cr_key_load_status *status);
 /* Takes a reference (keys are shared by configs and connections). */
 cr_pkey *cr_pkey_ref(cr_pkey *k);
 void cr_pkey_free(cr_pkey *k);

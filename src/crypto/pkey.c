@@ -11,6 +11,7 @@
 #include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs12.h> /* PKCS8_decrypt */
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
@@ -128,6 +129,76 @@ cr_pkey *cr_pkey_load_private(const uint8_t *data, size_t len)
         return NULL;
     }
     return cr_pkey_wrap(pk);
+}
+
+typedef struct {
+    cr_passphrase_fn *fn;
+    void *arg;
+    int asked;
+} passphrase_ask;
+
+/* OpenSSL's pem_password_cb over ours: called only for an encrypted key. */
+static int ask_passphrase(char *buf, int size, int rwflag, void *u)
+{
+    passphrase_ask *a = u;
+    (void)rwflag;
+    a->asked = 1;
+    if (!a->fn || size <= 0)
+        return -1;
+    int n = a->fn(a->arg, buf, (size_t)size);
+    return n < 0 || n > size ? -1 : n;
+}
+
+/* DER EncryptedPrivateKeyInfo (PKCS#8, RFC 5958 3). */
+static EVP_PKEY *load_encrypted_der(const uint8_t *data, size_t len, passphrase_ask *ask)
+{
+    const unsigned char *p = data;
+    X509_SIG *sig = d2i_X509_SIG(NULL, &p, (long)len);
+    if (!sig)
+        return NULL;
+    EVP_PKEY *pk = NULL;
+    char pass[1024];
+    int n = ask_passphrase(pass, sizeof pass, 0, ask);
+    if (n >= 0) {
+        PKCS8_PRIV_KEY_INFO *p8 = PKCS8_decrypt(sig, pass, n);
+        if (p8)
+            pk = EVP_PKCS82PKEY(p8);
+        PKCS8_PRIV_KEY_INFO_free(p8);
+    }
+    cl_wipe(pass, sizeof pass);
+    X509_SIG_free(sig);
+    return pk;
+}
+
+cr_pkey *cr_pkey_load_private_pw(const uint8_t *data, size_t len, cr_passphrase_fn *fn, void *arg,
+                                 cr_key_load_status *status)
+{
+    EVP_PKEY *pk = NULL;
+    passphrase_ask ask = {fn, arg, 0};
+    *status = CR_KEY_NOT_A_KEY;
+    if (!data || len == 0 || len > (size_t)INT32_MAX || cr_get_algs() == NULL)
+        return NULL;
+    if (looks_like_pem(data, len)) {
+        BIO *bio = BIO_new_mem_buf(data, (int)len);
+        if (bio)
+            pk = PEM_read_bio_PrivateKey_ex(bio, NULL, ask_passphrase, &ask, NULL, NULL);
+        BIO_free(bio);
+    } else {
+        const unsigned char *p = data;
+        pk = d2i_AutoPrivateKey_ex(NULL, &p, (long)len, NULL, NULL);
+        if (!pk)
+            pk = load_encrypted_der(data, len, &ask);
+    }
+    ERR_clear_error();
+    if (!pk) {
+        if (ask.asked)
+            *status = fn ? CR_KEY_BAD_PASSPHRASE : CR_KEY_NEEDS_PASSPHRASE;
+        return NULL;
+    }
+    cr_pkey *k = cr_pkey_wrap(pk);
+    if (k)
+        *status = CR_KEY_LOADED;
+    return k;
 }
 
 cr_pkey *cr_pkey_ref(cr_pkey *k)

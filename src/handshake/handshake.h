@@ -16,6 +16,12 @@ CL_MUST_CHECK cl_result cl_hs_message(clasp_conn *c, uint8_t type, const uint8_t
 CL_MUST_CHECK cl_result cl_hs12_change_cipher_spec(clasp_conn *c);
 /* TLS 1.3: sends a KeyUpdate after anything queued, then switches our keys. */
 CL_MUST_CHECK cl_result cl_send_key_update(clasp_conn *c, int request);
+/* The keying-material exporter once the handshake is done: TLS 1.3 (RFC
+ * 8446 7.5; an absent context is the empty one) or TLS 1.2 (RFC 5705, with
+ * the extended master secret only). 0, or -1 with a sentence in why. */
+int cl_export_keying_material(const clasp_conn *c, const char *label, size_t label_len,
+                              const uint8_t *context, size_t context_len, int use_context,
+                              uint8_t *out, size_t out_len, char *why, size_t why_len);
 /* Frees (and wipes) the handshake-only state. */
 void cl_hs_free(clasp_conn *c);
 

@@ -133,6 +133,15 @@ void cl_hs_free(clasp_conn *c)
 
 void cl_hs_finish(clasp_conn *c)
 {
+    /* TLS 1.2's exporter (RFC 5705) needs the master secret and randoms,
+     * which leave with the handshake state. */
+    if (c->version == CLASP_TLS1_2 && c->hs) {
+        memcpy(c->exporter_secret, c->hs->master, 48);
+        memcpy(c->exporter_randoms, c->hs->client_random, 32);
+        memcpy(c->exporter_randoms + 32, c->hs->server_random, 32);
+        c->exporter_ems = c->hs->ems;
+        c->exporter_ready = 1;
+    }
     c->handshake_done = 1;
     c->state = CL_ST_CONNECTED;
     cl_hs_free(c);

@@ -123,6 +123,8 @@ int cl_ks_master(clasp_conn *c)
     cl_keylog(c, "CLIENT_TRAFFIC_SECRET_0", hs->client_random, hs->c_ap, hl);
     cl_keylog(c, "SERVER_TRAFFIC_SECRET_0", hs->client_random, hs->s_ap, hl);
     cl_keylog(c, "EXPORTER_SECRET", hs->client_random, exporter, hl);
+    memcpy(c->exporter_secret, exporter, hl); /* for the exporter, RFC 8446 7.5 */
+    c->exporter_ready = 1;
     if (cl_trace_on(c))
         cl_trace(c, CLASP_TRACE_KEY, "master secret",
                  "HKDF-Extract(derived, 0) -> client/server application traffic keys");

@@ -17,7 +17,7 @@ while IFS= read -r -d '' f; do
     echo "FAIL: $f has no 'SPDX-License-Identifier: Apache-2.0' line in its first three lines"
     missing=$((missing + 1))
   fi
-done < <(find include src tools tests fuzz bench scripts cmake .ci CMakeLists.txt \
+done < <(find include src tools tests fuzz bench scripts cmake examples .ci CMakeLists.txt \
            -path tests/data -prune -o -path fuzz/corpus -prune -o -path fuzz/regressions -prune -o \
            -type f \( -name '*.c' -o -name '*.h' -o -name '*.sh' -o -name '*.py' -o -name '*.map' -o -name '*.cmake' \
                       -o -name CMakeLists.txt -o -path .ci/run \) -print0)

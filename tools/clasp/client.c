@@ -342,6 +342,7 @@ static int connect_once(client_options *o, clasp_config *cfg, const char *host, 
     fflush(stdout);
     fprintf(stderr, "%s\n", summary);
     fflush(stderr);
+    options_print_export(&o->common, c);
 
     int r;
     switch (first_of_two && o->mode == CLIENT_RELAY ? CLIENT_SEND + 1 : (int)o->mode) {

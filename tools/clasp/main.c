@@ -4,6 +4,7 @@
 #include "tool.h"
 
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 
 int main(int argc, char **argv)
@@ -19,6 +20,12 @@ int main(int argc, char **argv)
     if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 ||
         strcmp(command, "help") == 0) {
         usage_print(stdout);
+        return TOOL_EXIT_OK;
+    }
+    if (strcmp(command, "--version") == 0 || strcmp(command, "version") == 0) {
+        /* The library's version is the one linked, which may differ from the
+         * header's when libclasp.so was replaced. */
+        printf("clasp %s (library %s)\n", CLASP_VERSION_STRING, clasp_version());
         return TOOL_EXIT_OK;
     }
     /* Each subcommand sees argv[0] = its own name. */

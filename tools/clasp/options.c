@@ -67,6 +67,23 @@ int options_parse_common(common_options *o, int argc, char **argv, int *i)
         o->want_tls13 = 1;
         return 1;
     }
+    /* The versions clasp will not speak: a sentence with the reason, not
+     * "unknown option", so nobody thinks a spelling would make it work. */
+    static const struct {
+        const char *flag, *name, *why;
+    } refused[] = {
+        {"--tls1.1", "TLS 1.1", "deprecated by RFC 8996 (2021): its handshake relies on MD5 and SHA-1"},
+        {"--tls1.0", "TLS 1.0", "deprecated by RFC 8996 (2021): its handshake relies on MD5 and SHA-1"},
+        {"--tls1", "TLS 1.0", "deprecated by RFC 8996 (2021): its handshake relies on MD5 and SHA-1"},
+        {"--ssl3", "SSL 3.0", "prohibited by RFC 7568 (2015): it is broken (POODLE)"},
+        {"--ssl2", "SSL 2.0", "prohibited by RFC 6176 (2011): it is broken"},
+    };
+    for (size_t k = 0; k < sizeof refused / sizeof refused[0]; k++)
+        if (strcmp(arg, refused[k].flag) == 0)
+            return tool_usage_error("%s is not supported: %s is %s; clasp speaks TLS 1.2 and "
+                                    "TLS 1.3 only (--tls1.2, --tls1.3)",
+                                    refused[k].flag, refused[k].name, refused[k].why);
+
     if (strcmp(arg, "--trace") == 0) {
         o->trace = 1;
         return 1;
@@ -91,6 +108,26 @@ int options_parse_common(common_options *o, int argc, char **argv, int *i)
             return tool_usage_error("option '%s' can be given at most %d times", repeated[k].name,
                                     TOOL_MAX_CERTS);
         repeated[k].files[(*repeated[k].count)++] = value;
+        return 1;
+    }
+
+    r = options_take_value(argc, argv, i, "--export", &value);
+    if (r != 0) {
+        if (r != 1)
+            return r;
+        /* LABEL:LEN, split at the last ':' (a label may hold ':'). */
+        const char *colon = strrchr(value, ':');
+        unsigned long len;
+        if (!colon || colon == value || (size_t)(colon - value) >= sizeof o->export_label)
+            return tool_usage_error("--export needs LABEL:LEN (a label of 1 to %zu bytes, a "
+                                    "length in bytes), not '%s'",
+                                    sizeof o->export_label - 1, value);
+        r = options_parse_number("--export", colon + 1, 1, 16384, &len);
+        if (r != 0)
+            return r;
+        memcpy(o->export_label, value, (size_t)(colon - value));
+        o->export_label[colon - value] = 0;
+        o->export_len = len;
         return 1;
     }
 
@@ -184,6 +221,30 @@ int options_apply(common_options *o, clasp_config *cfg)
     if (o->trace)
         clasp_config_set_trace(cfg, trace_event, &o->ladder);
     return 0;
+}
+
+int options_print_export(const common_options *o, clasp_conn *c)
+{
+    if (!o->export_len)
+        return 0;
+    uint8_t *out = malloc(o->export_len);
+    char *hex = malloc(2 * o->export_len + 1);
+    int rc = -1;
+    if (!out || !hex) {
+        tool_error("out of memory");
+    } else if (clasp_conn_export_keying_material(c, o->export_label, strlen(o->export_label), NULL,
+                                                 0, 0, out, o->export_len) != CLASP_OK) {
+        tool_error("cannot export keying material: %s", clasp_conn_error_text(c));
+    } else {
+        for (size_t k = 0; k < o->export_len; k++)
+            snprintf(hex + 2 * k, 3, "%02X", out[k]);
+        fprintf(stderr, "exporter: %s\n", hex);
+        fflush(stderr);
+        rc = 0;
+    }
+    free(out);
+    free(hex);
+    return rc;
 }
 
 void options_cleanup(common_options *o)

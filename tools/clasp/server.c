@@ -224,6 +224,7 @@ static void serve_connection(server_options *o, clasp_config *cfg, int fd)
     fflush(stdout);
     fprintf(stderr, "%s\n", summary);
     fflush(stderr);
+    options_print_export(&o->common, c);
 
     if (o->mode == SERVE_WWW)
         serve_www(c, fd, summary);

@@ -91,6 +91,9 @@ typedef struct {
     size_t n_cert_files, n_key_files;
     int trace;
     const char *keylog_file; /* --keylog, else $SSLKEYLOGFILE */
+    /* --export LABEL:LEN: after each handshake, "exporter: HEX" */
+    char export_label[256];
+    size_t export_len;
 
     FILE *keylog;            /* opened by options_apply */
     trace_ladder ladder;
@@ -114,6 +117,9 @@ int options_check_cert_pairs(const common_options *o);
 /* Applies the shared options to cfg: 0, or -1 after printing the error. */
 int options_apply(common_options *o, clasp_config *cfg);
 void options_cleanup(common_options *o);
+/* With --export: prints "exporter: HEX" on stderr for this connection (or
+ * the library's sentence). 0, or -1 when it could not export. */
+int options_print_export(const common_options *o, clasp_conn *c);
 
 /* ------------------------------------------------------------ net.c */
 
