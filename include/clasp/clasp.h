@@ -174,6 +174,77 @@ typedef void clasp_trace_fn(void *arg, clasp_trace_kind kind, const char *what,
                             const char *detail);
 void clasp_config_set_trace(clasp_config *cfg, clasp_trace_fn *fn, void *arg);
 
+/* ------------------------------------------------------------- callbacks */
+
+/* TLS alerts a callback may refuse a handshake with (RFC 8446 6.2). */
+#define CLASP_ALERT_HANDSHAKE_FAILURE 40
+#define CLASP_ALERT_BAD_CERTIFICATE 42
+#define CLASP_ALERT_ACCESS_DENIED 49
+#define CLASP_ALERT_UNRECOGNIZED_NAME 112
+#define CLASP_ALERT_NO_APPLICATION_PROTOCOL 120
+
+/* What a server's ClientHello asks for, as a selection callback sees it. The
+ * view and every pointer in it are valid only during the callback. */
+typedef struct {
+    const char *server_name;  /* the SNI host name (NUL-terminated), or NULL */
+    const uint8_t *alpn;      /* the client's ALPN list, wire form: each protocol
+                               * with a 1-byte length; NULL when it sent none */
+    size_t alpn_len;
+    const uint16_t *sigalgs;  /* its signature_algorithms (RFC 8446 4.2.3 code
+                               * points clasp knows), in its order */
+    size_t n_sigalgs;
+    int offers_tls13;         /* supported_versions lists TLS 1.3 */
+} clasp_client_hello;
+
+/* Server: called once per connection, when the first ClientHello has been
+ * parsed and before anything is negotiated. Return 0 to go on: with *use
+ * left NULL the connection keeps its configuration; set to another server
+ * configuration (one per host name, say, each with its own certificates,
+ * ALPN, CAs, tickets and session cache), the connection takes a reference
+ * and uses that one for the rest of the handshake and after (its own
+ * selection callback is not called). Return an alert number
+ * (CLASP_ALERT_UNRECOGNIZED_NAME, CLASP_ALERT_HANDSHAKE_FAILURE, ...) to
+ * refuse: the alert is sent, clasp_conn_error() is CLASP_E_NEGOTIATION and
+ * the error sentence carries `why` if the callback wrote one (why_len
+ * bytes, NUL-terminated). It runs on the thread driving the handshake. */
+typedef int clasp_select_fn(void *arg, clasp_conn *c, const clasp_client_hello *hello,
+                            clasp_config **use, char *why, size_t why_len);
+void clasp_config_set_select_callback(clasp_config *cfg, clasp_select_fn *fn, void *arg);
+
+/* Server: chooses the application protocol instead of the first of ours the
+ * client offers (clasp_config_set_alpn, which is then not needed). offered
+ * is the client's list in wire form (1-byte lengths). Return 0 with *proto /
+ * *proto_len set to a protocol of that list (a pointer into it, or equal
+ * bytes) to select it, or with *proto NULL to answer without ALPN; return
+ * -1 to refuse with no_application_protocol. Choosing a protocol the client
+ * did not offer is refused as an internal_error. Called only when the
+ * client sends ALPN, after the selection callback. */
+typedef int clasp_alpn_select_fn(void *arg, clasp_conn *c, const uint8_t *offered,
+                                 size_t offered_len, const uint8_t **proto, size_t *proto_len);
+void clasp_config_set_alpn_callback(clasp_config *cfg, clasp_alpn_select_fn *fn, void *arg);
+
+/* Both roles: look at the peer's certificate chain (DER, der[0] is the
+ * leaf; n >= 1). Pointers are valid only during the call.
+ *
+ * clasp_config_set_verify_callback: called after clasp verified the chain
+ * (path to a trust anchor, dates, host name, usage), also for a chain
+ * verified before and remembered; return 0 to accept, -1 to refuse it
+ * (pinning, SPIFFE IDs): the handshake fails with bad_certificate,
+ * CLASP_E_CERTIFICATE, and an error sentence that carries `why`. Not called
+ * when verification is off or the peer sends no certificate.
+ *
+ * clasp_config_set_custom_verify: replaces clasp's path validation (a
+ * private PKI, raw keys in certificates): the callback gets the unverified
+ * chain and alone decides, as above. The handshake still checks that the
+ * peer holds the leaf's private key (its CertificateVerify or
+ * ServerKeyExchange signature) and that the leaf's keyUsage allows what its
+ * key does. A session made from such a connection counts as verified. When
+ * both are set, the custom one runs first, then the other. */
+typedef int clasp_verify_fn(void *arg, clasp_conn *c, const uint8_t *const *der,
+                            const size_t *der_len, size_t n, char *why, size_t why_len);
+void clasp_config_set_verify_callback(clasp_config *cfg, clasp_verify_fn *fn, void *arg);
+void clasp_config_set_custom_verify(clasp_config *cfg, clasp_verify_fn *fn, void *arg);
+
 /* ------------------------------------------------------------ connection */
 
 clasp_conn *clasp_conn_new(clasp_config *cfg);

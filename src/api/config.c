@@ -473,3 +473,27 @@ void clasp_config_set_trace(clasp_config *cfg, clasp_trace_fn *fn, void *arg)
     cfg->trace = fn;
     cfg->trace_arg = arg;
 }
+
+void clasp_config_set_select_callback(clasp_config *cfg, clasp_select_fn *fn, void *arg)
+{
+    cfg->select_fn = fn;
+    cfg->select_arg = arg;
+}
+
+void clasp_config_set_alpn_callback(clasp_config *cfg, clasp_alpn_select_fn *fn, void *arg)
+{
+    cfg->alpn_fn = fn;
+    cfg->alpn_arg = arg;
+}
+
+void clasp_config_set_verify_callback(clasp_config *cfg, clasp_verify_fn *fn, void *arg)
+{
+    cfg->verify_fn = fn;
+    cfg->verify_arg = arg;
+}
+
+void clasp_config_set_custom_verify(clasp_config *cfg, clasp_verify_fn *fn, void *arg)
+{
+    cfg->custom_verify_fn = fn;
+    cfg->custom_verify_arg = arg;
+}

@@ -79,6 +79,7 @@ void clasp_conn_free(clasp_conn *c)
     free(c->test);
 #endif
     clasp_config_free(c->cfg);
+    clasp_config_free(c->base_cfg);
     cl_wipe(c, sizeof *c);
     free(c);
 }

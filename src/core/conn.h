@@ -158,6 +158,15 @@ struct clasp_config {
     void *keylog_arg;
     clasp_trace_fn *trace;
     void *trace_arg;
+    /* Callbacks (clasp.h "callbacks"); handshake/cert_select.c, verify_cb.c. */
+    clasp_select_fn *select_fn;
+    void *select_arg;
+    clasp_alpn_select_fn *alpn_fn;
+    void *alpn_arg;
+    clasp_verify_fn *verify_fn;        /* after clasp's verification */
+    void *verify_arg;
+    clasp_verify_fn *custom_verify_fn; /* instead of clasp's path validation */
+    void *custom_verify_arg;
     char err[256];
 };
 
@@ -198,6 +207,9 @@ struct cl_hs; /* handshake-only state, see handshake/hs.h */
 
 struct clasp_conn {
     clasp_config *cfg;
+    /* Server: the configuration the connection was made with, when a
+     * selection callback replaced cfg by another (both hold a reference). */
+    clasp_config *base_cfg;
     clasp_role role;
     int state;            /* handshake state, per role and version */
     int handshake_done;

@@ -165,11 +165,14 @@ int cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len)
     int verify = c->role == CLASP_CLIENT ? c->cfg->verify_peer : 1;
     if (CL_TEST(c) && CL_TEST(c)->skip_verify_time)
         verify = 0;
+    /* The application's verifier replaces path validation (verify_cb.c). */
+    int custom = verify && c->cfg->custom_verify_fn;
     cl_chain_policy policy = {
         .role = c->role,
         .version = c->version,
         .name = c->role == CLASP_CLIENT ? c->server_name : NULL,
-        .verify = verify,
+        .verify = verify && !custom,
+        .usage_only = custom,
         .trust = c->cfg->trust,
         .cache = c->cfg->verified,
         .now = (int64_t)cl_now(c->cfg),
@@ -187,6 +190,8 @@ int cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len)
         rc = cl_fail(c, verdict.alert, verdict.kind, "%s", verdict.sentence);
         goto out;
     }
+    if (verify && (rc = cl_verify_by_callbacks(c)) != CLASP_OK)
+        goto out;
     c->peer_verified = verify; /* a session made from this connection records it */
     rc = CLASP_OK;
 out:

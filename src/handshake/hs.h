@@ -299,6 +299,20 @@ int cl_accept_server_alpn(clasp_conn *c, cl_reader body);
 /* Client: is this the name of a protocol we offered? */
 int cl_alpn_offered(const clasp_conn *c, const uint8_t *p, size_t n);
 
+/* ---- application choices, server (cert_select.c) ---- */
+/* The first ClientHello is parsed: the select callback may swap c->cfg for
+ * another configuration, or refuse with its alert. */
+int cl_select_config(clasp_conn *c, const cl_client_hello *ch);
+/* The ALPN callback's choice (cfg->alpn_fn set, the client sent ALPN). */
+int cl_alpn_by_callback(clasp_conn *c, const cl_client_hello *ch);
+
+/* ---- the application's certificate checks, both roles (verify_cb.c) ---- */
+/* The peer's chain (c->peer_der) passed clasp's checks, or only its
+ * keyUsage check when a custom verifier replaces path validation: runs the
+ * custom verifier, then the verify callback; bad_certificate with their
+ * reason when one refuses. */
+int cl_verify_by_callbacks(clasp_conn *c);
+
 /* ---- extensions (extensions.c) ---- */
 /* A readable name for an extension type ("" when clasp does not know it). */
 const char *cl_ext_name(uint16_t type);
