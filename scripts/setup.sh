@@ -13,6 +13,7 @@ PACKAGES=(
   python3                                # test helpers
   clang llvm libclang-rt-dev             # libFuzzer (its runtime is only a recommends of clang)
   valgrind
+  redis-server libhiredis-dev             # a shared session store for the session-store test (examples/redis_sessions.c)
   ca-certificates
 )
 

@@ -157,6 +157,38 @@ int clasp_config_load_ticket_secret(clasp_config *cfg, const char *path);
  * off or on (on by default). */
 void clasp_config_set_resumption(clasp_config *cfg, int on);
 
+/* Server: a session store shared by a fleet (Redis, memcached, a
+ * database), instead of the built-in per-config TLS 1.2 session cache and
+ * self-contained tickets. With one set:
+ *   - a TLS 1.2 session is kept under its 32-byte session id;
+ *   - every ticket (TLS 1.3, and TLS 1.2 RFC 5077) is a random 32-byte id,
+ *     and the session is kept in the store under it (stateful tickets);
+ *   - resuming looks the id up; a connection that resumed a session and
+ *     then fails with a fatal alert removes it.
+ * What is stored is opaque: the session sealed (AES-256-GCM) under the
+ * config's ticket keys, so the store never holds a secret in the clear,
+ * and servers sharing a store must share a ticket secret
+ * (clasp_config_set_ticket_secret) and client-authentication policy. Data
+ * older than the ticket lifetime is refused even if the store returns it;
+ * `lifetime` tells the store when it may drop it. A failing store means a
+ * full handshake, never a failed one. The callbacks run on the threads
+ * driving handshakes, concurrently: they must be thread-safe if the config
+ * is shared; they may block (the handshake waits). */
+#define CLASP_SESSION_DATA_MAX 65535 /* the most bytes a stored session takes */
+typedef struct {
+    /* Keep len bytes of data under id; 0, or -1 if it was not kept. */
+    int (*store)(void *arg, const uint8_t *id, size_t id_len, const uint8_t *data, size_t len,
+                 uint32_t lifetime_seconds);
+    /* Copy what is kept under id into buf (cap = CLASP_SESSION_DATA_MAX
+     * bytes); return its length, or -1 when there is none. */
+    long (*lookup)(void *arg, const uint8_t *id, size_t id_len, uint8_t *buf, size_t cap);
+    /* Forget id (may be NULL). */
+    void (*remove)(void *arg, const uint8_t *id, size_t id_len);
+    void *arg;
+} clasp_session_store;
+/* store and lookup are required; NULL turns the store off again. */
+int clasp_config_set_session_store(clasp_config *cfg, const clasp_session_store *store);
+
 /* NSS key log lines ("CLIENT_HANDSHAKE_TRAFFIC_SECRET <random> <secret>"),
  * for Wireshark. The line has no trailing newline. */
 typedef void clasp_keylog_fn(void *arg, const char *line);

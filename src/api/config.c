@@ -497,3 +497,19 @@ void clasp_config_set_custom_verify(clasp_config *cfg, clasp_verify_fn *fn, void
     cfg->custom_verify_fn = fn;
     cfg->custom_verify_arg = arg;
 }
+
+int clasp_config_set_session_store(clasp_config *cfg, const clasp_session_store *store)
+{
+    if (check_mutable(cfg))
+        return -1;
+    if (cfg->role != CLASP_SERVER)
+        return config_fail(cfg, "a session store is for servers (a client keeps its sessions "
+                                "with clasp_conn_get_session)");
+    if (store && (!store->store || !store->lookup))
+        return config_fail(cfg, "a session store needs both its store and lookup callbacks");
+    if (store)
+        cfg->store = *store;
+    else
+        memset(&cfg->store, 0, sizeof cfg->store);
+    return 0;
+}

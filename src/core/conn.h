@@ -103,6 +103,9 @@ int cl_cache_get(cl_session_cache *cache, const uint8_t *id, size_t id_len, uint
                  uint32_t lifetime, cl_session *out);
 /* Forgets a session (its connection ended with a fatal alert). */
 void cl_cache_remove(cl_session_cache *cache, const uint8_t *id, size_t id_len);
+/* The connection failed: forgets the session it made or resumed
+ * (c->cached_id), in the cache or the application's store. */
+void cl_forget_session(clasp_conn *c);
 
 void cl_session_clear(cl_session *s);
 CL_MUST_CHECK int cl_session_copy(cl_session *dst, const cl_session *src);
@@ -150,6 +153,7 @@ struct clasp_config {
     uint8_t ticket_master[32]; /* tickets: per-period keys derive from this */
     int tickets_off;
     cl_session_cache *cache;   /* server, TLS 1.2 session IDs */
+    clasp_session_store store; /* server: the application's store (store.store set), instead */
     struct cl_verify_cache *verified; /* chains already verified (x509/verify_cache.h) */
 #ifdef CLASP_TEST_HOOKS
     int64_t test_time_offset;  /* tests: shift the clock (tickets, certificate validity) */
@@ -269,7 +273,8 @@ struct clasp_conn {
     cl_session *offer;    /* client: the session we try to resume */
     cl_session *session;  /* client: the newest resumable session */
     uint64_t ticket_nonce; /* server: TLS 1.3 tickets sent, each nonce is this count */
-    uint8_t cached_id[32]; /* server, TLS 1.2: the session id in our cache (dropped on a fatal alert) */
+    uint8_t cached_id[32]; /* server: the session id in our cache or store, or the stateful
+                            * ticket resumed (dropped on a fatal alert) */
     size_t cached_id_len;
 
     clasp_error_kind err_kind;

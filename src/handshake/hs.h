@@ -397,6 +397,21 @@ CL_MUST_CHECK int cl_ticket_seal(const clasp_config *cfg, const cl_session *s, c
 int cl_ticket_open(const clasp_config *cfg, const uint8_t *t, size_t len, cl_session *s,
                    uint64_t *issued);
 
+/* Where sessions are kept (session_store.c): in the ticket and the
+ * config's cache, or in the application's store under an id. */
+/* Appends the ticket for s to out: sealed, or a stored session's id. */
+CL_MUST_CHECK int cl_ticket_issue(clasp_conn *c, const cl_session *s, cl_buf *out);
+/* 0 and the session when the ticket is ours (sealed, or an id in the store). */
+int cl_ticket_resolve(clasp_conn *c, const uint8_t *t, size_t len, cl_session *s, uint64_t *issued);
+/* A session from this ticket is being resumed: a stored one is forgotten
+ * if the connection fails (c->cached_id). */
+void cl_ticket_resumed(clasp_conn *c, const uint8_t *t, size_t len);
+/* TLS 1.2: keeps the session under its session id, which becomes
+ * c->cached_id; -1 if it was not kept. */
+int cl_session_keep12(clasp_conn *c, const cl_session *s);
+/* TLS 1.2: the session kept under this session id. */
+int cl_session_find12(clasp_conn *c, const uint8_t *id, size_t id_len, cl_session *s);
+
 /* Ends the handshake: frees its state. */
 void cl_hs_finish(clasp_conn *c);
 

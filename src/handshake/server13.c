@@ -403,7 +403,7 @@ static int try_psk(clasp_conn *c, const cl_client_hello *ch, const uint8_t *msg,
         return CL_DECODE_FAIL(c, "pre_shared_key extension");
     cl_session s;
     uint64_t issued;
-    if (cl_ticket_open(c->cfg, id.p, id.n, &s, &issued) != 0)
+    if (cl_ticket_resolve(c, id.p, id.n, &s, &issued) != 0)
         return CLASP_OK;
     const cl_suite *ticket_suite = cl_suite_by_id(s.suite);
     int usable = s.version == CLASP_TLS1_3 && ticket_suite && ticket_suite->hash == c->suite->hash;
@@ -439,6 +439,7 @@ static int try_psk(clasp_conn *c, const cl_client_hello *ch, const uint8_t *msg,
     hs->psk_len = s.secret_len;
     hs->psk_accepted = 1;
     c->resumed = 1;
+    cl_ticket_resumed(c, id.p, id.n);
     /* The client's certificate, as the session recorded it. */
     int rc = cl_session_restore_peer(c, &s);
     cl_session_clear(&s);
