@@ -189,6 +189,39 @@ typedef struct {
 /* store and lookup are required; NULL turns the store off again. */
 int clasp_config_set_session_store(clasp_config *cfg, const clasp_session_store *store);
 
+/* Revocation.
+ *
+ * CRLs: every X509 CRL in a PEM file, for verifying peers (both roles),
+ * after the CA file they belong to. Once one is loaded, a peer's leaf is
+ * accepted only if the CRL of its issuer is loaded, current and does not
+ * list it: a listed leaf is refused with certificate_revoked
+ * (CLASP_E_CERTIFICATE, "... has been revoked"); a missing or out-of-date
+ * CRL refuses the chain too (certificate_unknown). CAs above the leaf's
+ * issuer are not checked.
+ *
+ * OCSP stapling (status_request, RFC 6066 8 and RFC 8446 4.4.2.1). Server:
+ * the DER OCSP response (`openssl ocsp -respout`) to staple for the
+ * certificate chain loaded last, to clients that ask: in TLS 1.2 a
+ * CertificateStatus message, in TLS 1.3 the leaf's CertificateEntry. The
+ * response is sent as given; refresh it by making a new config. Client:
+ * CLASP_OCSP_REQUEST asks for a response and, when one comes, checks it
+ * (it is successful, signed by the certificate's issuer or a responder it
+ * authorised, about this leaf, within thisUpdate..nextUpdate give or take
+ * 5 minutes, and says good); CLASP_OCSP_REQUIRE also refuses a full
+ * handshake without one. A failed check is bad_certificate_status_response
+ * (a revoked certificate: certificate_revoked), CLASP_E_CERTIFICATE.
+ * With verification off nothing is checked. Resumed connections carry no
+ * certificate and no response. */
+int clasp_config_load_crl_file(clasp_config *cfg, const char *pem_file);
+int clasp_config_load_ocsp_response(clasp_config *cfg, const char *der_file);
+int clasp_config_set_ocsp_response(clasp_config *cfg, const uint8_t *der, size_t len);
+typedef enum {
+    CLASP_OCSP_OFF = 0,  /* do not ask (the default) */
+    CLASP_OCSP_REQUEST,  /* ask; check a response that comes */
+    CLASP_OCSP_REQUIRE   /* ask; refuse a server that staples none */
+} clasp_ocsp_mode;
+int clasp_config_set_ocsp(clasp_config *cfg, clasp_ocsp_mode mode);
+
 /* NSS key log lines ("CLIENT_HANDSHAKE_TRAFFIC_SECRET <random> <secret>"),
  * for Wireshark. The line has no trailing newline. */
 typedef void clasp_keylog_fn(void *arg, const char *line);
@@ -360,6 +393,9 @@ int clasp_conn_resumed(const clasp_conn *c);
  * handshake that made the session, on both sides. A server that asks for
  * no client certificate shows none. */
 const uint8_t *clasp_conn_peer_cert(const clasp_conn *c, size_t index, size_t *len);
+/* Client: the OCSP response the server stapled (DER), or NULL; valid
+ * until clasp_conn_free. */
+const uint8_t *clasp_conn_ocsp_response(const clasp_conn *c, size_t *len);
 /* Number of NewSessionTickets the client has received and kept. */
 unsigned clasp_conn_tickets_received(const clasp_conn *c);
 

@@ -61,6 +61,8 @@ typedef struct {
     cr_cert *leaf;
     cr_pkey *key;
     unsigned uses; /* CR_KEY_USE_*: what the leaf's keyUsage allows */
+    uint8_t *ocsp; /* server: the OCSP response to staple (DER), or NULL */
+    size_t ocsp_len;
 } cl_cert_key;
 
 /* A resumable session, as the client keeps it (and the server seals it into
@@ -148,6 +150,7 @@ struct clasp_config {
     int hrr_cookie;       /* server: HelloRetryRequest carries a cookie to echo */
     int rsa_kx;           /* server: allow TLS 1.2 RSA key exchange (offered last) */
     int require_ems;
+    clasp_ocsp_mode ocsp_mode; /* client: ask for / require a stapled OCSP response */
     unsigned ticket_count;
     uint32_t ticket_lifetime;
     uint8_t ticket_master[32]; /* tickets: per-period keys derive from this */
@@ -267,6 +270,8 @@ struct clasp_conn {
     size_t peer_der_len[CL_MAX_CHAIN];
     size_t n_peer;
     int peer_verified;    /* that chain was verified against cfg->trust */
+    uint8_t *ocsp;        /* client: the server's stapled OCSP response (DER), or NULL */
+    size_t ocsp_len;
 
     unsigned tickets;
     uint8_t resumption_secret[CR_MAX_HASH];

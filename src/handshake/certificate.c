@@ -26,7 +26,9 @@ int cl_send_certificate(clasp_conn *c, const cl_cert_key *ck, const uint8_t *con
         size_t e = cl_wr_begin_vec(&m, 3);
         cl_wr_bytes(&m, ck->der[i], ck->der_len[i]);
         cl_wr_end_vec(&m, e, 3);
-        if (tls13)
+        if (tls13 && i == 0 && c->role == CLASP_SERVER && c->hs->ocsp_staple && ck->ocsp_len)
+            cl_write_status_entry_ext(&m, ck);
+        else if (tls13)
             cl_wr_u16(&m, 0); /* no per-certificate extensions */
     }
     cl_wr_end_vec(&m, list, 3);
@@ -121,12 +123,9 @@ int cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len)
             rc = CL_DECODE_FAIL(c, "Certificate message");
             goto out;
         }
-        /* We ask for no OCSP or SCT data, so no entry may carry extensions. */
-        if (exts.n) {
-            rc = cl_fail(c, CL_ALERT_UNSUPPORTED_EXTENSION, CLASP_E_PROTOCOL,
-                         "the %s sent certificate extensions we did not ask for", peer);
+        /* Only the leaf's OCSP response, when we asked (ocsp.c). */
+        if (exts.n && (rc = cl_certificate_entry_exts(c, exts, n)) != CLASP_OK)
             goto out;
-        }
         if (n == CL_MAX_CHAIN) {
             rc = cl_fail(c, CL_ALERT_BAD_CERTIFICATE, CLASP_E_CERTIFICATE,
                          "the %s's certificate chain is longer than %d certificates", peer,
@@ -191,6 +190,8 @@ int cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len)
         goto out;
     }
     if (verify && (rc = cl_verify_by_callbacks(c)) != CLASP_OK)
+        goto out;
+    if (c->role == CLASP_CLIENT && (rc = cl_check_ocsp(c, tls13)) != CLASP_OK)
         goto out;
     c->peer_verified = verify; /* a session made from this connection records it */
     rc = CLASP_OK;

@@ -464,11 +464,15 @@ int cl_server12_client_hello(clasp_conn *c, const cl_client_hello *ch)
         cl_ext_close(&m, e);
     }
     write_common_extensions(c, ch, &m);
+    hs->ocsp_staple = ch->has_status_request && hs->cert && hs->cert->ocsp_len;
+    if (hs->ocsp_staple) /* RFC 6066 8: a CertificateStatus follows the Certificate */
+        cl_ext_close(&m, cl_ext_open(&m, CL_EXT_STATUS_REQUEST));
     cl_wr_end_vec(&m, exts, 2);
     char detail[200];
     snprintf(detail, sizeof detail, "TLS 1.2; %s%s%s", c->suite->iana,
              hs->ems ? "; extended master secret" : "", secure_reneg ? "; secure renegotiation" : "");
-    if (cl_hs_send(c, &m, NULL, detail) || cl_send_certificate(c, hs->cert, NULL, 0))
+    if (cl_hs_send(c, &m, NULL, detail) || cl_send_certificate(c, hs->cert, NULL, 0) ||
+        (hs->ocsp_staple && cl_send_certificate_status(c)))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not send ServerHello");
     if (c->suite->kx != CL_KX_RSA) {
         if (send_server_key_exchange(c, group))

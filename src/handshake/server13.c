@@ -478,6 +478,7 @@ static int handle_client_hello(clasp_conn *c, const uint8_t *msg, size_t len)
     }
     if (c->state == CL_ST_S_WAIT_CH && (rc = cl_select_config(c, &ch)) != CLASP_OK)
         return rc;
+    hs->ocsp_staple = ch.has_status_request; /* and our chain has a response: ocsp.c */
     if (cl_trace_on(c))
         cl_trace(c, CLASP_TRACE_RECV, "ClientHello", "%s; sni=%s%s",
                  ch.has_versions && list_has_u16(ch.versions, CLASP_TLS1_3) ? "offers TLS 1.3" : "no TLS 1.3",

@@ -5,9 +5,10 @@
  *
  *   callback_peer server --port P --cert C --key K [--name HOST C K]...
  *       [--refuse-unknown] [--alpn-prefer PROTO] [--ca F] [--client-auth]
- *       [--pin DER] [--custom-pin DER] [--count N]
+ *       [--pin DER] [--custom-pin DER] [--count N] [--crl F] [--ocsp RESPONSE.der]
  *   callback_peer client --port P --servername N [--ca F] [--cert C --key K]
- *       [--alpn LIST] [--pin DER] [--custom-pin DER] [--tls1.2]
+ *       [--alpn LIST] [--pin DER] [--custom-pin DER] [--tls1.2] [--crl F]
+ *       [--ocsp-request | --ocsp-require]
  *
  * --name: connections asking for HOST (SNI) get a configuration of their
  * own with that chain (the select callback); --refuse-unknown: other names
@@ -15,6 +16,8 @@
  * PROTO when offered, else the client's first. --pin DER: the verify
  * callback accepts only a leaf equal to that DER file; --custom-pin DER:
  * the custom verifier (no path validation) does the same.
+ * --crl loads CRLs (after --ca); --ocsp staples a response for the chain
+ * given before it; --ocsp-request / --ocsp-require ask for one (client).
  * The server serves N connections (default 1): after the handshake it
  * prints "handshake: sni=... alpn=...", echoes one line and closes. The
  * client sends "hello", prints what comes back, and "error: ..." on failure. */
@@ -193,8 +196,10 @@ static int run_client(clasp_config *cfg, int port, const char *servername)
     if (clasp_fd_handshake(c, fd) != CLASP_OK) {
         report_failure(c);
     } else {
-        printf("handshake: version=%s alpn=%s\n", clasp_conn_version_name(c),
-               clasp_conn_alpn(c) ? clasp_conn_alpn(c) : "-");
+        size_t ocsp_len;
+        const uint8_t *ocsp = clasp_conn_ocsp_response(c, &ocsp_len);
+        printf("handshake: version=%s alpn=%s ocsp=%zu\n", clasp_conn_version_name(c),
+               clasp_conn_alpn(c) ? clasp_conn_alpn(c) : "-", ocsp ? ocsp_len : 0);
         uint8_t buf[256];
         long n = clasp_fd_write(c, fd, (const uint8_t *)"hello\n", 6);
         if (n == 6 && (n = clasp_fd_read(c, fd, buf, sizeof buf - 1)) > 0) {
@@ -237,6 +242,16 @@ int main(int argc, char **argv)
             ca = argv[++i];
             if (clasp_config_load_ca_file(cfg, ca))
                 die(ca, clasp_config_error(cfg));
+        } else if (!strcmp(o, "--crl") && more) {
+            if (clasp_config_load_crl_file(cfg, argv[++i]))
+                die(argv[i], clasp_config_error(cfg));
+        } else if (!strcmp(o, "--ocsp") && more) {
+            if (clasp_config_load_ocsp_response(cfg, argv[++i]))
+                die(argv[i], clasp_config_error(cfg));
+        } else if (!strcmp(o, "--ocsp-request") || !strcmp(o, "--ocsp-require")) {
+            if (clasp_config_set_ocsp(cfg, !strcmp(o, "--ocsp-request") ? CLASP_OCSP_REQUEST
+                                                                         : CLASP_OCSP_REQUIRE))
+                die(o, clasp_config_error(cfg));
         } else if (!strcmp(o, "--client-auth"))
             clasp_config_set_client_auth(cfg, CLASP_CLIENT_AUTH_REQUIRED);
         else if (!strcmp(o, "--tls1.2"))
