@@ -14,6 +14,7 @@ PACKAGES=(
   clang llvm libclang-rt-dev             # libFuzzer (its runtime is only a recommends of clang)
   valgrind
   man-db                                 # `man clasp` (install.consume, docs.man)
+  redis-server libhiredis-dev             # a shared session store for the session-store test (examples/redis_sessions.c)
   ca-certificates
   mmdebstrap                             # makes the Debian 13 tree (OpenSSL 3.5, GnuTLS 3.8 peers): scripts/debian13.sh
 )

@@ -198,6 +198,71 @@ int clasp_config_load_ticket_secret(clasp_config *cfg, const char *path);
  * off or on (on by default). */
 void clasp_config_set_resumption(clasp_config *cfg, int on);
 
+/* Server: a session store shared by a fleet (Redis, memcached, a
+ * database), instead of the built-in per-config TLS 1.2 session cache and
+ * self-contained tickets. With one set:
+ *   - a TLS 1.2 session is kept under its 32-byte session id;
+ *   - every ticket (TLS 1.3, and TLS 1.2 RFC 5077) is a random 32-byte id,
+ *     and the session is kept in the store under it (stateful tickets);
+ *   - resuming looks the id up; a connection that resumed a session and
+ *     then fails with a fatal alert removes it.
+ * What is stored is opaque: the session sealed (AES-256-GCM) under the
+ * config's ticket keys, so the store never holds a secret in the clear,
+ * and servers sharing a store must share a ticket secret
+ * (clasp_config_set_ticket_secret) and client-authentication policy. Data
+ * older than the ticket lifetime is refused even if the store returns it;
+ * `lifetime` tells the store when it may drop it. A failing store means a
+ * full handshake, never a failed one. The callbacks run on the threads
+ * driving handshakes, concurrently: they must be thread-safe if the config
+ * is shared; they may block (the handshake waits). */
+#define CLASP_SESSION_DATA_MAX 65535 /* the most bytes a stored session takes */
+typedef struct {
+    /* Keep len bytes of data under id; 0, or -1 if it was not kept. */
+    int (*store)(void *arg, const uint8_t *id, size_t id_len, const uint8_t *data, size_t len,
+                 uint32_t lifetime_seconds);
+    /* Copy what is kept under id into buf (cap = CLASP_SESSION_DATA_MAX
+     * bytes); return its length, or -1 when there is none. */
+    long (*lookup)(void *arg, const uint8_t *id, size_t id_len, uint8_t *buf, size_t cap);
+    /* Forget id (may be NULL). */
+    void (*remove)(void *arg, const uint8_t *id, size_t id_len);
+    void *arg;
+} clasp_session_store;
+/* store and lookup are required; NULL turns the store off again. */
+int clasp_config_set_session_store(clasp_config *cfg, const clasp_session_store *store);
+
+/* Revocation.
+ *
+ * CRLs: every X509 CRL in a PEM file, for verifying peers (both roles),
+ * after the CA file they belong to. Once one is loaded, a peer's leaf is
+ * accepted only if the CRL of its issuer is loaded, current and does not
+ * list it: a listed leaf is refused with certificate_revoked
+ * (CLASP_E_CERTIFICATE, "... has been revoked"); a missing or out-of-date
+ * CRL refuses the chain too (certificate_unknown). CAs above the leaf's
+ * issuer are not checked.
+ *
+ * OCSP stapling (status_request, RFC 6066 8 and RFC 8446 4.4.2.1). Server:
+ * the DER OCSP response (`openssl ocsp -respout`) to staple for the
+ * certificate chain loaded last, to clients that ask: in TLS 1.2 a
+ * CertificateStatus message, in TLS 1.3 the leaf's CertificateEntry. The
+ * response is sent as given; refresh it by making a new config. Client:
+ * CLASP_OCSP_REQUEST asks for a response and, when one comes, checks it
+ * (it is successful, signed by the certificate's issuer or a responder it
+ * authorised, about this leaf, within thisUpdate..nextUpdate give or take
+ * 5 minutes, and says good); CLASP_OCSP_REQUIRE also refuses a full
+ * handshake without one. A failed check is bad_certificate_status_response
+ * (a revoked certificate: certificate_revoked), CLASP_E_CERTIFICATE.
+ * With verification off nothing is checked. Resumed connections carry no
+ * certificate and no response. */
+int clasp_config_load_crl_file(clasp_config *cfg, const char *pem_file);
+int clasp_config_load_ocsp_response(clasp_config *cfg, const char *der_file);
+int clasp_config_set_ocsp_response(clasp_config *cfg, const uint8_t *der, size_t len);
+typedef enum {
+    CLASP_OCSP_OFF = 0,  /* do not ask (the default) */
+    CLASP_OCSP_REQUEST,  /* ask; check a response that comes */
+    CLASP_OCSP_REQUIRE   /* ask; refuse a server that staples none */
+} clasp_ocsp_mode;
+int clasp_config_set_ocsp(clasp_config *cfg, clasp_ocsp_mode mode);
+
 /* NSS key log lines ("CLIENT_HANDSHAKE_TRAFFIC_SECRET <random> <secret>"),
  * for Wireshark. The line has no trailing newline. */
 typedef void clasp_keylog_fn(void *arg, const char *line);
@@ -214,6 +279,77 @@ typedef enum {
 typedef void clasp_trace_fn(void *arg, clasp_trace_kind kind, const char *what,
                             const char *detail);
 void clasp_config_set_trace(clasp_config *cfg, clasp_trace_fn *fn, void *arg);
+
+/* ------------------------------------------------------------- callbacks */
+
+/* TLS alerts a callback may refuse a handshake with (RFC 8446 6.2). */
+#define CLASP_ALERT_HANDSHAKE_FAILURE 40
+#define CLASP_ALERT_BAD_CERTIFICATE 42
+#define CLASP_ALERT_ACCESS_DENIED 49
+#define CLASP_ALERT_UNRECOGNIZED_NAME 112
+#define CLASP_ALERT_NO_APPLICATION_PROTOCOL 120
+
+/* What a server's ClientHello asks for, as a selection callback sees it. The
+ * view and every pointer in it are valid only during the callback. */
+typedef struct {
+    const char *server_name;  /* the SNI host name (NUL-terminated), or NULL */
+    const uint8_t *alpn;      /* the client's ALPN list, wire form: each protocol
+                               * with a 1-byte length; NULL when it sent none */
+    size_t alpn_len;
+    const uint16_t *sigalgs;  /* its signature_algorithms (RFC 8446 4.2.3 code
+                               * points clasp knows), in its order */
+    size_t n_sigalgs;
+    int offers_tls13;         /* supported_versions lists TLS 1.3 */
+} clasp_client_hello;
+
+/* Server: called once per connection, when the first ClientHello has been
+ * parsed and before anything is negotiated. Return 0 to go on: with *use
+ * left NULL the connection keeps its configuration; set to another server
+ * configuration (one per host name, say, each with its own certificates,
+ * ALPN, CAs, tickets and session cache), the connection takes a reference
+ * and uses that one for the rest of the handshake and after (its own
+ * selection callback is not called). Return an alert number
+ * (CLASP_ALERT_UNRECOGNIZED_NAME, CLASP_ALERT_HANDSHAKE_FAILURE, ...) to
+ * refuse: the alert is sent, clasp_conn_error() is CLASP_E_NEGOTIATION and
+ * the error sentence carries `why` if the callback wrote one (why_len
+ * bytes, NUL-terminated). It runs on the thread driving the handshake. */
+typedef int clasp_select_fn(void *arg, clasp_conn *c, const clasp_client_hello *hello,
+                            clasp_config **use, char *why, size_t why_len);
+void clasp_config_set_select_callback(clasp_config *cfg, clasp_select_fn *fn, void *arg);
+
+/* Server: chooses the application protocol instead of the first of ours the
+ * client offers (clasp_config_set_alpn, which is then not needed). offered
+ * is the client's list in wire form (1-byte lengths). Return 0 with *proto /
+ * *proto_len set to a protocol of that list (a pointer into it, or equal
+ * bytes) to select it, or with *proto NULL to answer without ALPN; return
+ * -1 to refuse with no_application_protocol. Choosing a protocol the client
+ * did not offer is refused as an internal_error. Called only when the
+ * client sends ALPN, after the selection callback. */
+typedef int clasp_alpn_select_fn(void *arg, clasp_conn *c, const uint8_t *offered,
+                                 size_t offered_len, const uint8_t **proto, size_t *proto_len);
+void clasp_config_set_alpn_callback(clasp_config *cfg, clasp_alpn_select_fn *fn, void *arg);
+
+/* Both roles: look at the peer's certificate chain (DER, der[0] is the
+ * leaf; n >= 1). Pointers are valid only during the call.
+ *
+ * clasp_config_set_verify_callback: called after clasp verified the chain
+ * (path to a trust anchor, dates, host name, usage), also for a chain
+ * verified before and remembered; return 0 to accept, -1 to refuse it
+ * (pinning, SPIFFE IDs): the handshake fails with bad_certificate,
+ * CLASP_E_CERTIFICATE, and an error sentence that carries `why`. Not called
+ * when verification is off or the peer sends no certificate.
+ *
+ * clasp_config_set_custom_verify: replaces clasp's path validation (a
+ * private PKI, raw keys in certificates): the callback gets the unverified
+ * chain and alone decides, as above. The handshake still checks that the
+ * peer holds the leaf's private key (its CertificateVerify or
+ * ServerKeyExchange signature) and that the leaf's keyUsage allows what its
+ * key does. A session made from such a connection counts as verified. When
+ * both are set, the custom one runs first, then the other. */
+typedef int clasp_verify_fn(void *arg, clasp_conn *c, const uint8_t *const *der,
+                            const size_t *der_len, size_t n, char *why, size_t why_len);
+void clasp_config_set_verify_callback(clasp_config *cfg, clasp_verify_fn *fn, void *arg);
+void clasp_config_set_custom_verify(clasp_config *cfg, clasp_verify_fn *fn, void *arg);
 
 /* ------------------------------------------------------------ connection */
 
@@ -298,6 +434,9 @@ int clasp_conn_resumed(const clasp_conn *c);
  * handshake that made the session, on both sides. A server that asks for
  * no client certificate shows none. */
 const uint8_t *clasp_conn_peer_cert(const clasp_conn *c, size_t index, size_t *len);
+/* Client: the OCSP response the server stapled (DER), or NULL; valid
+ * until clasp_conn_free. */
+const uint8_t *clasp_conn_ocsp_response(const clasp_conn *c, size_t *len);
 /* Number of NewSessionTickets the client has received and kept. */
 unsigned clasp_conn_tickets_received(const clasp_conn *c);
 

@@ -102,6 +102,7 @@ void clasp_config_free(clasp_config *cfg)
             free(ck->der[j]);
         cr_cert_free(ck->leaf);
         cr_pkey_free(ck->key);
+        free(ck->ocsp);
     }
     cr_trust_free(cfg->trust);
     cl_cache_free(cfg->cache);
@@ -597,4 +598,104 @@ void clasp_config_set_trace(clasp_config *cfg, clasp_trace_fn *fn, void *arg)
 {
     cfg->trace = fn;
     cfg->trace_arg = arg;
+}
+
+void clasp_config_set_select_callback(clasp_config *cfg, clasp_select_fn *fn, void *arg)
+{
+    cfg->select_fn = fn;
+    cfg->select_arg = arg;
+}
+
+void clasp_config_set_alpn_callback(clasp_config *cfg, clasp_alpn_select_fn *fn, void *arg)
+{
+    cfg->alpn_fn = fn;
+    cfg->alpn_arg = arg;
+}
+
+void clasp_config_set_verify_callback(clasp_config *cfg, clasp_verify_fn *fn, void *arg)
+{
+    cfg->verify_fn = fn;
+    cfg->verify_arg = arg;
+}
+
+void clasp_config_set_custom_verify(clasp_config *cfg, clasp_verify_fn *fn, void *arg)
+{
+    cfg->custom_verify_fn = fn;
+    cfg->custom_verify_arg = arg;
+}
+
+int clasp_config_set_session_store(clasp_config *cfg, const clasp_session_store *store)
+{
+    if (check_mutable(cfg))
+        return -1;
+    if (cfg->role != CLASP_SERVER)
+        return config_fail(cfg, "a session store is for servers (a client keeps its sessions "
+                                "with clasp_conn_get_session)");
+    if (store && (!store->store || !store->lookup))
+        return config_fail(cfg, "a session store needs both its store and lookup callbacks");
+    if (store)
+        cfg->store = *store;
+    else
+        memset(&cfg->store, 0, sizeof cfg->store);
+    return 0;
+}
+
+int clasp_config_set_ocsp_response(clasp_config *cfg, const uint8_t *der, size_t len)
+{
+    if (check_mutable(cfg))
+        return -1;
+    if (cfg->role != CLASP_SERVER || cfg->n_certs == 0)
+        return config_fail(cfg, "an OCSP response is stapled by a server, for a certificate chain "
+                                "loaded before it");
+    /* It must fit a CertificateStatus (24-bit length) inside one message. */
+    if (!der || len == 0 || len > CL_MAX_HANDSHAKE_MSG / 2)
+        return config_fail(cfg, "the OCSP response is empty or larger than %d bytes",
+                           CL_MAX_HANDSHAKE_MSG / 2);
+    uint8_t *copy = malloc(len);
+    if (!copy)
+        return config_fail(cfg, "out of memory");
+    memcpy(copy, der, len);
+    cl_cert_key *ck = &cfg->certs[cfg->n_certs - 1];
+    free(ck->ocsp);
+    ck->ocsp = copy;
+    ck->ocsp_len = len;
+    return 0;
+}
+
+int clasp_config_load_ocsp_response(clasp_config *cfg, const char *der_file)
+{
+    if (check_mutable(cfg))
+        return -1;
+    size_t len;
+    uint8_t *der = cl_read_file(der_file, &len);
+    if (!der)
+        return config_fail(cfg, "cannot read OCSP response file '%s': %s", der_file, strerror(errno));
+    int rc = clasp_config_set_ocsp_response(cfg, der, len);
+    free(der);
+    return rc;
+}
+
+int clasp_config_set_ocsp(clasp_config *cfg, clasp_ocsp_mode mode)
+{
+    if (check_mutable(cfg))
+        return -1;
+    if (cfg->role != CLASP_CLIENT && mode != CLASP_OCSP_OFF)
+        return config_fail(cfg, "asking for a stapled OCSP response is for clients");
+    if (mode != CLASP_OCSP_OFF && mode != CLASP_OCSP_REQUEST && mode != CLASP_OCSP_REQUIRE)
+        return config_fail(cfg, "unknown OCSP mode %d", (int)mode);
+    cfg->ocsp_mode = mode;
+    return 0;
+}
+
+int clasp_config_load_crl_file(clasp_config *cfg, const char *pem_file)
+{
+    if (check_mutable(cfg))
+        return -1;
+    if (!cfg->trust)
+        return config_fail(cfg, "load the CA certificates (clasp_config_load_ca_file) before "
+                                "the CRLs that go with them");
+    if (cr_trust_add_crl_file(cfg->trust, pem_file))
+        return config_fail(cfg, "cannot load CRLs from '%s' (missing, unreadable, or no PEM "
+                                "X509 CRL in it)", pem_file);
+    return 0;
 }

@@ -80,10 +80,12 @@ void clasp_conn_free(clasp_conn *c)
     for (size_t i = 0; i < c->n_peer; i++)
         free(c->peer_der[i]);
     free(c->server_name);
+    free(c->ocsp);
 #ifdef CLASP_TEST_HOOKS
     free(c->test);
 #endif
     clasp_config_free(c->cfg);
+    clasp_config_free(c->base_cfg);
     cl_wipe(c, sizeof *c);
     free(c);
 }
@@ -615,4 +617,11 @@ const uint8_t *clasp_conn_peer_cert(const clasp_conn *c, size_t index, size_t *l
         return NULL;
     *len = c->peer_der_len[index];
     return c->peer_der[index];
+}
+
+const uint8_t *clasp_conn_ocsp_response(const clasp_conn *c, size_t *len)
+{
+    if (len)
+        *len = c && c->ocsp ? c->ocsp_len : 0;
+    return c ? c->ocsp : NULL;
 }

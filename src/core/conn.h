@@ -61,6 +61,8 @@ typedef struct {
     cr_cert *leaf;
     cr_pkey *key;
     unsigned uses; /* CR_KEY_USE_*: what the leaf's keyUsage allows */
+    uint8_t *ocsp; /* server: the OCSP response to staple (DER), or NULL */
+    size_t ocsp_len;
 } cl_cert_key;
 
 /* A resumable session, as the client keeps it (and the server seals it into
@@ -103,6 +105,9 @@ int cl_cache_get(cl_session_cache *cache, const uint8_t *id, size_t id_len, uint
                  uint32_t lifetime, cl_session *out);
 /* Forgets a session (its connection ended with a fatal alert). */
 void cl_cache_remove(cl_session_cache *cache, const uint8_t *id, size_t id_len);
+/* The connection failed: forgets the session it made or resumed
+ * (c->cached_id), in the cache or the application's store. */
+void cl_forget_session(clasp_conn *c);
 
 void cl_session_clear(cl_session *s);
 CL_MUST_CHECK int cl_session_copy(cl_session *dst, const cl_session *src);
@@ -145,11 +150,13 @@ struct clasp_config {
     int hrr_cookie;       /* server: HelloRetryRequest carries a cookie to echo */
     int rsa_kx;           /* server: allow TLS 1.2 RSA key exchange (offered last) */
     int require_ems;
+    clasp_ocsp_mode ocsp_mode; /* client: ask for / require a stapled OCSP response */
     unsigned ticket_count;
     uint32_t ticket_lifetime;
     uint8_t ticket_master[32]; /* tickets: per-period keys derive from this */
     int tickets_off;
     cl_session_cache *cache;   /* server, TLS 1.2 session IDs */
+    clasp_session_store store; /* server: the application's store (store.store set), instead */
     struct cl_verify_cache *verified; /* chains already verified (x509/verify_cache.h) */
 #ifdef CLASP_TEST_HOOKS
     int64_t test_time_offset;  /* tests: shift the clock (tickets, certificate validity) */
@@ -160,6 +167,15 @@ struct clasp_config {
     void *trace_arg;
     clasp_passphrase_fn *passphrase; /* encrypted private keys */
     void *passphrase_arg;
+    /* Callbacks (clasp.h "callbacks"); handshake/cert_select.c, verify_cb.c. */
+    clasp_select_fn *select_fn;
+    void *select_arg;
+    clasp_alpn_select_fn *alpn_fn;
+    void *alpn_arg;
+    clasp_verify_fn *verify_fn;        /* after clasp's verification */
+    void *verify_arg;
+    clasp_verify_fn *custom_verify_fn; /* instead of clasp's path validation */
+    void *custom_verify_arg;
     char err[512];
 };
 
@@ -200,6 +216,9 @@ struct cl_hs; /* handshake-only state, see handshake/hs.h */
 
 struct clasp_conn {
     clasp_config *cfg;
+    /* Server: the configuration the connection was made with, when a
+     * selection callback replaced cfg by another (both hold a reference). */
+    clasp_config *base_cfg;
     clasp_role role;
     int state;            /* handshake state, per role and version */
     int handshake_done;
@@ -253,6 +272,8 @@ struct clasp_conn {
     size_t peer_der_len[CL_MAX_CHAIN];
     size_t n_peer;
     int peer_verified;    /* that chain was verified against cfg->trust */
+    uint8_t *ocsp;        /* client: the server's stapled OCSP response (DER), or NULL */
+    size_t ocsp_len;
 
     /* The keying-material exporter (clasp_conn_export_keying_material),
      * kept from the handshake: TLS 1.3's exporter_master_secret, or TLS
@@ -268,7 +289,8 @@ struct clasp_conn {
     cl_session *offer;    /* client: the session we try to resume */
     cl_session *session;  /* client: the newest resumable session */
     uint64_t ticket_nonce; /* server: TLS 1.3 tickets sent, each nonce is this count */
-    uint8_t cached_id[32]; /* server, TLS 1.2: the session id in our cache (dropped on a fatal alert) */
+    uint8_t cached_id[32]; /* server: the session id in our cache or store, or the stateful
+                            * ticket resumed (dropped on a fatal alert) */
     size_t cached_id_len;
 
     clasp_error_kind err_kind;

@@ -23,8 +23,7 @@ cl_result cl_fail(clasp_conn *c, int alert, clasp_error_kind kind, const char *f
     if (alert >= 0) {
         c->fatal_alert = 1;
         /* RFC 5246 7.2.2: the session of a failed connection is forgotten. */
-        if (c->cached_id_len)
-            cl_cache_remove(c->cfg->cache, c->cached_id, c->cached_id_len);
+        cl_forget_session(c);
     }
     if (alert >= 0 && !c->we_closed) {
         /* Best effort: the alert goes out under whatever keys we write with. */

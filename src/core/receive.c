@@ -156,8 +156,7 @@ cl_result cl_handle_alert(clasp_conn *c, const uint8_t *p, size_t len)
     c->alert_recv = desc;
     c->we_closed = 1; /* never answer a fatal alert */
     c->fatal_alert = 1;
-    if (c->cached_id_len)
-        cl_cache_remove(c->cfg->cache, c->cached_id, c->cached_id_len);
+    cl_forget_session(c);
     const char *hint = "";
     switch (desc) {
     case CL_ALERT_PROTOCOL_VERSION:

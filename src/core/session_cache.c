@@ -145,3 +145,17 @@ int cl_cache_get(cl_session_cache *c, const uint8_t *id, size_t id_len, uint64_t
     pthread_mutex_unlock(&c->lock);
     return rc;
 }
+
+void cl_forget_session(clasp_conn *c)
+{
+    if (!c->cached_id_len)
+        return;
+    const clasp_config *cfg = c->cfg;
+    if (cfg->store.store) {
+        if (cfg->store.remove)
+            cfg->store.remove(cfg->store.arg, c->cached_id, c->cached_id_len);
+    } else {
+        cl_cache_remove(cfg->cache, c->cached_id, c->cached_id_len);
+    }
+    c->cached_id_len = 0;
+}

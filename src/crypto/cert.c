@@ -17,13 +17,6 @@
 
 #include "crypto/internal.h"
 
-struct cr_cert {
-    X509 *x;
-};
-
-struct cr_trust {
-    X509_STORE *store;
-};
 
 cr_cert *cr_cert_parse(const uint8_t *der, size_t len)
 {
@@ -168,7 +161,7 @@ void cr_cert_subject(const cr_cert *c, char *out, size_t out_len)
 
 cr_trust *cr_trust_new(void)
 {
-    cr_trust *t = malloc(sizeof(*t));
+    cr_trust *t = calloc(1, sizeof(*t));
     if (!t)
         return NULL;
     if (!(t->store = X509_STORE_new())) {
@@ -206,6 +199,31 @@ int cr_trust_add_pem_file(cr_trust *t, const char *path)
     BIO_free(bio);
     ERR_clear_error();
     return added > 0 && failed == 0 ? 0 : -1;
+}
+
+int cr_trust_add_crl_file(cr_trust *t, const char *path)
+{
+    if (!t || !path)
+        return -1;
+    BIO *bio = BIO_new_file(path, "r");
+    STACK_OF(X509_INFO) *infos = bio ? PEM_X509_INFO_read_bio(bio, NULL, NULL, NULL) : NULL;
+    int added = 0, failed = 0;
+    for (int i = 0; infos && i < sk_X509_INFO_num(infos); i++) {
+        X509_INFO *info = sk_X509_INFO_value(infos, i);
+        if (!info->crl)
+            continue;
+        if (X509_STORE_add_crl(t->store, info->crl) == 1)
+            added++;
+        else
+            failed++;
+    }
+    sk_X509_INFO_pop_free(infos, X509_INFO_free);
+    BIO_free(bio);
+    ERR_clear_error();
+    if (added == 0 || failed)
+        return -1;
+    t->check_crls = 1;
+    return 0;
 }
 
 int cr_trust_add_system(cr_trust *t)
@@ -385,8 +403,23 @@ static cr_verify_result explain(X509_STORE_CTX *ctx, X509 *leaf, cr_purpose purp
         say(msg, msg_len, "the signature on certificate '%s' does not verify", subj);
         return CR_VERIFY_BAD_SIGNATURE;
     case X509_V_ERR_CERT_REVOKED:
-        say(msg, msg_len, "certificate '%s' has been revoked", subj);
+        say(msg, msg_len, "certificate '%s' has been revoked (it is on its CA's CRL)", subj);
         return CR_VERIFY_REVOKED;
+    case X509_V_ERR_UNABLE_TO_GET_CRL:
+        name_str(X509_get_issuer_name(cur), other, sizeof(other));
+        say(msg, msg_len, "no CRL from '%s', the issuer of certificate '%s', was loaded: its "
+            "revocation cannot be checked", other, subj);
+        return CR_VERIFY_OTHER;
+    case X509_V_ERR_CRL_HAS_EXPIRED:
+    case X509_V_ERR_CRL_NOT_YET_VALID:
+        name_str(X509_get_issuer_name(cur), other, sizeof(other));
+        say(msg, msg_len, "the CRL of '%s' is %s: the revocation of certificate '%s' cannot be "
+            "checked", other, err == X509_V_ERR_CRL_HAS_EXPIRED ? "out of date (past its nextUpdate)"
+            : "not yet valid", subj);
+        return CR_VERIFY_OTHER;
+    case X509_V_ERR_CRL_SIGNATURE_FAILURE:
+        say(msg, msg_len, "the signature on the CRL for certificate '%s' does not verify", subj);
+        return CR_VERIFY_OTHER;
     case X509_V_ERR_ERROR_IN_CERT_NOT_BEFORE_FIELD:
     case X509_V_ERR_ERROR_IN_CERT_NOT_AFTER_FIELD:
     case X509_V_ERR_INVALID_EXTENSION:
@@ -537,6 +570,10 @@ cr_verify_result cr_verify_chain_at(const cr_trust *trust, cr_cert *const *chain
     }
     if (at_time > 0)
         X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx), (time_t)at_time);
+    /* With CRLs loaded, the leaf's issuer must have one, and the leaf must
+     * not be on it (the CAs above are not checked). */
+    if (trust->check_crls)
+        X509_VERIFY_PARAM_set_flags(X509_STORE_CTX_get0_param(ctx), X509_V_FLAG_CRL_CHECK);
     if (X509_verify_cert(ctx) != 1) {
         res = explain(ctx, leaf, purpose, name, msg, msg_len);
         goto out;

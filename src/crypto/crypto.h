@@ -250,6 +250,10 @@ cr_trust *cr_trust_new(void);
 void cr_trust_free(cr_trust *t);
 /* Adds every certificate in a PEM file; -1 if none could be read. */
 CL_MUST_CHECK int cr_trust_add_pem_file(cr_trust *t, const char *path);
+/* Adds every CRL in a PEM file and turns revocation checking on: from then
+ * on a leaf verifies only if its issuer's CRL is loaded and does not list
+ * it (CR_VERIFY_REVOKED). -1 if the file holds no CRL. */
+CL_MUST_CHECK int cr_trust_add_crl_file(cr_trust *t, const char *path);
 /* Adds the system's default store (OpenSSL's default paths). */
 CL_MUST_CHECK int cr_trust_add_system(cr_trust *t);
 
@@ -287,4 +291,23 @@ cr_verify_result cr_verify_chain_at(const cr_trust *trust, cr_cert *const *chain
                                     cr_purpose purpose, const char *name, int64_t at_time,
                                     int64_t *valid_until, char *msg, size_t msg_len);
 
+/* ------------------------------------------------------ OCSP (ocsp.c) */
+typedef enum {
+    CR_OCSP_GOOD = 0,
+    CR_OCSP_MALFORMED,      /* not a DER OCSPResponse */
+    CR_OCSP_UNSUCCESSFUL,   /* responseStatus is not successful (tryLater, ...) */
+    CR_OCSP_BAD_SIGNATURE,  /* the responder's signature or authority does not verify */
+    CR_OCSP_NO_MATCH,       /* no SingleResponse for this certificate */
+    CR_OCSP_REVOKED,
+    CR_OCSP_UNKNOWN,        /* the responder does not know the certificate */
+    CR_OCSP_STALE           /* outside thisUpdate .. nextUpdate (5 minutes of skew) */
+} cr_ocsp_result;
+/* Checks a stapled OCSP response (RFC 6960) for chain[0]: it is a
+ * successful BasicOCSPResponse, signed by the issuer or by a responder the
+ * issuer authorised (id-kp-OCSPSigning) that verifies to trust; its
+ * SingleResponse for the leaf's CertID (issuer: chain[1], else found in
+ * trust) says good; now (seconds since the epoch) is within its validity.
+ * On failure writes a sentence into msg. */
+cr_ocsp_result cr_ocsp_check(const uint8_t *resp, size_t len, cr_cert *const *chain, size_t n,
+                             const cr_trust *trust, int64_t now, char *msg, size_t msg_len);
 #endif

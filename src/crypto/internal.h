@@ -6,6 +6,7 @@
 #define CLASP_CRYPTO_INTERNAL_H
 
 #include <openssl/evp.h>
+#include <openssl/x509.h>
 
 #include "crypto/crypto.h"
 
@@ -32,6 +33,15 @@ static inline const EVP_MD *cr_md(const cr_algs *a, cr_hash_alg alg)
 {
     return (unsigned)alg < 4 ? a->md[alg] : NULL;
 }
+
+/* cert.c: a certificate, and trust anchors (with CRLs when check_crls). */
+struct cr_cert {
+    X509 *x;
+};
+struct cr_trust {
+    X509_STORE *store;
+    int check_crls;
+};
 
 /* pkey.c: wraps an EVP_PKEY (taking over the caller's reference). */
 cr_pkey *cr_pkey_wrap(EVP_PKEY *pk);

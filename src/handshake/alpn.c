@@ -18,6 +18,8 @@ void cl_write_alpn_ext(cl_buf *m, const char *proto)
 
 cl_result cl_choose_alpn(clasp_conn *c, const cl_client_hello *ch)
 {
+    if (ch->has_alpn && c->cfg->alpn_fn)
+        return cl_alpn_by_callback(c, ch);
     if (!ch->has_alpn || !c->cfg->alpn_len)
         return CL_OK;
     cl_reader ours = cl_reader_init(c->cfg->alpn, c->cfg->alpn_len), p;

@@ -26,7 +26,9 @@ cl_result cl_send_certificate(clasp_conn *c, const cl_cert_key *ck, const uint8_
         size_t e = cl_wr_begin_vec(&m, 3);
         cl_wr_bytes(&m, ck->der[i], ck->der_len[i]);
         cl_wr_end_vec(&m, e, 3);
-        if (tls13)
+        if (tls13 && i == 0 && c->role == CLASP_SERVER && c->hs->ocsp_staple && ck->ocsp_len)
+            cl_write_status_entry_ext(&m, ck);
+        else if (tls13)
             cl_wr_u16(&m, 0); /* no per-certificate extensions */
     }
     cl_wr_end_vec(&m, list, 3);
@@ -113,7 +115,7 @@ cl_result cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len)
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                        "the %s's Certificate has the wrong request context", peer);
     size_t n = 0;
-    int rc = CL_FAILED;
+    cl_result rc = CL_FAILED;
     /* First the raw certificates: a chain verified before needs no parsing. */
     while (!cl_rd_empty(&list)) {
         cl_reader der, exts = cl_reader_init(NULL, 0);
@@ -121,12 +123,9 @@ cl_result cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len)
             rc = CL_DECODE_FAIL(c, "Certificate message");
             goto out;
         }
-        /* We ask for no OCSP or SCT data, so no entry may carry extensions. */
-        if (exts.n) {
-            rc = cl_fail(c, CL_ALERT_UNSUPPORTED_EXTENSION, CLASP_E_PROTOCOL,
-                         "the %s sent certificate extensions we did not ask for", peer);
+        /* Only the leaf's OCSP response, when we asked (ocsp.c). */
+        if (exts.n && (rc = cl_certificate_entry_exts(c, exts, n)) != CL_OK)
             goto out;
-        }
         if (n == CL_MAX_CHAIN) {
             rc = cl_fail(c, CL_ALERT_BAD_CERTIFICATE, CLASP_E_CERTIFICATE,
                          "the %s's certificate chain is longer than %d certificates", peer,
@@ -165,11 +164,14 @@ cl_result cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len)
     int verify = c->role == CLASP_CLIENT ? c->cfg->verify_peer : 1;
     if (CL_TEST(c) && CL_TEST(c)->skip_verify_time)
         verify = 0;
+    /* The application's verifier replaces path validation (verify_cb.c). */
+    int custom = verify && c->cfg->custom_verify_fn;
     cl_chain_policy policy = {
         .role = c->role,
         .version = c->version,
         .name = c->role == CLASP_CLIENT ? c->server_name : NULL,
-        .verify = verify,
+        .verify = verify && !custom,
+        .usage_only = custom,
         .trust = c->cfg->trust,
         .cache = c->cfg->verified,
         .now = (int64_t)cl_now(c->cfg),
@@ -187,6 +189,10 @@ cl_result cl_recv_certificate(clasp_conn *c, const uint8_t *msg, size_t len)
         rc = cl_fail(c, verdict.alert, verdict.kind, "%s", verdict.sentence);
         goto out;
     }
+    if (verify && (rc = cl_verify_by_callbacks(c)) != CL_OK)
+        goto out;
+    if (c->role == CLASP_CLIENT && (rc = cl_check_ocsp(c, tls13)) != CL_OK)
+        goto out;
     c->peer_verified = verify; /* a session made from this connection records it */
     rc = CL_OK;
 out:

@@ -38,6 +38,7 @@ static const char *kx_name(cl_kx_kind kx)
 cl_result cl_client12_server_hello(clasp_conn *c, const cl_server_hello *sh)
 {
     cl_hs *hs = c->hs;
+    hs->ocsp_acked = sh->has_status_request;
     const cl_suite *s = cl_suite_by_id(sh->suite);
     if (!hs->offer12 || !s || s->version != CLASP_TLS1_2 ||
         !offered(c->cfg->suites, c->cfg->n_suites, sh->suite))
@@ -394,12 +395,25 @@ static int keep_session12(clasp_conn *c)
 
 cl_result cl_client12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
 {
+    /* The server sent no CertificateStatus after all (RFC 6066 8 allows it). */
+    if (c->state == CL_ST_C12_WAIT_STATUS && type != CL_HS_CERTIFICATE_STATUS) {
+        c->state = c->hs->after_status;
+        CL_TRY(cl_check_ocsp(c, 1));
+    }
     switch (type) {
     case CL_HS_CERTIFICATE:
         CL_TRY(cl_recv_certificate(c, msg, len));
         CL_TRY(check_key_fits_suite(c));
         c->state = c->suite->kx == CL_KX_RSA ? CL_ST_C12_WAIT_CR_SHD : CL_ST_C12_WAIT_SKE;
-        return CL_OK;
+        if (c->hs->ocsp_acked) {
+            c->hs->after_status = c->state;
+            c->state = CL_ST_C12_WAIT_STATUS;
+            return CL_OK;
+        }
+        return cl_check_ocsp(c, 1); /* no status will come: is one required? */
+    case CL_HS_CERTIFICATE_STATUS:
+        c->state = c->hs->after_status;
+        return cl_recv_certificate_status12(c, msg, len);
     case CL_HS_SERVER_KEY_EXCHANGE:
         return handle_server_key_exchange(c, msg, len);
     case CL_HS_CERTIFICATE_REQUEST:

@@ -210,7 +210,7 @@ CL_MUST_CHECK static cl_result handle_server_hello(clasp_conn *c, const uint8_t 
     }
     CL_TRY(check_hello_basics(c, &sh, "ServerHello"));
     if (sh.has_reneg || sh.has_ems || sh.has_point_formats || sh.has_alpn || sh.has_sni ||
-        sh.has_session_ticket)
+        sh.has_session_ticket || sh.has_status_request)
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                        "the server's TLS 1.3 ServerHello carries TLS 1.2 extensions");
     if (!sh.has_key_share)

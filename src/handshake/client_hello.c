@@ -207,6 +207,7 @@ cl_result cl_send_client_hello(clasp_conn *c)
     }
     if (hs->offer13)
         add_empty_ext(&m, CL_EXT_PSK_KEY_EXCHANGE_MODES, (const uint8_t *)"\x01\x01", 2);
+    cl_write_status_request(c, &m);
     if (legacy)
         add_empty_ext(&m, CL_EXT_RECORD_SIZE_LIMIT, (const uint8_t *)"\x40\x01", 2);
     else if (CL_TEST(c) && CL_TEST(c)->record_size_limit) {
@@ -400,6 +401,19 @@ cl_result cl_parse_client_hello(clasp_conn *c, const uint8_t *msg, size_t len, c
                                "the client's record_size_limit %u is below the minimum of 64",
                                ch->record_size_limit);
             break;
+        case CL_EXT_STATUS_REQUEST: {
+            /* RFC 6066 8: only the ocsp type (1) asks for what we staple;
+             * its responder ids and request extensions are not used. */
+            uint8_t status_type;
+            cl_reader ids, req_exts;
+            bad = cl_rd_u8(&body, &status_type);
+            if (!bad && status_type == 1) {
+                bad = cl_rd_vec(&body, 2, &ids) || cl_rd_vec(&body, 2, &req_exts) ||
+                      !cl_rd_empty(&body);
+                ch->has_status_request = !bad;
+            }
+            break;
+        }
         case CL_EXT_EARLY_DATA:
             ch->has_early_data = 1;
             bad = !cl_rd_empty(&body);

@@ -30,6 +30,11 @@ static uint32_t allowed_messages(const clasp_conn *c)
     case CL_ST_C12_WAIT_CR_SHD: return BIT(CL_HS_CERTIFICATE_REQUEST) | BIT(CL_HS_SERVER_HELLO_DONE);
     case CL_ST_C12_WAIT_SHD: return BIT(CL_HS_SERVER_HELLO_DONE);
     case CL_ST_C12_WAIT_FINISHED: return BIT(CL_HS_FINISHED);
+    case CL_ST_C12_WAIT_STATUS: /* RFC 6066 8: the server may still send none */
+        return BIT(CL_HS_CERTIFICATE_STATUS) |
+               (c->hs && c->hs->after_status == CL_ST_C12_WAIT_SKE
+                    ? BIT(CL_HS_SERVER_KEY_EXCHANGE)
+                    : BIT(CL_HS_CERTIFICATE_REQUEST) | BIT(CL_HS_SERVER_HELLO_DONE));
     case CL_ST_C12_WAIT_CCS: /* a NewSessionTicket if the ServerHello promised one */
         return c->hs && c->hs->issue_ticket12 && !c->hs->got_ticket12 ? BIT(CL_HS_NEW_SESSION_TICKET) : 0;
     case CL_ST_S12_WAIT_CERT: return BIT(CL_HS_CERTIFICATE);
@@ -74,6 +79,7 @@ static const uint8_t transcript_rules[32] = {
     [CL_HS_SERVER_KEY_EXCHANGE] = ADD_BEFORE_HANDLER,
     [CL_HS_CERTIFICATE_REQUEST] = ADD_BEFORE_HANDLER,
     [CL_HS_SERVER_HELLO_DONE] = ADD_BEFORE_HANDLER,
+    [CL_HS_CERTIFICATE_STATUS] = ADD_BEFORE_HANDLER,
     /* The signature covers the transcript up to the Certificate (TLS 1.3)
      * or the messages before it (TLS 1.2). */
     [CL_HS_CERTIFICATE_VERIFY] = SNAPSHOT_THEN_ADD,

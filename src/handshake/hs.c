@@ -105,6 +105,7 @@ const char *cl_hs_type_name(uint8_t type)
     case CL_HS_CERTIFICATE_VERIFY: return "CertificateVerify";
     case CL_HS_CLIENT_KEY_EXCHANGE: return "ClientKeyExchange";
     case CL_HS_FINISHED: return "Finished";
+    case CL_HS_CERTIFICATE_STATUS: return "CertificateStatus";
     case CL_HS_KEY_UPDATE: return "KeyUpdate";
     case CL_HS_MESSAGE_HASH: return "message_hash";
     }

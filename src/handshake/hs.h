@@ -22,6 +22,7 @@ enum {
     CL_HS_CERTIFICATE_VERIFY = 15,
     CL_HS_CLIENT_KEY_EXCHANGE = 16,
     CL_HS_FINISHED = 20,
+    CL_HS_CERTIFICATE_STATUS = 22, /* TLS 1.2, RFC 6066 8 */
     CL_HS_KEY_UPDATE = 24,
     CL_HS_MESSAGE_HASH = 254
 };
@@ -68,6 +69,7 @@ enum {
     CL_ST_C12_WAIT_SHD,
     CL_ST_C12_WAIT_CCS,
     CL_ST_C12_WAIT_FINISHED,
+    CL_ST_C12_WAIT_STATUS,    /* a CertificateStatus may come (we asked, the server acked) */
     /* server, TLS 1.2 */
     CL_ST_S12_WAIT_CERT = 30,
     CL_ST_S12_WAIT_CKE,
@@ -102,6 +104,7 @@ typedef struct {
     uint16_t record_size_limit;
     /* TLS 1.2 */
     int has_ems, has_reneg, has_point_formats, has_session_ticket;
+    int has_status_request;   /* status_request asking for OCSP (RFC 6066 8) */
     cl_reader reneg, point_formats, session_ticket;
     cl_reader psk_identities, psk_binders;
     size_t psk_binders_len; /* the binders vector with its length prefix */
@@ -122,6 +125,7 @@ typedef struct {
     cl_reader cookie;
     /* TLS 1.2 */
     int has_ems, has_reneg, has_point_formats, has_alpn, has_sni, has_session_ticket, has_psk;
+    int has_status_request;
     cl_reader reneg, alpn;
 } cl_server_hello;
 
@@ -160,6 +164,9 @@ typedef struct cl_hs {
     uint16_t peer_sigalgs[CL_MAX_SIGALGS]; /* client: from CertificateRequest */
     size_t n_peer_sigalgs;
     int sni_acked;
+    int ocsp_staple;          /* server: the client asked and our chain has an OCSP response */
+    int ocsp_acked;           /* client, TLS 1.2: the server's hello had status_request */
+    int after_status;         /* client, TLS 1.2: the state CL_ST_C12_WAIT_STATUS leads to */
     int send_record_size_limit;
 
     /* TLS 1.2 */
@@ -303,6 +310,39 @@ CL_MUST_CHECK cl_result cl_accept_server_alpn(clasp_conn *c, cl_reader body);
 /* Client: is this the name of a protocol we offered? */
 int cl_alpn_offered(const clasp_conn *c, const uint8_t *p, size_t n);
 
+/* ---- application choices, server (cert_select.c) ---- */
+/* The first ClientHello is parsed: the select callback may swap c->cfg for
+ * another configuration, or refuse with its alert. */
+CL_MUST_CHECK cl_result cl_select_config(clasp_conn *c, const cl_client_hello *ch);
+/* The ALPN callback's choice (cfg->alpn_fn set, the client sent ALPN). */
+CL_MUST_CHECK cl_result cl_alpn_by_callback(clasp_conn *c, const cl_client_hello *ch);
+
+/* ---- the application's certificate checks, both roles (verify_cb.c) ---- */
+/* The peer's chain (c->peer_der) passed clasp's checks, or only its
+ * keyUsage check when a custom verifier replaces path validation: runs the
+ * custom verifier, then the verify callback; bad_certificate with their
+ * reason when one refuses. */
+CL_MUST_CHECK cl_result cl_verify_by_callbacks(clasp_conn *c);
+
+/* ---- OCSP stapling, status_request (ocsp.c) ---- */
+/* Client: the status_request extension of our ClientHello, when asked for. */
+void cl_write_status_request(const clasp_conn *c, cl_buf *m);
+/* Server, TLS 1.3: the status_request extension of the leaf's
+ * CertificateEntry (RFC 8446 4.4.2.1), carrying the OCSP response. */
+void cl_write_status_entry_ext(cl_buf *m, const cl_cert_key *ck);
+/* Server, TLS 1.2: the CertificateStatus message (RFC 6066 8). */
+CL_MUST_CHECK cl_result cl_send_certificate_status(clasp_conn *c);
+/* Client: a CertificateStatus body (TLS 1.2 message, or TLS 1.3 entry
+ * extension): keeps its OCSP response in c->ocsp. */
+CL_MUST_CHECK cl_result cl_take_certificate_status(clasp_conn *c, cl_reader body);
+/* Client, TLS 1.3: the leaf CertificateEntry's extension block. */
+CL_MUST_CHECK cl_result cl_certificate_entry_exts(clasp_conn *c, cl_reader exts, size_t index);
+/* Client: checks the stapled response (once the chain is verified); with
+ * `final`, a required response that has not come is a failure. */
+CL_MUST_CHECK cl_result cl_check_ocsp(clasp_conn *c, int final);
+/* Client, TLS 1.2: a CertificateStatus message. */
+CL_MUST_CHECK cl_result cl_recv_certificate_status12(clasp_conn *c, const uint8_t *msg, size_t len);
+
 /* ---- extensions (extensions.c) ---- */
 /* A readable name for an extension type ("" when clasp does not know it). */
 const char *cl_ext_name(uint16_t type);
@@ -389,6 +429,21 @@ CL_MUST_CHECK int cl_ticket_seal(const clasp_config *cfg, const cl_session *s, c
 /* 0 and the session when the ticket is ours, intact and not expired. */
 int cl_ticket_open(const clasp_config *cfg, const uint8_t *t, size_t len, cl_session *s,
                    uint64_t *issued);
+
+/* Where sessions are kept (session_store.c): in the ticket and the
+ * config's cache, or in the application's store under an id. */
+/* Appends the ticket for s to out: sealed, or a stored session's id. */
+CL_MUST_CHECK int cl_ticket_issue(clasp_conn *c, const cl_session *s, cl_buf *out);
+/* 0 and the session when the ticket is ours (sealed, or an id in the store). */
+int cl_ticket_resolve(clasp_conn *c, const uint8_t *t, size_t len, cl_session *s, uint64_t *issued);
+/* A session from this ticket is being resumed: a stored one is forgotten
+ * if the connection fails (c->cached_id). */
+void cl_ticket_resumed(clasp_conn *c, const uint8_t *t, size_t len);
+/* TLS 1.2: keeps the session under its session id, which becomes
+ * c->cached_id; -1 if it was not kept. */
+int cl_session_keep12(clasp_conn *c, const cl_session *s);
+/* TLS 1.2: the session kept under this session id. */
+int cl_session_find12(clasp_conn *c, const uint8_t *id, size_t id_len, cl_session *s);
 
 /* Ends the handshake: frees its state. */
 void cl_hs_finish(clasp_conn *c);

@@ -177,7 +177,7 @@ cl_result cl_server13_send_tickets(clasp_conn *c)
         cl_wr_bytes(&m, nonce, nonce_len);
         cl_wr_end_vec(&m, nv, 1);
         size_t v = cl_wr_begin_vec(&m, 2);
-        int rc = cl_ticket_seal(cfg, &s, &m);
+        int rc = cl_ticket_issue(c, &s, &m);
         cl_session_clear(&s);
         cl_wr_end_vec(&m, v, 2);
         cl_wr_u16(&m, 0); /* no extensions: no early data */

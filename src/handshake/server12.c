@@ -98,7 +98,7 @@ CL_MUST_CHECK static cl_result send_ticket12(clasp_conn *c)
     cl_hs_begin(&m, CL_HS_NEW_SESSION_TICKET);
     cl_wr_u32(&m, keep ? c->cfg->ticket_lifetime : 0);
     size_t v = cl_wr_begin_vec(&m, 2);
-    int rc = keep ? cl_ticket_seal(c->cfg, &s, &m) : 0;
+    int rc = keep ? cl_ticket_issue(c, &s, &m) : 0;
     cl_session_clear(&s);
     cl_wr_end_vec(&m, v, 2);
     if (rc) {
@@ -314,14 +314,14 @@ CL_MUST_CHECK static cl_result try_resume12(clasp_conn *c, const cl_client_hello
     uint64_t issued;
     int found = 0;
     if (ch->has_session_ticket && ch->session_ticket.n) {
-        found = cl_ticket_open(cfg, ch->session_ticket.p, ch->session_ticket.n, s, &issued) == 0;
+        found = cl_ticket_resolve(c, ch->session_ticket.p, ch->session_ticket.n, s, &issued) == 0;
         /* A ticket in its first half-life is kept; an older one is renewed. */
         if (found && cl_now(cfg) - issued < cfg->ticket_lifetime / 2)
             hs->issue_ticket12 = 0;
     }
     int from_ticket = found;
-    if (!found && ch->session_id_len == 32 && cfg->cache)
-        found = cl_cache_get(cfg->cache, ch->session_id, 32, cl_now(cfg), cfg->ticket_lifetime, s) == 0;
+    if (!found)
+        found = cl_session_find12(c, ch->session_id, ch->session_id_len, s) == 0;
     if (!found)
         return CL_OK;
     if (s->version == CLASP_TLS1_2 && s->ems && !hs->ems) {
@@ -352,6 +352,8 @@ CL_MUST_CHECK static cl_result try_resume12(clasp_conn *c, const cl_client_hello
         /* Resumed from the cache: forgotten if this connection fails. */
         memcpy(c->cached_id, s->session_id, s->session_id_len);
         c->cached_id_len = s->session_id_len;
+    } else {
+        cl_ticket_resumed(c, ch->session_ticket.p, ch->session_ticket.n);
     }
     *resume = 1;
     return CL_OK;
@@ -463,12 +465,17 @@ cl_result cl_server12_client_hello(clasp_conn *c, const cl_client_hello *ch)
         cl_ext_close(&m, e);
     }
     write_common_extensions(c, ch, &m);
+    hs->ocsp_staple = ch->has_status_request && hs->cert && hs->cert->ocsp_len;
+    if (hs->ocsp_staple) /* RFC 6066 8: a CertificateStatus follows the Certificate */
+        cl_ext_close(&m, cl_ext_open(&m, CL_EXT_STATUS_REQUEST));
     cl_wr_end_vec(&m, exts, 2);
     char detail[200];
     snprintf(detail, sizeof detail, "TLS 1.2; %s%s%s", c->suite->iana,
              hs->ems ? "; extended master secret" : "", secure_reneg ? "; secure renegotiation" : "");
     CL_TRY(cl_hs_send(c, &m, NULL, detail));
     CL_TRY(cl_send_certificate(c, hs->cert, NULL, 0));
+    if (hs->ocsp_staple)
+        CL_TRY(cl_send_certificate_status(c));
     if (c->suite->kx != CL_KX_RSA) {
         CL_TRY(send_server_key_exchange(c, group));
         c->peer_sigalg = hs->sigalg;
@@ -582,11 +589,8 @@ cl_result cl_server12_message(clasp_conn *c, uint8_t type, const uint8_t *msg, s
             CL_TRY(cl_send_finished12(c));
             if (c->hs->session_id_len) {
                 cl_session s;
-                if (session_of(c, &s) == 0) {
-                    cl_cache_put(c->cfg->cache, &s, cl_now(c->cfg));
-                    memcpy(c->cached_id, s.session_id, s.session_id_len);
-                    c->cached_id_len = s.session_id_len;
-                }
+                if (session_of(c, &s) == 0)
+                    (void)cl_session_keep12(c, &s); /* not kept: no resumption */
                 cl_session_clear(&s);
             }
         }

@@ -448,7 +448,7 @@ CL_MUST_CHECK static cl_result try_psk(clasp_conn *c, const cl_client_hello *ch,
         return CL_DECODE_FAIL(c, "pre_shared_key extension");
     cl_session s;
     uint64_t issued;
-    if (cl_ticket_open(c->cfg, id.p, id.n, &s, &issued) != 0)
+    if (cl_ticket_resolve(c, id.p, id.n, &s, &issued) != 0)
         return CL_OK;
     const cl_suite *ticket_suite = cl_suite_by_id(s.suite);
     int usable = s.version == CLASP_TLS1_3 && ticket_suite && ticket_suite->hash == c->suite->hash;
@@ -484,6 +484,7 @@ CL_MUST_CHECK static cl_result try_psk(clasp_conn *c, const cl_client_hello *ch,
     hs->psk_len = s.secret_len;
     hs->psk_accepted = 1;
     c->resumed = 1;
+    cl_ticket_resumed(c, id.p, id.n);
     /* The client's certificate, as the session recorded it. */
     int rc = cl_session_restore_peer(c, &s);
     cl_session_clear(&s);
@@ -518,6 +519,9 @@ CL_MUST_CHECK static cl_result handle_client_hello(clasp_conn *c, const uint8_t 
         free(c->server_name);
         c->server_name = strndup((const char *)ch.sni, ch.sni_len);
     }
+    if (c->state == CL_ST_S_WAIT_CH)
+        CL_TRY(cl_select_config(c, &ch));
+    hs->ocsp_staple = ch.has_status_request; /* and our chain has a response: ocsp.c */
     if (cl_trace_on(c)) {
         char shares[160];
         describe_shares(ch.key_shares, shares, sizeof shares);

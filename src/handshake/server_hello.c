@@ -122,6 +122,12 @@ cl_result cl_parse_server_hello(clasp_conn *c, const uint8_t *msg, size_t len, c
             if (!cl_rd_empty(&body))
                 return CL_DECODE_FAIL(c, "server_name acknowledgement");
             break;
+        case CL_EXT_STATUS_REQUEST: /* TLS 1.2: a CertificateStatus may follow */
+            bit = 10;
+            sh->has_status_request = 1;
+            if (!cl_rd_empty(&body))
+                return CL_DECODE_FAIL(c, "status_request acknowledgement");
+            break;
         default: /* one we sent that has no place in a ServerHello */
             return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                            "the server sent extension %u%s in its %s, where it is not allowed",

@@ -161,7 +161,7 @@ void cl_chain_accept(const cl_chain_policy *p, uint8_t *const *der, const size_t
         cl_vcache_store(p->cache, id, v->key, key_uses, valid_until);
 usage:
     /* With verification off (an insecure client), no certificate check at all. */
-    if (verify && !(key_uses & key_use_needed(p))) {
+    if ((verify || p->usage_only) && !(key_uses & key_use_needed(p))) {
         /* A chain verified before has not been parsed: the message needs the leaf. */
         if (!parsed && !(chain[parsed++] = cr_cert_parse(der[0], der_len[0])))
             refuse(v, CL_ALERT_INTERNAL_ERROR, CLASP_E_NOMEM, "out of memory");

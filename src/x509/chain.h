@@ -30,6 +30,8 @@ typedef struct {
     int version;                /* CLASP_TLS1_2 or CLASP_TLS1_3 */
     const char *name;           /* the name the leaf must match (a client's server name), or NULL */
     int verify;                 /* 0: take the leaf's key with no check at all */
+    int usage_only;             /* with verify 0: no path validation (the application's
+                                 * verifier decides), but keyUsage is still checked */
     const cr_trust *trust;
     cl_verify_cache *cache;     /* chains verified before */
     int64_t now;                /* the config's clock */
