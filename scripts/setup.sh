@@ -13,6 +13,7 @@ PACKAGES=(
   python3                                # test helpers
   clang llvm libclang-rt-dev             # libFuzzer (its runtime is only a recommends of clang)
   valgrind
+  wrk nginx-light linux-perf             # load tests and the load bench (scripts/bench.sh --load)
   ca-certificates
 )
 
