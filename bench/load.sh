@@ -11,7 +11,7 @@ cport=$(free_port); nport=$(free_port); c1port=$(free_port)
 start_load_clasp clasp "$cport" 2
 start_load_clasp clasp1 "$c1port" 1
 start_load_nginx nginx "$nport" 2
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 for kind in handshakes keepalive; do
   args=(-t2 -c64 -d8s)
   [[ $kind == handshakes ]] && args+=(-H 'Connection: close')
