@@ -4,6 +4,7 @@
 # and runs it: clasp against OpenSSL's libssl on the same libcrypto.
 #   scripts/bench.sh --quick    # well under a minute
 #   scripts/bench.sh            # the longer, steadier run
+#   scripts/bench.sh --load     # clasp server against nginx under wrk (bench/load.sh)
 # Any option is passed to clasp-bench (--help lists them).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -11,4 +12,8 @@ scripts/setup.sh
 jobs=$(nproc 2>/dev/null || echo 2)
 cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DCLASP_SANITIZE=OFF >/dev/null
 cmake --build build-release --target clasp-bench -j "$jobs" >/dev/null
+if [[ ${1:-} == --load ]]; then
+  cmake --build build-release --target clasp -j "$jobs" >/dev/null
+  CLASP=$PWD/build-release/clasp exec bash bench/load.sh
+fi
 exec build-release/bench/clasp-bench "$@"

@@ -56,7 +56,7 @@ static int config_fail(clasp_config *cfg, const char *fmt, ...)
 
 static int check_mutable(clasp_config *cfg)
 {
-    if (cfg->frozen)
+    if (__atomic_load_n(&cfg->frozen, __ATOMIC_RELAXED))
         return config_fail(cfg, "the configuration is in use by a connection and can no longer change");
     return 0;
 }

@@ -33,7 +33,8 @@ clasp_conn *clasp_conn_new(clasp_config *cfg)
     clasp_conn *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
-    cfg->frozen = 1;
+    /* Connections of one config may be made on several threads at once. */
+    __atomic_store_n(&cfg->frozen, 1, __ATOMIC_RELAXED);
     /* A verifying client with no CA file uses the system store, loaded once
      * per config; a lost race just frees its copy. */
     if (cfg->role == CLASP_CLIENT && cfg->verify_peer &&

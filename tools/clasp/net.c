@@ -15,6 +15,10 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Bursts of connections (load tools open dozens at once) wait in the
+ * kernel rather than being refused; the kernel caps it (somaxconn). */
+#define LISTEN_BACKLOG 4096
+
 int net_split_host_port(const char *arg, char *host, size_t hostlen, char *port, size_t portlen)
 {
     const char *host_start, *host_end, *port_start;
@@ -187,7 +191,7 @@ static int listen_on(int family, const char *address, unsigned port)
     /* One socket for IPv4 and IPv6 clients alike. */
     if (family == AF_INET6 && !address)
         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
-    if (bind(fd, (struct sockaddr *)&ss, len) != 0 || listen(fd, 16) != 0) {
+    if (bind(fd, (struct sockaddr *)&ss, len) != 0 || listen(fd, LISTEN_BACKLOG) != 0) {
         int saved = errno;
         close(fd);
         errno = saved;

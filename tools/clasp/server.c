@@ -1,31 +1,20 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* clasp server: accept connections one at a time, handshake, print the
- * "handshake:" line, then answer HTTP (--www), echo (--echo) or print what
- * the client sends. */
-#include "tool.h"
+/* clasp server: parses the command line, builds the one configuration
+ * every connection shares, listens (IPv4 and IPv6), and runs the worker
+ * threads (server_loop.c) until SIGTERM/SIGINT or --count connections.
+ * Each connection prints its "handshake:" line (--quiet: none), then gets
+ * HTTP (--www), an echo (--echo), or its data printed. */
+#include "server.h"
 #include "crypto/testpki.h" /* the throw-away certificate without --cert */
 
 #include <errno.h>
-#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
-
-#define WWW_REQUEST_MAX 16384
-
-typedef enum { SERVE_PRINT, SERVE_WWW, SERVE_ECHO } server_mode;
-
-typedef struct {
-    common_options common;
-    unsigned long port;
-    const char *client_ca_file; /* --verify-client */
-    const char *ticket_key_file; /* --ticket-key: shared by a fleet */
-    int no_resumption;
-    int hrr_cookie;      /* --hrr-cookie */
-    server_mode mode;
-    unsigned long count; /* connections to handle; 0: no limit */
-} server_options;
 
 enum { PARSE_OK = 0, PARSE_HELP = -1 };
 
@@ -34,6 +23,11 @@ static int parse_server_options(server_options *o, int argc, char **argv)
     memset(o, 0, sizeof *o);
     options_init(&o->common, CLASP_SERVER);
     o->port = TOOL_DEFAULT_PORT;
+    limits_defaults(&o->limits);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    o->workers = cores > 0 ? (unsigned long)cores : 1;
+    if (o->workers > SERVER_MAX_WORKERS)
+        o->workers = SERVER_MAX_WORKERS;
     int www = 0, echo = 0;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
@@ -45,6 +39,20 @@ static int parse_server_options(server_options *o, int argc, char **argv)
             if (r == 1)
                 continue;
             return r;
+        }
+        if ((r = limits_parse(&o->limits, argc, argv, &i)) != 0) {
+            if (r == 1)
+                continue;
+            return r;
+        }
+        if ((r = options_take_value(argc, argv, &i, "--workers", &value)) != 0) {
+            if (r != 1 || options_parse_number("--workers", value, 1, SERVER_MAX_WORKERS, &o->workers) != 0)
+                return TOOL_EXIT_USAGE;
+            continue;
+        }
+        if (strcmp(arg, "--quiet") == 0) {
+            o->quiet = 1;
+            continue;
         }
         if (strcmp(arg, "--www") == 0) {
             www = 1;
@@ -94,145 +102,6 @@ static int parse_server_options(server_options *o, int argc, char **argv)
     return PARSE_OK;
 }
 
-static volatile sig_atomic_t stop_signal;
-
-static void on_stop_signal(int sig)
-{
-    stop_signal = sig;
-}
-
-static void report_failure(const clasp_conn *c, long rc)
-{
-    char why[TOOL_ERROR_MAX];
-    tool_conn_failure(c, rc, "client", why, sizeof why);
-    tool_error("%s", why);
-}
-
-/* Where the request's headers end (just past the blank line), or 0. */
-static size_t end_of_headers(const char *buf, size_t len)
-{
-    for (size_t i = 0; i + 1 < len; i++) {
-        if (buf[i] != '\n')
-            continue;
-        if (buf[i + 1] == '\n')
-            return i + 2;
-        if (i + 2 < len && buf[i + 1] == '\r' && buf[i + 2] == '\n')
-            return i + 3;
-    }
-    return 0;
-}
-
-static int serve_www(clasp_conn *c, int fd, const char *summary)
-{
-    char request[WWW_REQUEST_MAX];
-    size_t used = 0;
-    /* Read up to the blank line; a longer request is answered as it stands. */
-    while (used < sizeof request && !end_of_headers(request, used)) {
-        long n = clasp_fd_read(c, fd, (uint8_t *)request + used, sizeof request - used);
-        if (n > 0) {
-            used += (size_t)n;
-            continue;
-        }
-        if (n == CLASP_CLOSED) {
-            clasp_fd_close(c, fd); /* gone before asking: nothing to answer */
-            return 0;
-        }
-        /* Browsers drop spare connections without close_notify; with not
-         * a byte of a request there is nothing to distrust. */
-        if (n == CLASP_TRUNCATED && used == 0)
-            return 0;
-        report_failure(c, n); /* CLASP_TRUNCATED: the request was cut short */
-        return -1;
-    }
-
-    char request_line[256];
-    size_t k = 0;
-    while (k < used && k < sizeof request_line - 1 && request[k] != '\r' && request[k] != '\n') {
-        unsigned char ch = (unsigned char)request[k];
-        request_line[k] = (ch < 0x20 || ch >= 0x7f) ? '?' : (char)ch;
-        k++;
-    }
-    request_line[k] = '\0';
-
-    const char *sni = clasp_conn_sni(c);
-    char body[1024];
-    int body_len = snprintf(body, sizeof body, "clasp server\nrequest: %s\nserver name: %s\n%s\n",
-                            request_line, sni && *sni ? sni : "-", summary);
-    if (body_len < 0 || (size_t)body_len >= sizeof body)
-        body_len = (int)strlen(body);
-    char response[1280];
-    int len = snprintf(response, sizeof response,
-                       "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n"
-                       "Connection: close\r\n\r\n%s",
-                       body_len, body);
-    long r = tool_tls_write_all(c, fd, (const uint8_t *)response, (size_t)len);
-    if (r < 0) {
-        report_failure(c, r);
-        return -1;
-    }
-    r = clasp_fd_close(c, fd);
-    if (r < 0) {
-        report_failure(c, r);
-        return -1;
-    }
-    return 0;
-}
-
-/* Echoes (echo) or prints on stdout what the client sends until it closes. */
-static int serve_stream(clasp_conn *c, int fd, int echo)
-{
-    uint8_t buf[16384];
-    for (;;) {
-        long n = clasp_fd_read(c, fd, buf, sizeof buf);
-        if (n > 0) {
-            long w = echo ? tool_tls_write_all(c, fd, buf, (size_t)n) : 0;
-            if (w < 0) {
-                report_failure(c, w);
-                return -1;
-            }
-            if (!echo && tool_write_all(STDOUT_FILENO, buf, (size_t)n) != 0) {
-                tool_error("cannot write to standard output: %s", strerror(errno));
-                return -1;
-            }
-            continue;
-        }
-        if (n == CLASP_CLOSED) {
-            clasp_fd_close(c, fd); /* answer close_notify; the client may be gone */
-            return 0;
-        }
-        report_failure(c, n); /* CLASP_TRUNCATED: what it sent may be cut short */
-        return -1;
-    }
-}
-
-static void serve_connection(server_options *o, clasp_config *cfg, int fd)
-{
-    clasp_conn *c = clasp_conn_new(cfg);
-    if (!c) {
-        tool_error("out of memory");
-        return;
-    }
-    trace_begin_connection(&o->common.ladder);
-    int hr = clasp_fd_handshake(c, fd);
-    if (hr != CLASP_OK) {
-        report_failure(c, hr);
-        clasp_conn_free(c);
-        return;
-    }
-    char summary[512];
-    handshake_summary(c, summary, sizeof summary);
-    fflush(stdout);
-    fprintf(stderr, "%s\n", summary);
-    fflush(stderr);
-    options_print_export(&o->common, c);
-
-    if (o->mode == SERVE_WWW)
-        serve_www(c, fd, summary);
-    else
-        serve_stream(c, fd, o->mode == SERVE_ECHO);
-    clasp_conn_free(c);
-}
-
 static int config_error(const clasp_config *cfg, const char *fallback)
 {
     const char *text = clasp_config_error(cfg);
@@ -262,6 +131,71 @@ static int use_ephemeral_pki(clasp_config *cfg, char *dir, size_t dirlen)
     fprintf(stderr, "clasp: no --cert given; using an ephemeral CA: %s/ca.pem\n", dir);
     fflush(stderr);
     return 0;
+}
+
+/* Runs the workers until a stop signal or --count connections, then
+ * waits for them to drain. TOOL_EXIT_OK, or TOOL_EXIT_FAILURE if they
+ * could not start. */
+static int run_workers(const server_options *o, clasp_config *cfg, int listen_fd, unsigned port)
+{
+    server_shared s;
+    memset(&s, 0, sizeof s);
+    s.opt = o;
+    s.cfg = cfg;
+    s.listen_fd = listen_fd;
+    atomic_init(&s.stopping, 0);
+    atomic_init(&s.open, 0);
+    atomic_init(&s.accepted, 0);
+    atomic_init(&s.finished, 0);
+    atomic_init(&s.last_refusal_note_ms, 0);
+    s.stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (s.stop_fd < 0) {
+        tool_error("cannot create an eventfd: %s", strerror(errno));
+        return TOOL_EXIT_FAILURE;
+    }
+
+    /* Only this thread takes SIGTERM/SIGINT (the workers inherit the
+     * mask): it turns them into a stop the workers see in their loops. */
+    sigset_t stop_set;
+    sigemptyset(&stop_set);
+    sigaddset(&stop_set, SIGINT);
+    sigaddset(&stop_set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_set, NULL);
+
+    pthread_t threads[SERVER_MAX_WORKERS];
+    unsigned long started = 0;
+    for (; started < o->workers; started++) {
+        int e = pthread_create(&threads[started], NULL, server_worker_run, &s);
+        if (e != 0) {
+            tool_error("cannot start worker thread %lu: %s", started + 1, strerror(e));
+            break;
+        }
+    }
+    int status = started == o->workers ? TOOL_EXIT_OK : TOOL_EXIT_FAILURE;
+    if (status == TOOL_EXIT_OK) {
+        printf("listening on port %u\n", port);
+        fflush(stdout);
+    } else {
+        server_request_stop(&s);
+    }
+
+    /* Wait for a signal, or for the workers to stop by themselves (--count). */
+    while (!atomic_load(&s.stopping)) {
+        struct timespec tick = {.tv_sec = 0, .tv_nsec = 100 * 1000 * 1000};
+        int sig = sigtimedwait(&stop_set, NULL, &tick);
+        if (sig == SIGINT || sig == SIGTERM) {
+            if (!o->quiet)
+                fprintf(stderr, "clasp: %s: no new connections; finishing the open ones (at most %lu s)\n",
+                        sig == SIGINT ? "SIGINT" : "SIGTERM", o->limits.drain_timeout_ms / 1000);
+            server_request_stop(&s);
+        }
+    }
+    for (unsigned long i = 0; i < started; i++)
+        pthread_join(threads[i], NULL);
+    close(s.stop_fd);
+    /* The mask stays: a second SIGTERM during the drain must not kill us
+     * now that it is done. */
+    return status;
 }
 
 int server_main(int argc, char **argv)
@@ -311,36 +245,14 @@ int server_main(int argc, char **argv)
         tool_error("%s", err);
         goto done;
     }
+    if (net_set_nonblocking(listen_fd, 1) != 0) {
+        tool_error("cannot make the listening socket non-blocking: %s", strerror(errno));
+        goto done;
+    }
     if (o.common.n_cert_files == 0 && use_ephemeral_pki(cfg, pki_dir, sizeof pki_dir) != 0)
         goto done;
-    printf("listening on port %u\n", port);
-    fflush(stdout);
-
-    /* No SA_RESTART: a blocked accept returns so the temporary PKI can be
-     * removed before we go. */
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-
-    unsigned long handled = 0;
-    while (!stop_signal && (o.count == 0 || handled < o.count)) {
-        int fd = net_accept(listen_fd, -1);
-        if (fd < 0) {
-            if (errno == EINTR || errno == ECONNABORTED)
-                continue;
-            tool_error("cannot accept a connection: %s", strerror(errno));
-            poll(NULL, 0, 100); /* e.g. out of descriptors: do not spin */
-            continue;
-        }
-        serve_connection(&o, cfg, fd);
-        net_close_gracefully(fd);
-        handled++;
-    }
-    if (!stop_signal)
-        status = TOOL_EXIT_OK;
+    limits_fit_descriptors(&o.limits, o.workers);
+    status = run_workers(&o, cfg, listen_fd, port);
 
 done:
     if (listen_fd >= 0)
@@ -350,10 +262,5 @@ done:
     options_cleanup(&o.common);
     if (pki_dir[0])
         tool_remove_tree(pki_dir);
-    if (stop_signal) {
-        /* Die of the signal as if we had not caught it. */
-        signal((int)stop_signal, SIG_DFL);
-        raise((int)stop_signal);
-    }
     return status;
 }
