@@ -35,8 +35,12 @@ static blob concat(blob a, blob b, blob c)
     blob r;
     r.len = a.len + b.len + c.len;
     r.data = malloc(r.len + 1);
-    memcpy(r.data, a.data, a.len);
-    memcpy(r.data + a.len, b.data, b.len);
+    CHECK(r.data != NULL);
+    /* memcpy from a NULL source is undefined even for 0 bytes (UBSan). */
+    if (a.len)
+        memcpy(r.data, a.data, a.len);
+    if (b.len)
+        memcpy(r.data + a.len, b.data, b.len);
     if (c.len)
         memcpy(r.data + a.len + b.len, c.data, c.len);
     return r;
