@@ -419,6 +419,12 @@ const char *clasp_conn_error_text(const clasp_conn *c);
 int clasp_conn_alert_sent(const clasp_conn *c);
 int clasp_conn_alert_received(const clasp_conn *c);
 const char *clasp_alert_name(int alert);
+/* While the handshake waits on the peer (CLASP_WANT_READ), the name of the
+ * peer's message(s) it waits for: "ServerHello", "Certificate or
+ * CertificateRequest", ... NULL before the handshake starts, once it is done
+ * and after an error. Static text, valid for the life of the process: a
+ * server can say what a client that timed out never sent. */
+const char *clasp_conn_awaiting(const clasp_conn *c);
 
 /* What was negotiated (valid once the handshake is done). */
 uint16_t clasp_conn_version(const clasp_conn *c);

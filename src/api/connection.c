@@ -132,6 +132,7 @@ int clasp_conn_set_server_name(clasp_conn *c, const char *name)
 
 clasp_error_kind clasp_conn_error(const clasp_conn *c) { return c ? c->err_kind : CLASP_E_INTERNAL; }
 const char *clasp_conn_error_text(const clasp_conn *c) { return c ? c->err_msg : "no connection"; }
+const char *clasp_conn_awaiting(const clasp_conn *c) { return c && !c->dead ? c->awaiting : NULL; }
 int clasp_conn_alert_sent(const clasp_conn *c) { return c->alert_sent; }
 int clasp_conn_alert_received(const clasp_conn *c) { return c->alert_recv; }
 
@@ -429,7 +430,9 @@ int clasp_conn_handshake(clasp_conn *c)
             return c->dead ? CLASP_ERROR : rc;
         if (rc == CLASP_WANT_READ && !c->handshake_done)
             return c->transport_eof ? cl_fail(c, -1, CLASP_E_IO,
-                                              "the peer closed the connection during the handshake")
+                                              "the peer closed the connection during the handshake%s%s",
+                                              c->awaiting ? ", while we waited for its " : "",
+                                              c->awaiting ? c->awaiting : "")
                                     : CLASP_WANT_READ;
         if (c->app_len && !c->handshake_done)
             return CLASP_ERROR; /* unreachable: app data is refused above */

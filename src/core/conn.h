@@ -221,6 +221,11 @@ struct clasp_conn {
     clasp_config *base_cfg;
     clasp_role role;
     int state;            /* handshake state, per role and version */
+    /* The wait's reason: the peer's next handshake message(s) the handshake
+     * waits for ("ServerHello", "Certificate or CertificateRequest"), static
+     * text; NULL when it waits for none. Set by the handshake's entry points
+     * after every step (handshake/dispatch.c), read by error sentences. */
+    const char *awaiting;
     int handshake_done;
     int dead;             /* a fatal error happened; every call now fails */
     int peer_closed;      /* close_notify received */

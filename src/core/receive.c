@@ -142,7 +142,9 @@ cl_result cl_handle_alert(clasp_conn *c, const uint8_t *p, size_t len)
         c->peer_closed = 1;
         if (!c->handshake_done)
             return cl_fail(c, -1, CLASP_E_PEER_ALERT,
-                           "the peer closed the connection during the handshake");
+                           "the peer closed the connection (close_notify) during the handshake%s%s",
+                           c->awaiting ? ", while we waited for its " : "",
+                           c->awaiting ? c->awaiting : "");
         return CL_PEER_CLOSED;
     }
     if (desc == CL_ALERT_USER_CANCELED || (level == 1 && c->version != CLASP_TLS1_3)) {

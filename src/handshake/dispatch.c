@@ -103,6 +103,49 @@ static int add_to_transcript(clasp_conn *c, uint8_t type, const uint8_t *msg, si
     }
 }
 
+/* What each state waits for, as the wait's reason in error sentences,
+ * clasp_conn_awaiting() and the tool's timeouts. Static text: it outlives
+ * the connection. */
+static const char *awaiting_text(const clasp_conn *c)
+{
+    switch (c->state) {
+    case CL_ST_C_WAIT_SH: return "ServerHello";
+    case CL_ST_C_WAIT_EE: return "EncryptedExtensions";
+    case CL_ST_C_WAIT_CERT_CR: return "Certificate or CertificateRequest";
+    case CL_ST_C_WAIT_CERT:
+    case CL_ST_C12_WAIT_CERT:
+    case CL_ST_S_WAIT_CERT:
+    case CL_ST_S12_WAIT_CERT: return "Certificate";
+    case CL_ST_C_WAIT_CV:
+    case CL_ST_S_WAIT_CV:
+    case CL_ST_S12_WAIT_CV: return "CertificateVerify";
+    case CL_ST_C_WAIT_FINISHED:
+    case CL_ST_S_WAIT_FINISHED:
+    case CL_ST_C12_WAIT_FINISHED:
+    case CL_ST_S12_WAIT_FINISHED: return "Finished";
+    case CL_ST_S_WAIT_CH: return "ClientHello";
+    case CL_ST_S_WAIT_CH2: return "second ClientHello (after our HelloRetryRequest)";
+    case CL_ST_C12_WAIT_SKE: return "ServerKeyExchange";
+    case CL_ST_C12_WAIT_CR_SHD: return "CertificateRequest or ServerHelloDone";
+    case CL_ST_C12_WAIT_SHD: return "ServerHelloDone";
+    case CL_ST_C12_WAIT_STATUS: return "CertificateStatus";
+    case CL_ST_C12_WAIT_CCS:
+        return c->hs && c->hs->issue_ticket12 && !c->hs->got_ticket12 ? "NewSessionTicket"
+                                                                       : "ChangeCipherSpec";
+    case CL_ST_S12_WAIT_CKE: return "ClientKeyExchange";
+    case CL_ST_S12_WAIT_CCS: return "ChangeCipherSpec";
+    }
+    return NULL; /* not started, or connected */
+}
+
+/* Every entry point ends here: the step's result, and the reason of the
+ * wait that follows it (none once the handshake is over or failed). */
+static cl_result note_wait(clasp_conn *c, cl_result rc)
+{
+    c->awaiting = rc == CL_FAILED || c->handshake_done ? NULL : awaiting_text(c);
+    return rc;
+}
+
 static const char *expected_names(uint32_t mask, char *buf, size_t len)
 {
     buf[0] = 0;
@@ -115,7 +158,7 @@ static const char *expected_names(uint32_t mask, char *buf, size_t len)
     return buf[0] ? buf : "nothing";
 }
 
-cl_result cl_hs_start(clasp_conn *c)
+CL_MUST_CHECK static cl_result start(clasp_conn *c)
 {
     if (!c->hs) {
         c->hs = calloc(1, sizeof *c->hs);
@@ -133,7 +176,7 @@ cl_result cl_hs_start(clasp_conn *c)
     return cl_client13_start(c);
 }
 
-cl_result cl_hs_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
+CL_MUST_CHECK static cl_result handle_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
 {
     /* RFC 5246 7.4.1.1: a TLS 1.2 client ignores a HelloRequest while it
      * negotiates (it is not hashed); a server that insists is cut off. */
@@ -165,4 +208,16 @@ cl_result cl_hs_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t 
                      : cl_client13_message(c, type, body, body_len);
     return tls12 ? cl_server12_message(c, type, body, body_len)
                  : cl_server13_message(c, type, body, body_len);
+}
+
+cl_result cl_hs_start(clasp_conn *c) { return note_wait(c, start(c)); }
+
+cl_result cl_hs_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
+{
+    return note_wait(c, handle_message(c, type, msg, len));
+}
+
+cl_result cl_hs12_change_cipher_spec(clasp_conn *c)
+{
+    return note_wait(c, cl_recv_change_cipher_spec12(c));
 }

@@ -23,7 +23,7 @@ cl_result cl_send_ccs12(clasp_conn *c)
     return CL_OK;
 }
 
-cl_result cl_hs12_change_cipher_spec(clasp_conn *c)
+cl_result cl_recv_change_cipher_spec12(clasp_conn *c)
 {
     if (c->state == CL_ST_C12_WAIT_FINISHED || c->state == CL_ST_S12_WAIT_FINISHED)
         return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,

@@ -277,6 +277,8 @@ CL_MUST_CHECK cl_result cl_recv_finished(clasp_conn *c, const uint8_t *msg, size
 CL_MUST_CHECK cl_result cl_send_change_cipher_spec(clasp_conn *c);
 CL_MUST_CHECK cl_result cl_send_finished12(clasp_conn *c);
 CL_MUST_CHECK cl_result cl_send_ccs12(clasp_conn *c);
+/* The peer's ChangeCipherSpec (dispatch.c's cl_hs12_change_cipher_spec). */
+CL_MUST_CHECK cl_result cl_recv_change_cipher_spec12(clasp_conn *c);
 CL_MUST_CHECK cl_result cl_recv_finished12(clasp_conn *c, const uint8_t *msg, size_t len);
 
 /* "server" or "client": our role (peer 0) or the peer's (peer 1). */

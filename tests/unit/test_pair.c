@@ -723,7 +723,8 @@ static void test_transport_eof(void)
         CHECK(clasp_conn_feed_eof(cli) == CLASP_OK);
         CHECK(clasp_conn_handshake(cli) == CLASP_ERROR);
         CHECK(clasp_conn_error(cli) == CLASP_E_IO);
-        CHECK(strstr(clasp_conn_error_text(cli), "during the handshake") != NULL);
+        CHECK(strstr(clasp_conn_error_text(cli),
+                     "during the handshake, while we waited for its ServerHello") != NULL);
         uint8_t buf[8];
         CHECK(clasp_conn_read(cli, buf, sizeof buf) == CLASP_ERROR);
         clasp_conn_free(cli);
@@ -836,6 +837,59 @@ static void test_session_chain_bytes(void)
     clasp_config_free(sc);
 }
 
+/* Every wait names its reason: the peer's message the handshake waits for,
+ * step by step, and in the sentences of a connection the peer ends early. */
+#define CHECK_AWAITING(c, what) \
+    CHECK(clasp_conn_awaiting(c) && strcmp(clasp_conn_awaiting(c), (what)) == 0)
+static void test_awaiting(void)
+{
+    static const uint16_t versions[] = {CLASP_TLS1_3, CLASP_TLS1_2};
+    for (size_t v = 0; v < 2; v++) {
+        int tls13 = versions[v] == CLASP_TLS1_3;
+        clasp_config *sc = server_config(pki_ecdsa), *cc = client_config(pki_ecdsa);
+        CHECK(clasp_config_set_versions(cc, versions[v], versions[v]) == 0);
+        clasp_conn *cli = clasp_conn_new(cc), *srv = clasp_conn_new(sc);
+        CHECK(clasp_conn_set_server_name(cli, "localhost") == 0);
+        CHECK(clasp_conn_awaiting(cli) == NULL);
+        CHECK(clasp_conn_handshake(cli) == CLASP_WANT_READ);
+        CHECK_AWAITING(cli, "ServerHello");
+        CHECK(clasp_conn_handshake(srv) == CLASP_WANT_READ);
+        CHECK_AWAITING(srv, "ClientHello");
+        pump(cli, srv);
+        CHECK(clasp_conn_handshake(srv) == CLASP_WANT_READ);
+        CHECK_AWAITING(srv, tls13 ? "Finished" : "ClientKeyExchange");
+        pump(srv, cli);
+        if (tls13) {
+            CHECK(clasp_conn_handshake(cli) == CLASP_OK);
+            CHECK(clasp_conn_awaiting(cli) == NULL);
+        } else {
+            CHECK(clasp_conn_handshake(cli) == CLASP_WANT_READ);
+            const char *w = clasp_conn_awaiting(cli);
+            CHECK(w && (strcmp(w, "NewSessionTicket") == 0 || strcmp(w, "ChangeCipherSpec") == 0));
+        }
+        pump(cli, srv);
+        CHECK(clasp_conn_handshake(srv) == CLASP_OK);
+        CHECK(clasp_conn_awaiting(srv) == NULL);
+        clasp_conn_free(cli);
+        clasp_conn_free(srv);
+
+        /* close_notify where the ServerHello should be. */
+        static const uint8_t close_notify[] = {21, 3, 3, 0, 2, 1, 0};
+        cli = clasp_conn_new(cc);
+        CHECK(clasp_conn_set_server_name(cli, "localhost") == 0);
+        CHECK(clasp_conn_handshake(cli) == CLASP_WANT_READ);
+        size_t used = 0;
+        clasp_conn_feed(cli, close_notify, sizeof close_notify, &used);
+        CHECK(clasp_conn_handshake(cli) == CLASP_ERROR);
+        CHECK(strstr(clasp_conn_error_text(cli),
+                     "(close_notify) during the handshake, while we waited for its ServerHello") != NULL);
+        CHECK(clasp_conn_awaiting(cli) == NULL);
+        clasp_conn_free(cli);
+        clasp_config_free(cc);
+        clasp_config_free(sc);
+    }
+}
+
 int main(void)
 {
     make_pki(pki_ecdsa, "ecdsa");
@@ -859,6 +913,7 @@ int main(void)
     test_no_session_after_fatal_alert(CLASP_TLS1_3);
     test_transport_eof();
     test_ticket_secret_files();
+    test_awaiting();
     remove_pki(pki_ecdsa);
     remove_pki(pki_rsa);
     remove_pki(pki_ed25519);

@@ -55,7 +55,9 @@ void tool_conn_failure(const clasp_conn *c, long rc, const char *peer, char *buf
     /* The sockets are blocking with SO_RCVTIMEO/SO_SNDTIMEO, so "would block"
      * can only mean a timeout ran out. */
     if (rc == CLASP_WANT_READ) {
-        snprintf(buf, len, "timed out after %d s waiting for the %s", TOOL_IO_TIMEOUT_S, peer);
+        const char *what = c ? clasp_conn_awaiting(c) : NULL;
+        snprintf(buf, len, "timed out after %d s waiting for the %s%s%s", TOOL_IO_TIMEOUT_S, peer,
+                 what ? "'s " : "", what ? what : "");
         return;
     }
     if (rc == CLASP_WANT_WRITE) {
