@@ -29,7 +29,7 @@ static const hybrid_info hybrids[] = {
 
 struct cr_hybrid {
     const hybrid_info *h;
-    cr_kx *ec;
+    cr_dh *ec;
     uint8_t dk[CL_MLKEM_MAX_DK_LEN];
 };
 
@@ -47,7 +47,7 @@ void cr_hybrid_free(cr_hybrid *k)
 {
     if (!k)
         return;
-    cr_kx_free(k->ec);
+    cr_dh_free(k->ec);
     cl_wipe(k->dk, sizeof k->dk);
     free(k);
 }
@@ -87,7 +87,7 @@ int cr_hybrid_generate(uint16_t group, cr_hybrid **out, uint8_t *pub, size_t *pu
         return -1;
     k->h = h;
     split(h, ek_len, &ec_at, &kem_at);
-    if (cr_kx_generate(h->ec_group, &k->ec, pub + ec_at, &ec_len) != 0 ||
+    if (cr_dh_generate(h->ec_group, &k->ec, pub + ec_at, &ec_len) != 0 ||
         ec_len != h->ec_share_len || cl_mlkem_keygen(h->kem, pub + kem_at, k->dk) != 0) {
         cr_hybrid_free(k);
         return -1;
@@ -108,7 +108,7 @@ int cr_hybrid_decap(cr_hybrid *k, const uint8_t *peer, size_t peer_len, uint8_t 
     split(h, ct_len, &ec_at, &kem_at);
     uint8_t ec[CR_MAX_KX_SECRET], ss[CL_MLKEM_SS_LEN];
     size_t ec_len = sizeof ec;
-    int rc = cr_kx_derive(k->ec, peer + ec_at, h->ec_share_len, ec, &ec_len);
+    int rc = cr_dh_derive(k->ec, peer + ec_at, h->ec_share_len, ec, &ec_len);
     if (rc == 0 && ec_len != h->ec_secret_len)
         rc = -1;
     /* Decapsulation fails only for a wrong length, checked above: any
@@ -142,7 +142,7 @@ int cr_hybrid_encap(uint16_t group, const uint8_t *peer, size_t peer_len, uint8_
         return CR_KX_BAD_KEM_KEY;
     uint8_t ec[CR_MAX_KX_SECRET], ss[CL_MLKEM_SS_LEN];
     size_t ec_len = sizeof ec, ec_pub_len = h->ec_share_len;
-    int rc = cr_kx_encap(h->ec_group, peer + peer_ec_at, h->ec_share_len, pub + our_ec_at,
+    int rc = cr_dh_encap(h->ec_group, peer + peer_ec_at, h->ec_share_len, pub + our_ec_at,
                          &ec_pub_len, ec, &ec_len);
     if (rc == 0 && (ec_len != h->ec_secret_len || ec_pub_len != h->ec_share_len))
         rc = -1;

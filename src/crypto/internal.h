@@ -10,7 +10,7 @@
 
 #include "crypto/crypto.h"
 
-/* Groups whose parameters are pre-built once (kx.c indexes them). */
+/* Groups whose parameters are pre-built once (dh.c indexes them). */
 enum {
     CR_KX_P256, CR_KX_P384, CR_KX_P521,
     CR_KX_FF2048, CR_KX_FF3072, CR_KX_FF4096, CR_KX_FF6144, CR_KX_FF8192,
@@ -47,8 +47,30 @@ struct cr_trust {
 cr_pkey *cr_pkey_wrap(EVP_PKEY *pk);
 EVP_PKEY *cr_pkey_get0(const cr_pkey *k);
 
-/* hybrid.c: the ECDH + ML-KEM groups, to which kx.c hands them. The
- * ECDH half is an ordinary cr_kx. */
+/* Key exchange in three files, calls going one way: kx.c (the cr_kx_*
+ * entry points of crypto.h) hands each group to dh.c (Diffie-Hellman on
+ * its own) or to hybrid.c (ECDH + ML-KEM), and hybrid.c does its ECDH half
+ * with dh.c. The functions mean what their cr_kx_* namesakes in crypto.h
+ * say. */
+typedef struct cr_dh cr_dh;
+int cr_dh_group_supported(uint16_t group);
+int cr_dh_generate(uint16_t group, cr_dh **key, uint8_t *pub, size_t *pub_len);
+#ifdef CLASP_TEST_HOOKS
+int cr_dh_from_private(uint16_t group, const uint8_t *priv, size_t priv_len, cr_dh **key,
+                       uint8_t *pub, size_t *pub_len);
+#endif
+int cr_dh_derive(cr_dh *key, const uint8_t *peer, size_t peer_len, uint8_t *secret,
+                 size_t *secret_len);
+int cr_dh_encap(uint16_t group, const uint8_t *peer, size_t peer_len, uint8_t *pub,
+                size_t *pub_len, uint8_t *secret, size_t *secret_len);
+void cr_dh_free(cr_dh *key);
+int cr_dh_generate_custom(const uint8_t *p, size_t p_len, const uint8_t *g, size_t g_len,
+                          cr_dh **key, uint8_t *pub, size_t *pub_len, uint16_t *named,
+                          size_t *bits);
+int cr_dh_derive_dhe12(cr_dh *key, const uint8_t *peer, size_t peer_len, uint8_t *secret,
+                       size_t *secret_len);
+int cr_dh_params(const cr_dh *key, uint8_t *p, size_t *p_len, uint8_t *g, size_t *g_len);
+
 typedef struct cr_hybrid cr_hybrid;
 int cr_hybrid_generate(uint16_t group, cr_hybrid **h, uint8_t *pub, size_t *pub_len);
 int cr_hybrid_decap(cr_hybrid *h, const uint8_t *peer, size_t peer_len, uint8_t *secret,

@@ -117,7 +117,7 @@ int options_parse_common(common_options *o, int argc, char **argv, int *i)
             return r;
         /* LABEL:LEN, split at the last ':' (a label may hold ':'). */
         const char *colon = strrchr(value, ':');
-        unsigned long len;
+        unsigned long len = 0;
         if (!colon || colon == value || (size_t)(colon - value) >= sizeof o->export_label)
             return tool_usage_error("--export needs LABEL:LEN (a label of 1 to %zu bytes, a "
                                     "length in bytes), not '%s'",
