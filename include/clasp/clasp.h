@@ -139,12 +139,11 @@ typedef enum {
  *     never waits: each call uses the bytes it has and returns. It costs
  *     CPU only (a handshake's key exchange and signatures: well under a
  *     millisecond with X25519 and ECDSA, several with RSA keys and the
- *     large FFDHE groups). Two exceptions,
- *     both on the handshake's thread: callbacks may block (a session store
- *     on the network, by design) and the handshake waits for them; and the
- *     first clasp_conn_new of a verifying client config without a CA file
- *     reads the system's trust store from disk.
- *   - clasp_config_load_* and clasp_config_load_cert_chain read files.
+ *     large FFDHE groups). Two exceptions: callbacks may block (a session
+ *     store on the network, by design), and the handshake waits for them;
+ *     and the first clasp_conn_new of a verifying client config without a
+ *     CA file reads the system's trust store from disk.
+ *   - clasp_config_load_* read files.
  *   - clasp_fd_* block exactly as the socket does: on a blocking socket
  *     until the peer sends or takes bytes (bounded by SO_RCVTIMEO and
  *     SO_SNDTIMEO when set), on a non-blocking one never (CLASP_WANT_READ,
