@@ -15,6 +15,7 @@ PACKAGES=(
   valgrind
   man-db                                 # `man clasp` (install.consume, docs.man)
   redis-server libhiredis-dev             # a shared session store for the session-store test (examples/redis_sessions.c)
+  libuv1-dev                             # examples/uv_client.c (libuv event loop on the sans-I/O core)
   wrk nginx-light linux-perf             # load tests and the load bench (scripts/bench.sh --load)
   ca-certificates
   mmdebstrap                             # makes the Debian 13 tree (OpenSSL 3.5, GnuTLS 3.8 peers): scripts/debian13.sh

@@ -79,12 +79,83 @@ typedef enum {
     CLASP_E_INTERNAL
 } clasp_error_kind;
 
+/* ------------------------------------------- lifetimes, threads, blocking
+ *
+ * Objects. clasp_config_free and clasp_conn_free end the caller's use of
+ * the object. A config lives on while connections use it: every connection
+ * holds a reference to the config it was made from, and to the one a
+ * ClientHello callback switched it to. A clasp_session is a copy that owes
+ * nothing to the connection it came from.
+ *
+ * Returned pointers. Never free them; how long each stays valid:
+ *   - for ever (static strings): clasp_version, clasp_alert_name,
+ *     clasp_conn_version_name, clasp_conn_cipher_name,
+ *     clasp_conn_sigalg_name, and the NULL / "unknown" answers of all
+ *     getters;
+ *   - until clasp_conn_free: clasp_conn_error_text (the text is rewritten
+ *     when a later call fails, or cleared when a refused server name or
+ *     exporter request is followed by an accepted one: copy it to keep
+ *     it), clasp_conn_group_name, clasp_conn_alpn, clasp_conn_peer_cert,
+ *     clasp_conn_ocsp_response, and clasp_conn_sni, except that on a
+ *     client a later clasp_conn_set_server_name frees the name it returned;
+ *   - until the config is freed: clasp_config_error (rewritten by the next
+ *     failing setter);
+ *   - clasp_conn_output: only until the next call on the connection other
+ *     than clasp_conn_output_done; a call that adds output (write, read,
+ *     handshake, close, key update, and clasp_conn_output itself) may move
+ *     the buffer, and clasp_conn_output_done may free it once everything
+ *     was sent. Send the bytes, or copy them, before calling clasp again:
+ *     an asynchronous write (libuv's uv_write, io_uring) must copy, or use
+ *     a synchronous try-write first (examples/uv_client.c);
+ *   - clasp_conn_input_buffer: only until clasp_conn_input_done or any
+ *     other call on the connection;
+ *   - everything a callback is given (the clasp_client_hello view, the
+ *     verify callbacks' chain, the offered ALPN list, trace and key log
+ *     strings, the session store's id and data): only during the call.
+ *
+ * Threads. The library needs no set-up call; it initialises itself once,
+ * thread-safely.
+ *   - A config is built by one thread. The first clasp_conn_new freezes it
+ *     (from then on the setters that return int fail, saying so, and the
+ *     others must not be called: they do not check). Frozen, it may be
+ *     shared by any number of threads making connections at once: what
+ *     changes inside it (the session cache, the remembered verified chains,
+ *     the system trust store loaded on first use, the reference count) is
+ *     locked or atomic. Publish a finished config to other threads the
+ *     usual way (start them after building it, or hand it over through a
+ *     mutex or queue).
+ *   - A connection belongs to one thread at a time: never two calls on the
+ *     same clasp_conn at once, getters included. It may move to another
+ *     thread between calls, through the same kind of hand-over.
+ *   - A clasp_session is never changed after it is made: several threads
+ *     may read the same one at once (clasp_conn_set_session copies it).
+ *   - Callbacks run on the thread making the call that drives the
+ *     handshake; with a shared config, on several threads at once, so
+ *     they must be thread-safe (the passphrase callback only runs inside
+ *     the loading call, on its thread).
+ *
+ * Blocking.
+ *   - The sans-I/O core (clasp_conn_*, clasp_session_*) does no I/O and
+ *     never waits: each call uses the bytes it has and returns. It costs
+ *     CPU only (a handshake's key exchange and signatures: well under a
+ *     millisecond with X25519 and ECDSA, several with RSA keys and the
+ *     large FFDHE groups). Two exceptions: callbacks may block (a session
+ *     store on the network, by design), and the handshake waits for them;
+ *     and the first clasp_conn_new of a verifying client config without a
+ *     CA file reads the system's trust store from disk.
+ *   - clasp_config_load_* read files.
+ *   - clasp_fd_* block exactly as the socket does: on a blocking socket
+ *     until the peer sends or takes bytes (bounded by SO_RCVTIMEO and
+ *     SO_SNDTIMEO when set), on a non-blocking one never (CLASP_WANT_READ,
+ *     CLASP_WANT_WRITE). */
+
 /* ---------------------------------------------------------------- config */
 
 clasp_config *clasp_config_new(clasp_role role);
 /* Drops the caller's reference; connections keep their own. */
 void clasp_config_free(clasp_config *cfg);
-/* The last configuration error, as a sentence ("" if none). */
+/* The last configuration error, as a sentence ("" if none); valid until
+ * the config is freed, rewritten by the next failing setter. */
 const char *clasp_config_error(const clasp_config *cfg);
 
 /* Setters return 0, or -1 with clasp_config_error() set. They must not be
@@ -264,12 +335,15 @@ typedef enum {
 int clasp_config_set_ocsp(clasp_config *cfg, clasp_ocsp_mode mode);
 
 /* NSS key log lines ("CLIENT_HANDSHAKE_TRAFFIC_SECRET <random> <secret>"),
- * for Wireshark. The line has no trailing newline. */
+ * for Wireshark. The line has no trailing newline; it is wiped after the
+ * call (copy it, do not keep the pointer). Called on the handshake's
+ * thread: from a shared config, on several at once. */
 typedef void clasp_keylog_fn(void *arg, const char *line);
 void clasp_config_set_keylog(clasp_config *cfg, clasp_keylog_fn *fn, void *arg);
 
 /* Handshake trace: one event per message sent or received and per
- * key-schedule step, with a short summary of its key fields. */
+ * key-schedule step, with a short summary of its key fields. what and
+ * detail are valid only during the call. */
 typedef enum {
     CLASP_TRACE_SEND = 0,  /* a handshake message (or CCS/alert) we sent */
     CLASP_TRACE_RECV,      /* one we received */
@@ -370,12 +444,18 @@ int clasp_conn_set_server_name(clasp_conn *c, const char *name);
 /* Sans-I/O core. Feed the bytes that came from the peer (some may be left for
  * later when the connection's buffer is full: *used says how many it took),
  * then take what must be sent: clasp_conn_output() points at the pending
- * bytes; clasp_conn_output_done() says how many went out. */
+ * bytes; clasp_conn_output_done() says how many went out. The pointer is
+ * valid only until the next call on the connection other than
+ * clasp_conn_output_done (see "lifetimes" above): send or copy before
+ * calling clasp again. None of these calls blocks. */
 int clasp_conn_feed(clasp_conn *c, const uint8_t *in, size_t len, size_t *used);
 size_t clasp_conn_output(clasp_conn *c, const uint8_t **out);
 void clasp_conn_output_done(clasp_conn *c, size_t n);
 /* Zero-copy input: where the next bytes from the peer may be written, and
- * how many fit (0: read first); then say how many were written. */
+ * how many fit (0: read first); then say how many were written. The buffer
+ * is valid only until clasp_conn_input_done or any other call on the
+ * connection: read into it (recv, or libuv's alloc callback as in
+ * examples/uv_client.c), then call clasp_conn_input_done at once. */
 size_t clasp_conn_input_buffer(clasp_conn *c, uint8_t **buf);
 void clasp_conn_input_done(clasp_conn *c, size_t n);
 
@@ -412,7 +492,8 @@ int clasp_conn_close(clasp_conn *c);
  * NewSessionTickets) go out first, under the old key. */
 int clasp_conn_key_update(clasp_conn *c, int request_peer);
 
-/* Errors. */
+/* Errors. The text is held by the connection until clasp_conn_free and
+ * rewritten by a later failure: copy it to keep it. */
 clasp_error_kind clasp_conn_error(const clasp_conn *c);
 const char *clasp_conn_error_text(const clasp_conn *c);
 /* The alert we sent / received (RFC 8446 6), or -1 when none. */
@@ -426,7 +507,10 @@ const char *clasp_alert_name(int alert);
  * server can say what a client that timed out never sent. */
 const char *clasp_conn_awaiting(const clasp_conn *c);
 
-/* What was negotiated (valid once the handshake is done). */
+/* What was negotiated (valid once the handshake is done). The strings are
+ * static, or held by the connection until clasp_conn_free (group and ALPN
+ * names); the server name, on a client, until clasp_conn_set_server_name
+ * replaces it. NULL when there is nothing to name. */
 uint16_t clasp_conn_version(const clasp_conn *c);
 const char *clasp_conn_version_name(const clasp_conn *c); /* "TLSv1.3" */
 const char *clasp_conn_cipher_name(const clasp_conn *c);  /* IANA name */
@@ -435,7 +519,8 @@ const char *clasp_conn_sigalg_name(const clasp_conn *c);  /* the server's Certif
 const char *clasp_conn_alpn(const clasp_conn *c);         /* NULL if none */
 const char *clasp_conn_sni(const clasp_conn *c);          /* server: the name asked for */
 int clasp_conn_resumed(const clasp_conn *c);
-/* The peer's certificate chain, DER, index 0 = leaf; NULL past the end. On
+/* The peer's certificate chain, DER, index 0 = leaf; NULL past the end
+ * (*len is then left alone). Valid until clasp_conn_free. On
  * a resumed connection (no certificates are sent), the chain of the
  * handshake that made the session, on both sides. A server that asks for
  * no client certificate shows none. */
@@ -507,7 +592,7 @@ clasp_session *clasp_session_from_bytes(const uint8_t *in, size_t len);
 /* ------------------------------------------------------------- fd layer */
 
 /* These move bytes between the connection and a socket, blocking or
- * non-blocking. CLASP_WANT_READ / CLASP_WANT_WRITE (non-blocking, or a
+ * non-blocking, and block exactly as long as the socket does. CLASP_WANT_READ / CLASP_WANT_WRITE (non-blocking, or a
  * blocking socket's SO_RCVTIMEO / SO_SNDTIMEO ran out) mean: wait until the
  * socket is readable / writable, then call again.
  *

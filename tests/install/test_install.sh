@@ -8,13 +8,16 @@
 #   3. a project that pulls clasp in with add_subdirectory builds them too,
 #      without clasp's tests, tool or benchmark, and without src/ on its
 #      include path;
-#   4. every binary built fetches a page from a real peer, openssl s_server
-#      on 127.0.0.1, verifying its certificate; and the shared ones really
-#      use the installed libclasp.so, the static ones none.
+#   4. every https_get and uv_client built fetches a page from a real peer,
+#      openssl s_server on 127.0.0.1, verifying its certificate, and every
+#      epoll_server echoes a line to openssl s_client; the shared ones
+#      really use the installed libclasp.so, the static ones none.
+# The examples' own tests (tests/examples, ctest example.*) go further.
 # Environment (tests/CMakeLists.txt): CLASP_BUILD_DIR, CLASP_SOURCE_DIR,
 # CLASP_C_COMPILER, CLASP_SANITIZED (1 in the ASan+UBSan build).
 source "${CLASP_TEST_LIB:-$(dirname "$0")/../interop/lib.sh}"
 need_tools "openssl pkg-config cmake man-db" openssl pkg-config cmake man
+pkg-config --exists libuv || { fail "libuv's pkg-config file is missing (libuv1-dev): run scripts/setup.sh"; finish; }
 
 src=${CLASP_SOURCE_DIR:?}
 build=${CLASP_BUILD_DIR:?}
@@ -55,11 +58,13 @@ check "pkg-config --modversion clasp is the header's version ($want_version)" \
 check "pkg-config --cflags clasp names the installed include directory only" \
   test "$(pkg-config --cflags clasp | xargs)" = "-I$prefix/include"
 
-examples=(https_get)
-[[ -f $src/examples/epoll_server.c ]] && examples+=(epoll_server)
+# uv_client also needs libuv (its own pkg-config module).
+examples=(https_get epoll_server uv_client)
 for ex in "${examples[@]}"; do
-  # shellcheck disable=SC2046
-  if $cc $sanflags -o "$WORK/pc_${ex}_shared" "$src/examples/$ex.c" $(pkg-config --cflags --libs clasp) \
+  more=""
+  [[ $ex == uv_client ]] && more=libuv
+  # shellcheck disable=SC2046,SC2086
+  if $cc $sanflags -o "$WORK/pc_${ex}_shared" "$src/examples/$ex.c" $(pkg-config --cflags --libs clasp $more) \
       >"$WORK/pc_$ex.log" 2>&1; then
     pass "pkg-config: $ex builds with the shared library"
   else
@@ -67,10 +72,10 @@ for ex in "${examples[@]}"; do
   fi
   # Static: the archive by name, then what libcrypto needs (clasp.pc's
   # Requires.private).
-  # shellcheck disable=SC2046
-  if $cc $sanflags -o "$WORK/pc_${ex}_static" "$src/examples/$ex.c" $(pkg-config --cflags clasp) \
+  # shellcheck disable=SC2046,SC2086
+  if $cc $sanflags -o "$WORK/pc_${ex}_static" "$src/examples/$ex.c" $(pkg-config --cflags clasp $more) \
       "$(pkg-config --variable=libdir clasp)/libclasp.a" $(pkg-config --static --libs libcrypto) \
-      >"$WORK/pc_${ex}_static.log" 2>&1; then
+      ${more:+$(pkg-config --libs $more)} >"$WORK/pc_${ex}_static.log" 2>&1; then
     pass "pkg-config: $ex builds with the static library"
   else
     fail "pkg-config: $ex builds with the static library" "$WORK/pc_${ex}_static.log"
@@ -156,6 +161,45 @@ run_timeout 20 "$WORK/fp/https_get_static" localhost "$port" / "$PKI/untrusted-c
   >"$WORK/untrusted.out" 2>"$WORK/untrusted.err"
 expect_status $? 1 "find_package, static: a server the given CA did not issue is refused" "$WORK/untrusted.err"
 
-if declare -F install_epoll_checks >/dev/null; then install_epoll_checks; fi
+# uv_client has https_get's command line: the same page, on libuv.
+run_get "uv_client, pkg-config, shared" "$WORK/pc_uv_client_shared" LD_LIBRARY_PATH="$prefix/$libdir"
+check "pkg-config, shared: uv_client linked with the installed libclasp.so" \
+  uses_installed_so "$WORK/pc_uv_client_shared"
+run_get "uv_client, pkg-config, static" "$WORK/pc_uv_client_static"
+check "pkg-config, static: uv_client needs no libclasp.so" no_shared_clasp "$WORK/pc_uv_client_static"
+run_get "uv_client, find_package, clasp::clasp" "$WORK/fp/uv_client_shared"
+run_get "uv_client, find_package, clasp::clasp_static" "$WORK/fp/uv_client_static"
+run_get "uv_client, add_subdirectory, clasp::clasp" "$WORK/sub/uv_client"
 stop_bg s_server
+
+# run_echo DESC BINARY [env...]: epoll_server echoes a line to openssl
+# s_client (certificate verified), then exits 0 on SIGTERM.
+run_echo() {
+  local desc=$1 bin=$2 name
+  name=$(basename "$bin")
+  shift 2
+  if [[ ! -x $bin ]]; then
+    fail "$desc: $bin was not built"
+    return
+  fi
+  start_bg "$name" env "$@" "$bin" "$PKI/ecdsa.pem" "$PKI/ecdsa.key" 0 127.0.0.1
+  if ! wait_log "$WORK/$name.log" "listening on port" 10; then
+    fail "$desc: epoll_server starts" "$WORK/$name.log"
+    stop_bg "$name"
+    return
+  fi
+  local eport
+  eport=$(sed -n 's/^listening on port \([0-9]*\)$/\1/p' "$WORK/$name.log" | head -1)
+  s_client_echo "$name-client" "echo-from-$name" -connect "127.0.0.1:$eport" -servername localhost \
+    -CAfile "$PKI/ca.pem" -verify_return_error
+  expect_status $? 0 "$desc: openssl s_client talks to epoll_server" "$WORK/$name-client.out"
+  expect_contains "$WORK/$name-client.out" "echo-from-$name" "$desc: epoll_server echoes the line"
+  kill -TERM "$(bg_pid "$name")"
+  expect_clean_exit "$name" "$desc: epoll_server exits 0 on SIGTERM"
+}
+run_echo "pkg-config, shared" "$WORK/pc_epoll_server_shared" LD_LIBRARY_PATH="$prefix/$libdir"
+run_echo "pkg-config, static" "$WORK/pc_epoll_server_static"
+run_echo "find_package, clasp::clasp" "$WORK/fp/epoll_server_shared"
+run_echo "find_package, clasp::clasp_static" "$WORK/fp/epoll_server_static"
+run_echo "add_subdirectory, clasp::clasp" "$WORK/sub/epoll_server"
 finish
