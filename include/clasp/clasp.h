@@ -88,7 +88,7 @@ typedef enum {
  * nothing to the connection it came from.
  *
  * Returned pointers. Never free them; how long each stays valid:
- *   - for ever (static strings): clasp_version, clasp_alert_name,
+ *   - for ever (static strings): clasp_version, clasp_alert_name, clasp_conn_awaiting,
  *     clasp_conn_version_name, clasp_conn_cipher_name,
  *     clasp_conn_sigalg_name, and the NULL / "unknown" answers of all
  *     getters;
