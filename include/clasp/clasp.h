@@ -115,9 +115,9 @@ typedef enum {
  *
  * Threads. The library needs no set-up call; it initialises itself once,
  * thread-safely.
- *   - A config is built by one thread. The first clasp_conn_new freezes it
- *     (from then on the setters that return int fail, saying so, and the
- *     others must not be called: they do not check). Frozen, it may be
+ *   - A config is built by one thread. The first clasp_conn_new freezes it:
+ *     from then on every setter and loader fails (-1, and
+ *     clasp_config_error says the configuration is in use). Frozen, it may be
  *     shared by any number of threads making connections at once: what
  *     changes inside it (the session cache, the remembered verified chains,
  *     the system trust store loaded on first use, the reference count) is
@@ -208,7 +208,7 @@ int clasp_config_add_cert_chain(clasp_config *cfg, const uint8_t *chain, size_t 
  * it an encrypted key is refused with a sentence saying so, as is one the
  * passphrase does not open. */
 typedef int clasp_passphrase_fn(void *arg, char *buf, size_t size);
-void clasp_config_set_passphrase(clasp_config *cfg, clasp_passphrase_fn *fn, void *arg);
+int clasp_config_set_passphrase(clasp_config *cfg, clasp_passphrase_fn *fn, void *arg);
 /* Trust anchors for verifying the peer. Without one, a client uses the
  * system's store. */
 int clasp_config_load_ca_file(clasp_config *cfg, const char *pem_file);
@@ -223,7 +223,7 @@ int clasp_config_load_ca_file(clasp_config *cfg, const char *pem_file);
  * notAfter of the verified path, trust anchor included.
  * Client: 0 turns off certificate and host-name verification, usage checks
  * included (insecure). */
-void clasp_config_set_verify_peer(clasp_config *cfg, int on);
+int clasp_config_set_verify_peer(clasp_config *cfg, int on);
 
 typedef enum {
     CLASP_CLIENT_AUTH_NONE = 0,
@@ -235,23 +235,23 @@ int clasp_config_set_client_auth(clasp_config *cfg, clasp_client_auth mode);
 
 /* Send a 32-byte legacy session id and a ChangeCipherSpec in TLS 1.3 so
  * middleboxes see a familiar shape (RFC 8446 D.4). On by default. */
-void clasp_config_set_middlebox_compat(clasp_config *cfg, int on);
+int clasp_config_set_middlebox_compat(clasp_config *cfg, int on);
 /* Server: put a cookie in every TLS 1.3 HelloRetryRequest, which the
  * client must echo in its second ClientHello (RFC 8446 4.2.2): proof that
  * the client receives at its address before the server spends a key
  * exchange on it. Off by default, as in OpenSSL and GnuTLS, which send one
  * only for a stateless retry. clasp keeps the handshake's state either way
  * and checks the echo against it. */
-void clasp_config_set_hrr_cookie(clasp_config *cfg, int on);
+int clasp_config_set_hrr_cookie(clasp_config *cfg, int on);
 /* Server: allow TLS 1.2 RSA key exchange (no forward secrecy; always the
  * last choice). On by default. */
-void clasp_config_set_rsa_key_exchange(clasp_config *cfg, int on);
+int clasp_config_set_rsa_key_exchange(clasp_config *cfg, int on);
 /* TLS 1.2: refuse peers that do not negotiate the extended master secret
  * (RFC 7627). Off by default (it is always offered and used when possible). */
-void clasp_config_set_require_ems(clasp_config *cfg, int on);
+int clasp_config_set_require_ems(clasp_config *cfg, int on);
 /* Server: how many TLS 1.3 tickets to send after a handshake (default 1;
  * 0 sends none). Each has its own nonce, so its own PSK. */
-void clasp_config_set_ticket_count(clasp_config *cfg, unsigned count);
+int clasp_config_set_ticket_count(clasp_config *cfg, unsigned count);
 /* Server: how long tickets and cached TLS 1.2 sessions stay valid, in
  * seconds (default 7200, at most 604800). Ticket keys rotate on the same
  * period; a key still opens tickets for one period after it retires. */
@@ -267,7 +267,7 @@ int clasp_config_set_ticket_secret(clasp_config *cfg, const uint8_t secret[32]);
 int clasp_config_load_ticket_secret(clasp_config *cfg, const char *path);
 /* Server: turn session resumption (tickets and the TLS 1.2 session cache)
  * off or on (on by default). */
-void clasp_config_set_resumption(clasp_config *cfg, int on);
+int clasp_config_set_resumption(clasp_config *cfg, int on);
 
 /* Server: a session store shared by a fleet (Redis, memcached, a
  * database), instead of the built-in per-config TLS 1.2 session cache and
@@ -339,7 +339,7 @@ int clasp_config_set_ocsp(clasp_config *cfg, clasp_ocsp_mode mode);
  * call (copy it, do not keep the pointer). Called on the handshake's
  * thread: from a shared config, on several at once. */
 typedef void clasp_keylog_fn(void *arg, const char *line);
-void clasp_config_set_keylog(clasp_config *cfg, clasp_keylog_fn *fn, void *arg);
+int clasp_config_set_keylog(clasp_config *cfg, clasp_keylog_fn *fn, void *arg);
 
 /* Handshake trace: one event per message sent or received and per
  * key-schedule step, with a short summary of its key fields. what and
@@ -352,7 +352,7 @@ typedef enum {
 } clasp_trace_kind;
 typedef void clasp_trace_fn(void *arg, clasp_trace_kind kind, const char *what,
                             const char *detail);
-void clasp_config_set_trace(clasp_config *cfg, clasp_trace_fn *fn, void *arg);
+int clasp_config_set_trace(clasp_config *cfg, clasp_trace_fn *fn, void *arg);
 
 /* ------------------------------------------------------------- callbacks */
 
@@ -389,7 +389,7 @@ typedef struct {
  * bytes, NUL-terminated). It runs on the thread driving the handshake. */
 typedef int clasp_select_fn(void *arg, clasp_conn *c, const clasp_client_hello *hello,
                             clasp_config **use, char *why, size_t why_len);
-void clasp_config_set_select_callback(clasp_config *cfg, clasp_select_fn *fn, void *arg);
+int clasp_config_set_select_callback(clasp_config *cfg, clasp_select_fn *fn, void *arg);
 
 /* Server: chooses the application protocol instead of the first of ours the
  * client offers (clasp_config_set_alpn, which is then not needed). offered
@@ -401,7 +401,7 @@ void clasp_config_set_select_callback(clasp_config *cfg, clasp_select_fn *fn, vo
  * client sends ALPN, after the selection callback. */
 typedef int clasp_alpn_select_fn(void *arg, clasp_conn *c, const uint8_t *offered,
                                  size_t offered_len, const uint8_t **proto, size_t *proto_len);
-void clasp_config_set_alpn_callback(clasp_config *cfg, clasp_alpn_select_fn *fn, void *arg);
+int clasp_config_set_alpn_callback(clasp_config *cfg, clasp_alpn_select_fn *fn, void *arg);
 
 /* Both roles: look at the peer's certificate chain (DER, der[0] is the
  * leaf; n >= 1). Pointers are valid only during the call.
@@ -422,8 +422,8 @@ void clasp_config_set_alpn_callback(clasp_config *cfg, clasp_alpn_select_fn *fn,
  * both are set, the custom one runs first, then the other. */
 typedef int clasp_verify_fn(void *arg, clasp_conn *c, const uint8_t *const *der,
                             const size_t *der_len, size_t n, char *why, size_t why_len);
-void clasp_config_set_verify_callback(clasp_config *cfg, clasp_verify_fn *fn, void *arg);
-void clasp_config_set_custom_verify(clasp_config *cfg, clasp_verify_fn *fn, void *arg);
+int clasp_config_set_verify_callback(clasp_config *cfg, clasp_verify_fn *fn, void *arg);
+int clasp_config_set_custom_verify(clasp_config *cfg, clasp_verify_fn *fn, void *arg);
 
 /* ------------------------------------------------------------ connection */
 

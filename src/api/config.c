@@ -460,10 +460,13 @@ int clasp_config_add_cert_chain(clasp_config *cfg, const uint8_t *chain, size_t 
                      "the private key buffer");
 }
 
-void clasp_config_set_passphrase(clasp_config *cfg, clasp_passphrase_fn *fn, void *arg)
+int clasp_config_set_passphrase(clasp_config *cfg, clasp_passphrase_fn *fn, void *arg)
 {
+    if (check_mutable(cfg))
+        return -1;
     cfg->passphrase = fn;
     cfg->passphrase_arg = arg;
+    return 0;
 }
 
 static int hash_ca_cert(void *arg, const uint8_t *der, size_t len)
@@ -502,7 +505,13 @@ int clasp_config_load_ca_file(clasp_config *cfg, const char *pem_file)
     return 0;
 }
 
-void clasp_config_set_verify_peer(clasp_config *cfg, int on) { cfg->verify_peer = on != 0; }
+int clasp_config_set_verify_peer(clasp_config *cfg, int on)
+{
+    if (check_mutable(cfg))
+        return -1;
+    cfg->verify_peer = on != 0;
+    return 0;
+}
 
 int clasp_config_set_client_auth(clasp_config *cfg, clasp_client_auth mode)
 {
@@ -512,8 +521,20 @@ int clasp_config_set_client_auth(clasp_config *cfg, clasp_client_auth mode)
     return 0;
 }
 
-void clasp_config_set_rsa_key_exchange(clasp_config *cfg, int on) { cfg->rsa_kx = on != 0; }
-void clasp_config_set_require_ems(clasp_config *cfg, int on) { cfg->require_ems = on != 0; }
+int clasp_config_set_rsa_key_exchange(clasp_config *cfg, int on)
+{
+    if (check_mutable(cfg))
+        return -1;
+    cfg->rsa_kx = on != 0;
+    return 0;
+}
+int clasp_config_set_require_ems(clasp_config *cfg, int on)
+{
+    if (check_mutable(cfg))
+        return -1;
+    cfg->require_ems = on != 0;
+    return 0;
+}
 
 int clasp_config_set_ticket_lifetime(clasp_config *cfg, uint32_t seconds)
 {
@@ -582,46 +603,88 @@ int clasp_config_load_ticket_secret(clasp_config *cfg, const char *path)
     return 0;
 }
 
-void clasp_config_set_resumption(clasp_config *cfg, int on) { cfg->tickets_off = !on; }
-
-void clasp_config_set_middlebox_compat(clasp_config *cfg, int on) { cfg->middlebox_compat = on != 0; }
-void clasp_config_set_hrr_cookie(clasp_config *cfg, int on) { cfg->hrr_cookie = on != 0; }
-void clasp_config_set_ticket_count(clasp_config *cfg, unsigned count) { cfg->ticket_count = count; }
-
-void clasp_config_set_keylog(clasp_config *cfg, clasp_keylog_fn *fn, void *arg)
+int clasp_config_set_resumption(clasp_config *cfg, int on)
 {
+    if (check_mutable(cfg))
+        return -1;
+    cfg->tickets_off = !on;
+    return 0;
+}
+
+int clasp_config_set_middlebox_compat(clasp_config *cfg, int on)
+{
+    if (check_mutable(cfg))
+        return -1;
+    cfg->middlebox_compat = on != 0;
+    return 0;
+}
+int clasp_config_set_hrr_cookie(clasp_config *cfg, int on)
+{
+    if (check_mutable(cfg))
+        return -1;
+    cfg->hrr_cookie = on != 0;
+    return 0;
+}
+int clasp_config_set_ticket_count(clasp_config *cfg, unsigned count)
+{
+    if (check_mutable(cfg))
+        return -1;
+    cfg->ticket_count = count;
+    return 0;
+}
+
+int clasp_config_set_keylog(clasp_config *cfg, clasp_keylog_fn *fn, void *arg)
+{
+    if (check_mutable(cfg))
+        return -1;
     cfg->keylog = fn;
     cfg->keylog_arg = arg;
+    return 0;
 }
 
-void clasp_config_set_trace(clasp_config *cfg, clasp_trace_fn *fn, void *arg)
+int clasp_config_set_trace(clasp_config *cfg, clasp_trace_fn *fn, void *arg)
 {
+    if (check_mutable(cfg))
+        return -1;
     cfg->trace = fn;
     cfg->trace_arg = arg;
+    return 0;
 }
 
-void clasp_config_set_select_callback(clasp_config *cfg, clasp_select_fn *fn, void *arg)
+int clasp_config_set_select_callback(clasp_config *cfg, clasp_select_fn *fn, void *arg)
 {
+    if (check_mutable(cfg))
+        return -1;
     cfg->select_fn = fn;
     cfg->select_arg = arg;
+    return 0;
 }
 
-void clasp_config_set_alpn_callback(clasp_config *cfg, clasp_alpn_select_fn *fn, void *arg)
+int clasp_config_set_alpn_callback(clasp_config *cfg, clasp_alpn_select_fn *fn, void *arg)
 {
+    if (check_mutable(cfg))
+        return -1;
     cfg->alpn_fn = fn;
     cfg->alpn_arg = arg;
+    return 0;
 }
 
-void clasp_config_set_verify_callback(clasp_config *cfg, clasp_verify_fn *fn, void *arg)
+int clasp_config_set_verify_callback(clasp_config *cfg, clasp_verify_fn *fn, void *arg)
 {
+    if (check_mutable(cfg))
+        return -1;
     cfg->verify_fn = fn;
     cfg->verify_arg = arg;
+    return 0;
 }
 
-void clasp_config_set_custom_verify(clasp_config *cfg, clasp_verify_fn *fn, void *arg)
+int clasp_config_set_custom_verify(clasp_config *cfg, clasp_verify_fn *fn, void *arg)
 {
+    if (check_mutable(cfg))
+        return -1;
     cfg->custom_verify_fn = fn;
     cfg->custom_verify_arg = arg;
+    return 0;
 }
 
 int clasp_config_set_session_store(clasp_config *cfg, const clasp_session_store *store)

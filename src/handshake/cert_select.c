@@ -67,7 +67,7 @@ cl_result cl_select_config(clasp_conn *c, const cl_client_hello *ch)
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_CONFIG,
                        "the ClientHello callback chose a client configuration for a server "
                        "connection");
-    use->frozen = 1;
+    __atomic_store_n(&use->frozen, 1, __ATOMIC_RELAXED);
     __atomic_add_fetch(&use->refs, 1, __ATOMIC_RELAXED);
     c->base_cfg = cfg;
     c->cfg = use;
