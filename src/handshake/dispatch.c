@@ -166,3 +166,23 @@ cl_result cl_hs_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t 
     return tls12 ? cl_server12_message(c, type, body, body_len)
                  : cl_server13_message(c, type, body, body_len);
 }
+
+cl_result cl_hs_key_resume(clasp_conn *c)
+{
+    cl_key_step step = CL_KEY_STEP_NONE;
+    if (!c->hs)
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL,
+                       "a private-key result came with no handshake waiting for it");
+    CL_TRY(cl_key_complete(c, &step));
+    switch (step) {
+    case CL_KEY_STEP_CV13:
+        return c->role == CLASP_SERVER ? cl_server13_after_certificate_verify(c)
+                                       : cl_client13_after_certificate_verify(c);
+    case CL_KEY_STEP_SKE12: return cl_server12_after_server_key_exchange(c);
+    case CL_KEY_STEP_CV12: return cl_client12_after_certificate_verify(c);
+    case CL_KEY_STEP_PMS12: return cl_server12_after_premaster(c);
+    case CL_KEY_STEP_NONE: break;
+    }
+    return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL,
+                   "a private-key result came with no step waiting for it");
+}
