@@ -151,7 +151,10 @@ void clasp_config_set_passphrase(clasp_config *cfg, clasp_passphrase_fn *fn, voi
  * the handshake needs that key, it calls fn, which does the operation with
  * the key wherever it is. The certificate is chosen and its keyUsage
  * checked as for a key in memory; the leaf's public key says what the
- * private key can do (RSA, ECDSA P-256/P-384/P-521, Ed25519).
+ * private key can do (RSA, ECDSA P-256/P-384/P-521, Ed25519). The chain is
+ * copied; 0, or -1 with clasp_config_error() set. fn gets arg and the
+ * connection (its getters, clasp_conn_sni say, may be called from fn; no
+ * call that drives it).
  *
  * The operations (op->op):
  *
@@ -177,8 +180,8 @@ void clasp_config_set_passphrase(clasp_config *cfg, clasp_passphrase_fn *fn, voi
  *   without padding (RSADP, RFC 8017 5.1.2; PKCS#11 CKM_RSA_X_509, OpenSSL
  *   RSA_NO_PADDING), and write all of it: as many bytes as the modulus,
  *   leading zeros included. clasp removes the PKCS#1 v1.5 padding itself,
- *   in constant time, and whatever goes wrong (a failed or late failing
- *   operation, a wrong length, bad padding, a wrong version) the handshake
+ *   in constant time, and whatever goes wrong (the operation fails, at once
+ *   or later; a wrong length; bad padding; a wrong version) the handshake
  *   goes on with a random premaster secret, so that a client learns
  *   nothing it could use (RFC 5246 7.4.7.1, Bleichenbacher): it then fails
  *   at the Finished messages. Turn RSA key exchange off
@@ -486,7 +489,8 @@ int clasp_conn_handshake_done(const clasp_conn *c);
 int clasp_conn_feed_eof(clasp_conn *c);
 /* Application data: returns the number of bytes read (> 0), CLASP_WANT_READ,
  * CLASP_CLOSED, CLASP_TRUNCATED (after clasp_conn_feed_eof) or CLASP_ERROR.
- * Drives the handshake first if needed. */
+ * Drives the handshake first if needed (and so may return what it returns,
+ * CLASP_WANT_PRIVATE_KEY included). */
 long clasp_conn_read(clasp_conn *c, uint8_t *buf, size_t len);
 /* Feed and read in one call, without copying when it can: a whole record at
  * the front of `in` is decrypted straight into buf. *used says how much of
@@ -494,7 +498,7 @@ long clasp_conn_read(clasp_conn *c, uint8_t *buf, size_t len);
 long clasp_conn_receive(clasp_conn *c, const uint8_t *in, size_t in_len, size_t *used,
                         uint8_t *buf, size_t len);
 /* Encrypts all of buf into the output (split into records); returns len or
- * CLASP_WANT_READ (handshake not done) or CLASP_ERROR. Records carry at
+ * CLASP_WANT_READ / CLASP_WANT_PRIVATE_KEY (handshake not done) or CLASP_ERROR. Records carry at
  * most 2^14 bytes, or less when a TLS 1.3 client asked for a smaller
  * record_size_limit (RFC 8449), which the server keeps to. TLS 1.3 with
  * AES-GCM: a KeyUpdate is sent by itself before a key has protected 2^24.5
@@ -614,7 +618,8 @@ int clasp_fd_handshake(clasp_conn *c, int fd);
  * application data (> 0), or CLASP_WANT_READ (nothing yet: wait until
  * readable; pending output never stops a read), CLASP_CLOSED (close_notify
  * came), CLASP_TRUNCATED (read() returned 0 before close_notify: see
- * CLASP_TRUNCATED above) or CLASP_ERROR. */
+ * CLASP_TRUNCATED above) or CLASP_ERROR; while the handshake is not done,
+ * also CLASP_WANT_PRIVATE_KEY (as clasp_fd_handshake). */
 long clasp_fd_read(clasp_conn *c, int fd, uint8_t *buf, size_t len);
 /* Takes bytes from buf and returns how many (1..len): they are encrypted
  * and will reach the peer exactly once. Fewer than len when the socket
@@ -622,7 +627,8 @@ long clasp_fd_read(clasp_conn *c, int fd, uint8_t *buf, size_t len);
  * without SO_SNDTIMEO always takes all of it). Returns CLASP_WANT_WRITE
  * when earlier output is still queued and it took nothing (wait until
  * writable, then call again with the same bytes), CLASP_WANT_READ while the
- * handshake needs the peer, or CLASP_ERROR. With len 0 it only flushes. */
+ * handshake needs the peer, CLASP_WANT_PRIVATE_KEY while it needs our key,
+ * or CLASP_ERROR. With len 0 it only flushes. */
 long clasp_fd_write(clasp_conn *c, int fd, const uint8_t *buf, size_t len);
 /* Sends close_notify: CLASP_OK once it is out, CLASP_WANT_WRITE: call again
  * (or clasp_fd_flush) when writable. Reading stays possible: the peer's
