@@ -468,7 +468,7 @@ void clasp_conn_input_done(clasp_conn *c, size_t n);
  * private-key operation is pending (below), CLASP_ERROR when failed. */
 int clasp_conn_handshake(clasp_conn *c);
 /* The result of the private-key operation the key callback left pending
- * (CLASP_KEY_PENDING): len bytes of result (a signature, or the raw RSA
+ * (once it has returned CLASP_KEY_PENDING): len bytes of result (a signature, or the raw RSA
  * decryption), copied; result NULL says the operation failed. Then call
  * the handshake again, which checks and uses it. Like every call on a
  * connection, from one thread at a time: a signer thread hands the result
