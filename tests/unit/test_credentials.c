@@ -36,7 +36,8 @@ static blob concat(blob a, blob b, blob c)
     r.len = a.len + b.len + c.len;
     r.data = malloc(r.len + 1);
     memcpy(r.data, a.data, a.len);
-    memcpy(r.data + a.len, b.data, b.len);
+    if (b.len) /* an empty blob's data may be NULL, which memcpy must not get */
+        memcpy(r.data + a.len, b.data, b.len);
     if (c.len)
         memcpy(r.data + a.len + b.len, c.data, c.len);
     return r;
