@@ -173,16 +173,17 @@ static void check_premaster_version(cl_hs *hs, const uint8_t fallback[48])
 }
 
 /* The callback's raw RSA result (em, NULL when it failed): the PKCS#1 v1.5
- * block is checked here, touching every byte alike whatever they are. */
+ * block and the version are checked without a branch on its bytes
+ * (cl_ct_rsa_premaster; tests/ct holds it to that under valgrind). */
 static void take_raw_premaster(cl_hs *hs, const uint8_t *em, size_t len, size_t k,
                                const uint8_t fallback[48])
 {
     /* The smallest block that holds 48 bytes: 00 02, 8 bytes of padding, 00. */
     size_t n = k >= 48 + 11 ? k : 48 + 11;
     uint8_t *block = calloc(1, n);
+    hs->pms_len = 48;
     if (!block) { /* nothing to decode: the fallback, as for any failure */
         memcpy(hs->pms, fallback, 48);
-        hs->pms_len = 48;
         return;
     }
     /* The length is the callback's, not the secret's: a correct raw
@@ -190,11 +191,10 @@ static void take_raw_premaster(cl_hs *hs, const uint8_t *em, size_t len, size_t 
     int usable = em && len == k && k == n;
     if (usable)
         memcpy(block, em, k);
-    uint8_t good = (uint8_t)(0u - (uint32_t)usable) & cl_ct_pkcs1_type2_ok(block, n, 48);
-    cl_ct_select(good, block + n - 48, fallback, hs->pms, 48);
+    cl_ct_rsa_premaster(block, n, (uint8_t)(0u - (uint32_t)usable), hs->client_version, fallback,
+                        hs->pms);
     cl_wipe(block, n);
     free(block);
-    check_premaster_version(hs, fallback);
 }
 
 cl_result cl_key_decrypt_premaster(clasp_conn *c, const uint8_t *in, size_t in_len)
