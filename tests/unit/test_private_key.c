@@ -434,6 +434,55 @@ static void test_rsa_kx_with_messages_behind(void)
     EVP_PKEY_free(s.pk);
 }
 
+/* The server takes only secp384r1: in TLS 1.3, for which the client sent
+ * no share, so a HelloRetryRequest comes first, then the CertificateVerify
+ * waits (in TLS 1.2 the ServerKeyExchange). A resumed connection (TLS 1.3
+ * ticket, TLS 1.2 session) proves itself without a certificate and asks
+ * the key for nothing. */
+static void test_hrr_and_resumption(uint16_t version)
+{
+    signer s = {.mode = ASYNC, .async = 1};
+    clasp_config *sc = callback_server(pki_ecdsa, &s);
+    CHECK(clasp_config_set_versions(sc, version, version) == 0);
+    CHECK(clasp_config_set_groups(sc, "secp384r1") == 0);
+    clasp_config *cc = client_config(pki_ecdsa);
+    clasp_conn *cli = clasp_conn_new(cc), *srv = clasp_conn_new(sc);
+    CHECK(clasp_conn_set_server_name(cli, "localhost") == 0);
+    outcome o = handshake(cli, srv, NULL, &s);
+    if (o.server_rc != CLASP_OK)
+        fprintf(stderr, "hrr: %s / %s\n", clasp_conn_error_text(srv), clasp_conn_error_text(cli));
+    CHECK(o.client_rc == CLASP_OK && o.server_rc == CLASP_OK);
+    CHECK(o.waits_server == 1 && s.calls == 1);
+    CHECK(strcmp(clasp_conn_group_name(cli), "secp384r1") == 0);
+    clasp_session *session = NULL;
+    if (o.client_rc == CLASP_OK && o.server_rc == CLASP_OK) {
+        exchange(cli, srv, 100); /* the TLS 1.3 ticket comes with the data */
+        session = clasp_conn_get_session(cli);
+    }
+    CHECK(session != NULL);
+    clasp_conn_free(cli);
+    clasp_conn_free(srv);
+
+    cli = clasp_conn_new(cc);
+    srv = clasp_conn_new(sc);
+    CHECK(clasp_conn_set_server_name(cli, "localhost") == 0);
+    if (session)
+        CHECK(clasp_conn_set_session(cli, session) == 0);
+    o = handshake(cli, srv, NULL, &s);
+    CHECK(o.client_rc == CLASP_OK && o.server_rc == CLASP_OK);
+    CHECK(clasp_conn_resumed(cli) && clasp_conn_resumed(srv));
+    CHECK(o.waits_server == 0 && s.calls == 1); /* no operation this time */
+    printf("  TLS 1.%d: %s, a key that answers later; resumed without the key: ok\n",
+           version == CLASP_TLS1_3 ? 3 : 2,
+           version == CLASP_TLS1_3 ? "HelloRetryRequest first" : "ECDHE secp384r1");
+    clasp_session_free(session);
+    clasp_conn_free(cli);
+    clasp_conn_free(srv);
+    clasp_config_free(cc);
+    clasp_config_free(sc);
+    EVP_PKEY_free(s.pk);
+}
+
 /* The API around it: what is refused, and a connection freed while its
  * operation is pending (ASan sees no leak). */
 static void test_api_edges(void)
@@ -529,6 +578,8 @@ int main(void)
     test_bad_decryption("RSA decryption too long, later", LONG, 1);
     test_bad_decryption("RSA decryption corrupted, later", CORRUPT, 1);
     test_rsa_kx_with_messages_behind();
+    test_hrr_and_resumption(CLASP_TLS1_3);
+    test_hrr_and_resumption(CLASP_TLS1_2);
     test_api_edges();
 
     remove_pki(pki_ecdsa);
