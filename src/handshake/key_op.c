@@ -45,8 +45,8 @@ void cl_key_wait_free(cl_hs *hs) { key_wait_clear(&hs->key_wait); }
  * with the certificate's public key over what it signs, then written into
  * the message, which goes out. */
 CL_MUST_CHECK static cl_result send_with_signature(clasp_conn *c, cl_key_step step, cl_buf *m,
-                                                   size_t sig_vec, const uint8_t *sig,
-                                                   size_t len, const uint8_t *in, size_t in_len,
+                                                   size_t sig_vec, const uint8_t *sig, size_t len,
+                                                   const uint8_t *in, size_t in_len,
                                                    const char *detail)
 {
     cl_hs *hs = c->hs;
@@ -61,18 +61,20 @@ CL_MUST_CHECK static cl_result send_with_signature(clasp_conn *c, cl_key_step st
     else if (len == 0 || len > max)
         rc = cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL,
                      "the private-key callback returned %zu bytes as the %s signature of our "
-                     "%s, where the certificate's key makes at most %zu", len, scheme, what, max);
+                     "%s, where the certificate's key makes at most %zu",
+                     len, scheme, what, max);
     /* RSA and EdDSA signatures have one size; an ECDSA one is DER. */
     else if (!is_ecdsa(hs->sigalg) && len != max)
         rc = cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL,
                      "the private-key callback returned a %zu-byte %s signature for our %s; the "
-                     "certificate's key makes signatures of exactly %zu bytes", len, scheme,
-                     what, max);
+                     "certificate's key makes signatures of exactly %zu bytes",
+                     len, scheme, what, max);
     else if ((tls12 ? cr_verify12 : cr_verify)(pub, hs->sigalg, in, in_len, sig, len))
         rc = cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL,
                      "the private-key callback's %s signature of our %s does not verify with "
                      "the certificate's public key: the callback signed something else, or with "
-                     "another key", scheme, what);
+                     "another key",
+                     scheme, what);
     if (rc != CL_OK) {
         cl_buf_free(m);
         return rc;
@@ -82,8 +84,8 @@ CL_MUST_CHECK static cl_result send_with_signature(clasp_conn *c, cl_key_step st
     return cl_hs_send(c, m, NULL, detail);
 }
 
-cl_result cl_key_sign(clasp_conn *c, cl_key_step step, cl_buf *m, size_t sig_vec,
-                      const uint8_t *in, size_t in_len, const char *detail)
+cl_result cl_key_sign(clasp_conn *c, cl_key_step step, cl_buf *m, size_t sig_vec, const uint8_t *in,
+                      size_t in_len, const char *detail)
 {
     cl_hs *hs = c->hs;
     const cl_cert_key *ck = hs->cert;
@@ -203,7 +205,8 @@ cl_result cl_key_decrypt_premaster(clasp_conn *c, const uint8_t *in, size_t in_l
     const cl_cert_key *ck = hs->cert;
     uint8_t fallback[48];
     if (cr_random_private(fallback, 48))
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "random number generator failed");
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL,
+                       "random number generator failed");
     if (!ck->key_fn) {
         if (cr_rsa_decrypt_pms(ck->key, in, in_len, fallback, hs->pms)) {
             cl_wipe(fallback, sizeof fallback);

@@ -21,13 +21,13 @@
 #include "x509/pem.h"
 
 enum mode {
-    SYNC,         /* answer in the callback */
-    ASYNC,        /* answer later, through clasp_conn_private_key_done */
-    FAIL,         /* CLASP_KEY_FAILED (or, later, a NULL result) */
-    SHORT,        /* the signature (or decryption) one byte short */
-    LONG,         /* more bytes than max_output */
-    CORRUPT,      /* a right-sized signature with a flipped bit */
-    EMPTY         /* DONE without setting a length */
+    SYNC,    /* answer in the callback */
+    ASYNC,   /* answer later, through clasp_conn_private_key_done */
+    FAIL,    /* CLASP_KEY_FAILED (or, later, a NULL result) */
+    SHORT,   /* the signature (or decryption) one byte short */
+    LONG,    /* more bytes than max_output */
+    CORRUPT, /* a right-sized signature with a flipped bit */
+    EMPTY    /* DONE without setting a length */
 };
 
 typedef struct {
@@ -51,9 +51,12 @@ static const EVP_MD *scheme_md(uint16_t scheme)
     case 0x06: return EVP_sha512();
     }
     switch (scheme) {
-    case 0x0804: case 0x0809: return EVP_sha256();
-    case 0x0805: case 0x080a: return EVP_sha384();
-    case 0x0806: case 0x080b: return EVP_sha512();
+    case 0x0804:
+    case 0x0809: return EVP_sha256();
+    case 0x0805:
+    case 0x080a: return EVP_sha384();
+    case 0x0806:
+    case 0x080b: return EVP_sha512();
     }
     return NULL; /* ed25519 */
 }
@@ -350,7 +353,7 @@ static void test_bad_signature(const char *what, const char *pki_type, uint16_t 
     CHECK(o.server_rc == CLASP_ERROR);
     CHECK(o.client_rc == CLASP_ERROR);
     CHECK(clasp_conn_error(srv) == CLASP_E_INTERNAL);
-    CHECK(clasp_conn_alert_sent(srv) == 80);     /* internal_error */
+    CHECK(clasp_conn_alert_sent(srv) == 80); /* internal_error */
     CHECK(clasp_conn_alert_received(cli) == 80);
     const char *text = clasp_conn_error_text(srv);
     if (!strstr(text, sentence))
@@ -565,12 +568,11 @@ int main(void)
                        "signatures of exactly 64 bytes");
     test_bad_signature("ECDSA signature too long, later", "ecdsa", CLASP_TLS1_3, LONG, 1,
                        "where the certificate's key makes at most");
-    test_bad_signature("empty signature", "ecdsa", CLASP_TLS1_3, EMPTY, 0,
-                       "returned 0 bytes");
-    test_bad_signature("ECDSA signature that does not verify", "ecdsa", CLASP_TLS1_3, CORRUPT,
-                       0, "does not verify with the certificate's public key");
-    test_bad_signature("RSA signature that does not verify, later", "rsa", CLASP_TLS1_2,
-                       CORRUPT, 1, "does not verify with the certificate's public key");
+    test_bad_signature("empty signature", "ecdsa", CLASP_TLS1_3, EMPTY, 0, "returned 0 bytes");
+    test_bad_signature("ECDSA signature that does not verify", "ecdsa", CLASP_TLS1_3, CORRUPT, 0,
+                       "does not verify with the certificate's public key");
+    test_bad_signature("RSA signature that does not verify, later", "rsa", CLASP_TLS1_2, CORRUPT, 1,
+                       "does not verify with the certificate's public key");
 
     test_bad_decryption("RSA decryption fails", FAIL, 0);
     test_bad_decryption("RSA decryption fails, later", FAIL, 1);

@@ -75,10 +75,20 @@ static int write_file(const char *path, const uint8_t *p, size_t n)
 static const char *scheme_hash(uint16_t scheme)
 {
     switch (scheme) {
-    case 0x0201: case 0x0203: return "sha1";
-    case 0x0401: case 0x0403: case 0x0804: case 0x0809: return "sha256";
-    case 0x0501: case 0x0503: case 0x0805: case 0x080a: return "sha384";
-    case 0x0601: case 0x0603: case 0x0806: case 0x080b: return "sha512";
+    case 0x0201:
+    case 0x0203: return "sha1";
+    case 0x0401:
+    case 0x0403:
+    case 0x0804:
+    case 0x0809: return "sha256";
+    case 0x0501:
+    case 0x0503:
+    case 0x0805:
+    case 0x080a: return "sha384";
+    case 0x0601:
+    case 0x0603:
+    case 0x0806:
+    case 0x080b: return "sha512";
     }
     return NULL;
 }
@@ -262,16 +272,26 @@ int main(int argc, char **argv)
     const char *cert = NULL, *ca = NULL, *name = NULL, *ciphers = NULL;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--port") && v) port = atoi(argv[++i]);
-        else if (!strcmp(a, "--cert") && v) cert = argv[++i];
-        else if (!strcmp(a, "--key") && v) key_path = argv[++i];
-        else if (!strcmp(a, "--ca") && v) ca = argv[++i];
-        else if (!strcmp(a, "--servername") && v) name = argv[++i];
-        else if (!strcmp(a, "--ciphers") && v) ciphers = argv[++i];
-        else if (!strcmp(a, "--count") && v) count = atoi(argv[++i]);
-        else if (!strcmp(a, "--sync")) sync_mode = 1;
-        else if (!strcmp(a, "--tls1.2")) tls12 = 1;
-        else die(a, "unknown option");
+        if (!strcmp(a, "--port") && v)
+            port = atoi(argv[++i]);
+        else if (!strcmp(a, "--cert") && v)
+            cert = argv[++i];
+        else if (!strcmp(a, "--key") && v)
+            key_path = argv[++i];
+        else if (!strcmp(a, "--ca") && v)
+            ca = argv[++i];
+        else if (!strcmp(a, "--servername") && v)
+            name = argv[++i];
+        else if (!strcmp(a, "--ciphers") && v)
+            ciphers = argv[++i];
+        else if (!strcmp(a, "--count") && v)
+            count = atoi(argv[++i]);
+        else if (!strcmp(a, "--sync"))
+            sync_mode = 1;
+        else if (!strcmp(a, "--tls1.2"))
+            tls12 = 1;
+        else
+            die(a, "unknown option");
     }
     if (!port || !cert || !key_path)
         die("usage", "--port, --cert and --key are needed");
