@@ -63,7 +63,12 @@ enum {
      * as incomplete unless the application protocol marks its own end
      * (HTTP Content-Length, say). The connection is over: reads keep
      * returning it, other calls fail; clasp_conn_error() is CLASP_E_IO. */
-    CLASP_TRUNCATED = -5
+    CLASP_TRUNCATED = -5,
+    /* The handshake waits for a private-key operation the application's
+     * callback took on (it returned CLASP_KEY_PENDING): give the result
+     * with clasp_conn_private_key_done(), then call again. Only with a
+     * certificate added by clasp_config_add_cert_chain_with_key_callback. */
+    CLASP_WANT_PRIVATE_KEY = -6
 };
 
 /* What kind of failure (clasp_conn_error). */
@@ -209,6 +214,85 @@ int clasp_config_add_cert_chain(clasp_config *cfg, const uint8_t *chain, size_t 
  * passphrase does not open. */
 typedef int clasp_passphrase_fn(void *arg, char *buf, size_t size);
 int clasp_config_set_passphrase(clasp_config *cfg, clasp_passphrase_fn *fn, void *arg);
+
+/* Private keys that never leave an HSM, a key server or another process.
+ *
+ * clasp_config_add_cert_chain_with_key_callback adds a chain (as
+ * clasp_config_add_cert_chain reads it) without its private key: whenever
+ * the handshake needs that key, it calls fn, which does the operation with
+ * the key wherever it is. The certificate is chosen and its keyUsage
+ * checked as for a key in memory; the leaf's public key says what the
+ * private key can do (RSA, ECDSA P-256/P-384/P-521, Ed25519). The chain is
+ * copied; 0, or -1 with clasp_config_error() set. fn gets arg and the
+ * connection (its getters, clasp_conn_sni say, may be called from fn; no
+ * call that drives it).
+ *
+ * The operations (op->op):
+ *
+ *   CLASP_KEY_SIGN: a signature with op->scheme (a TLS SignatureScheme,
+ *   RFC 8446 4.2.3: 0x0403 ecdsa_secp256r1_sha256, 0x0804
+ *   rsa_pss_rsae_sha256, 0x0401 rsa_pkcs1_sha256, 0x0807 ed25519, ...) over
+ *   op->input, the whole message to sign (TLS 1.3 CertificateVerify, TLS
+ *   1.2 ServerKeyExchange or CertificateVerify, for a server or a client
+ *   certificate). For the schemes that hash first, op->digest is that
+ *   message's hash with the scheme's hash (NULL for ed25519), for a device
+ *   that signs digests: ECDSA signs it as it is; RSA-PSS uses MGF1 with the
+ *   same hash and a salt as long as the hash (RFC 8446 4.2.3); RSA PKCS#1
+ *   v1.5 (TLS 1.2 only) wraps it in its DigestInfo first (RFC 8017 9.2).
+ *   In TLS 1.2 an ECDSA scheme names the hash only: the curve is the
+ *   key's. Write the signature as TLS sends it (ECDSA: the DER
+ *   ECDSA-Sig-Value; RSA: exactly as many bytes as the modulus; Ed25519: 64
+ *   bytes). clasp checks it with the certificate's public key before it is
+ *   sent: one that is too long, of the wrong size or that does not verify
+ *   fails the handshake like a failed operation.
+ *
+ *   CLASP_KEY_RSA_DECRYPT (server, TLS 1.2 RSA key exchange): op->input is
+ *   the client's encrypted premaster secret. Do the raw RSA decryption,
+ *   without padding (RSADP, RFC 8017 5.1.2; PKCS#11 CKM_RSA_X_509, OpenSSL
+ *   RSA_NO_PADDING), and write all of it: as many bytes as the modulus,
+ *   leading zeros included. clasp removes the PKCS#1 v1.5 padding itself,
+ *   in constant time, and whatever goes wrong (the operation fails, at once
+ *   or later; a wrong length; bad padding; a wrong version) the handshake
+ *   goes on with a random premaster secret, so that a client learns
+ *   nothing it could use (RFC 5246 7.4.7.1, Bleichenbacher): it then fails
+ *   at the Finished messages. Turn RSA key exchange off
+ *   (clasp_config_set_rsa_key_exchange) when the key cannot decrypt.
+ *
+ * fn returns
+ *   CLASP_KEY_DONE: the result is in out (room for op->max_output bytes)
+ *                   and *out_len says how long it is;
+ *   CLASP_KEY_PENDING: the operation goes on elsewhere (a thread, a remote
+ *                   signer): the handshake call returns
+ *                   CLASP_WANT_PRIVATE_KEY, and the application later gives
+ *                   the result with clasp_conn_private_key_done() and calls
+ *                   the handshake again (clasp_conn_handshake,
+ *                   clasp_fd_handshake, or a read or write that drives it),
+ *                   which resumes where it stopped;
+ *   CLASP_KEY_FAILED: the handshake fails with an internal_error alert and
+ *                   CLASP_E_INTERNAL (but see RSA decryption above).
+ * op, its input and digest and out are valid only during the call: copy
+ * what a pending operation needs. fn runs on the thread driving the
+ * handshake, for every connection of the config (several at once when
+ * connections on several threads share it); it should not block for long
+ * on an event loop: return CLASP_KEY_PENDING instead. The config keeps fn
+ * and arg; arg must outlive every connection that uses the config. */
+typedef enum { CLASP_KEY_SIGN = 0, CLASP_KEY_RSA_DECRYPT = 1 } clasp_key_op_kind;
+typedef struct {
+    clasp_key_op_kind op;
+    uint16_t scheme;       /* sign: the SignatureScheme; 0 for decryption */
+    uint16_t version;      /* CLASP_TLS1_3 or CLASP_TLS1_2 */
+    const uint8_t *input;  /* sign: the message; decrypt: the ciphertext */
+    size_t input_len;
+    const uint8_t *digest; /* sign: the message's hash under the scheme's hash, or NULL */
+    size_t digest_len;
+    size_t max_output;     /* room for the result (the key's largest signature, or its modulus) */
+} clasp_key_operation;
+enum { CLASP_KEY_DONE = 0, CLASP_KEY_PENDING = 1, CLASP_KEY_FAILED = -1 };
+typedef int clasp_private_key_fn(void *arg, clasp_conn *c, const clasp_key_operation *op,
+                                 uint8_t *out, size_t *out_len);
+int clasp_config_add_cert_chain_with_key_callback(clasp_config *cfg, const uint8_t *chain,
+                                                  size_t chain_len, clasp_private_key_fn *fn,
+                                                  void *arg);
 /* Trust anchors for verifying the peer. Without one, a client uses the
  * system's store. */
 int clasp_config_load_ca_file(clasp_config *cfg, const char *pem_file);
@@ -460,8 +544,22 @@ size_t clasp_conn_input_buffer(clasp_conn *c, uint8_t **buf);
 void clasp_conn_input_done(clasp_conn *c, size_t n);
 
 /* Advances the handshake: CLASP_OK when complete, CLASP_WANT_READ when it
- * needs bytes (send the output first), CLASP_ERROR when failed. */
+ * needs bytes (send the output first), CLASP_WANT_PRIVATE_KEY while a
+ * private-key operation is pending (below), CLASP_ERROR when failed. */
 int clasp_conn_handshake(clasp_conn *c);
+/* The result of the private-key operation the key callback left pending
+ * (once it has returned CLASP_KEY_PENDING): len bytes of result (a signature, or the raw RSA
+ * decryption), copied; result NULL says the operation failed. Then call
+ * the handshake again, which checks and uses it. Like every call on a
+ * connection, from one thread at a time: a signer thread hands the result
+ * to the thread that drives the connection (an event loop, say), which
+ * calls this. While the operation is pending the connection still takes
+ * the peer's bytes (clasp_conn_feed) and gives its output
+ * (clasp_conn_output), but handles nothing the peer sent; it may be freed,
+ * after which the result must not be given. CLASP_OK; CLASP_ERROR when no
+ * operation is pending (the connection is not changed) or the connection
+ * has failed. */
+int clasp_conn_private_key_done(clasp_conn *c, const uint8_t *result, size_t len);
 int clasp_conn_handshake_done(const clasp_conn *c);
 /* The transport reached its end: the peer will send no more bytes (read()
  * returned 0). Feed everything that came before it first. From then on, once
@@ -471,7 +569,8 @@ int clasp_conn_handshake_done(const clasp_conn *c);
 int clasp_conn_feed_eof(clasp_conn *c);
 /* Application data: returns the number of bytes read (> 0), CLASP_WANT_READ,
  * CLASP_CLOSED, CLASP_TRUNCATED (after clasp_conn_feed_eof) or CLASP_ERROR.
- * Drives the handshake first if needed. */
+ * Drives the handshake first if needed (and so may return what it returns,
+ * CLASP_WANT_PRIVATE_KEY included). */
 long clasp_conn_read(clasp_conn *c, uint8_t *buf, size_t len);
 /* Feed and read in one call, without copying when it can: a whole record at
  * the front of `in` is decrypted straight into buf. *used says how much of
@@ -479,7 +578,7 @@ long clasp_conn_read(clasp_conn *c, uint8_t *buf, size_t len);
 long clasp_conn_receive(clasp_conn *c, const uint8_t *in, size_t in_len, size_t *used,
                         uint8_t *buf, size_t len);
 /* Encrypts all of buf into the output (split into records); returns len or
- * CLASP_WANT_READ (handshake not done) or CLASP_ERROR. Records carry at
+ * CLASP_WANT_READ / CLASP_WANT_PRIVATE_KEY (handshake not done) or CLASP_ERROR. Records carry at
  * most 2^14 bytes, or less when a TLS 1.3 client asked for a smaller
  * record_size_limit (RFC 8449), which the server keeps to. TLS 1.3 with
  * AES-GCM: a KeyUpdate is sent by itself before a key has protected 2^24.5
@@ -502,8 +601,8 @@ int clasp_conn_alert_received(const clasp_conn *c);
 const char *clasp_alert_name(int alert);
 /* While the handshake waits on the peer (CLASP_WANT_READ), the name of the
  * peer's message(s) it waits for: "ServerHello", "Certificate or
- * CertificateRequest", ... NULL before the handshake starts, once it is done
- * and after an error. Static text, valid for the life of the process: a
+ * CertificateRequest", ... NULL before the handshake starts, while a
+ * private-key operation is pending, once it is done and after an error. Static text, valid for the life of the process: a
  * server can say what a client that timed out never sent. */
 const char *clasp_conn_awaiting(const clasp_conn *c);
 
@@ -602,13 +701,16 @@ clasp_session *clasp_session_from_bytes(const uint8_t *in, size_t len);
  * event loop asks clasp_fd_flush whether to wait for writability. */
 
 /* CLASP_OK when done; CLASP_WANT_READ / CLASP_WANT_WRITE: call again;
- * CLASP_ERROR (EOF during the handshake is one). */
+ * CLASP_WANT_PRIVATE_KEY: call again once clasp_conn_private_key_done()
+ * gave the result (the output so far has been sent as far as the socket
+ * took it); CLASP_ERROR (EOF during the handshake is one). */
 int clasp_fd_handshake(clasp_conn *c, int fd);
 /* Sends pending output as far as the socket takes it, then returns
  * application data (> 0), or CLASP_WANT_READ (nothing yet: wait until
  * readable; pending output never stops a read), CLASP_CLOSED (close_notify
  * came), CLASP_TRUNCATED (read() returned 0 before close_notify: see
- * CLASP_TRUNCATED above) or CLASP_ERROR. */
+ * CLASP_TRUNCATED above) or CLASP_ERROR; while the handshake is not done,
+ * also CLASP_WANT_PRIVATE_KEY (as clasp_fd_handshake). */
 long clasp_fd_read(clasp_conn *c, int fd, uint8_t *buf, size_t len);
 /* Takes bytes from buf and returns how many (1..len): they are encrypted
  * and will reach the peer exactly once. Fewer than len when the socket
@@ -616,7 +718,8 @@ long clasp_fd_read(clasp_conn *c, int fd, uint8_t *buf, size_t len);
  * without SO_SNDTIMEO always takes all of it). Returns CLASP_WANT_WRITE
  * when earlier output is still queued and it took nothing (wait until
  * writable, then call again with the same bytes), CLASP_WANT_READ while the
- * handshake needs the peer, or CLASP_ERROR. With len 0 it only flushes. */
+ * handshake needs the peer, CLASP_WANT_PRIVATE_KEY while it needs our key,
+ * or CLASP_ERROR. With len 0 it only flushes. */
 long clasp_fd_write(clasp_conn *c, int fd, const uint8_t *buf, size_t len);
 /* Sends close_notify: CLASP_OK once it is out, CLASP_WANT_WRITE: call again
  * (or clasp_fd_flush) when writable. Reading stays possible: the peer's

@@ -368,18 +368,20 @@ static cr_pkey *read_key(clasp_config *cfg, const uint8_t *data, size_t len, con
     return NULL;
 }
 
-/* Adds a chain and its key, read from memory; the names say where the
+/* Adds a chain and its key, read from memory, or (key_fn) a chain whose
+ * private key the application's callback holds; the names say where the
  * bytes came from in sentences. */
 static int add_chain(clasp_config *cfg, const uint8_t *chain, size_t chain_len,
                      const char *chain_name, const uint8_t *keybytes, size_t key_len,
-                     const char *key_name)
+                     const char *key_name, clasp_private_key_fn *key_fn, void *key_arg)
 {
     if (check_mutable(cfg))
         return -1;
     if (cfg->n_certs == CL_MAX_CERTS)
         return config_fail(cfg, "at most %d certificates per configuration", CL_MAX_CERTS);
-    if (!chain || !keybytes)
-        return config_fail(cfg, "a certificate chain and its key are both needed");
+    if (!chain || (!keybytes && !key_fn))
+        return config_fail(cfg, key_fn || keybytes ? "a certificate chain is needed"
+                                                   : "a certificate chain and its key are both needed");
     cl_cert_key ck;
     memset(&ck, 0, sizeof ck);
     int rc = -1;
@@ -390,12 +392,25 @@ static int add_chain(clasp_config *cfg, const uint8_t *chain, size_t chain_len,
         config_fail(cfg, "the first certificate in %s cannot be parsed", chain_name);
         goto out;
     }
-    if (!(ck.key = read_key(cfg, keybytes, key_len, key_name)))
-        goto out;
-    if (!cr_cert_matches_key(ck.leaf, ck.key)) {
-        config_fail(cfg, "the private key in %s does not belong to the certificate in %s",
-                    key_name, chain_name);
-        goto out;
+    if (key_fn) {
+        /* The leaf's public key stands for the private one: it decides
+         * which schemes and suites fit, and checks what the callback makes. */
+        ck.key = cr_cert_pubkey(ck.leaf);
+        ck.key_fn = key_fn;
+        ck.key_arg = key_arg;
+        if (!ck.key) {
+            config_fail(cfg, "the public key of the first certificate in %s cannot be read",
+                        chain_name);
+            goto out;
+        }
+    } else {
+        if (!(ck.key = read_key(cfg, keybytes, key_len, key_name)))
+            goto out;
+        if (!cr_cert_matches_key(ck.leaf, ck.key)) {
+            config_fail(cfg, "the private key in %s does not belong to the certificate in %s",
+                        key_name, chain_name);
+            goto out;
+        }
     }
     /* A certificate whose keyUsage forbids every use TLS has for it here
      * would only fail later, at the peer: a client's key signs; a server's
@@ -446,7 +461,7 @@ int clasp_config_load_cert_chain(clasp_config *cfg, const char *chain_pem_file,
         free(chain);
         return -1;
     }
-    int rc = add_chain(cfg, chain, chain_len, chain_name, key, key_len, key_name);
+    int rc = add_chain(cfg, chain, chain_len, chain_name, key, key_len, key_name, NULL, NULL);
     free(chain);
     cl_wipe(key, key_len);
     free(key);
@@ -457,7 +472,17 @@ int clasp_config_add_cert_chain(clasp_config *cfg, const uint8_t *chain, size_t 
                                 const uint8_t *key, size_t key_len)
 {
     return add_chain(cfg, chain, chain_len, "the certificate chain buffer", key, key_len,
-                     "the private key buffer");
+                     "the private key buffer", NULL, NULL);
+}
+
+int clasp_config_add_cert_chain_with_key_callback(clasp_config *cfg, const uint8_t *chain,
+                                                  size_t chain_len, clasp_private_key_fn *fn,
+                                                  void *arg)
+{
+    if (!fn)
+        return config_fail(cfg, "a private-key callback is needed");
+    return add_chain(cfg, chain, chain_len, "the certificate chain buffer", NULL, 0, NULL, fn,
+                     arg);
 }
 
 int clasp_config_set_passphrase(clasp_config *cfg, clasp_passphrase_fn *fn, void *arg)

@@ -13,7 +13,8 @@
 
 /* The core's results become the public codes unchanged (base/result.h). */
 _Static_assert((int)CL_OK == CLASP_OK && (int)CL_WAIT_PEER == CLASP_WANT_READ &&
-                   (int)CL_PEER_CLOSED == CLASP_CLOSED && (int)CL_FAILED == CLASP_ERROR,
+                   (int)CL_PEER_CLOSED == CLASP_CLOSED && (int)CL_FAILED == CLASP_ERROR &&
+                   (int)CL_WAIT_KEY == CLASP_WANT_PRIVATE_KEY,
                "cl_result values must equal the public codes they become");
 
 /* Raw input kept at most: one record being read by the application plus one
@@ -270,13 +271,11 @@ static long truncated(clasp_conn *c)
     return CLASP_TRUNCATED;
 }
 
-/* Handshake bytes: whole messages go to the handshake, one at a time. Out
- * of line, so that dispatch_record stays as lean for application data as
- * it was before the message framing moved to the core. */
-__attribute__((noinline)) CL_MUST_CHECK static cl_result
-handle_handshake_bytes(clasp_conn *c, const uint8_t *p, size_t len)
+/* The whole handshake messages buffered go to the handshake, one at a
+ * time. A step that waits for the private-key callback (CL_WAIT_KEY) stops
+ * it: the messages after it stay buffered until the step has resumed. */
+CL_MUST_CHECK static cl_result handle_buffered_messages(clasp_conn *c)
 {
-    CL_TRY(cl_hs_in_append(c, p, len));
     size_t off = 0;
     uint8_t type;
     const uint8_t *msg;
@@ -284,16 +283,43 @@ handle_handshake_bytes(clasp_conn *c, const uint8_t *p, size_t len)
     cl_result rc;
     while ((rc = cl_hs_in_next(c, &off, &type, &msg, &msg_len)) == CL_OK) {
         const cr_aead *keys_before = c->rd.aead;
-        CL_TRY(cl_hs_message(c, type, msg, msg_len));
+        cl_result step = cl_hs_message(c, type, msg, msg_len);
+        if (step != CL_OK && step != CL_WAIT_KEY)
+            return step;
         /* RFC 8446 5.1: a message that changes keys must end its record. */
         if (c->rd.aead != keys_before && c->hs_in.len > off)
             return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
                            "the peer sent handshake data across a key change");
+        if (step == CL_WAIT_KEY) {
+            cl_hs_in_consume(c, off);
+            return CL_WAIT_KEY;
+        }
     }
     if (rc != CL_WAIT_PEER) /* the rest of a message is still to come */
         return rc;
     cl_hs_in_consume(c, off);
     return CL_OK;
+}
+
+/* Handshake bytes. Out of line, so that dispatch_record stays as lean for
+ * application data as it was before the message framing moved to the core. */
+__attribute__((noinline)) CL_MUST_CHECK static cl_result
+handle_handshake_bytes(clasp_conn *c, const uint8_t *p, size_t len)
+{
+    CL_TRY(cl_hs_in_append(c, p, len));
+    return handle_buffered_messages(c);
+}
+
+/* The step that waited for the private-key callback resumes once the
+ * result has come, then the messages buffered behind it go on. */
+CL_MUST_CHECK static cl_result resume_key_step(clasp_conn *c)
+{
+    const cr_aead *keys_before = c->rd.aead;
+    CL_TRY(cl_hs_key_resume(c));
+    if (c->rd.aead != keys_before && c->hs_in.len)
+        return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
+                       "the peer sent handshake data across a key change");
+    return c->hs_in.len ? handle_buffered_messages(c) : CL_OK;
 }
 
 /* A ChangeCipherSpec's body: the single byte 1 (RFC 5246 7.1, RFC 8446 5). */
@@ -424,9 +450,15 @@ int clasp_conn_handshake(clasp_conn *c)
         if (rc != CLASP_OK)
             return rc;
     }
+    /* Nothing the peer sent is handled while our key is busy. */
+    if (c->key_pending) {
+        int rc = resume_key_step(c);
+        if (rc != CLASP_OK)
+            return c->dead ? CLASP_ERROR : rc;
+    }
     while (!c->handshake_done) {
         int rc = process_records(c);
-        if (rc == CLASP_CLOSED || rc == CLASP_ERROR)
+        if (rc == CLASP_CLOSED || rc == CLASP_ERROR || rc == CLASP_WANT_PRIVATE_KEY)
             return c->dead ? CLASP_ERROR : rc;
         if (rc == CLASP_WANT_READ && !c->handshake_done)
             return c->transport_eof ? cl_fail(c, -1, CLASP_E_IO,
@@ -543,6 +575,13 @@ long clasp_conn_write(clasp_conn *c, const uint8_t *buf, size_t len)
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL,
                        "could not encrypt application data");
     return (long)len;
+}
+
+int clasp_conn_private_key_done(clasp_conn *c, const uint8_t *result, size_t len)
+{
+    if (!c || c->dead)
+        return CLASP_ERROR;
+    return cl_hs_key_result(c, result, len) ? CLASP_ERROR : CLASP_OK;
 }
 
 /* Like a refused server name: a refusal is a sentence in the error slot

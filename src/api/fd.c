@@ -74,8 +74,8 @@ int clasp_fd_handshake(clasp_conn *c, int fd)
     for (;;) {
         int rc = clasp_conn_handshake(c);
         int fl = clasp_fd_flush(c, fd);
-        if (rc == CLASP_ERROR)
-            return CLASP_ERROR;
+        if (rc == CLASP_ERROR || rc == CLASP_WANT_PRIVATE_KEY)
+            return rc; /* the output went as far as the socket took it */
         if (fl != CLASP_OK)
             return fl;
         if (rc == CLASP_OK)

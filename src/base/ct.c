@@ -16,3 +16,12 @@ uint8_t cl_ct_pkcs1_type2_ok(const uint8_t *em, size_t k, size_t msg_len)
         good &= ~cl_ct_eq(em[i], 0);
     return (uint8_t)good;
 }
+
+void cl_ct_rsa_premaster(const uint8_t *em, size_t k, uint8_t valid, uint16_t client_version,
+                         const uint8_t fallback[48], uint8_t out[48])
+{
+    const uint8_t *m = em + k - 48;
+    uint8_t ok = valid & cl_ct_pkcs1_type2_ok(em, k, 48);
+    ok &= (uint8_t)cl_ct_eq((uint32_t)m[0] << 8 | m[1], client_version);
+    cl_ct_select(ok, m, fallback, out, 48);
+}

@@ -33,4 +33,11 @@ void cl_ct_select(uint8_t mask, const uint8_t *a, const uint8_t *b, uint8_t *out
  * 00 02 <at least 8 non-zero bytes> 00 <msg_len bytes>, else 0, looking at
  * every byte the same way whatever their values. */
 uint8_t cl_ct_pkcs1_type2_ok(const uint8_t *em, size_t k, size_t msg_len);
+
+/* TLS 1.2 RSA key exchange (RFC 5246 7.4.7.1) from a raw RSA decryption:
+ * out = the 48-byte message of the PKCS#1 v1.5 block em (k >= 59 bytes)
+ * when valid is 0xff, the block is well formed and the message starts with
+ * client_version; else fallback. Nothing branches on em's bytes. */
+void cl_ct_rsa_premaster(const uint8_t *em, size_t k, uint8_t valid, uint16_t client_version,
+                         const uint8_t fallback[48], uint8_t out[48]);
 #endif

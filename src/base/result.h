@@ -21,6 +21,10 @@ typedef enum {
     CL_WAIT_PEER = -1,    /* waits for bytes from the peer (the state says which message) */
     CL_PEER_CLOSED = -3,  /* the peer sent close_notify */
     CL_FAILED = -4,       /* failed and recorded (cl_fail): unwind */
+    /* waits for the application's private-key operation (a callback that
+     * returned pending, handshake/key_op.c): the step's state is kept in
+     * the handshake, and the driver resumes it once the result is given */
+    CL_WAIT_KEY = -6,
 } cl_result;
 
 /* Evaluates a step and returns its result from the calling function

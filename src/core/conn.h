@@ -59,7 +59,12 @@ typedef struct {
     size_t der_len[CL_MAX_CHAIN];
     size_t n;
     cr_cert *leaf;
+    /* The private key; with key_fn, the leaf's public key, and the
+     * application's callback does what needs the private one
+     * (handshake/key_op.c). */
     cr_pkey *key;
+    clasp_private_key_fn *key_fn;
+    void *key_arg;
     unsigned uses; /* CR_KEY_USE_*: what the leaf's keyUsage allows */
     uint8_t *ocsp; /* server: the OCSP response to staple (DER), or NULL */
     size_t ocsp_len;
@@ -231,6 +236,8 @@ struct clasp_conn {
     int peer_closed;      /* close_notify received */
     int we_closed;        /* close_notify sent */
     int transport_eof;    /* the caller said the peer's byte stream ended */
+    int key_pending;      /* the handshake waits for the application's private-key
+                           * operation (CL_WAIT_KEY; handshake/key_op.c) */
     int truncated;        /* it ended before close_notify: reads say CLASP_TRUNCATED */
 
     /* Negotiated. */

@@ -205,6 +205,9 @@ CL_MUST_CHECK int cr_sign12(cr_pkey *k, uint16_t scheme, const uint8_t *msg, siz
                             uint8_t *sig, size_t *sig_len);
 CL_MUST_CHECK int cr_verify12(cr_pkey *k, uint16_t scheme, const uint8_t *msg, size_t msg_len,
                               const uint8_t *sig, size_t sig_len);
+/* The hash a scheme signs with: 0 and *alg, or -1 for a scheme that signs
+ * the message itself (Ed25519) or one clasp does not know. */
+int cr_sig_scheme_hash(uint16_t scheme, cr_hash_alg *alg);
 /* Signs the message (hashing is part of the scheme). sig must have room for
  * cr_pkey_max_sig_len. */
 size_t cr_pkey_max_sig_len(const cr_pkey *k);

@@ -327,6 +327,15 @@ static int key_fits(const cr_pkey *k, const scheme_info *s)
     return 1;
 }
 
+int cr_sig_scheme_hash(uint16_t scheme, cr_hash_alg *alg)
+{
+    scheme_info s;
+    if (scheme_lookup(scheme, &s) || s.hash < 0)
+        return -1;
+    *alg = (cr_hash_alg)s.hash;
+    return 0;
+}
+
 int cr_pkey_matches_scheme(const cr_pkey *k, uint16_t scheme)
 {
     scheme_info s;

@@ -70,17 +70,11 @@ cl_result cl_send_certificate_verify(clasp_conn *c)
     size_t v = cl_wr_begin_vec(&m, 2);
     if (CL_TEST(c) && CL_TEST(c)->signature) {
         cl_wr_bytes(&m, CL_TEST(c)->signature, CL_TEST(c)->signature_len);
-    } else {
-        size_t max = cr_pkey_max_sig_len(hs->cert->key), len = max;
-        uint8_t *sig = cl_wr_space(&m, max);
-        if (!sig || cr_sign(hs->cert->key, hs->sigalg, content, n, sig, &len)) {
-            cl_buf_free(&m);
-            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not sign our CertificateVerify: the private key operation failed");
-        }
-        m.len -= max - len;
+        cl_wr_end_vec(&m, v, 2);
+        return cl_hs_send(c, &m, NULL, cl_sigalg_name(hs->sigalg));
     }
-    cl_wr_end_vec(&m, v, 2);
-    return cl_hs_send(c, &m, NULL, cl_sigalg_name(hs->sigalg));
+    /* With our key, or the application's callback (which may answer later). */
+    return cl_key_sign(c, CL_KEY_STEP_CV13, &m, v, content, n, cl_sigalg_name(hs->sigalg));
 }
 
 static int rsa_key_exchange(const clasp_conn *c)

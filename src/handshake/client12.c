@@ -269,16 +269,10 @@ CL_MUST_CHECK static cl_result send_certificate_verify12(clasp_conn *c)
     cl_hs_begin(&m, CL_HS_CERTIFICATE_VERIFY);
     cl_wr_u16(&m, hs->sigalg);
     size_t v = cl_wr_begin_vec(&m, 2);
-    size_t max = cr_pkey_max_sig_len(hs->cert->key), n = max;
-    uint8_t *sig = cl_wr_space(&m, max);
-    /* TLS 1.2 signs the handshake messages themselves (RFC 5246 7.4.8). */
-    if (!sig || cr_sign12(hs->cert->key, hs->sigalg, hs->pending.data, hs->pending.len, sig, &n)) {
-        cl_buf_free(&m);
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not sign our CertificateVerify: the private key operation failed");
-    }
-    m.len -= max - n;
-    cl_wr_end_vec(&m, v, 2);
-    return cl_hs_send(c, &m, NULL, cl_sigalg_name(hs->sigalg));
+    /* TLS 1.2 signs the handshake messages themselves (RFC 5246 7.4.8),
+     * with our key or the application's callback (which may answer later). */
+    return cl_key_sign(c, CL_KEY_STEP_CV12, &m, v, hs->pending.data, hs->pending.len,
+                       cl_sigalg_name(hs->sigalg));
 }
 
 CL_MUST_CHECK static cl_result handle_server_hello_done(clasp_conn *c, const uint8_t *msg, size_t len)
@@ -306,7 +300,14 @@ CL_MUST_CHECK static cl_result handle_server_hello_done(clasp_conn *c, const uin
     if (rc)
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key derivation failed");
     if (hs->cert_requested && hs->cert)
-        CL_TRY(send_certificate_verify12(c));
+        CL_TRY(send_certificate_verify12(c)); /* may wait for the key callback */
+    return cl_client12_after_certificate_verify(c);
+}
+
+/* Our ChangeCipherSpec and Finished (also where a CertificateVerify that
+ * waited for the private-key callback resumes). */
+cl_result cl_client12_after_certificate_verify(clasp_conn *c)
+{
     CL_TRY(cl_send_ccs12(c));
     CL_TRY(cl_send_finished12(c));
     c->state = CL_ST_C12_WAIT_CCS;

@@ -420,8 +420,16 @@ CL_MUST_CHECK static cl_result send_second_flight(clasp_conn *c)
         hs->cert = chosen;
         CL_TRY(cl_send_certificate(c, chosen, hs->cr_context.data, hs->cr_context.len));
         if (chosen)
-            CL_TRY(cl_send_certificate_verify(c));
+            CL_TRY(cl_send_certificate_verify(c)); /* may wait for the key callback */
     }
+    return cl_client13_after_certificate_verify(c);
+}
+
+/* Our Finished and the application keys (also where a CertificateVerify
+ * that waited for the private-key callback resumes). */
+cl_result cl_client13_after_certificate_verify(clasp_conn *c)
+{
+    cl_hs *hs = c->hs;
     CL_TRY(cl_send_finished(c, hs->c_hs));
     if (cl_ks_install(c, hs->c_ap, 1) || cl_ks_resumption(c))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key schedule failed");

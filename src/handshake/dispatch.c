@@ -142,7 +142,8 @@ static const char *awaiting_text(const clasp_conn *c)
  * wait that follows it (none once the handshake is over or failed). */
 static cl_result note_wait(clasp_conn *c, cl_result rc)
 {
-    c->awaiting = rc == CL_FAILED || c->handshake_done ? NULL : awaiting_text(c);
+    /* While our private key works (CL_WAIT_KEY) nothing is awaited from the peer. */
+    c->awaiting = rc == CL_FAILED || rc == CL_WAIT_KEY || c->handshake_done ? NULL : awaiting_text(c);
     return rc;
 }
 
@@ -210,6 +211,26 @@ CL_MUST_CHECK static cl_result handle_message(clasp_conn *c, uint8_t type, const
                  : cl_server13_message(c, type, body, body_len);
 }
 
+CL_MUST_CHECK static cl_result key_resume(clasp_conn *c)
+{
+    cl_key_step step = CL_KEY_STEP_NONE;
+    if (!c->hs)
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL,
+                       "a private-key result came with no handshake waiting for it");
+    CL_TRY(cl_key_complete(c, &step));
+    switch (step) {
+    case CL_KEY_STEP_CV13:
+        return c->role == CLASP_SERVER ? cl_server13_after_certificate_verify(c)
+                                       : cl_client13_after_certificate_verify(c);
+    case CL_KEY_STEP_SKE12: return cl_server12_after_server_key_exchange(c);
+    case CL_KEY_STEP_CV12: return cl_client12_after_certificate_verify(c);
+    case CL_KEY_STEP_PMS12: return cl_server12_after_premaster(c);
+    case CL_KEY_STEP_NONE: break;
+    }
+    return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL,
+                   "a private-key result came with no step waiting for it");
+}
+
 cl_result cl_hs_start(clasp_conn *c) { return note_wait(c, start(c)); }
 
 cl_result cl_hs_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len)
@@ -220,4 +241,9 @@ cl_result cl_hs_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t 
 cl_result cl_hs12_change_cipher_spec(clasp_conn *c)
 {
     return note_wait(c, cl_recv_change_cipher_spec12(c));
+}
+
+cl_result cl_hs_key_resume(clasp_conn *c)
+{
+    return note_wait(c, key_resume(c));
 }

@@ -12,6 +12,13 @@
 CL_MUST_CHECK cl_result cl_hs_start(clasp_conn *c);
 /* One whole handshake message (header included), in order. */
 CL_MUST_CHECK cl_result cl_hs_message(clasp_conn *c, uint8_t type, const uint8_t *msg, size_t len);
+/* A private-key operation left pending by the application's callback
+ * (c->key_pending): cl_hs_key_result takes its result (NULL: it failed),
+ * -1 when none is pending; cl_hs_key_resume then finishes the step that
+ * waited and what follows it, exactly as if the result had come at once
+ * (CL_WAIT_KEY while it has not come). */
+int cl_hs_key_result(clasp_conn *c, const uint8_t *result, size_t len);
+CL_MUST_CHECK cl_result cl_hs_key_resume(clasp_conn *c);
 /* TLS 1.2: the peer's ChangeCipherSpec, which switches its keys. */
 CL_MUST_CHECK cl_result cl_hs12_change_cipher_spec(clasp_conn *c);
 /* TLS 1.3: sends a KeyUpdate after anything queued, then switches our keys. */

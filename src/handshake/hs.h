@@ -129,6 +129,30 @@ typedef struct {
     cl_reader reneg, alpn;
 } cl_server_hello;
 
+/* The steps that sign or decrypt with our private key (key_op.c), and so
+ * may wait for the application's callback: which one resumes. */
+typedef enum {
+    CL_KEY_STEP_NONE = 0,
+    CL_KEY_STEP_CV13,  /* TLS 1.3 CertificateVerify, either role */
+    CL_KEY_STEP_SKE12, /* TLS 1.2 server: ServerKeyExchange */
+    CL_KEY_STEP_CV12,  /* TLS 1.2 client: CertificateVerify */
+    CL_KEY_STEP_PMS12  /* TLS 1.2 server: the RSA premaster secret */
+} cl_key_step;
+
+/* A private-key operation the callback left pending (CLASP_KEY_PENDING). */
+typedef struct {
+    cl_key_step step;
+    int answered;         /* clasp_conn_private_key_done came */
+    int failed;           /* ... saying the operation failed */
+    uint8_t *result;      /* max bytes; result_len of them are the result */
+    size_t result_len, max;
+    cl_buf msg;           /* sign: our message, up to its signature */
+    size_t sig_vec;       /* where the signature's vector opens in msg */
+    uint8_t *input;       /* sign: what was signed, to check the signature */
+    size_t input_len;
+    char detail[160];     /* the message's trace line */
+} cl_key_wait;
+
 typedef struct cl_hs {
     cr_hash *transcript;      /* created when the hash is known */
     cl_buf pending;           /* transcript bytes before that */
@@ -157,6 +181,7 @@ typedef struct cl_hs {
     /* Authentication. */
     const cl_cert_key *cert;  /* ours, if we send one */
     uint16_t sigalg;          /* the scheme we sign with */
+    cl_key_wait key_wait;     /* a private-key operation pending (key_op.c) */
     cr_pkey *peer_key;        /* from the peer's leaf certificate */
     int cert_requested;       /* server asked us / we asked the client */
     int peer_sent_cert;
@@ -280,6 +305,34 @@ CL_MUST_CHECK cl_result cl_send_ccs12(clasp_conn *c);
 /* The peer's ChangeCipherSpec (dispatch.c's cl_hs12_change_cipher_spec). */
 CL_MUST_CHECK cl_result cl_recv_change_cipher_spec12(clasp_conn *c);
 CL_MUST_CHECK cl_result cl_recv_finished12(clasp_conn *c, const uint8_t *msg, size_t len);
+
+/* ---- our private key at work (key_op.c) ---- */
+/* Signs `in` (the content a CertificateVerify or ServerKeyExchange signs)
+ * with hs->cert's key and scheme hs->sigalg, for the message m: built up to
+ * its signature, whose 2-byte vector opens at sig_vec. CL_OK: the message
+ * is sent (detail goes to the trace); CL_WAIT_KEY: the application's
+ * callback signs later, and m waits in hs->key_wait; CL_FAILED. m is taken
+ * in every case. */
+CL_MUST_CHECK cl_result cl_key_sign(clasp_conn *c, cl_key_step step, cl_buf *m, size_t sig_vec,
+                                    const uint8_t *in, size_t in_len, const char *detail);
+/* TLS 1.2 RSA key exchange: the 48-byte premaster from the client's
+ * ciphertext into hs->pms. Any failure of the decryption (bad padding, a
+ * wrong version, a failed callback) leaves a random premaster instead,
+ * chosen without a branch (RFC 5246 7.4.7.1). CL_OK, CL_WAIT_KEY (the
+ * callback decrypts later), or CL_FAILED (no random numbers). */
+CL_MUST_CHECK cl_result cl_key_decrypt_premaster(clasp_conn *c, const uint8_t *in, size_t in_len);
+/* The pending operation's result has come: sends the signed message or
+ * takes the premaster, and says which step it finishes. CL_WAIT_KEY while
+ * the result has not come. */
+CL_MUST_CHECK cl_result cl_key_complete(clasp_conn *c, cl_key_step *step);
+void cl_key_wait_free(cl_hs *hs);
+
+/* What follows each such step, run at once or when the result comes. */
+CL_MUST_CHECK cl_result cl_server13_after_certificate_verify(clasp_conn *c);
+CL_MUST_CHECK cl_result cl_client13_after_certificate_verify(clasp_conn *c);
+CL_MUST_CHECK cl_result cl_server12_after_server_key_exchange(clasp_conn *c);
+CL_MUST_CHECK cl_result cl_server12_after_premaster(clasp_conn *c);
+CL_MUST_CHECK cl_result cl_client12_after_certificate_verify(clasp_conn *c);
 
 /* "server" or "client": our role (peer 0) or the peer's (peer 1). */
 const char *cl_role_name(const clasp_conn *c, int peer);

@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <strings.h>
 
-#include "base/ct.h"
 #include "handshake/hs.h"
 
 
@@ -225,7 +224,6 @@ CL_MUST_CHECK static cl_result send_server_key_exchange(clasp_conn *c, uint16_t 
     }
     size_t params_len = m.len - params;
     uint8_t *signed_data = malloc(64 + params_len);
-    size_t max = cr_pkey_max_sig_len(hs->cert->key), n = max;
     if (!signed_data) {
         cl_buf_free(&m);
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not build our ServerKeyExchange (out of memory)");
@@ -235,21 +233,15 @@ CL_MUST_CHECK static cl_result send_server_key_exchange(clasp_conn *c, uint16_t 
     memcpy(signed_data + 64, m.data + params, params_len);
     cl_wr_u16(&m, hs->sigalg);
     size_t v = cl_wr_begin_vec(&m, 2);
-    uint8_t *sig = cl_wr_space(&m, max);
-    int rc = !sig || cr_sign12(hs->cert->key, hs->sigalg, signed_data, 64 + params_len, sig, &n);
-    free(signed_data);
-    if (rc) {
-        cl_buf_free(&m);
-        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "could not sign our ServerKeyExchange: the private key operation failed");
-    }
-    m.len -= max - n;
-    cl_wr_end_vec(&m, v, 2);
     c->group = group;
     char detail[160];
     snprintf(detail, sizeof detail, "%s %s; signed with %s",
              c->suite->kx == CL_KX_ECDHE ? "ECDHE" : "DHE", cl_group_name(group),
              cl_sigalg_name(hs->sigalg));
-    return cl_hs_send(c, &m, NULL, detail);
+    /* With our key, or the application's callback (which may answer later). */
+    cl_result rc = cl_key_sign(c, CL_KEY_STEP_SKE12, &m, v, signed_data, 64 + params_len, detail);
+    free(signed_data);
+    return rc;
 }
 
 /* The server random and, with session_id, a fresh 32-byte session id:
@@ -476,12 +468,23 @@ cl_result cl_server12_client_hello(clasp_conn *c, const cl_client_hello *ch)
     CL_TRY(cl_send_certificate(c, hs->cert, NULL, 0));
     if (hs->ocsp_staple)
         CL_TRY(cl_send_certificate_status(c));
-    if (c->suite->kx != CL_KX_RSA) {
-        CL_TRY(send_server_key_exchange(c, group));
-        c->peer_sigalg = hs->sigalg;
-    } else {
+    if (c->suite->kx != CL_KX_RSA)
+        CL_TRY(send_server_key_exchange(c, group)); /* may wait for the key callback */
+    else
         snprintf(c->group_label, sizeof c->group_label, "rsa");
-    }
+    return cl_server12_after_server_key_exchange(c);
+}
+
+/* The rest of our first flight: CertificateRequest if we ask, and
+ * ServerHelloDone (also where a ServerKeyExchange that waited for the
+ * private-key callback resumes). */
+cl_result cl_server12_after_server_key_exchange(clasp_conn *c)
+{
+    cl_hs *hs = c->hs;
+    const clasp_config *cfg = c->cfg;
+    cl_buf m;
+    if (c->suite->kx != CL_KX_RSA)
+        c->peer_sigalg = hs->sigalg;
     if (cfg->client_auth != CLASP_CLIENT_AUTH_NONE) {
         cl_hs_begin(&m, CL_HS_CERTIFICATE_REQUEST);
         cl_wr_u8(&m, 2);
@@ -509,23 +512,16 @@ CL_MUST_CHECK static cl_result handle_client_key_exchange(clasp_conn *c, const u
 {
     cl_hs *hs = c->hs;
     cl_reader r = cl_reader_init(msg, len), v;
-    size_t pms_len = sizeof hs->pms;
-    const char *what;
     if (c->suite->kx == CL_KX_RSA) {
         if (cl_rd_vec(&r, 2, &v) || !cl_rd_empty(&r))
             return CL_DECODE_FAIL(c, "ClientKeyExchange");
         /* RFC 5246 7.4.7.1: no branch on the padding or the version; a
-         * wrong premaster only shows up as a Finished that does not match. */
-        uint8_t fallback[48];
-        if (cr_random_private(fallback, 48) || cr_rsa_decrypt_pms(hs->cert->key, v.p, v.n, fallback, hs->pms))
-            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "RSA decryption failed");
-        /* The premaster starts with the version the client offered. */
-        uint8_t mask = (uint8_t)cl_ct_eq((uint32_t)hs->pms[0] << 8 | hs->pms[1], hs->client_version);
-        cl_ct_select(mask, hs->pms, fallback, hs->pms, 48);
-        cl_wipe(fallback, sizeof fallback);
-        pms_len = 48;
-        what = "RSA: premaster secret decrypted (constant time)";
+         * wrong premaster only shows up as a Finished that does not match.
+         * With our key, or the application's callback (which may answer
+         * later). */
+        CL_TRY(cl_key_decrypt_premaster(c, v.p, v.n));
     } else {
+        size_t pms_len = sizeof hs->pms;
         if (cl_rd_vec_nonempty(&r, c->suite->kx == CL_KX_ECDHE ? 1 : 2, &v) || !cl_rd_empty(&r))
             return CL_DECODE_FAIL(c, "ClientKeyExchange");
         if (cr_kx_derive_dhe12(hs->kx, v.p, v.n, hs->pms, &pms_len))
@@ -533,11 +529,23 @@ CL_MUST_CHECK static cl_result handle_client_key_exchange(clasp_conn *c, const u
                            "the client's %s key share is invalid", cl_group_name(c->group));
         if (c->suite->kx == CL_KX_DHE)
             pms_len = cl_dhe_premaster(hs->pms, pms_len);
-        what = c->suite->kx == CL_KX_ECDHE ? "ECDHE: the client's public share" : "DHE: the client's public share";
+        hs->pms_len = pms_len;
     }
+    return cl_server12_after_premaster(c);
+}
+
+/* The premaster is in hs->pms: the master secret, and what may come next
+ * (also where an RSA decryption that waited for the private-key callback
+ * resumes). */
+cl_result cl_server12_after_premaster(clasp_conn *c)
+{
+    cl_hs *hs = c->hs;
     if (cl_trace_on(c))
-        cl_trace(c, CLASP_TRACE_RECV, "ClientKeyExchange", "%s", what);
-    int rc = cl_ks12_master(c, hs->pms, pms_len);
+        cl_trace(c, CLASP_TRACE_RECV, "ClientKeyExchange", "%s",
+                 c->suite->kx == CL_KX_RSA     ? "RSA: premaster secret decrypted (constant time)"
+                 : c->suite->kx == CL_KX_ECDHE ? "ECDHE: the client's public share"
+                                               : "DHE: the client's public share");
+    int rc = cl_ks12_master(c, hs->pms, hs->pms_len);
     cl_wipe(hs->pms, sizeof hs->pms);
     if (rc)
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key derivation failed");

@@ -419,8 +419,17 @@ CL_MUST_CHECK static cl_result send_flight(clasp_conn *c, const cl_client_hello 
     }
     if (!hs->psk_accepted) {
         CL_TRY(cl_send_certificate(c, hs->cert, NULL, 0));
-        CL_TRY(cl_send_certificate_verify(c));
+        CL_TRY(cl_send_certificate_verify(c)); /* may wait for the key callback */
     }
+    return cl_server13_after_certificate_verify(c);
+}
+
+/* The rest of our flight: Finished, and the switch to the application
+ * key for sending (also where a CertificateVerify that waited for the
+ * private-key callback resumes). */
+cl_result cl_server13_after_certificate_verify(clasp_conn *c)
+{
+    cl_hs *hs = c->hs;
     CL_TRY(cl_send_finished(c, hs->s_hs));
     if (cl_ks_master(c) || cl_ks_install(c, hs->s_ap, 1))
         return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key schedule failed");

@@ -15,6 +15,12 @@ static int cb_passphrase(void *arg, char *buf, size_t size)
     (void)arg, (void)buf, (void)size;
     return -1;
 }
+static int cb_key(void *arg, clasp_conn *c, const clasp_key_operation *op, uint8_t *out,
+                  size_t *out_len)
+{
+    (void)arg, (void)c, (void)op, (void)out, (void)out_len;
+    return CLASP_KEY_FAILED;
+}
 static void cb_keylog(void *arg, const char *line) { (void)arg, (void)line; }
 static void cb_trace(void *arg, clasp_trace_kind kind, const char *what, const char *detail)
 {
@@ -47,6 +53,7 @@ static int cb_verify(void *arg, clasp_conn *c, const uint8_t *const *der, const 
     X(clasp_config_set_alpn(cfg, "h2"))                                                             \
     X(clasp_config_load_cert_chain(cfg, cert, key))                                                 \
     X(clasp_config_add_cert_chain(cfg, (const uint8_t *)"x", 1, (const uint8_t *)"y", 1))           \
+    X(clasp_config_add_cert_chain_with_key_callback(cfg, (const uint8_t *)"x", 1, cb_key, NULL))    \
     X(clasp_config_set_passphrase(cfg, cb_passphrase, NULL))                                        \
     X(clasp_config_load_ca_file(cfg, ca))                                                           \
     X(clasp_config_set_verify_peer(cfg, 0))                                                         \
