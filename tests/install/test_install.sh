@@ -18,6 +18,7 @@
 source "${CLASP_TEST_LIB:-$(dirname "$0")/../interop/lib.sh}"
 need_tools "openssl pkg-config cmake man-db" openssl pkg-config cmake man
 pkg-config --exists libuv || { fail "libuv's pkg-config file is missing (libuv1-dev): run scripts/setup.sh"; finish; }
+pkg-config --exists hiredis || { fail "hiredis's pkg-config file is missing (libhiredis-dev): run scripts/setup.sh"; finish; }
 
 src=${CLASP_SOURCE_DIR:?}
 build=${CLASP_BUILD_DIR:?}
@@ -58,11 +59,12 @@ check "pkg-config --modversion clasp is the header's version ($want_version)" \
 check "pkg-config --cflags clasp names the installed include directory only" \
   test "$(pkg-config --cflags clasp | xargs)" = "-I$prefix/include"
 
-# uv_client also needs libuv (its own pkg-config module).
-examples=(https_get epoll_server uv_client)
+# uv_client also needs libuv, redis_sessions hiredis (their own pkg-config modules).
+examples=(https_get epoll_server uv_client redis_sessions)
 for ex in "${examples[@]}"; do
   more=""
   [[ $ex == uv_client ]] && more=libuv
+  [[ $ex == redis_sessions ]] && more=hiredis
   # shellcheck disable=SC2046,SC2086
   if $cc $sanflags -o "$WORK/pc_${ex}_shared" "$src/examples/$ex.c" $(pkg-config --cflags --libs clasp $more) \
       >"$WORK/pc_$ex.log" 2>&1; then
@@ -202,4 +204,17 @@ run_echo "pkg-config, static" "$WORK/pc_epoll_server_static"
 run_echo "find_package, clasp::clasp" "$WORK/fp/epoll_server_shared"
 run_echo "find_package, clasp::clasp_static" "$WORK/fp/epoll_server_static"
 run_echo "add_subdirectory, clasp::clasp" "$WORK/sub/epoll_server"
+
+# redis_sessions: the session-store test (tests/interop/test_session_store.sh)
+# with server A built by pkg-config on the shared library and server B by
+# find_package on the static one: a session made on A resumes on B.
+if command -v redis-server >/dev/null; then
+  run_timeout 180 env CLASP_REDIS_SESSIONS="$WORK/pc_redis_sessions_shared" \
+    CLASP_REDIS_SESSIONS_B="$WORK/fp/redis_sessions_static" LD_LIBRARY_PATH="$prefix/$libdir" \
+    bash "$src/tests/interop/test_session_store.sh" >"$WORK/redis_sessions.out" 2>&1
+  expect_status $? 0 "redis_sessions (pkg-config shared, find_package static): sessions resume across the two through Redis" \
+    "$WORK/redis_sessions.out"
+else
+  fail "redis-server is not installed (scripts/setup.sh installs it)"
+fi
 finish

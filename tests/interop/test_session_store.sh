@@ -10,10 +10,13 @@
 # shellcheck source=tests/interop/lib.sh
 source "${CLASP_TEST_LIB:-$(dirname "$0")/lib.sh}"
 EXAMPLE=${CLASP_REDIS_SESSIONS:-$REPO_ROOT/build/redis_sessions}
+# Server B may be another build of the example (tests/install runs this test
+# with one built through pkg-config and one through find_package).
+EXAMPLE_B=${CLASP_REDIS_SESSIONS_B:-$EXAMPLE}
 for tool in openssl redis-server redis-cli; do
   command -v "$tool" >/dev/null || { fail "$tool not installed (scripts/setup.sh installs it)"; finish; }
 done
-[[ -x $EXAMPLE ]] || { fail "examples/redis_sessions.c not built (is libhiredis-dev installed?)"; finish; }
+[[ -x $EXAMPLE && -x $EXAMPLE_B ]] || { fail "examples/redis_sessions.c not built (is libhiredis-dev installed?)"; finish; }
 
 PKI=$WORK/pki
 make_pki "$PKI" || { fail "make_pki"; finish; }
@@ -30,15 +33,15 @@ done
 ((up)) || { fail "redis-server did not answer PING within 10 s" "$WORK/redis.log"; finish; }
 pass "redis-server runs on 127.0.0.1:$RPORT"
 
-start_store_server() { # start_store_server NAME PORT
-  start_bg "$1" "$EXAMPLE" --port "$2" --redis-port "$RPORT" --cert "$PKI/ecdsa.pem" \
+start_store_server() { # start_store_server NAME PORT BINARY
+  start_bg "$1" "$3" --port "$2" --redis-port "$RPORT" --cert "$PKI/ecdsa.pem" \
     --key "$PKI/ecdsa.key" --ticket-key "$WORK/ticket.hex"
   wait_log "$WORK/$1.log" "listening on port" 10 || fail "$1 did not start" "$WORK/$1.log"
 }
 PORT_A=$(free_port)
 PORT_B=$(free_port)
-start_store_server server_a "$PORT_A"
-start_store_server server_b "$PORT_B"
+start_store_server server_a "$PORT_A" "$EXAMPLE"
+start_store_server server_b "$PORT_B" "$EXAMPLE_B"
 
 # resume_case NAME DESC S_CLIENT_ARGS...: a session made on server A, resumed on B.
 resume_case() {
