@@ -527,6 +527,9 @@ CL_MUST_CHECK static cl_result handle_client_hello(clasp_conn *c, const uint8_t 
     if (ch.sni && c->state == CL_ST_S_WAIT_CH) {
         free(c->server_name);
         c->server_name = strndup((const char *)ch.sni, ch.sni_len);
+        if (!c->server_name) /* not silently nameless: the name picks the certificate */
+            return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_NOMEM,
+                           "out of memory keeping the client's server name");
     }
     if (c->state == CL_ST_S_WAIT_CH)
         CL_TRY(cl_select_config(c, &ch));
