@@ -74,6 +74,17 @@ CL_MUST_CHECK static inline int cl_rd_u16(cl_reader *r, uint16_t *v)
     return 0;
 }
 
+/* Whether a list of 16-bit values (what is left of `list`) holds `want`;
+ * a trailing odd byte is ignored. The list is read from a copy. */
+static inline int cl_list_has_u16(cl_reader list, uint16_t want)
+{
+    uint16_t v;
+    while (cl_rd_u16(&list, &v) == 0)
+        if (v == want)
+            return 1;
+    return 0;
+}
+
 CL_MUST_CHECK static inline int cl_rd_u24(cl_reader *r, uint32_t *v) { return cl_rd_uint(r, 3, v); }
 CL_MUST_CHECK static inline int cl_rd_u32(cl_reader *r, uint32_t *v) { return cl_rd_uint(r, 4, v); }
 

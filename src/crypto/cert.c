@@ -179,7 +179,9 @@ void cr_trust_free(cr_trust *t)
     free(t);
 }
 
-int cr_trust_add_pem_file(cr_trust *t, const char *path)
+/* Adds every certificate (crls 0) or every CRL (crls 1) of a PEM file to
+ * the store: 0 when at least one was added and none refused. */
+static int add_pem_objects(cr_trust *t, const char *path, int crls)
 {
     if (!t || !path)
         return -1;
@@ -188,9 +190,14 @@ int cr_trust_add_pem_file(cr_trust *t, const char *path)
     int added = 0, failed = 0;
     for (int i = 0; infos && i < sk_X509_INFO_num(infos); i++) {
         X509_INFO *info = sk_X509_INFO_value(infos, i);
-        if (!info->x509)
+        int ok;
+        if (crls && info->crl)
+            ok = X509_STORE_add_crl(t->store, info->crl) == 1;
+        else if (!crls && info->x509)
+            ok = X509_STORE_add_cert(t->store, info->x509) == 1;
+        else
             continue;
-        if (X509_STORE_add_cert(t->store, info->x509) == 1)
+        if (ok)
             added++;
         else
             failed++;
@@ -201,26 +208,11 @@ int cr_trust_add_pem_file(cr_trust *t, const char *path)
     return added > 0 && failed == 0 ? 0 : -1;
 }
 
+int cr_trust_add_pem_file(cr_trust *t, const char *path) { return add_pem_objects(t, path, 0); }
+
 int cr_trust_add_crl_file(cr_trust *t, const char *path)
 {
-    if (!t || !path)
-        return -1;
-    BIO *bio = BIO_new_file(path, "r");
-    STACK_OF(X509_INFO) *infos = bio ? PEM_X509_INFO_read_bio(bio, NULL, NULL, NULL) : NULL;
-    int added = 0, failed = 0;
-    for (int i = 0; infos && i < sk_X509_INFO_num(infos); i++) {
-        X509_INFO *info = sk_X509_INFO_value(infos, i);
-        if (!info->crl)
-            continue;
-        if (X509_STORE_add_crl(t->store, info->crl) == 1)
-            added++;
-        else
-            failed++;
-    }
-    sk_X509_INFO_pop_free(infos, X509_INFO_free);
-    BIO_free(bio);
-    ERR_clear_error();
-    if (added == 0 || failed)
+    if (add_pem_objects(t, path, 1) != 0)
         return -1;
     t->check_crls = 1;
     return 0;

@@ -8,14 +8,6 @@
 
 #include "handshake/hs.h"
 
-static int list_has_u16(cl_reader r, uint16_t want)
-{
-    uint16_t v;
-    while (cl_rd_u16(&r, &v) == 0)
-        if (v == want)
-            return 1;
-    return 0;
-}
 
 /* Alerts a callback may ask for: anything else becomes handshake_failure,
  * so a callback cannot make us send close_notify or a warning. */
@@ -46,7 +38,7 @@ cl_result cl_select_config(clasp_conn *c, const cl_client_hello *ch)
         .server_name = c->server_name,
         .alpn = NULL,
         .n_sigalgs = ch->has_sigalgs ? cl_read_sigalgs(ch->sigalgs, sigalgs, CL_MAX_SIGALGS) : 0,
-        .offers_tls13 = ch->has_versions && list_has_u16(ch->versions, CLASP_TLS1_3),
+        .offers_tls13 = ch->has_versions && cl_list_has_u16(ch->versions, CLASP_TLS1_3),
     };
     view.sigalgs = sigalgs;
     if (ch->has_alpn) {

@@ -16,14 +16,6 @@
 #include "handshake/hs.h"
 
 
-static int list_has(cl_reader list, uint16_t v)
-{
-    uint16_t x;
-    while (cl_rd_u16(&list, &x) == 0)
-        if (x == v)
-            return 1;
-    return 0;
-}
 
 static int is_ffdhe(uint16_t g) { return g >= 0x0100 && g <= 0x01ff; }
 
@@ -32,7 +24,7 @@ static int lists_ec_curve(const cl_client_hello *ch)
 {
     static const uint16_t curves[] = {23, 24, 25, 29, 30};
     for (size_t i = 0; i < sizeof curves / sizeof curves[0]; i++)
-        if (!ch->has_groups || list_has(ch->groups, curves[i]))
+        if (!ch->has_groups || cl_list_has_u16(ch->groups, curves[i]))
             return 1;
     return 0;
 }
@@ -58,9 +50,9 @@ static uint16_t pick_group(const clasp_conn *c, const cl_client_hello *ch, cl_kx
          * and the rest came later), so that is the one taken. RFC 7919 4:
          * a client naming no FFDHE group takes the server's. */
         if (kx == CL_KX_ECDHE &&
-            (ch->has_groups ? list_has(ch->groups, g) : g == CR_GROUP_SECP256R1))
+            (ch->has_groups ? cl_list_has_u16(ch->groups, g) : g == CR_GROUP_SECP256R1))
             return g;
-        if (kx == CL_KX_DHE && (!client_lists_ffdhe || list_has(ch->groups, g)))
+        if (kx == CL_KX_DHE && (!client_lists_ffdhe || cl_list_has_u16(ch->groups, g)))
             return g;
     }
     return 0;
@@ -128,7 +120,7 @@ static int cert_curve_offered(const cl_client_hello *ch, const cr_pkey *k)
     case CR_KEY_EC_P521: curve = CR_GROUP_SECP521R1; break;
     default: return 1;
     }
-    return !ch->has_groups || list_has(ch->groups, curve);
+    return !ch->has_groups || cl_list_has_u16(ch->groups, curve);
 }
 
 /* Suite, certificate, signature scheme and group, in our preference order
@@ -144,7 +136,7 @@ CL_MUST_CHECK static cl_result choose_suite(clasp_conn *c, const cl_client_hello
         for (size_t i = 0; i < cfg->n_suites; i++) {
             const cl_suite *s = cl_suite_by_id(cfg->suites[i]);
             if (!s || s->version != CLASP_TLS1_2 || (s->kx == CL_KX_RSA) != rsa_pass ||
-                !list_has(ch->suites, s->id) || (s->kx == CL_KX_RSA && !cfg->rsa_kx))
+                !cl_list_has_u16(ch->suites, s->id) || (s->kx == CL_KX_RSA && !cfg->rsa_kx))
                 continue;
             uint16_t g = s->kx == CL_KX_RSA ? 0 : pick_group(c, ch, s->kx);
             if (s->kx != CL_KX_RSA && !g)
@@ -326,7 +318,7 @@ CL_MUST_CHECK static cl_result try_resume12(clasp_conn *c, const cl_client_hello
     int allowed = 0;
     for (size_t i = 0; i < cfg->n_suites; i++)
         allowed |= cfg->suites[i] == s->suite;
-    if (s->version != CLASP_TLS1_2 || !suite || !allowed || !list_has(ch->suites, s->suite) ||
+    if (s->version != CLASP_TLS1_2 || !suite || !allowed || !cl_list_has_u16(ch->suites, s->suite) ||
         !s->ems || s->secret_len != 48 ||
         strcasecmp(s->server_name, c->server_name ? c->server_name : "") != 0 ||
         !cl_session_auth_ok(cfg, s)) {
@@ -393,7 +385,7 @@ cl_result cl_server12_client_hello(clasp_conn *c, const cl_client_hello *ch)
     const clasp_config *cfg = c->cfg;
     /* RFC 7507: a client that fell back from a higher version while we
      * support it is being downgraded. */
-    if (list_has(ch->suites, 0x5600) && cfg->max_version > CLASP_TLS1_2)
+    if (cl_list_has_u16(ch->suites, 0x5600) && cfg->max_version > CLASP_TLS1_2)
         return cl_fail(c, CL_ALERT_INAPPROPRIATE_FALLBACK, CLASP_E_NEGOTIATION,
                        "the client retried with TLS 1.2 (TLS_FALLBACK_SCSV) although both sides "
                        "support TLS 1.3: a downgrade attack or a broken client");
@@ -405,7 +397,7 @@ cl_result cl_server12_client_hello(clasp_conn *c, const cl_client_hello *ch)
         lists_ec_curve(ch))
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                        "the client's ec_point_formats does not include uncompressed points");
-    int secure_reneg = list_has(ch->suites, 0x00ff);
+    int secure_reneg = cl_list_has_u16(ch->suites, 0x00ff);
     if (ch->has_reneg) {
         if (ch->reneg.n != 1 || ch->reneg.p[0] != 0)
             return cl_fail(c, CL_ALERT_HANDSHAKE_FAILURE, CLASP_E_PROTOCOL,

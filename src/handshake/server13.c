@@ -28,14 +28,6 @@ typedef struct {
     cl_reader share;      /* SERVE_TLS13 */
 } server_choice;
 
-static int list_has_u16(cl_reader list, uint16_t v)
-{
-    uint16_t x;
-    while (cl_rd_u16(&list, &x) == 0)
-        if (x == v)
-            return 1;
-    return 0;
-}
 
 static int find_share(cl_reader shares, uint16_t group, cl_reader *key)
 {
@@ -128,10 +120,10 @@ CL_MUST_CHECK static cl_result negotiate(clasp_conn *c, const cl_client_hello *c
         return cl_fail(c, CL_ALERT_PROTOCOL_VERSION, CLASP_E_NEGOTIATION,
                        "the client's ClientHello has legacy_version 0x%04x (SSL 3.0 or older), "
                        "which must be refused (RFC 8446 D.5)", ch->legacy_version);
-    int has13 = ch->has_versions && list_has_u16(ch->versions, CLASP_TLS1_3);
+    int has13 = ch->has_versions && cl_list_has_u16(ch->versions, CLASP_TLS1_3);
     if (!has13 || cfg->max_version < CLASP_TLS1_3) {
         uint16_t best = ch->has_versions ? 0 : ch->legacy_version;
-        if (ch->has_versions && list_has_u16(ch->versions, CLASP_TLS1_2))
+        if (ch->has_versions && cl_list_has_u16(ch->versions, CLASP_TLS1_2))
             best = CLASP_TLS1_2;
         if (!ch->has_versions && best > CLASP_TLS1_2)
             best = CLASP_TLS1_2; /* a newer client without supported_versions */
@@ -167,7 +159,7 @@ CL_MUST_CHECK static cl_result negotiate(clasp_conn *c, const cl_client_hello *c
     const cl_suite *suite = NULL;
     for (size_t i = 0; i < cfg->n_suites && !suite; i++) {
         const cl_suite *s = cl_suite_by_id(cfg->suites[i]);
-        if (s && s->version == CLASP_TLS1_3 && list_has_u16(ch->suites, s->id))
+        if (s && s->version == CLASP_TLS1_3 && cl_list_has_u16(ch->suites, s->id))
             suite = s;
     }
     if (!suite) {
@@ -222,7 +214,7 @@ CL_MUST_CHECK static cl_result negotiate(clasp_conn *c, const cl_client_hello *c
                        ch->has_groups ? "key_share" : "supported_groups");
     for (size_t i = 0; i < cfg->n_groups; i++) {
         if (find_share(ch->key_shares, cfg->groups[i], &out->share)) {
-            if (!list_has_u16(ch->groups, cfg->groups[i]))
+            if (!cl_list_has_u16(ch->groups, cfg->groups[i]))
                 return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                                "the client sent a key share for a group it does not list");
             c->group = cfg->groups[i];
@@ -231,7 +223,7 @@ CL_MUST_CHECK static cl_result negotiate(clasp_conn *c, const cl_client_hello *c
         }
     }
     for (size_t i = 0; i < cfg->n_groups; i++) {
-        if (list_has_u16(ch->groups, cfg->groups[i])) {
+        if (cl_list_has_u16(ch->groups, cfg->groups[i])) {
             if (hs->hrr)
                 return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                                "the client's second ClientHello lacks the %s key share we asked for",
@@ -538,7 +530,7 @@ CL_MUST_CHECK static cl_result handle_client_hello(clasp_conn *c, const uint8_t 
         char shares[160];
         describe_shares(ch.key_shares, shares, sizeof shares);
         cl_trace(c, CLASP_TRACE_RECV, "ClientHello", "%s; key_share %s; sni=%s%s",
-                 ch.has_versions && list_has_u16(ch.versions, CLASP_TLS1_3) ? "offers TLS 1.3" : "no TLS 1.3",
+                 ch.has_versions && cl_list_has_u16(ch.versions, CLASP_TLS1_3) ? "offers TLS 1.3" : "no TLS 1.3",
                  shares, c->server_name ? c->server_name : "-", ch.has_cookie ? "; cookie echoed" : "");
     }
     server_choice choice = {SERVE_TLS13, 0, cl_reader_init(NULL, 0)};
