@@ -488,28 +488,98 @@ void cl_keccak_f1600_x4(cl_keccak_v4 s[25])
     s[24] = a44;
 }
 
-void cl_keccak_x4_absorb_once(cl_keccak_v4 s[25], unsigned rate, uint8_t domain,
-                              const uint8_t *const in[4], size_t len)
+/* Where one state of cl_keccak_x4_run stands in its job. */
+typedef struct {
+    const cl_keccak_job *job; /* NULL: idle */
+    size_t blocks;            /* message blocks, the padding included */
+    size_t next;              /* the next message block to absorb */
+    size_t done;              /* bytes squeezed so far */
+} x4_lane;
+
+/* Message block b of a job (its two pieces back to back), padded when it
+ * is the last one, into block[0..rate). */
+static void job_block(const cl_keccak_job *j, size_t b, uint8_t block[CL_SHAKE128_RATE])
 {
-    memset(s, 0, 25 * sizeof(cl_keccak_v4));
-    for (unsigned inst = 0; inst < 4; inst++) {
-        uint8_t block[200] = {0};
-        memcpy(block, in[inst], len);
-        block[len] ^= domain;
-        block[rate - 1] ^= 0x80;
-        for (unsigned i = 0; i < rate / 8; i++)
-            s[i][inst] = load64(block + 8 * i);
-        memset(block, 0, sizeof(block));
+    size_t from = b * j->rate, end = from + j->rate, n = 0;
+    memset(block, 0, j->rate);
+    for (unsigned piece = 0, at = 0; piece < 2; at += (unsigned)j->in_len[piece], piece++) {
+        size_t lo = from > at ? from : at, hi = at + j->in_len[piece];
+        if (hi > end)
+            hi = end;
+        if (lo < hi) {
+            memcpy(block + (lo - from), j->in[piece] + (lo - at), hi - lo);
+            n += hi - lo;
+        }
     }
-    cl_keccak_f1600_x4(s);
+    if (n < j->rate) {
+        block[n] ^= j->domain;
+        block[j->rate - 1] ^= 0x80;
+    }
 }
 
-void cl_keccak_x4_squeeze_block(cl_keccak_v4 s[25], unsigned rate, uint8_t *const out[4])
+static void lane_start(cl_keccak_v4 s[25], x4_lane *l, unsigned lane, const cl_keccak_job *j)
 {
-    for (unsigned inst = 0; inst < 4; inst++)
-        for (unsigned i = 0; i < rate / 8; i++)
-            store64(out[inst] + 8 * i, s[i][inst]);
-    cl_keccak_f1600_x4(s);
+    for (unsigned i = 0; i < 25; i++)
+        s[i][lane] = 0;
+    l->job = j;
+    l->blocks = (j->in_len[0] + j->in_len[1]) / j->rate + 1;
+    l->next = 0;
+    l->done = 0;
+}
+
+void cl_keccak_x4_run(const cl_keccak_job *jobs, size_t n)
+{
+    cl_keccak_v4 s[25];
+    x4_lane lanes[4] = {{0}};
+    uint8_t block[CL_SHAKE128_RATE];
+    size_t queued = 0;
+    for (unsigned t = 0; t < 4 && queued < n; t++)
+        lane_start(s, &lanes[t], t, &jobs[queued++]);
+    for (;;) {
+        int busy = 0;
+        for (unsigned t = 0; t < 4; t++) {
+            x4_lane *l = &lanes[t];
+            if (!l->job)
+                continue;
+            busy = 1;
+            if (l->next < l->blocks) {
+                job_block(l->job, l->next++, block);
+                for (unsigned i = 0; i < l->job->rate / 8; i++)
+                    s[i][t] ^= load64(block + 8 * i);
+            }
+        }
+        if (!busy)
+            break;
+        cl_keccak_f1600_x4(s);
+        for (unsigned t = 0; t < 4; t++) {
+            x4_lane *l = &lanes[t];
+            const cl_keccak_job *j = l->job;
+            if (!j || l->next < l->blocks)
+                continue;
+            /* Absorbed: one block of output per permutation. */
+            size_t take = j->out_len - l->done < j->rate ? j->out_len - l->done : j->rate;
+            uint8_t *o = j->out + l->done;
+            for (size_t i = 0; 8 * i < take; i++) {
+                uint8_t w[8];
+                store64(w, s[i][t]);
+                memcpy(o + 8 * i, w, take - 8 * i < 8 ? take - 8 * i : 8);
+            }
+            l->done += take;
+            if (l->done < j->out_len)
+                continue;
+            if (j->rest) {
+                for (unsigned i = 0; i < 25; i++)
+                    j->rest->s[i] = s[i][t];
+                j->rest->rate = j->rate;
+                j->rest->pos = (unsigned)take;
+            }
+            l->job = NULL;
+            if (queued < n)
+                lane_start(s, l, t, &jobs[queued++]);
+        }
+    }
+    memset(block, 0, sizeof(block));
+    memset(s, 0, sizeof(s));
 }
 
 static void sha3(unsigned rate, const uint8_t *in, size_t len, uint8_t *out, size_t out_len)
