@@ -23,6 +23,9 @@ static inline uint64_t rotl64(uint64_t x, unsigned n)
     return (x << n) | (x >> (64 - n));
 }
 
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("arch=x86-64-v3", "default")))
+#endif
 void cl_keccak_f1600(uint64_t s[25])
 {
     uint64_t a00 = s[0];
@@ -214,16 +217,26 @@ static inline uint8_t get_byte(const uint64_t s[25], unsigned i)
 
 static inline uint64_t load64(const uint8_t *p)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+#else
     uint64_t v = 0;
     for (int i = 7; i >= 0; i--)
         v = (v << 8) | p[i];
     return v;
+#endif
 }
 
 static inline void store64(uint8_t *p, uint64_t v)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(p, &v, 8);
+#else
     for (int i = 0; i < 8; i++)
         p[i] = (uint8_t)(v >> (8 * i));
+#endif
 }
 
 void cl_keccak_init(cl_keccak *k, unsigned rate)
@@ -308,7 +321,7 @@ void cl_keccak_squeeze(cl_keccak *k, uint8_t *out, size_t len)
  * twice, for AVX2 and for the baseline (SSE2, two lanes at a time), and
  * the loader picks one. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-__attribute__((target_clones("avx2", "default")))
+__attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 #endif
 void cl_keccak_f1600_x4(cl_keccak_v4 s[25])
 {
@@ -559,17 +572,20 @@ void cl_keccak_x4_run(const cl_keccak_job *jobs, size_t n)
             /* Absorbed: one block of output per permutation. */
             size_t take = j->out_len - l->done < j->rate ? j->out_len - l->done : j->rate;
             uint8_t *o = j->out + l->done;
-            for (size_t i = 0; 8 * i < take; i++) {
+            size_t i = 0;
+            for (; 8 * i + 8 <= take; i++)
+                store64(o + 8 * i, s[i][t]);
+            if (8 * i < take) {
                 uint8_t w[8];
                 store64(w, s[i][t]);
-                memcpy(o + 8 * i, w, take - 8 * i < 8 ? take - 8 * i : 8);
+                memcpy(o + 8 * i, w, take - 8 * i);
             }
             l->done += take;
             if (l->done < j->out_len)
                 continue;
             if (j->rest) {
-                for (unsigned i = 0; i < 25; i++)
-                    j->rest->s[i] = s[i][t];
+                for (unsigned w = 0; w < 25; w++)
+                    j->rest->s[w] = s[w][t];
                 j->rest->rate = j->rate;
                 j->rest->pos = (unsigned)take;
             }
