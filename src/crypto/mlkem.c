@@ -108,9 +108,9 @@ static void wipe_batch(hash_batch *b)
     b->n = 0;
 }
 
-/* K-PKE.KeyGen (Algorithm 13): ek_PKE, dk_PKE and A_hat from d. s_hat and
- * t_hat stay in the caller's polynomials when it wants them (the
- * expanded key). */
+/* K-PKE.KeyGen (Algorithm 13): ek_PKE, dk_PKE (unless NULL) and A_hat
+ * from d. s_hat and t_hat stay in the caller's polynomials, in [0, q),
+ * when it wants them (the expanded key). */
 static void kpke_keygen(const params *pr, const uint8_t d[32], uint8_t *ek, uint8_t *dk_pke,
                         cl_mlkem_poly *a, cl_mlkem_poly *s_out, cl_mlkem_poly *t_out)
 {
@@ -135,9 +135,12 @@ static void kpke_keygen(const params *pr, const uint8_t d[32], uint8_t *ek, uint
     for (unsigned i = 0; i < k; i++) {
         cl_mlkem_ntt(&noise[i]);
         cl_mlkem_prepare(&s_hat[i], &noise[i]);
-        cl_mlkem_poly_encode12(dk_pke + 384 * i, &noise[i]);
-        if (s_out)
-            cl_mlkem_poly_decode12(&s_out[i], dk_pke + 384 * i); /* in [0, q) */
+        if (dk_pke)
+            cl_mlkem_poly_encode12(dk_pke + 384 * i, &noise[i]);
+        if (s_out) {
+            s_out[i] = noise[i];
+            cl_mlkem_poly_canonical(&s_out[i]);
+        }
     }
     for (unsigned i = 0; i < k; i++) {
         /* t_hat[i] = sum_j A_hat[i][j] s_hat[j] + e_hat[i] */
@@ -149,8 +152,10 @@ static void kpke_keygen(const params *pr, const uint8_t d[32], uint8_t *ek, uint
         cl_mlkem_ntt(&noise[k + i]);
         cl_mlkem_poly_add(&poly, &noise[k + i]);
         cl_mlkem_poly_encode12(ek + 384 * i, &poly);
-        if (t_out)
-            cl_mlkem_poly_decode12(&t_out[i], ek + 384 * i);
+        if (t_out) {
+            t_out[i] = poly;
+            cl_mlkem_poly_canonical(&t_out[i]);
+        }
     }
     memcpy(ek + 384 * k, rho, 32);
 
@@ -230,23 +235,17 @@ static void kpke_decrypt(const params *pr, const cl_mlkem_poly *s_hat, const uin
     cl_wipe(&w, sizeof(w));
 }
 
-/* ML-KEM.KeyGen_internal (Algorithm 16); with key, the expanded key too. */
-static void keygen(const params *pr, const uint8_t seed[CL_MLKEM_SEED_LEN], uint8_t *ek,
-                   uint8_t *dk, cl_mlkem_key *key)
-{
-    size_t ekl = ek_len(pr), pke = 384 * pr->k;
-    cl_mlkem_poly a_local[MAX_K * MAX_K];
-    kpke_keygen(pr, seed, ek, dk, key ? key->a_hat : a_local, key ? key->s_hat : NULL,
-                key ? key->t_hat : NULL);
-    memcpy(dk + pke, ek, ekl);
-    cl_sha3_256(ek, ekl, dk + pke + ekl);
-    memcpy(dk + pke + ekl + 32, seed + 32, 32);
-}
-
+/* ML-KEM.KeyGen_internal (Algorithm 16). */
 int cl_mlkem_keygen_seed(cl_mlkem_param p, const uint8_t seed[CL_MLKEM_SEED_LEN], uint8_t *ek,
                          uint8_t *dk)
 {
-    keygen(get_params(p), seed, ek, dk, NULL);
+    const params *pr = get_params(p);
+    size_t ekl = ek_len(pr), pke = 384 * pr->k;
+    cl_mlkem_poly a[MAX_K * MAX_K];
+    kpke_keygen(pr, seed, ek, dk, a, NULL, NULL);
+    memcpy(dk + pke, ek, ekl);
+    cl_sha3_256(ek, ekl, dk + pke + ekl);
+    memcpy(dk + pke + ekl + 32, seed + 32, 32);
     return 0;
 }
 
@@ -265,7 +264,9 @@ int cl_mlkem_key_from_seed(cl_mlkem_param p, const uint8_t seed[CL_MLKEM_SEED_LE
 {
     const params *pr = get_params(p);
     key->param = p;
-    keygen(pr, seed, ek, key->dk, key);
+    kpke_keygen(pr, seed, ek, NULL, key->a_hat, key->s_hat, key->t_hat);
+    memcpy(key->ek, ek, ek_len(pr));
+    memcpy(key->z, seed + 32, 32);
     return 0;
 }
 
@@ -279,11 +280,22 @@ int cl_mlkem_key_generate(cl_mlkem_param p, uint8_t *ek, cl_mlkem_key *key)
     return rc;
 }
 
-/* A_hat and t_hat are public (from ek). */
+void cl_mlkem_key_dk(const cl_mlkem_key *key, uint8_t *dk)
+{
+    const params *pr = get_params(key->param);
+    size_t ekl = ek_len(pr), pke = 384 * pr->k;
+    for (unsigned i = 0; i < pr->k; i++)
+        cl_mlkem_poly_encode12(dk + 384 * i, &key->s_hat[i]);
+    memcpy(dk + pke, key->ek, ekl);
+    cl_sha3_256(key->ek, ekl, dk + pke + ekl);
+    memcpy(dk + pke + ekl + 32, key->z, 32);
+}
+
+/* A_hat, t_hat and ek are public. */
 void cl_mlkem_key_wipe(cl_mlkem_key *key)
 {
     cl_wipe(key->s_hat, sizeof(key->s_hat));
-    cl_wipe(key->dk, sizeof(key->dk));
+    cl_wipe(key->z, sizeof(key->z));
 }
 
 /* Section 7.2: the length, and ByteEncode_12(ByteDecode_12(t)) == t, that
@@ -398,24 +410,21 @@ int cl_mlkem_decaps(cl_mlkem_param p, const uint8_t *dk, size_t dk_size, const u
 }
 
 /* The same with the expanded key: no H(ek) check (we made the key), and
- * A_hat, t_hat and s_hat as keygen left them. */
+ * A_hat, t_hat and s_hat as KeyGen left them. H(ek) and J(z || c) are
+ * hashed side by side. */
 int cl_mlkem_key_decaps(const cl_mlkem_key *key, const uint8_t *ct, size_t ct_size,
                         uint8_t ss[CL_MLKEM_SS_LEN])
 {
     const params *pr = get_params(key->param);
     if (ct == NULL || ct_size != ct_len(pr))
         return -1;
-    size_t pke = 384 * pr->k, ekl = ek_len(pr);
-    const uint8_t *h = key->dk + pke + ekl, *z = h + 32;
-    uint8_t k_bar[32];
-    cl_keccak j;
-    cl_keccak_init(&j, CL_SHAKE256_RATE);
-    cl_keccak_absorb(&j, z, 32);
-    cl_keccak_absorb(&j, ct, ct_size);
-    cl_keccak_finish(&j, 0x1f);
-    cl_keccak_squeeze(&j, k_bar, sizeof(k_bar));
+    uint8_t h[32], k_bar[32];
+    cl_keccak_job jobs[2] = {
+        {{key->ek, NULL}, {ek_len(pr), 0}, CL_SHA3_256_RATE, 0x06, h, 32, NULL},
+        {{key->z, ct}, {32, ct_size}, CL_SHAKE256_RATE, 0x1f, k_bar, 32, NULL},
+    };
+    cl_keccak_x4_run(jobs, 2);
     decaps_core(pr, key->a_hat, key->t_hat, key->s_hat, h, ct, ct_size, k_bar, ss);
     cl_wipe(k_bar, sizeof(k_bar));
-    cl_wipe(&j, sizeof(j));
     return 0;
 }

@@ -157,6 +157,12 @@ void cl_mlkem_poly_reduce(cl_mlkem_poly *p)
         p->c[i] = barrett_reduce(p->c[i]);
 }
 
+void cl_mlkem_poly_canonical(cl_mlkem_poly *p)
+{
+    for (unsigned i = 0; i < CL_MLKEM_N; i++)
+        p->c[i] = (int16_t)canonical(p->c[i]);
+}
+
 void cl_mlkem_poly_add(cl_mlkem_poly *r, const cl_mlkem_poly *a)
 {
     for (unsigned i = 0; i < CL_MLKEM_N; i++)

@@ -35,6 +35,7 @@ typedef struct {
 void cl_mlkem_ntt(cl_mlkem_poly *p);          /* in: |c| < q; out: |c| < q */
 void cl_mlkem_invntt_tomont(cl_mlkem_poly *p); /* in: |c| < q; out: R * NTT^-1, |c| < q */
 void cl_mlkem_poly_reduce(cl_mlkem_poly *p);   /* to the centred representative */
+void cl_mlkem_poly_canonical(cl_mlkem_poly *p); /* to [0, q) */
 void cl_mlkem_poly_add(cl_mlkem_poly *r, const cl_mlkem_poly *a);
 void cl_mlkem_poly_sub(cl_mlkem_poly *r, const cl_mlkem_poly *a); /* r = r - a */
 

@@ -92,7 +92,7 @@ static void test_mlkem(cl_mlkem_param p)
                "ML-KEM Decaps: the key, or the implicit rejection for a changed ciphertext");
     }
 
-    /* The expanded key (the TLS client's): s_hat and dk secret, A_hat and
+    /* The expanded key (the TLS client's): s_hat and z secret, A_hat and
      * t_hat public like ek. */
     static cl_mlkem_key key;
     SECRET(seed, sizeof seed);
@@ -100,7 +100,7 @@ static void test_mlkem(cl_mlkem_param p)
     PUBLIC(&rc, sizeof rc);
     expect(rc == 0, "ML-KEM KeyGen, expanded key");
     PUBLIC(ek, ekl);
-    PUBLIC(key.dk + pke, ekl + 32);
+    PUBLIC(key.ek, ekl);
     PUBLIC(key.a_hat, sizeof key.a_hat);
     PUBLIC(key.t_hat, sizeof key.t_hat);
     for (int changed = 0; changed < 2; changed++) {
