@@ -258,6 +258,10 @@ unsigned cl_mlkem_rej_uniform(int16_t *c, unsigned n, const uint8_t *buf, size_t
  * once. */
 void cl_mlkem_cbd2(cl_mlkem_poly *p, const uint8_t buf[128])
 {
+    if (cl_mlkem_poly_avx2()) {
+        cl_mlkem_avx2_cbd2(p->c, buf);
+        return;
+    }
     for (unsigned i = 0; i < 32; i++) {
         uint32_t t = (uint32_t)buf[4 * i] | (uint32_t)buf[4 * i + 1] << 8 |
                      (uint32_t)buf[4 * i + 2] << 16 | (uint32_t)buf[4 * i + 3] << 24;
@@ -343,8 +347,11 @@ static inline void pack_bits(uint8_t *out, const uint16_t *v, unsigned d)
 void cl_mlkem_poly_compress(uint8_t *out, const cl_mlkem_poly *p, unsigned d)
 {
     uint16_t v[CL_MLKEM_N];
-    for (unsigned i = 0; i < CL_MLKEM_N; i++)
-        v[i] = (uint16_t)compress(p->c[i], d);
+    if (cl_mlkem_poly_avx2())
+        cl_mlkem_avx2_compress(v, p->c, d);
+    else
+        for (unsigned i = 0; i < CL_MLKEM_N; i++)
+            v[i] = (uint16_t)compress(p->c[i], d);
     switch (d) {
     case 1: pack_bits(out, v, 1); break;
     case 4: pack_bits(out, v, 4); break;
@@ -355,19 +362,30 @@ void cl_mlkem_poly_compress(uint8_t *out, const cl_mlkem_poly *p, unsigned d)
     cl_wipe(v, sizeof(v));
 }
 
-/* Decompress_d(y) = round(q y / 2^d). */
+/* Decompress_d(y) = round(q y / 2^d). Value i sits at bit i d, inside
+ * the three bytes from (i d) / 8 (d <= 11): read from a copy with room
+ * after the end. Inlined with a constant d. */
+static inline void unpack_decompress(cl_mlkem_poly *p, const uint8_t *in, unsigned d)
+{
+    uint8_t buf[32 * 11 + 2] = {0};
+    memcpy(buf, in, 32 * d);
+    for (unsigned i = 0; i < CL_MLKEM_N; i++) {
+        unsigned at = i * d;
+        const uint8_t *b = buf + at / 8;
+        uint32_t w = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16;
+        uint32_t y = (w >> (at % 8)) & ((1u << d) - 1);
+        p->c[i] = (int16_t)((y * Q + (1u << (d - 1))) >> d);
+    }
+    cl_wipe(buf, sizeof(buf));
+}
+
 void cl_mlkem_poly_decompress(cl_mlkem_poly *p, const uint8_t *in, unsigned d)
 {
-    uint32_t acc = 0;
-    unsigned bits = 0;
-    for (unsigned i = 0; i < CL_MLKEM_N; i++) {
-        while (bits < d) {
-            acc |= (uint32_t)*in++ << bits;
-            bits += 8;
-        }
-        uint32_t y = acc & ((1u << d) - 1);
-        acc >>= d;
-        bits -= d;
-        p->c[i] = (int16_t)((y * Q + (1u << (d - 1))) >> d);
+    switch (d) {
+    case 1: unpack_decompress(p, in, 1); break;
+    case 4: unpack_decompress(p, in, 4); break;
+    case 5: unpack_decompress(p, in, 5); break;
+    case 10: unpack_decompress(p, in, 10); break;
+    default: unpack_decompress(p, in, 11); break;
     }
 }

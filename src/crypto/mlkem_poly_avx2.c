@@ -235,6 +235,64 @@ AVX2 void cl_mlkem_avx2_dot(int16_t r[CL_MLKEM_N], const int16_t *const a[],
     }
 }
 
+/* The representative in [0, q): Barrett, then q added to a negative. */
+static inline AVX2 __m256i canonical(__m256i x)
+{
+    x = barrett(x);
+    return _mm256_add_epi16(x, _mm256_and_si256(_mm256_srai_epi16(x, 15), _mm256_set1_epi16(Q)));
+}
+
+/* Eight 32-bit t below 2^23 -> (t * ceil(2^33 / q)) >> 33, which is
+ * t / q rounded down (mlkem_poly.c's formula): the even lanes through
+ * one 32x32->64 multiply, the odd ones through another. */
+static inline AVX2 __m256i div_q(__m256i t)
+{
+    const __m256i m = _mm256_set1_epi32(2580335);
+    __m256i even = _mm256_srli_epi64(_mm256_mul_epu32(t, m), 33);
+    __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(t, 32), m);
+    odd = _mm256_slli_epi64(_mm256_srli_epi64(odd, 33), 32);
+    return _mm256_blend_epi32(even, odd, 0xaa);
+}
+
+/* Compress_d(x) = floor((2^d x + (q - 1) / 2) / q) mod 2^d of x in [0, q). */
+AVX2 void cl_mlkem_avx2_compress(uint16_t v[CL_MLKEM_N], const int16_t c[CL_MLKEM_N], unsigned d)
+{
+    const __m128i shift = _mm_cvtsi32_si128((int)d);
+    const __m256i half = _mm256_set1_epi32(Q / 2), mask = _mm256_set1_epi32((1 << d) - 1);
+    for (unsigned i = 0; i < CL_MLKEM_N; i += 16) {
+        __m256i x = canonical(LOAD(c + i));
+        __m256i lo = _mm256_cvtepu16_epi32(_mm256_castsi256_si128(x));
+        __m256i hi = _mm256_cvtepu16_epi32(_mm256_extracti128_si256(x, 1));
+        lo = _mm256_and_si256(div_q(_mm256_add_epi32(_mm256_sll_epi32(lo, shift), half)), mask);
+        hi = _mm256_and_si256(div_q(_mm256_add_epi32(_mm256_sll_epi32(hi, shift), half)), mask);
+        /* packus works per 128 bits: 0..3 8..11 | 4..7 12..15, put back in order */
+        STORE(v + i, _mm256_permute4x64_epi64(_mm256_packus_epi32(lo, hi), 0xd8));
+    }
+}
+
+/* Each byte holds two coefficients' four bits: (b0 + b1) - (b2 + b3) of
+ * the low nibble, then of the high one. */
+AVX2 void cl_mlkem_avx2_cbd2(int16_t c[CL_MLKEM_N], const uint8_t buf[128])
+{
+    const __m256i m55 = _mm256_set1_epi8(0x55), m03 = _mm256_set1_epi8(3);
+    for (unsigned i = 0; i < 4; i++) {
+        __m256i x = LOAD(buf + 32 * i);
+        __m256i d = _mm256_add_epi8(_mm256_and_si256(x, m55),
+                                    _mm256_and_si256(_mm256_srli_epi16(x, 1), m55));
+        __m256i lo = _mm256_sub_epi8(_mm256_and_si256(d, m03),
+                                     _mm256_and_si256(_mm256_srli_epi16(d, 2), m03));
+        __m256i hi = _mm256_sub_epi8(_mm256_and_si256(_mm256_srli_epi16(d, 4), m03),
+                                     _mm256_and_si256(_mm256_srli_epi16(d, 6), m03));
+        /* per 128 bits: bytes 0..7 -> coefficients 0..15, 8..15 -> 16..31 */
+        __m256i a = _mm256_unpacklo_epi8(lo, hi), b = _mm256_unpackhi_epi8(lo, hi);
+        int16_t *o = c + 64 * i;
+        STORE(o, _mm256_cvtepi8_epi16(_mm256_castsi256_si128(a)));
+        STORE(o + 16, _mm256_cvtepi8_epi16(_mm256_castsi256_si128(b)));
+        STORE(o + 32, _mm256_cvtepi8_epi16(_mm256_extracti128_si256(a, 1)));
+        STORE(o + 48, _mm256_cvtepi8_epi16(_mm256_extracti128_si256(b, 1)));
+    }
+}
+
 /* Entry m: the positions of the set bits of m, lowest first, one per byte
  * (the rest 0): which of eight candidates to keep. */
 static const uint64_t keep_index[256] = {

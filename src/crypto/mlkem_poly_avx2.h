@@ -29,6 +29,10 @@ void cl_mlkem_avx2_prepare(int16_t even[CL_MLKEM_N], int16_t odd[CL_MLKEM_N],
                            const int16_t b[CL_MLKEM_N]);
 void cl_mlkem_avx2_dot(int16_t r[CL_MLKEM_N], const int16_t *const a[], const cl_mlkem_mulprep *b,
                        unsigned k);
+/* Compress_d of every coefficient (any int16) into v, not packed. */
+void cl_mlkem_avx2_compress(uint16_t v[CL_MLKEM_N], const int16_t c[CL_MLKEM_N], unsigned d);
+/* SamplePolyCBD_2 of 128 bytes. */
+void cl_mlkem_avx2_cbd2(int16_t c[CL_MLKEM_N], const uint8_t buf[128]);
 /* Takes 24 bytes (16 candidates) at a time while at least 32 bytes are
  * left and c has room for 16; returns the bytes used and updates *n. */
 size_t cl_mlkem_avx2_rej_uniform(int16_t *c, unsigned *n, const uint8_t *buf, size_t len);

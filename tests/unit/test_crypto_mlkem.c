@@ -303,6 +303,23 @@ static void test_paths_agree(void)
         unsigned k = 1 + (unsigned)round % 4;
         BOTH_PATHS(&x, &y, cl_mlkem_dot(&x, ap, pa, k), cl_mlkem_dot(&y, ap, pa, k));
 
+        /* Compress_d of any int16 (edges: around 0, q and the Compress
+         * rounding points), and CBD_2 of random bytes. */
+        cl_mlkem_poly in16;
+        random_poly(&in16, -32768, 32767);
+        for (int i = 0; i < CL_MLKEM_N && edge; i++)
+            in16.c[i] = (int16_t)(edge == 1 ? -q + i : edge == 2 ? q - 128 + i : (int)(rng() % 8) * 416 - 1 + i % 3);
+        static const unsigned ds[5] = {1, 4, 5, 10, 11};
+        for (int t = 0; t < 5; t++) {
+            uint8_t ca[32 * 11] = {0}, cp[32 * 11] = {0};
+            BOTH_PATHS(&ca, &cp, cl_mlkem_poly_compress(ca, &in16, ds[t]),
+                       cl_mlkem_poly_compress(cp, &in16, ds[t]));
+        }
+        uint8_t noise[128];
+        for (size_t i = 0; i < sizeof noise; i++)
+            noise[i] = (uint8_t)(edge == 1 ? 0xff : edge == 2 ? 0 : rng());
+        BOTH_PATHS(&x, &y, cl_mlkem_cbd2(&x, noise), cl_mlkem_cbd2(&y, noise));
+
         /* Rejection sampling: a buffer with many values at and around q. */
         uint8_t buf[3 * 168 + 7];
         for (size_t i = 0; i < sizeof buf; i++)
