@@ -510,12 +510,13 @@ typedef struct {
 } x4_lane;
 
 /* Message block b of a job (its two pieces back to back), padded when it
- * is the last one, into block[0..rate). */
-static void job_block(const cl_keccak_job *j, size_t b, uint8_t block[CL_SHAKE128_RATE])
+ * is the last one, into block[0..rate); returns the message bytes in it. */
+static size_t job_block(const cl_keccak_job *j, size_t b, uint8_t block[CL_SHAKE128_RATE])
 {
     size_t from = b * j->rate, end = from + j->rate, n = 0;
     memset(block, 0, j->rate);
-    for (unsigned piece = 0, at = 0; piece < 2; at += (unsigned)j->in_len[piece], piece++) {
+    for (unsigned piece = 0; piece < 2; piece++) {
+        size_t at = piece ? j->in_len[0] : 0; /* where the piece starts */
         size_t lo = from > at ? from : at, hi = at + j->in_len[piece];
         if (hi > end)
             hi = end;
@@ -528,6 +529,7 @@ static void job_block(const cl_keccak_job *j, size_t b, uint8_t block[CL_SHAKE12
         block[n] ^= j->domain;
         block[j->rate - 1] ^= 0x80;
     }
+    return n;
 }
 
 static void lane_start(cl_keccak_v4 s[25], x4_lane *l, unsigned lane, const cl_keccak_job *j)
@@ -556,9 +558,15 @@ void cl_keccak_x4_run(const cl_keccak_job *jobs, size_t n)
                 continue;
             busy = 1;
             if (l->next < l->blocks) {
-                job_block(l->job, l->next++, block);
-                for (unsigned i = 0; i < l->job->rate / 8; i++)
+                /* The last block is mostly zeros: only the words with the
+                 * message and domain byte, and the last one (0x80). */
+                unsigned words = l->job->rate / 8;
+                size_t n_msg = job_block(l->job, l->next++, block);
+                unsigned used = n_msg < l->job->rate ? (unsigned)(n_msg + 8) / 8 : words;
+                for (unsigned i = 0; i < used; i++)
                     s[i][t] ^= load64(block + 8 * i);
+                if (used < words)
+                    s[words - 1][t] ^= load64(block + 8 * (words - 1));
             }
         }
         if (!busy)
