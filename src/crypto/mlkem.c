@@ -318,18 +318,21 @@ int cl_mlkem_encaps_m(cl_mlkem_param p, const uint8_t *ek, size_t ek_size, const
 {
     const params *pr = get_params(p);
     unsigned k = pr->k;
-    if (cl_mlkem_ek_check(p, ek, ek_size) != 0)
+    cl_mlkem_poly a[MAX_K * MAX_K], t_hat[MAX_K];
+    if (ek == NULL || ek_size != ek_len(pr))
+        return -1;
+    int bad = 0; /* the modulus check (7.2) while decoding t_hat */
+    for (unsigned j = 0; j < k; j++)
+        bad |= cl_mlkem_poly_decode12_check(&t_hat[j], ek + 384 * j);
+    if (bad)
         return -1;
     uint8_t g_in[64], k_r[64];
-    cl_mlkem_poly a[MAX_K * MAX_K], t_hat[MAX_K];
     hash_batch hb;
     hb.n = 0;
     add_job(&hb, ek, ek_size, NULL, 0, CL_SHA3_256_RATE, 0x06, g_in + 32, 32, NULL);
     add_matrix(&hb, ek + 384 * k, k);
     cl_keccak_x4_run(hb.job, hb.n);
     finish_matrix(&hb, a, k);
-    for (unsigned j = 0; j < k; j++)
-        cl_mlkem_poly_decode12(&t_hat[j], ek + 384 * j);
     memcpy(g_in, m, 32);
     cl_sha3_512(g_in, sizeof(g_in), k_r);
     kpke_encrypt(pr, a, t_hat, m, k_r + 32, ct);

@@ -276,6 +276,10 @@ void cl_mlkem_cbd2(cl_mlkem_poly *p, const uint8_t buf[128])
 
 void cl_mlkem_poly_encode12(uint8_t out[CL_MLKEM_POLY_BYTES], const cl_mlkem_poly *p)
 {
+    if (cl_mlkem_poly_avx2()) {
+        cl_mlkem_avx2_encode12(out, p->c);
+        return;
+    }
     for (unsigned i = 0; i < CL_MLKEM_N / 2; i++) {
         uint16_t t0 = canonical(p->c[2 * i]), t1 = canonical(p->c[2 * i + 1]);
         out[3 * i] = (uint8_t)t0;
@@ -292,8 +296,30 @@ static inline int16_t reduce_once(uint16_t x)
     return (int16_t)r;
 }
 
+/* Both at once, for ek (public): decodes, and says whether every value
+ * was below q. */
+int cl_mlkem_poly_decode12_check(cl_mlkem_poly *p, const uint8_t in[CL_MLKEM_POLY_BYTES])
+{
+    if (cl_mlkem_poly_avx2())
+        return cl_mlkem_avx2_decode12(p->c, in) ? -1 : 0;
+    unsigned bad = 0;
+    for (unsigned i = 0; i < CL_MLKEM_N / 2; i++) {
+        uint16_t t0 = (uint16_t)(in[3 * i] | ((in[3 * i + 1] & 0x0f) << 8));
+        uint16_t t1 = (uint16_t)((in[3 * i + 1] >> 4) | (in[3 * i + 2] << 4));
+        bad |= (unsigned)(t0 >= Q) | (unsigned)(t1 >= Q);
+        p->c[2 * i] = reduce_once(t0);
+        p->c[2 * i + 1] = reduce_once(t1);
+    }
+    return -(int)bad;
+}
+
+/* For dk_PKE too: the verdict is never looked at here. */
 void cl_mlkem_poly_decode12(cl_mlkem_poly *p, const uint8_t in[CL_MLKEM_POLY_BYTES])
 {
+    if (cl_mlkem_poly_avx2()) {
+        (void)cl_mlkem_avx2_decode12(p->c, in);
+        return;
+    }
     for (unsigned i = 0; i < CL_MLKEM_N / 2; i++) {
         uint16_t t0 = (uint16_t)(in[3 * i] | ((in[3 * i + 1] & 0x0f) << 8));
         uint16_t t1 = (uint16_t)((in[3 * i + 1] >> 4) | (in[3 * i + 2] << 4));
@@ -304,13 +330,8 @@ void cl_mlkem_poly_decode12(cl_mlkem_poly *p, const uint8_t in[CL_MLKEM_POLY_BYT
 
 int cl_mlkem_poly_check12(const uint8_t in[CL_MLKEM_POLY_BYTES])
 {
-    unsigned bad = 0;
-    for (unsigned i = 0; i < CL_MLKEM_N / 2; i++) {
-        uint16_t t0 = (uint16_t)(in[3 * i] | ((in[3 * i + 1] & 0x0f) << 8));
-        uint16_t t1 = (uint16_t)((in[3 * i + 1] >> 4) | (in[3 * i + 2] << 4));
-        bad |= (t0 >= Q) | (t1 >= Q);
-    }
-    return bad ? -1 : 0;
+    cl_mlkem_poly scratch;
+    return cl_mlkem_poly_decode12_check(&scratch, in);
 }
 
 /* Compress_d(x) = round(2^d x / q) mod 2^d, the division by q a multiply

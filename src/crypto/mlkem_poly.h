@@ -57,6 +57,8 @@ void cl_mlkem_cbd2(cl_mlkem_poly *p, const uint8_t buf[128]);
 void cl_mlkem_poly_encode12(uint8_t out[CL_MLKEM_POLY_BYTES], const cl_mlkem_poly *p);
 /* ByteDecode_12, reduced mod q (constant time: used on secret keys). */
 void cl_mlkem_poly_decode12(cl_mlkem_poly *p, const uint8_t in[CL_MLKEM_POLY_BYTES]);
+/* ByteDecode_12 too, and 0 when every 12-bit value was below q, else -1. */
+int cl_mlkem_poly_decode12_check(cl_mlkem_poly *p, const uint8_t in[CL_MLKEM_POLY_BYTES]);
 /* 0 when every 12-bit value in `in` is below q (the modulus check), else -1. */
 int cl_mlkem_poly_check12(const uint8_t in[CL_MLKEM_POLY_BYTES]);
 

@@ -293,6 +293,54 @@ AVX2 void cl_mlkem_avx2_cbd2(int16_t c[CL_MLKEM_N], const uint8_t buf[128])
     }
 }
 
+/* Sixteen 12-bit values from 24 bytes at p (32 readable): bytes 0..11
+ * into the low 128 bits, 12..23 into the high (at offset 4 there), and
+ * each 3-byte group into the 16-bit words (b0 | b1 << 8) & 0xfff and
+ * (b1 | b2 << 8) >> 4. */
+static inline AVX2 __m256i unpack12(const uint8_t *p)
+{
+    const __m256i spread = _mm256_setr_epi8(0, 1, 1, 2, 3, 4, 4, 5, 6, 7, 7, 8, 9, 10, 10, 11,
+                                            4, 5, 5, 6, 7, 8, 8, 9, 10, 11, 11, 12, 13, 14, 14, 15);
+    __m256i x = _mm256_permute4x64_epi64(LOAD(p), 0x94); /* q0 q1 q1 q2 */
+    x = _mm256_shuffle_epi8(x, spread);
+    return _mm256_blend_epi16(_mm256_and_si256(x, _mm256_set1_epi16(0x0fff)),
+                              _mm256_srli_epi16(x, 4), 0xaa);
+}
+
+AVX2 int cl_mlkem_avx2_decode12(int16_t c[CL_MLKEM_N], const uint8_t in[CL_MLKEM_POLY_BYTES])
+{
+    const __m256i qv = _mm256_set1_epi16(Q);
+    __m256i bad = _mm256_setzero_si256();
+    uint8_t last[32] = {0};
+    memcpy(last, in + 24 * 15, 24); /* the last group: no reading past the end */
+    for (unsigned g = 0; g < 16; g++) {
+        __m256i x = unpack12(g < 15 ? in + 24 * g : last);
+        __m256i r = _mm256_sub_epi16(x, qv); /* x - q, plus q back when negative */
+        bad = _mm256_or_si256(bad, _mm256_cmpgt_epi16(x, _mm256_set1_epi16(Q - 1)));
+        STORE(c + 16 * g, _mm256_add_epi16(r, _mm256_and_si256(_mm256_srai_epi16(r, 15), qv)));
+    }
+    memset(last, 0, sizeof(last));
+    return !_mm256_testz_si256(bad, bad);
+}
+
+/* Pairs (v0, v1) -> the 24-bit v0 | v1 << 12 in each 32-bit lane
+ * (vpmaddwd by 1 and 4096), three bytes of each lane kept. */
+AVX2 void cl_mlkem_avx2_encode12(uint8_t out[CL_MLKEM_POLY_BYTES], const int16_t c[CL_MLKEM_N])
+{
+    const __m256i join = _mm256_set1_epi32(1 | 4096 << 16);
+    const __m256i squeeze = _mm256_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1,
+                                             0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1);
+    uint8_t last[28];
+    for (unsigned g = 0; g < 16; g++) {
+        __m256i x = _mm256_shuffle_epi8(_mm256_madd_epi16(canonical(LOAD(c + 16 * g)), join), squeeze);
+        uint8_t *o = g < 15 ? out + 24 * g : last; /* 28 bytes written: the last group aside */
+        _mm_storeu_si128((__m128i *)(void *)o, _mm256_castsi256_si128(x));
+        _mm_storeu_si128((__m128i *)(void *)(o + 12), _mm256_extracti128_si256(x, 1));
+    }
+    memcpy(out + 24 * 15, last, 24);
+    memset(last, 0, sizeof(last));
+}
+
 /* Entry m: the positions of the set bits of m, lowest first, one per byte
  * (the rest 0): which of eight candidates to keep. */
 static const uint64_t keep_index[256] = {
@@ -373,18 +421,11 @@ static inline AVX2 __m128i keep(__m128i v, unsigned m)
 
 AVX2 size_t cl_mlkem_avx2_rej_uniform(int16_t *c, unsigned *n, const uint8_t *buf, size_t len)
 {
-    /* Bytes 0..11 of the 24 into the low 128 bits, 12..23 into the high
-     * (at offset 4 there): each 3-byte group becomes the 16-bit words
-     * (b0 | b1 << 8) and (b1 | b2 << 8). */
-    const __m256i spread = _mm256_setr_epi8(0, 1, 1, 2, 3, 4, 4, 5, 6, 7, 7, 8, 9, 10, 10, 11,
-                                            4, 5, 5, 6, 7, 8, 8, 9, 10, 11, 11, 12, 13, 14, 14, 15);
-    const __m256i mask12 = _mm256_set1_epi16(0x0fff), qv = _mm256_set1_epi16(Q);
+    const __m256i qv = _mm256_set1_epi16(Q);
     size_t pos = 0;
     unsigned cnt = *n;
     while (pos + 32 <= len && cnt + 16 <= CL_MLKEM_N) {
-        __m256i x = _mm256_permute4x64_epi64(LOAD(buf + pos), 0x94); /* q0 q1 q1 q2 */
-        x = _mm256_shuffle_epi8(x, spread);
-        x = _mm256_blend_epi16(_mm256_and_si256(x, mask12), _mm256_srli_epi16(x, 4), 0xaa);
+        __m256i x = unpack12(buf + pos);
         __m256i ok = _mm256_cmpgt_epi16(qv, x);
         unsigned bits = (unsigned)_mm256_movemask_epi8(_mm256_packs_epi16(ok, _mm256_setzero_si256()));
         unsigned m0 = bits & 0xff, m1 = (bits >> 16) & 0xff;

@@ -31,6 +31,11 @@ void cl_mlkem_avx2_dot(int16_t r[CL_MLKEM_N], const int16_t *const a[], const cl
                        unsigned k);
 /* Compress_d of every coefficient (any int16) into v, not packed. */
 void cl_mlkem_avx2_compress(uint16_t v[CL_MLKEM_N], const int16_t c[CL_MLKEM_N], unsigned d);
+/* ByteEncode_12 of the canonical representatives of any int16. */
+void cl_mlkem_avx2_encode12(uint8_t out[CL_MLKEM_POLY_BYTES], const int16_t c[CL_MLKEM_N]);
+/* ByteDecode_12 reduced mod q; returns nonzero when a 12-bit value was
+ * not below q (the modulus check). */
+int cl_mlkem_avx2_decode12(int16_t c[CL_MLKEM_N], const uint8_t in[CL_MLKEM_POLY_BYTES]);
 /* SamplePolyCBD_2 of 128 bytes. */
 void cl_mlkem_avx2_cbd2(int16_t c[CL_MLKEM_N], const uint8_t buf[128]);
 /* Takes 24 bytes (16 candidates) at a time while at least 32 bytes are

@@ -315,6 +315,23 @@ static void test_paths_agree(void)
             BOTH_PATHS(&ca, &cp, cl_mlkem_poly_compress(ca, &in16, ds[t]),
                        cl_mlkem_poly_compress(cp, &in16, ds[t]));
         }
+        uint8_t enc_a[384], enc_p[384];
+        BOTH_PATHS(&enc_a, &enc_p, cl_mlkem_poly_encode12(enc_a, &in16),
+                   cl_mlkem_poly_encode12(enc_p, &in16));
+        /* ByteDecode_12 of any bytes (12-bit values up to 4095), and the
+         * modulus check's verdict. */
+        uint8_t raw[384];
+        for (size_t i = 0; i < sizeof raw; i++)
+            raw[i] = (uint8_t)(edge == 1 ? 0xff : rng());
+        if (edge == 2) /* all q - 1, but q at one place */
+            for (size_t i = 0; i < sizeof raw; i += 3) {
+                int hit = i == (rng() % 128) * 3;
+                raw[i] = (uint8_t)(hit ? 0x01 : 0x00), raw[i + 1] = 0x0d, raw[i + 2] = 0xd0;
+            }
+        int va = 0, vp = 0;
+        BOTH_PATHS(&x, &y, va = cl_mlkem_poly_decode12_check(&x, raw),
+                   vp = cl_mlkem_poly_decode12_check(&y, raw));
+        CHECK(va == vp);
         uint8_t noise[128];
         for (size_t i = 0; i < sizeof noise; i++)
             noise[i] = (uint8_t)(edge == 1 ? 0xff : edge == 2 ? 0 : rng());
