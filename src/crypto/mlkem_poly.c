@@ -83,7 +83,7 @@ void cl_mlkem_poly_force_portable(int on) { force_portable = on; }
 #endif
 int cl_mlkem_poly_avx2(void)
 {
-    return !PORTABLE_FORCED && __builtin_cpu_supports("avx2");
+    return !PORTABLE_FORCED && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
 }
 #else
 #ifdef CLASP_TEST_HOOKS
