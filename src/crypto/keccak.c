@@ -23,6 +23,8 @@ static inline uint64_t rotl64(uint64_t x, unsigned n)
     return (x << n) | (x >> (64 - n));
 }
 
+/* With x86-64-v3 (GCC), andn and rorx save moves: a second copy the loader
+ * picks on such CPUs. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 __attribute__((target_clones("arch=x86-64-v3", "default")))
 #endif
@@ -317,9 +319,10 @@ void cl_keccak_squeeze(cl_keccak *k, uint8_t *out, size_t len)
 #define rotl_v4(x, n) (((x) << (n)) | ((x) >> (64 - (n))))
 #define rc_v4(rc) ((cl_keccak_v4){(rc), (rc), (rc), (rc)})
 
-/* The same rounds as cl_keccak_f1600 on vectors. On x86-64 it is compiled
- * twice, for AVX2 and for the baseline (SSE2, two lanes at a time), and
- * the loader picks one. */
+/* The same rounds as cl_keccak_f1600 on vectors. On x86-64 (GCC) it is
+ * compiled three times and the loader picks one: x86-64-v4 (AVX-512VL on
+ * 256-bit vectors: a rotation is one vprolq, chi one vpternlogq), AVX2,
+ * and the baseline (SSE2, two lanes at a time). */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 #endif

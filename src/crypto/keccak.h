@@ -35,9 +35,9 @@ void cl_keccak_squeeze_blocks(cl_keccak *k, uint8_t *out, size_t nblocks);
 
 /* Four Keccak states side by side, lane i of every vector being state i
  * (GNU C vector types: the compiler uses SIMD registers, AVX2 where the
- * CPU has it). Four permutations cost about 1.2 of one, so ML-KEM runs
- * its many independent hashes (matrix entries, noise, H(ek), J) through
- * cl_keccak_x4_run. */
+ * CPU has it). Four permutations cost about as much as one, so ML-KEM
+ * runs its many independent hashes (matrix entries, noise, H(ek), J)
+ * through cl_keccak_x4_run. */
 typedef uint64_t cl_keccak_v4 __attribute__((vector_size(32)));
 
 void cl_keccak_f1600_x4(cl_keccak_v4 s[25]);

@@ -87,7 +87,7 @@ static void finish_matrix(hash_batch *b, cl_mlkem_poly *a, unsigned k)
     }
 }
 
-/* PRF_2(sigma, first + t) = SHAKE256(sigma || first + t, 128), t < count. */
+/* PRF_2(sigma, t) = SHAKE256(sigma || t, 128) for t < count. */
 static void add_noise(hash_batch *b, const uint8_t sigma[32], unsigned count)
 {
     for (unsigned t = 0; t < count; t++) {
