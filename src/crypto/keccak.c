@@ -23,9 +23,9 @@ static inline uint64_t rotl64(uint64_t x, unsigned n)
     return (x << n) | (x >> (64 - n));
 }
 
-/* With x86-64-v3 (GCC), andn and rorx save moves: a second copy the loader
+/* With x86-64-v3 (GCC 11+), andn and rorx save moves: a second copy the loader
  * picks on such CPUs. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 11
 __attribute__((target_clones("arch=x86-64-v3", "default")))
 #endif
 void cl_keccak_f1600(uint64_t s[25])
@@ -323,8 +323,10 @@ void cl_keccak_squeeze(cl_keccak *k, uint8_t *out, size_t len)
  * compiled three times and the loader picks one: x86-64-v4 (AVX-512VL on
  * 256-bit vectors: a rotation is one vprolq, chi one vpternlogq), AVX2,
  * and the baseline (SSE2, two lanes at a time). */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 11
 __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
+#elif defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("avx2", "default"))) /* no x86-64-v4 before GCC 11 */
 #endif
 void cl_keccak_f1600_x4(cl_keccak_v4 s[25])
 {
