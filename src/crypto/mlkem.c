@@ -52,10 +52,15 @@ typedef struct {
     size_t n;
     uint8_t ij[MAX_K * MAX_K][2];
     uint8_t nonce[2 * MAX_K + 1];
-    uint8_t matrix_out[MAX_K * MAX_K][MATRIX_BYTES];
-    cl_keccak matrix_rest[MAX_K * MAX_K];
     uint8_t noise_out[2 * MAX_K + 1][128];
 } hash_batch;
+
+/* The matrix entries' SHAKE128 output (11 KiB), apart from hash_batch so
+ * that only the operations sampling A_hat have it on the stack. */
+typedef struct {
+    uint8_t out[MAX_K * MAX_K][MATRIX_BYTES];
+    cl_keccak rest[MAX_K * MAX_K];
+} matrix_buf;
 
 static void add_job(hash_batch *b, const uint8_t *in0, size_t len0, const uint8_t *in1,
                     size_t len1, unsigned rate, uint8_t domain, uint8_t *out, size_t out_len,
@@ -65,23 +70,23 @@ static void add_job(hash_batch *b, const uint8_t *in0, size_t len0, const uint8_
 }
 
 /* A_hat[i][j] = SampleNTT(rho || j || i) into a[i * k + j]. */
-static void add_matrix(hash_batch *b, const uint8_t rho[32], unsigned k)
+static void add_matrix(hash_batch *b, matrix_buf *m, const uint8_t rho[32], unsigned k)
 {
     for (unsigned e = 0; e < k * k; e++) {
         b->ij[e][0] = (uint8_t)(e % k);
         b->ij[e][1] = (uint8_t)(e / k);
-        add_job(b, rho, 32, b->ij[e], 2, CL_SHAKE128_RATE, 0x1f, b->matrix_out[e], MATRIX_BYTES,
-                &b->matrix_rest[e]);
+        add_job(b, rho, 32, b->ij[e], 2, CL_SHAKE128_RATE, 0x1f, m->out[e], MATRIX_BYTES,
+                &m->rest[e]);
     }
 }
 
-static void finish_matrix(hash_batch *b, cl_mlkem_poly *a, unsigned k)
+static void finish_matrix(matrix_buf *m, cl_mlkem_poly *a, unsigned k)
 {
     for (unsigned e = 0; e < k * k; e++) {
-        unsigned n = cl_mlkem_rej_uniform(a[e].c, 0, b->matrix_out[e], MATRIX_BYTES);
+        unsigned n = cl_mlkem_rej_uniform(a[e].c, 0, m->out[e], MATRIX_BYTES);
         while (n < CL_MLKEM_N) {
             uint8_t more[CL_SHAKE128_RATE];
-            cl_keccak_squeeze(&b->matrix_rest[e], more, sizeof(more));
+            cl_keccak_squeeze(&m->rest[e], more, sizeof(more));
             n = cl_mlkem_rej_uniform(a[e].c, n, more, sizeof(more));
         }
     }
@@ -123,14 +128,15 @@ static void kpke_keygen(const params *pr, const uint8_t d[32], uint8_t *ek, uint
     cl_ct_declassify(rho, 32); /* public: the end of ek; sampling A branches on it */
 
     hash_batch hb;
+    matrix_buf mb;
     hb.n = 0;
     add_noise(&hb, sigma, 2 * k);
-    add_matrix(&hb, rho, k);
+    add_matrix(&hb, &mb, rho, k);
     cl_keccak_x4_run(hb.job, hb.n);
     cl_mlkem_poly noise[2 * MAX_K], poly; /* noise: s, then e */
     cl_mlkem_mulprep s_hat[MAX_K];
     finish_noise(&hb, noise, 2 * k);
-    finish_matrix(&hb, a, k);
+    finish_matrix(&mb, a, k);
     wipe_batch(&hb);
     for (unsigned i = 0; i < k; i++) {
         cl_mlkem_ntt(&noise[i]);
@@ -328,11 +334,12 @@ int cl_mlkem_encaps_m(cl_mlkem_param p, const uint8_t *ek, size_t ek_size, const
         return -1;
     uint8_t g_in[64], k_r[64];
     hash_batch hb;
+    matrix_buf mb;
     hb.n = 0;
     add_job(&hb, ek, ek_size, NULL, 0, CL_SHA3_256_RATE, 0x06, g_in + 32, 32, NULL);
-    add_matrix(&hb, ek + 384 * k, k);
+    add_matrix(&hb, &mb, ek + 384 * k, k);
     cl_keccak_x4_run(hb.job, hb.n);
-    finish_matrix(&hb, a, k);
+    finish_matrix(&mb, a, k);
     memcpy(g_in, m, 32);
     cl_sha3_512(g_in, sizeof(g_in), k_r);
     kpke_encrypt(pr, a, t_hat, m, k_r + 32, ct);
@@ -391,14 +398,15 @@ int cl_mlkem_decaps(cl_mlkem_param p, const uint8_t *dk, size_t dk_size, const u
     uint8_t hash[32], k_bar[32];
     cl_mlkem_poly a[MAX_K * MAX_K], t_hat[MAX_K], s_hat[MAX_K];
     hash_batch hb;
+    matrix_buf mb;
     hb.n = 0;
     add_job(&hb, ek, ekl, NULL, 0, CL_SHA3_256_RATE, 0x06, hash, 32, NULL);
     add_job(&hb, z, 32, ct, ct_size, CL_SHAKE256_RATE, 0x1f, k_bar, 32, NULL);
-    add_matrix(&hb, ek + pke, k);
+    add_matrix(&hb, &mb, ek + pke, k);
     cl_keccak_x4_run(hb.job, hb.n);
     int rc = -1;
     if (memcmp(hash, h, 32) == 0) { /* public: ek and H(ek) */
-        finish_matrix(&hb, a, k);
+        finish_matrix(&mb, a, k);
         for (unsigned j = 0; j < k; j++) {
             cl_mlkem_poly_decode12(&t_hat[j], ek + 384 * j);
             cl_mlkem_poly_decode12(&s_hat[j], dk + 384 * j);
