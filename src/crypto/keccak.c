@@ -551,7 +551,7 @@ void cl_keccak_x4_run(const cl_keccak_job *jobs, size_t n)
 {
     cl_keccak_v4 s[25];
     x4_lane lanes[4] = {{0}};
-    uint8_t block[CL_SHAKE128_RATE];
+    uint8_t block[CL_SHAKE128_RATE], scratch[4][CL_KECCAK_X4_SCRATCH];
     size_t queued = 0;
     for (unsigned t = 0; t < 4 && queued < n; t++)
         lane_start(s, &lanes[t], t, &jobs[queued++]);
@@ -582,9 +582,12 @@ void cl_keccak_x4_run(const cl_keccak_job *jobs, size_t n)
             const cl_keccak_job *j = l->job;
             if (!j || l->next < l->blocks)
                 continue;
-            /* Absorbed: one block of output per permutation. */
-            size_t take = j->out_len - l->done < j->rate ? j->out_len - l->done : j->rate;
-            uint8_t *o = j->out + l->done;
+            /* Absorbed: one block of output per permutation (into the
+             * runner's buffer never more than it holds). */
+            size_t len = j->out || j->out_len <= CL_KECCAK_X4_SCRATCH ? j->out_len
+                                                                      : CL_KECCAK_X4_SCRATCH;
+            size_t take = len - l->done < j->rate ? len - l->done : j->rate;
+            uint8_t *dst = j->out ? j->out : scratch[t], *o = dst + l->done;
             size_t i = 0;
             for (; 8 * i + 8 <= take; i++)
                 store64(o + 8 * i, s[i][t]);
@@ -594,20 +597,17 @@ void cl_keccak_x4_run(const cl_keccak_job *jobs, size_t n)
                 memcpy(o + 8 * i, w, take - 8 * i);
             }
             l->done += take;
-            if (l->done < j->out_len)
+            if (l->done < len)
                 continue;
-            if (j->rest) {
-                for (unsigned w = 0; w < 25; w++)
-                    j->rest->s[w] = s[w][t];
-                j->rest->rate = j->rate;
-                j->rest->pos = (unsigned)take;
-            }
+            if (j->done)
+                j->done(j->arg, dst, len);
             l->job = NULL;
             if (queued < n)
                 lane_start(s, l, t, &jobs[queued++]);
         }
     }
     memset(block, 0, sizeof(block));
+    memset(scratch, 0, sizeof(scratch));
     memset(s, 0, sizeof(s));
 }
 

@@ -44,8 +44,11 @@ void cl_keccak_f1600_x4(cl_keccak_v4 s[25]);
 
 /* One hash for cl_keccak_x4_run: the message in[0] || in[1] padded with
  * the domain byte (0x06 SHA-3, 0x1f SHAKE), out_len bytes squeezed into
- * out. With rest set, the sponge is left there after out, for more
- * output through cl_keccak_squeeze. Lengths are public. */
+ * out. With out NULL the bytes go to a buffer of the runner's (out_len at
+ * most CL_KECCAK_X4_SCRATCH), which done sees; with done set it is called
+ * as soon as the output is complete, before the state takes another job.
+ * Lengths are public. */
+#define CL_KECCAK_X4_SCRATCH (3 * CL_SHAKE128_RATE)
 typedef struct {
     const uint8_t *in[2];
     size_t in_len[2];
@@ -53,7 +56,8 @@ typedef struct {
     uint8_t domain;
     uint8_t *out;
     size_t out_len;
-    cl_keccak *rest;
+    void (*done)(void *arg, const uint8_t *out, size_t len);
+    void *arg;
 } cl_keccak_job;
 
 /* Runs the jobs four at a time: a state that finishes takes the next job

@@ -38,11 +38,16 @@ size_t cl_mlkem_dk_len(cl_mlkem_param p) { return dk_len(get_params(p)); }
 size_t cl_mlkem_ct_len(cl_mlkem_param p) { return ct_len(get_params(p)); }
 
 /* Every SHAKE128 stream of SampleNTT gives three blocks (336 candidates)
- * in the four-way run, usually enough for 256 values; the rare short one
- * goes on from its saved sponge. */
-#define MATRIX_BLOCKS 3
-#define MATRIX_BYTES (MATRIX_BLOCKS * CL_SHAKE128_RATE)
+ * in the four-way run, usually enough for 256 values. */
+#define MATRIX_BYTES CL_KECCAK_X4_SCRATCH
 #define MAX_JOBS (MAX_K * MAX_K + 2 * MAX_K + 2)
+
+/* One entry of A_hat: where it goes and what its stream hashes. */
+typedef struct {
+    cl_mlkem_poly *p;
+    const uint8_t *rho;
+    uint8_t ij[2];
+} matrix_entry;
 
 /* The hashes of one operation, run four at a time (cl_keccak_x4_run).
  * Jobs that are not matrix entries come first: the long ones (H(ek), J)
@@ -50,45 +55,51 @@ size_t cl_mlkem_ct_len(cl_mlkem_param p) { return ct_len(get_params(p)); }
 typedef struct {
     cl_keccak_job job[MAX_JOBS];
     size_t n;
-    uint8_t ij[MAX_K * MAX_K][2];
+    matrix_entry entry[MAX_K * MAX_K];
     uint8_t nonce[2 * MAX_K + 1];
     uint8_t noise_out[2 * MAX_K + 1][128];
 } hash_batch;
 
-/* The matrix entries' SHAKE128 output (11 KiB), apart from hash_batch so
- * that only the operations sampling A_hat have it on the stack. */
-typedef struct {
-    uint8_t out[MAX_K * MAX_K][MATRIX_BYTES];
-    cl_keccak rest[MAX_K * MAX_K];
-} matrix_buf;
-
 static void add_job(hash_batch *b, const uint8_t *in0, size_t len0, const uint8_t *in1,
-                    size_t len1, unsigned rate, uint8_t domain, uint8_t *out, size_t out_len,
-                    cl_keccak *rest)
+                    size_t len1, unsigned rate, uint8_t domain, uint8_t *out, size_t out_len)
 {
-    b->job[b->n++] = (cl_keccak_job){{in0, in1}, {len0, len1}, rate, domain, out, out_len, rest};
+    b->job[b->n++] = (cl_keccak_job){{in0, in1}, {len0, len1}, rate, domain, out, out_len, NULL, NULL};
 }
 
-/* A_hat[i][j] = SampleNTT(rho || j || i) into a[i * k + j]. */
-static void add_matrix(hash_batch *b, matrix_buf *m, const uint8_t rho[32], unsigned k)
+/* SampleNTT's rejection sampling as soon as an entry's three blocks are
+ * out (the runner's buffer is reused for the next job). The rare entry
+ * that needs more hashes its stream again, one block more each time. */
+static void matrix_entry_done(void *arg, const uint8_t *out, size_t len)
 {
-    for (unsigned e = 0; e < k * k; e++) {
-        b->ij[e][0] = (uint8_t)(e % k);
-        b->ij[e][1] = (uint8_t)(e / k);
-        add_job(b, rho, 32, b->ij[e], 2, CL_SHAKE128_RATE, 0x1f, m->out[e], MATRIX_BYTES,
-                &m->rest[e]);
+    matrix_entry *m = arg;
+    unsigned n = cl_mlkem_rej_uniform(m->p->c, 0, out, len);
+    if (n == CL_MLKEM_N)
+        return;
+    cl_keccak k;
+    uint8_t skip[MATRIX_BYTES], more[CL_SHAKE128_RATE];
+    cl_keccak_init(&k, CL_SHAKE128_RATE);
+    cl_keccak_absorb(&k, m->rho, 32);
+    cl_keccak_absorb(&k, m->ij, 2);
+    cl_keccak_finish(&k, 0x1f);
+    cl_keccak_squeeze(&k, skip, sizeof(skip));
+    while (n < CL_MLKEM_N) {
+        cl_keccak_squeeze(&k, more, sizeof(more));
+        n = cl_mlkem_rej_uniform(m->p->c, n, more, sizeof(more));
     }
 }
 
-static void finish_matrix(matrix_buf *m, cl_mlkem_poly *a, unsigned k)
+/* A_hat[i][j] = SampleNTT(rho || j || i) into a[i * k + j], sampled while
+ * the run goes on. */
+static void add_matrix(hash_batch *b, cl_mlkem_poly *a, const uint8_t rho[32], unsigned k)
 {
     for (unsigned e = 0; e < k * k; e++) {
-        unsigned n = cl_mlkem_rej_uniform(a[e].c, 0, m->out[e], MATRIX_BYTES);
-        while (n < CL_MLKEM_N) {
-            uint8_t more[CL_SHAKE128_RATE];
-            cl_keccak_squeeze(&m->rest[e], more, sizeof(more));
-            n = cl_mlkem_rej_uniform(a[e].c, n, more, sizeof(more));
-        }
+        matrix_entry *m = &b->entry[e];
+        m->p = &a[e];
+        m->rho = rho;
+        m->ij[0] = (uint8_t)(e % k);
+        m->ij[1] = (uint8_t)(e / k);
+        b->job[b->n++] = (cl_keccak_job){{rho, m->ij}, {32, 2}, CL_SHAKE128_RATE, 0x1f, NULL,
+                                         MATRIX_BYTES, matrix_entry_done, m};
     }
 }
 
@@ -97,7 +108,7 @@ static void add_noise(hash_batch *b, const uint8_t sigma[32], unsigned count)
 {
     for (unsigned t = 0; t < count; t++) {
         b->nonce[t] = (uint8_t)t;
-        add_job(b, sigma, 32, &b->nonce[t], 1, CL_SHAKE256_RATE, 0x1f, b->noise_out[t], 128, NULL);
+        add_job(b, sigma, 32, &b->nonce[t], 1, CL_SHAKE256_RATE, 0x1f, b->noise_out[t], 128);
     }
 }
 
@@ -128,15 +139,13 @@ static void kpke_keygen(const params *pr, const uint8_t d[32], uint8_t *ek, uint
     cl_ct_declassify(rho, 32); /* public: the end of ek; sampling A branches on it */
 
     hash_batch hb;
-    matrix_buf mb;
     hb.n = 0;
     add_noise(&hb, sigma, 2 * k);
-    add_matrix(&hb, &mb, rho, k);
+    add_matrix(&hb, a, rho, k);
     cl_keccak_x4_run(hb.job, hb.n);
     cl_mlkem_poly noise[2 * MAX_K], poly; /* noise: s, then e */
     cl_mlkem_mulprep s_hat[MAX_K];
     finish_noise(&hb, noise, 2 * k);
-    finish_matrix(&mb, a, k);
     wipe_batch(&hb);
     for (unsigned i = 0; i < k; i++) {
         cl_mlkem_ntt(&noise[i]);
@@ -334,12 +343,10 @@ int cl_mlkem_encaps_m(cl_mlkem_param p, const uint8_t *ek, size_t ek_size, const
         return -1;
     uint8_t g_in[64], k_r[64];
     hash_batch hb;
-    matrix_buf mb;
     hb.n = 0;
-    add_job(&hb, ek, ek_size, NULL, 0, CL_SHA3_256_RATE, 0x06, g_in + 32, 32, NULL);
-    add_matrix(&hb, &mb, ek + 384 * k, k);
+    add_job(&hb, ek, ek_size, NULL, 0, CL_SHA3_256_RATE, 0x06, g_in + 32, 32);
+    add_matrix(&hb, a, ek + 384 * k, k);
     cl_keccak_x4_run(hb.job, hb.n);
-    finish_matrix(&mb, a, k);
     memcpy(g_in, m, 32);
     cl_sha3_512(g_in, sizeof(g_in), k_r);
     kpke_encrypt(pr, a, t_hat, m, k_r + 32, ct);
@@ -398,15 +405,13 @@ int cl_mlkem_decaps(cl_mlkem_param p, const uint8_t *dk, size_t dk_size, const u
     uint8_t hash[32], k_bar[32];
     cl_mlkem_poly a[MAX_K * MAX_K], t_hat[MAX_K], s_hat[MAX_K];
     hash_batch hb;
-    matrix_buf mb;
     hb.n = 0;
-    add_job(&hb, ek, ekl, NULL, 0, CL_SHA3_256_RATE, 0x06, hash, 32, NULL);
-    add_job(&hb, z, 32, ct, ct_size, CL_SHAKE256_RATE, 0x1f, k_bar, 32, NULL);
-    add_matrix(&hb, &mb, ek + pke, k);
+    add_job(&hb, ek, ekl, NULL, 0, CL_SHA3_256_RATE, 0x06, hash, 32);
+    add_job(&hb, z, 32, ct, ct_size, CL_SHAKE256_RATE, 0x1f, k_bar, 32);
+    add_matrix(&hb, a, ek + pke, k);
     cl_keccak_x4_run(hb.job, hb.n);
     int rc = -1;
     if (memcmp(hash, h, 32) == 0) { /* public: ek and H(ek) */
-        finish_matrix(&mb, a, k);
         for (unsigned j = 0; j < k; j++) {
             cl_mlkem_poly_decode12(&t_hat[j], ek + 384 * j);
             cl_mlkem_poly_decode12(&s_hat[j], dk + 384 * j);
@@ -431,8 +436,8 @@ int cl_mlkem_key_decaps(const cl_mlkem_key *key, const uint8_t *ct, size_t ct_si
         return -1;
     uint8_t h[32], k_bar[32];
     cl_keccak_job jobs[2] = {
-        {{key->ek, NULL}, {ek_len(pr), 0}, CL_SHA3_256_RATE, 0x06, h, 32, NULL},
-        {{key->z, ct}, {32, ct_size}, CL_SHAKE256_RATE, 0x1f, k_bar, 32, NULL},
+        {{key->ek, NULL}, {ek_len(pr), 0}, CL_SHA3_256_RATE, 0x06, h, 32, NULL, NULL},
+        {{key->z, ct}, {32, ct_size}, CL_SHAKE256_RATE, 0x1f, k_bar, 32, NULL, NULL},
     };
     cl_keccak_x4_run(jobs, 2);
     decaps_core(pr, key->a_hat, key->t_hat, key->s_hat, h, ct, ct_size, k_bar, ss);
