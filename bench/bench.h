@@ -172,9 +172,12 @@ int bench_floor(const bench_pki *pki, double seconds_each, floor_result *r, char
  * compares figures taken minutes, not seconds, apart on a noisy VM. */
 int bench_aead_raw(int chacha, double seconds, double *seal_mb_s, double *open_mb_s);
 
-/* ML-KEM per operation, [0] ML-KEM-768, [1] ML-KEM-1024 (mlkem.c). */
+/* ML-KEM per operation, [0] ML-KEM-768, [1] ML-KEM-1024 (mlkem.c): the
+ * byte-form API, and (clasp only) the expanded key the TLS client keeps. */
 typedef struct {
     double keygen_us[2], encaps_us[2], decaps_us[2];
+    double key_generate_us[2], key_decaps_us[2];
+    int avx2; /* the polynomial path clasp took */
 } mlkem_result;
 int bench_mlkem(double seconds_each, mlkem_result *r);
 /* The same from `CMD speed` of an OpenSSL 3.5 command line. */

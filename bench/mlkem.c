@@ -9,6 +9,7 @@
 
 #include "bench.h"
 #include "crypto/mlkem.h"
+#include "crypto/mlkem_poly.h"
 
 /* Thread CPU time per operation of `op` repeated for about `seconds`. */
 #define MEASURE(out_us, seconds, op)                                            \
@@ -26,13 +27,20 @@
 int bench_mlkem(double seconds_each, mlkem_result *r)
 {
     static uint8_t ek[CL_MLKEM_MAX_EK_LEN], dk[CL_MLKEM_MAX_DK_LEN], ct[CL_MLKEM_MAX_CT_LEN];
+    static cl_mlkem_key key;
     uint8_t ss[CL_MLKEM_SS_LEN];
+    r->avx2 = cl_mlkem_poly_avx2();
     for (int i = 0; i < 2; i++) {
         cl_mlkem_param p = i ? CL_MLKEM_1024 : CL_MLKEM_768;
         size_t ekl = cl_mlkem_ek_len(p), dkl = cl_mlkem_dk_len(p), ctl = cl_mlkem_ct_len(p);
         MEASURE(r->keygen_us[i], seconds_each, cl_mlkem_keygen(p, ek, dk));
         MEASURE(r->encaps_us[i], seconds_each, cl_mlkem_encaps(p, ek, ekl, ct, ss));
         MEASURE(r->decaps_us[i], seconds_each, cl_mlkem_decaps(p, dk, dkl, ct, ctl, ss));
+        MEASURE(r->key_generate_us[i], seconds_each, cl_mlkem_key_generate(p, ek, &key));
+        if (cl_mlkem_encaps(p, ek, ekl, ct, ss) != 0)
+            return -1;
+        MEASURE(r->key_decaps_us[i], seconds_each, cl_mlkem_key_decaps(&key, ct, ctl, ss));
+        cl_mlkem_key_wipe(&key);
     }
     return 0;
 }

@@ -30,7 +30,7 @@ static const hybrid_info hybrids[] = {
 struct cr_hybrid {
     const hybrid_info *h;
     cr_dh *ec;
-    uint8_t dk[CL_MLKEM_MAX_DK_LEN];
+    cl_mlkem_key kem; /* expanded: Decaps reuses KeyGen's matrix */
 };
 
 static const hybrid_info *find_hybrid(uint16_t group)
@@ -48,7 +48,7 @@ void cr_hybrid_free(cr_hybrid *k)
     if (!k)
         return;
     cr_dh_free(k->ec);
-    cl_wipe(k->dk, sizeof k->dk);
+    cl_mlkem_key_wipe(&k->kem);
     free(k);
 }
 
@@ -82,13 +82,14 @@ int cr_hybrid_generate(uint16_t group, cr_hybrid **out, uint8_t *pub, size_t *pu
     size_t ek_len = cl_mlkem_ek_len(h->kem), ec_at, kem_at, ec_len = 0;
     if (*pub_len < ek_len + h->ec_share_len)
         return -1;
-    cr_hybrid *k = calloc(1, sizeof *k);
+    cr_hybrid *k = malloc(sizeof *k); /* kem: written by the key generation */
     if (!k)
         return -1;
     k->h = h;
+    k->ec = NULL;
     split(h, ek_len, &ec_at, &kem_at);
     if (cr_dh_generate(h->ec_group, &k->ec, pub + ec_at, &ec_len) != 0 ||
-        ec_len != h->ec_share_len || cl_mlkem_keygen(h->kem, pub + kem_at, k->dk) != 0) {
+        ec_len != h->ec_share_len || cl_mlkem_key_generate(h->kem, pub + kem_at, &k->kem) != 0) {
         cr_hybrid_free(k);
         return -1;
     }
@@ -113,8 +114,7 @@ int cr_hybrid_decap(cr_hybrid *k, const uint8_t *peer, size_t peer_len, uint8_t 
         rc = -1;
     /* Decapsulation fails only for a wrong length, checked above: any
      * other ciphertext yields a secret (implicit rejection). */
-    if (rc == 0 && cl_mlkem_decaps(h->kem, k->dk, cl_mlkem_dk_len(h->kem), peer + kem_at, ct_len,
-                                   ss) != 0)
+    if (rc == 0 && cl_mlkem_key_decaps(&k->kem, peer + kem_at, ct_len, ss) != 0)
         rc = -1;
     if (rc == 0)
         join_secret(h, ec, ss, secret, secret_len);

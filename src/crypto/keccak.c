@@ -23,6 +23,11 @@ static inline uint64_t rotl64(uint64_t x, unsigned n)
     return (x << n) | (x >> (64 - n));
 }
 
+/* With x86-64-v3 (GCC 11+), andn and rorx save moves: a second copy the loader
+ * picks on such CPUs. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 11
+__attribute__((target_clones("arch=x86-64-v3", "default")))
+#endif
 void cl_keccak_f1600(uint64_t s[25])
 {
     uint64_t a00 = s[0];
@@ -214,16 +219,26 @@ static inline uint8_t get_byte(const uint64_t s[25], unsigned i)
 
 static inline uint64_t load64(const uint8_t *p)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+#else
     uint64_t v = 0;
     for (int i = 7; i >= 0; i--)
         v = (v << 8) | p[i];
     return v;
+#endif
 }
 
 static inline void store64(uint8_t *p, uint64_t v)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(p, &v, 8);
+#else
     for (int i = 0; i < 8; i++)
         p[i] = (uint8_t)(v >> (8 * i));
+#endif
 }
 
 void cl_keccak_init(cl_keccak *k, unsigned rate)
@@ -304,11 +319,14 @@ void cl_keccak_squeeze(cl_keccak *k, uint8_t *out, size_t len)
 #define rotl_v4(x, n) (((x) << (n)) | ((x) >> (64 - (n))))
 #define rc_v4(rc) ((cl_keccak_v4){(rc), (rc), (rc), (rc)})
 
-/* The same rounds as cl_keccak_f1600 on vectors. On x86-64 it is compiled
- * twice, for AVX2 and for the baseline (SSE2, two lanes at a time), and
- * the loader picks one. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-__attribute__((target_clones("avx2", "default")))
+/* The same rounds as cl_keccak_f1600 on vectors. On x86-64 (GCC) it is
+ * compiled three times and the loader picks one: x86-64-v4 (AVX-512VL on
+ * 256-bit vectors: a rotation is one vprolq, chi one vpternlogq), AVX2,
+ * and the baseline (SSE2, two lanes at a time). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 11
+__attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
+#elif defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("avx2", "default"))) /* no x86-64-v4 before GCC 11 */
 #endif
 void cl_keccak_f1600_x4(cl_keccak_v4 s[25])
 {
@@ -488,28 +506,109 @@ void cl_keccak_f1600_x4(cl_keccak_v4 s[25])
     s[24] = a44;
 }
 
-void cl_keccak_x4_absorb_once(cl_keccak_v4 s[25], unsigned rate, uint8_t domain,
-                              const uint8_t *const in[4], size_t len)
+/* Where one state of cl_keccak_x4_run stands in its job. */
+typedef struct {
+    const cl_keccak_job *job; /* NULL: idle */
+    size_t blocks;            /* message blocks, the padding included */
+    size_t next;              /* the next message block to absorb */
+    size_t done;              /* bytes squeezed so far */
+} x4_lane;
+
+/* Message block b of a job (its two pieces back to back), padded when it
+ * is the last one, into block[0..rate); returns the message bytes in it. */
+static size_t job_block(const cl_keccak_job *j, size_t b, uint8_t block[CL_SHAKE128_RATE])
 {
-    memset(s, 0, 25 * sizeof(cl_keccak_v4));
-    for (unsigned inst = 0; inst < 4; inst++) {
-        uint8_t block[200] = {0};
-        memcpy(block, in[inst], len);
-        block[len] ^= domain;
-        block[rate - 1] ^= 0x80;
-        for (unsigned i = 0; i < rate / 8; i++)
-            s[i][inst] = load64(block + 8 * i);
-        memset(block, 0, sizeof(block));
+    size_t from = b * j->rate, end = from + j->rate, n = 0;
+    memset(block, 0, j->rate);
+    for (unsigned piece = 0; piece < 2; piece++) {
+        size_t at = piece ? j->in_len[0] : 0; /* where the piece starts */
+        size_t lo = from > at ? from : at, hi = at + j->in_len[piece];
+        if (hi > end)
+            hi = end;
+        if (lo < hi) {
+            memcpy(block + (lo - from), j->in[piece] + (lo - at), hi - lo);
+            n += hi - lo;
+        }
     }
-    cl_keccak_f1600_x4(s);
+    if (n < j->rate) {
+        block[n] ^= j->domain;
+        block[j->rate - 1] ^= 0x80;
+    }
+    return n;
 }
 
-void cl_keccak_x4_squeeze_block(cl_keccak_v4 s[25], unsigned rate, uint8_t *const out[4])
+static void lane_start(cl_keccak_v4 s[25], x4_lane *l, unsigned lane, const cl_keccak_job *j)
 {
-    for (unsigned inst = 0; inst < 4; inst++)
-        for (unsigned i = 0; i < rate / 8; i++)
-            store64(out[inst] + 8 * i, s[i][inst]);
-    cl_keccak_f1600_x4(s);
+    for (unsigned i = 0; i < 25; i++)
+        s[i][lane] = 0;
+    l->job = j;
+    l->blocks = (j->in_len[0] + j->in_len[1]) / j->rate + 1;
+    l->next = 0;
+    l->done = 0;
+}
+
+void cl_keccak_x4_run(const cl_keccak_job *jobs, size_t n)
+{
+    cl_keccak_v4 s[25];
+    x4_lane lanes[4] = {{0}};
+    uint8_t block[CL_SHAKE128_RATE], scratch[4][CL_KECCAK_X4_SCRATCH];
+    size_t queued = 0;
+    for (unsigned t = 0; t < 4 && queued < n; t++)
+        lane_start(s, &lanes[t], t, &jobs[queued++]);
+    for (;;) {
+        int busy = 0;
+        for (unsigned t = 0; t < 4; t++) {
+            x4_lane *l = &lanes[t];
+            if (!l->job)
+                continue;
+            busy = 1;
+            if (l->next < l->blocks) {
+                /* The last block is mostly zeros: only the words with the
+                 * message and domain byte, and the last one (0x80). */
+                unsigned words = l->job->rate / 8;
+                size_t n_msg = job_block(l->job, l->next++, block);
+                unsigned used = n_msg < l->job->rate ? (unsigned)(n_msg + 8) / 8 : words;
+                for (unsigned i = 0; i < used; i++)
+                    s[i][t] ^= load64(block + 8 * i);
+                if (used < words)
+                    s[words - 1][t] ^= load64(block + 8 * (words - 1));
+            }
+        }
+        if (!busy)
+            break;
+        cl_keccak_f1600_x4(s);
+        for (unsigned t = 0; t < 4; t++) {
+            x4_lane *l = &lanes[t];
+            const cl_keccak_job *j = l->job;
+            if (!j || l->next < l->blocks)
+                continue;
+            /* Absorbed: one block of output per permutation (into the
+             * runner's buffer never more than it holds). */
+            size_t len = j->out || j->out_len <= CL_KECCAK_X4_SCRATCH ? j->out_len
+                                                                      : CL_KECCAK_X4_SCRATCH;
+            size_t take = len - l->done < j->rate ? len - l->done : j->rate;
+            uint8_t *dst = j->out ? j->out : scratch[t], *o = dst + l->done;
+            size_t i = 0;
+            for (; 8 * i + 8 <= take; i++)
+                store64(o + 8 * i, s[i][t]);
+            if (8 * i < take) {
+                uint8_t w[8];
+                store64(w, s[i][t]);
+                memcpy(o + 8 * i, w, take - 8 * i);
+            }
+            l->done += take;
+            if (l->done < len)
+                continue;
+            if (j->done)
+                j->done(j->arg, dst, len);
+            l->job = NULL;
+            if (queued < n)
+                lane_start(s, l, t, &jobs[queued++]);
+        }
+    }
+    memset(block, 0, sizeof(block));
+    memset(scratch, 0, sizeof(scratch));
+    memset(s, 0, sizeof(s));
 }
 
 static void sha3(unsigned rate, const uint8_t *in, size_t len, uint8_t *out, size_t out_len)

@@ -35,17 +35,34 @@ void cl_keccak_squeeze_blocks(cl_keccak *k, uint8_t *out, size_t nblocks);
 
 /* Four Keccak states side by side, lane i of every vector being state i
  * (GNU C vector types: the compiler uses SIMD registers, AVX2 where the
- * CPU has it). For the many equal-length short inputs of ML-KEM: matrix
- * entries and noise. */
+ * CPU has it). Four permutations cost about as much as one, so ML-KEM
+ * runs its many independent hashes (matrix entries, noise, H(ek), J)
+ * through cl_keccak_x4_run. */
 typedef uint64_t cl_keccak_v4 __attribute__((vector_size(32)));
 
 void cl_keccak_f1600_x4(cl_keccak_v4 s[25]);
-/* Fresh states absorb in[0..3] (len bytes each, len < rate), pad with the
- * domain byte and permute: ready for cl_keccak_x4_squeeze_block. */
-void cl_keccak_x4_absorb_once(cl_keccak_v4 s[25], unsigned rate, uint8_t domain,
-                              const uint8_t *const in[4], size_t len);
-/* One block (rate bytes) of each state into out[0..3], then permutes. */
-void cl_keccak_x4_squeeze_block(cl_keccak_v4 s[25], unsigned rate, uint8_t *const out[4]);
+
+/* One hash for cl_keccak_x4_run: the message in[0] || in[1] padded with
+ * the domain byte (0x06 SHA-3, 0x1f SHAKE), out_len bytes squeezed into
+ * out. With out NULL the bytes go to a buffer of the runner's (out_len at
+ * most CL_KECCAK_X4_SCRATCH), which done sees; with done set it is called
+ * as soon as the output is complete, before the state takes another job.
+ * Lengths are public. */
+#define CL_KECCAK_X4_SCRATCH (3 * CL_SHAKE128_RATE)
+typedef struct {
+    const uint8_t *in[2];
+    size_t in_len[2];
+    unsigned rate;
+    uint8_t domain;
+    uint8_t *out;
+    size_t out_len;
+    void (*done)(void *arg, const uint8_t *out, size_t len);
+    void *arg;
+} cl_keccak_job;
+
+/* Runs the jobs four at a time: a state that finishes takes the next job
+ * before the next permutation, so put the long jobs first. */
+void cl_keccak_x4_run(const cl_keccak_job *jobs, size_t n);
 
 void cl_sha3_256(const uint8_t *in, size_t len, uint8_t out[32]);
 void cl_sha3_512(const uint8_t *in, size_t len, uint8_t out[64]);

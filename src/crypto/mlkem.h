@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "base/bytes.h"
+#include "crypto/mlkem_poly.h"
 
 typedef enum { CL_MLKEM_768, CL_MLKEM_1024 } cl_mlkem_param;
 
@@ -50,4 +51,30 @@ CL_MUST_CHECK int cl_mlkem_encaps(cl_mlkem_param p, const uint8_t *ek, size_t ek
 CL_MUST_CHECK int cl_mlkem_decaps(cl_mlkem_param p, const uint8_t *dk, size_t dk_len,
                                   const uint8_t *ct, size_t ct_len,
                                   uint8_t ss[CL_MLKEM_SS_LEN]);
+
+/* An expanded decapsulation key, for the side that made the key and keeps
+ * it for one Decaps (the TLS client): KeyGen's A_hat, t_hat and s_hat,
+ * which Decaps would otherwise decode and sample again, with ek and z.
+ * H(ek) is left to Decaps, which hashes it beside J(z || c). About 15 KiB;
+ * wipe with cl_mlkem_key_wipe. */
+typedef struct {
+    cl_mlkem_param param;
+    cl_mlkem_poly a_hat[16]; /* A_hat[i][j] at i * k + j */
+    cl_mlkem_poly t_hat[4];  /* in [0, q) */
+    cl_mlkem_poly s_hat[4];  /* in [0, q); secret */
+    uint8_t ek[CL_MLKEM_MAX_EK_LEN];
+    uint8_t z[32]; /* secret */
+} cl_mlkem_key;
+
+/* KeyGen into an expanded key; ek as cl_mlkem_keygen_seed gives it. */
+CL_MUST_CHECK int cl_mlkem_key_from_seed(cl_mlkem_param p, const uint8_t seed[CL_MLKEM_SEED_LEN],
+                                         uint8_t *ek, cl_mlkem_key *key);
+CL_MUST_CHECK int cl_mlkem_key_generate(cl_mlkem_param p, uint8_t *ek, cl_mlkem_key *key);
+/* The key's dk (cl_mlkem_dk_len bytes), as cl_mlkem_keygen_seed gives it. */
+void cl_mlkem_key_dk(const cl_mlkem_key *key, uint8_t *dk);
+/* Decaps with the expanded key: the same secret cl_mlkem_decaps gives for
+ * the key's dk. Fails only on a ciphertext of the wrong length. */
+CL_MUST_CHECK int cl_mlkem_key_decaps(const cl_mlkem_key *key, const uint8_t *ct, size_t ct_len,
+                                      uint8_t ss[CL_MLKEM_SS_LEN]);
+void cl_mlkem_key_wipe(cl_mlkem_key *key);
 #endif

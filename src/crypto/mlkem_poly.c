@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "base/bytes.h"
-#include "crypto/keccak.h"
+#include "crypto/mlkem_poly_avx2.h"
 
 #define Q CL_MLKEM_Q
 #define QINV 62209u    /* q^-1 mod 2^16 */
@@ -17,7 +17,7 @@
 
 /* zetas[i] = 17^BitRev7(i) * 2^16 mod q and gammas[i] = 17^(2 BitRev7(i) + 1)
  * * 2^16 mod q (FIPS 203 Appendix A), as centred representatives. */
-static const int16_t cl_mlkem_zetas[128] = {
+const int16_t cl_mlkem_zetas[128] = {
     -1044, -758, -359, -1517, 1493, 1422, 287, 202, -171, 622, 1577, 182,
     962, -1202, -1474, 1468, 573, -1325, 264, 383, -829, 1458, -1602, -130,
     -681, 1017, 732, 608, -1542, 411, -205, -1571, 1223, 652, -552, 1015,
@@ -30,7 +30,7 @@ static const int16_t cl_mlkem_zetas[128] = {
     -874, 220, -1187, -1659, -1185, -1530, -1278, 794, -1510, -854, -870, 478,
     -108, -308, 996, 991, 958, -1460, 1522, 1628,
 };
-static const int16_t cl_mlkem_gammas[128] = {
+const int16_t cl_mlkem_gammas[128] = {
     -1103, 1103, 430, -430, 555, -555, 843, -843, -1251, 1251, 871, -871,
     1550, -1550, 105, -105, 422, -422, 587, -587, 177, -177, -235, 235,
     -291, 291, -460, 460, 1574, -1574, 1653, -1653, -246, 246, 778, -778,
@@ -71,9 +71,34 @@ static inline uint16_t canonical(int16_t a)
     return (uint16_t)r;
 }
 
+/* The AVX2 versions when the CPU (and OS) has AVX2: a public fact, the
+ * same for every call, so the branch leaks nothing. */
+#if CL_MLKEM_AVX2_BUILT
+#ifdef CLASP_TEST_HOOKS
+static int force_portable;
+void cl_mlkem_poly_force_portable(int on) { force_portable = on; }
+#define PORTABLE_FORCED force_portable
+#else
+#define PORTABLE_FORCED 0
+#endif
+int cl_mlkem_poly_avx2(void)
+{
+    return !PORTABLE_FORCED && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
+}
+#else
+#ifdef CLASP_TEST_HOOKS
+void cl_mlkem_poly_force_portable(int on) { (void)on; }
+#endif
+int cl_mlkem_poly_avx2(void) { return 0; }
+#endif
+
 /* Algorithm 9. Input |c| < q: seven layers add at most 7q, within int16. */
 void cl_mlkem_ntt(cl_mlkem_poly *p)
 {
+    if (cl_mlkem_poly_avx2()) {
+        cl_mlkem_avx2_ntt(p->c);
+        return;
+    }
     int16_t *r = p->c;
     unsigned k = 1;
     for (unsigned len = 128; len >= 2; len >>= 1) {
@@ -97,6 +122,10 @@ void cl_mlkem_ntt(cl_mlkem_poly *p)
  * seventh leaves them below 2q. */
 void cl_mlkem_invntt_tomont(cl_mlkem_poly *p)
 {
+    if (cl_mlkem_poly_avx2()) {
+        cl_mlkem_avx2_invntt_tomont(p->c);
+        return;
+    }
     int16_t *r = p->c;
     unsigned k = 127;
     for (unsigned len = 2; len <= 128; len <<= 1) {
@@ -128,6 +157,12 @@ void cl_mlkem_poly_reduce(cl_mlkem_poly *p)
         p->c[i] = barrett_reduce(p->c[i]);
 }
 
+void cl_mlkem_poly_canonical(cl_mlkem_poly *p)
+{
+    for (unsigned i = 0; i < CL_MLKEM_N; i++)
+        p->c[i] = (int16_t)canonical(p->c[i]);
+}
+
 void cl_mlkem_poly_add(cl_mlkem_poly *r, const cl_mlkem_poly *a)
 {
     for (unsigned i = 0; i < CL_MLKEM_N; i++)
@@ -151,40 +186,53 @@ void cl_mlkem_poly_tomont(cl_mlkem_poly *r)
  * computed once here for all the a it meets. */
 void cl_mlkem_prepare(cl_mlkem_mulprep *m, const cl_mlkem_poly *b)
 {
-    memcpy(m->c, b->c, sizeof(m->c));
-    for (unsigned i = 0; i < CL_MLKEM_N / 2; i++)
-        m->odd_gamma[i] = fqmul(b->c[2 * i + 1], cl_mlkem_gammas[i]);
-}
-
-void cl_mlkem_acc_clear(cl_mlkem_acc *acc)
-{
-    memset(acc, 0, sizeof(*acc));
+    if (cl_mlkem_poly_avx2()) {
+        cl_mlkem_avx2_prepare(m->even, m->odd, b->c);
+        return;
+    }
+    for (unsigned i = 0; i < CL_MLKEM_N / 2; i++) {
+        int16_t b0 = b->c[2 * i], b1 = b->c[2 * i + 1];
+        m->even[2 * i] = b0;
+        m->even[2 * i + 1] = fqmul(b1, cl_mlkem_gammas[i]);
+        m->odd[2 * i] = b1;
+        m->odd[2 * i + 1] = b0;
+    }
 }
 
 /* With a in [0, q), |b| <= q/2 and |b1 gamma| < q, one term is below
  * 1.5 q^2 and four below q * 2^15, the bound of mont_reduce. */
-void cl_mlkem_acc_mul(cl_mlkem_acc *acc, const cl_mlkem_poly *a, const cl_mlkem_mulprep *b)
+void cl_mlkem_dot(cl_mlkem_poly *r, const cl_mlkem_poly *const a[], const cl_mlkem_mulprep *b,
+                  unsigned k)
 {
-    for (unsigned i = 0; i < CL_MLKEM_N / 2; i++) {
-        int32_t a0 = a->c[2 * i], a1 = a->c[2 * i + 1];
-        int32_t b0 = b->c[2 * i], b1 = b->c[2 * i + 1];
-        acc->c[2 * i] += a0 * b0 + a1 * b->odd_gamma[i];
-        acc->c[2 * i + 1] += a0 * b1 + a1 * b0;
+    if (cl_mlkem_poly_avx2()) {
+        const int16_t *ac[4];
+        for (unsigned j = 0; j < k; j++)
+            ac[j] = a[j]->c;
+        cl_mlkem_avx2_dot(r->c, ac, b, k);
+        return;
     }
-}
-
-void cl_mlkem_acc_reduce(cl_mlkem_poly *r, const cl_mlkem_acc *acc)
-{
-    for (unsigned i = 0; i < CL_MLKEM_N; i++)
-        r->c[i] = mont_reduce(acc->c[i]);
+    for (unsigned i = 0; i < CL_MLKEM_N; i += 2) {
+        int32_t c0 = 0, c1 = 0;
+        for (unsigned j = 0; j < k; j++) {
+            int32_t a0 = a[j]->c[i], a1 = a[j]->c[i + 1];
+            c0 += a0 * b[j].even[i] + a1 * b[j].even[i + 1];
+            c1 += a0 * b[j].odd[i] + a1 * b[j].odd[i + 1];
+        }
+        r->c[i] = mont_reduce(c0);
+        r->c[i + 1] = mont_reduce(c1);
+    }
 }
 
 /* Rejection sampling of 12-bit values below q (public data: the matrix).
  * Each candidate is written and the count advanced by the comparison, so
  * the unpredictable accept/reject costs no mispredicted branch. */
-static unsigned rej_uniform(int16_t *c, unsigned n, const uint8_t *buf, size_t len)
+unsigned cl_mlkem_rej_uniform(int16_t *c, unsigned n, const uint8_t *buf, size_t len)
 {
     size_t pos = 0;
+    if (cl_mlkem_poly_avx2()) {
+        size_t used = cl_mlkem_avx2_rej_uniform(c, &n, buf, len);
+        pos = used;
+    }
     for (; pos + 3 <= len && n + 2 <= CL_MLKEM_N; pos += 3) {
         uint16_t d1 = (uint16_t)(buf[pos] | ((buf[pos + 1] & 0x0f) << 8));
         uint16_t d2 = (uint16_t)((buf[pos + 1] >> 4) | (buf[pos + 2] << 4));
@@ -205,53 +253,15 @@ static unsigned rej_uniform(int16_t *c, unsigned n, const uint8_t *buf, size_t l
     return n;
 }
 
-/* Three SHAKE128 blocks (168 values) usually suffice: 256 values need
- * about 315 draws; more blocks follow one at a time. */
-void cl_mlkem_sample_ntt(cl_mlkem_poly *p, const uint8_t seed[32], uint8_t i, uint8_t j)
-{
-    uint8_t in[34];
-    memcpy(in, seed, 32);
-    in[32] = i;
-    in[33] = j;
-    cl_keccak k;
-    cl_keccak_init(&k, CL_SHAKE128_RATE);
-    cl_keccak_absorb(&k, in, sizeof(in));
-    cl_keccak_finish(&k, 0x1f);
-    uint8_t buf[3 * CL_SHAKE128_RATE];
-    cl_keccak_squeeze_blocks(&k, buf, 3);
-    unsigned n = rej_uniform(p->c, 0, buf, sizeof(buf));
-    while (n < CL_MLKEM_N) {
-        cl_keccak_squeeze_blocks(&k, buf, 1);
-        n = rej_uniform(p->c, n, buf, CL_SHAKE128_RATE);
-    }
-}
-
-void cl_mlkem_sample_ntt_x4(cl_mlkem_poly *const p[4], const uint8_t seed[32],
-                            const uint8_t ij[4][2])
-{
-    uint8_t in[4][34], buf[4][CL_SHAKE128_RATE];
-    const uint8_t *const ins[4] = {in[0], in[1], in[2], in[3]};
-    uint8_t *const outs[4] = {buf[0], buf[1], buf[2], buf[3]};
-    for (unsigned t = 0; t < 4; t++) {
-        memcpy(in[t], seed, 32);
-        in[t][32] = ij[t][0];
-        in[t][33] = ij[t][1];
-    }
-    cl_keccak_v4 s[25];
-    cl_keccak_x4_absorb_once(s, CL_SHAKE128_RATE, 0x1f, ins, 34);
-    unsigned n[4] = {0, 0, 0, 0};
-    while (n[0] < CL_MLKEM_N || n[1] < CL_MLKEM_N || n[2] < CL_MLKEM_N || n[3] < CL_MLKEM_N) {
-        cl_keccak_x4_squeeze_block(s, CL_SHAKE128_RATE, outs);
-        for (unsigned t = 0; t < 4; t++)
-            n[t] = rej_uniform(p[t]->c, n[t], buf[t], CL_SHAKE128_RATE);
-    }
-}
-
 /* SamplePolyCBD_2 of 128 bytes: each coefficient is (b0 + b1) - (b2 + b3)
  * of four consecutive bits; the bit pairs of a 32-bit word are summed at
  * once. */
-static void cbd2(cl_mlkem_poly *p, const uint8_t buf[128])
+void cl_mlkem_cbd2(cl_mlkem_poly *p, const uint8_t buf[128])
 {
+    if (cl_mlkem_poly_avx2()) {
+        cl_mlkem_avx2_cbd2(p->c, buf);
+        return;
+    }
     for (unsigned i = 0; i < 32; i++) {
         uint32_t t = (uint32_t)buf[4 * i] | (uint32_t)buf[4 * i + 1] << 8 |
                      (uint32_t)buf[4 * i + 2] << 16 | (uint32_t)buf[4 * i + 3] << 24;
@@ -264,39 +274,12 @@ static void cbd2(cl_mlkem_poly *p, const uint8_t buf[128])
     }
 }
 
-void cl_mlkem_sample_cbd2(cl_mlkem_poly *p, const uint8_t sigma[32], uint8_t n)
-{
-    uint8_t in[33], buf[128];
-    memcpy(in, sigma, 32);
-    in[32] = n;
-    cl_shake256(in, sizeof(in), buf, sizeof(buf));
-    cbd2(p, buf);
-    cl_wipe(in, sizeof(in));
-    cl_wipe(buf, sizeof(buf));
-}
-
-void cl_mlkem_sample_cbd2_x4(cl_mlkem_poly *const p[4], const uint8_t sigma[32],
-                             const uint8_t n[4])
-{
-    uint8_t in[4][33], buf[4][CL_SHAKE256_RATE];
-    const uint8_t *const ins[4] = {in[0], in[1], in[2], in[3]};
-    uint8_t *const outs[4] = {buf[0], buf[1], buf[2], buf[3]};
-    for (unsigned t = 0; t < 4; t++) {
-        memcpy(in[t], sigma, 32);
-        in[t][32] = n[t];
-    }
-    cl_keccak_v4 s[25];
-    cl_keccak_x4_absorb_once(s, CL_SHAKE256_RATE, 0x1f, ins, 33);
-    cl_keccak_x4_squeeze_block(s, CL_SHAKE256_RATE, outs);
-    for (unsigned t = 0; t < 4; t++)
-        cbd2(p[t], buf[t]);
-    cl_wipe(in, sizeof(in));
-    cl_wipe(buf, sizeof(buf));
-    cl_wipe(s, sizeof(s));
-}
-
 void cl_mlkem_poly_encode12(uint8_t out[CL_MLKEM_POLY_BYTES], const cl_mlkem_poly *p)
 {
+    if (cl_mlkem_poly_avx2()) {
+        cl_mlkem_avx2_encode12(out, p->c);
+        return;
+    }
     for (unsigned i = 0; i < CL_MLKEM_N / 2; i++) {
         uint16_t t0 = canonical(p->c[2 * i]), t1 = canonical(p->c[2 * i + 1]);
         out[3 * i] = (uint8_t)t0;
@@ -313,8 +296,30 @@ static inline int16_t reduce_once(uint16_t x)
     return (int16_t)r;
 }
 
+/* Both at once, for ek (public): decodes, and says whether every value
+ * was below q. */
+int cl_mlkem_poly_decode12_check(cl_mlkem_poly *p, const uint8_t in[CL_MLKEM_POLY_BYTES])
+{
+    if (cl_mlkem_poly_avx2())
+        return cl_mlkem_avx2_decode12(p->c, in) ? -1 : 0;
+    unsigned bad = 0;
+    for (unsigned i = 0; i < CL_MLKEM_N / 2; i++) {
+        uint16_t t0 = (uint16_t)(in[3 * i] | ((in[3 * i + 1] & 0x0f) << 8));
+        uint16_t t1 = (uint16_t)((in[3 * i + 1] >> 4) | (in[3 * i + 2] << 4));
+        bad |= (unsigned)(t0 >= Q) | (unsigned)(t1 >= Q);
+        p->c[2 * i] = reduce_once(t0);
+        p->c[2 * i + 1] = reduce_once(t1);
+    }
+    return -(int)bad;
+}
+
+/* For dk_PKE too: the verdict is never looked at here. */
 void cl_mlkem_poly_decode12(cl_mlkem_poly *p, const uint8_t in[CL_MLKEM_POLY_BYTES])
 {
+    if (cl_mlkem_poly_avx2()) {
+        (void)cl_mlkem_avx2_decode12(p->c, in);
+        return;
+    }
     for (unsigned i = 0; i < CL_MLKEM_N / 2; i++) {
         uint16_t t0 = (uint16_t)(in[3 * i] | ((in[3 * i + 1] & 0x0f) << 8));
         uint16_t t1 = (uint16_t)((in[3 * i + 1] >> 4) | (in[3 * i + 2] << 4));
@@ -325,13 +330,8 @@ void cl_mlkem_poly_decode12(cl_mlkem_poly *p, const uint8_t in[CL_MLKEM_POLY_BYT
 
 int cl_mlkem_poly_check12(const uint8_t in[CL_MLKEM_POLY_BYTES])
 {
-    unsigned bad = 0;
-    for (unsigned i = 0; i < CL_MLKEM_N / 2; i++) {
-        uint16_t t0 = (uint16_t)(in[3 * i] | ((in[3 * i + 1] & 0x0f) << 8));
-        uint16_t t1 = (uint16_t)((in[3 * i + 1] >> 4) | (in[3 * i + 2] << 4));
-        bad |= (t0 >= Q) | (t1 >= Q);
-    }
-    return bad ? -1 : 0;
+    cl_mlkem_poly scratch;
+    return cl_mlkem_poly_decode12_check(&scratch, in);
 }
 
 /* Compress_d(x) = round(2^d x / q) mod 2^d, the division by q a multiply
@@ -368,8 +368,11 @@ static inline void pack_bits(uint8_t *out, const uint16_t *v, unsigned d)
 void cl_mlkem_poly_compress(uint8_t *out, const cl_mlkem_poly *p, unsigned d)
 {
     uint16_t v[CL_MLKEM_N];
-    for (unsigned i = 0; i < CL_MLKEM_N; i++)
-        v[i] = (uint16_t)compress(p->c[i], d);
+    if (cl_mlkem_poly_avx2())
+        cl_mlkem_avx2_compress(v, p->c, d);
+    else
+        for (unsigned i = 0; i < CL_MLKEM_N; i++)
+            v[i] = (uint16_t)compress(p->c[i], d);
     switch (d) {
     case 1: pack_bits(out, v, 1); break;
     case 4: pack_bits(out, v, 4); break;
@@ -380,19 +383,30 @@ void cl_mlkem_poly_compress(uint8_t *out, const cl_mlkem_poly *p, unsigned d)
     cl_wipe(v, sizeof(v));
 }
 
-/* Decompress_d(y) = round(q y / 2^d). */
+/* Decompress_d(y) = round(q y / 2^d). Value i sits at bit i d, inside
+ * the three bytes from (i d) / 8 (d <= 11): read from a copy with room
+ * after the end. Inlined with a constant d. */
+static inline void unpack_decompress(cl_mlkem_poly *p, const uint8_t *in, unsigned d)
+{
+    uint8_t buf[32 * 11 + 2] = {0};
+    memcpy(buf, in, 32 * d);
+    for (unsigned i = 0; i < CL_MLKEM_N; i++) {
+        unsigned at = i * d;
+        const uint8_t *b = buf + at / 8;
+        uint32_t w = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16;
+        uint32_t y = (w >> (at % 8)) & ((1u << d) - 1);
+        p->c[i] = (int16_t)((y * Q + (1u << (d - 1))) >> d);
+    }
+    cl_wipe(buf, sizeof(buf));
+}
+
 void cl_mlkem_poly_decompress(cl_mlkem_poly *p, const uint8_t *in, unsigned d)
 {
-    uint32_t acc = 0;
-    unsigned bits = 0;
-    for (unsigned i = 0; i < CL_MLKEM_N; i++) {
-        while (bits < d) {
-            acc |= (uint32_t)*in++ << bits;
-            bits += 8;
-        }
-        uint32_t y = acc & ((1u << d) - 1);
-        acc >>= d;
-        bits -= d;
-        p->c[i] = (int16_t)((y * Q + (1u << (d - 1))) >> d);
+    switch (d) {
+    case 1: unpack_decompress(p, in, 1); break;
+    case 4: unpack_decompress(p, in, 4); break;
+    case 5: unpack_decompress(p, in, 5); break;
+    case 10: unpack_decompress(p, in, 10); break;
+    default: unpack_decompress(p, in, 11); break;
     }
 }

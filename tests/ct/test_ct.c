@@ -90,6 +90,26 @@ static void test_mlkem(cl_mlkem_param p)
         expect((memcmp(ss_enc, ss_dec, 32) == 0) == !changed,
                "ML-KEM Decaps: the key, or the implicit rejection for a changed ciphertext");
     }
+
+    /* The expanded key (the TLS client's): s_hat and z secret, A_hat and
+     * t_hat public like ek. */
+    static cl_mlkem_key key;
+    SECRET(seed, sizeof seed);
+    rc = cl_mlkem_key_from_seed(p, seed, ek, &key);
+    PUBLIC(&rc, sizeof rc);
+    expect(rc == 0, "ML-KEM KeyGen, expanded key");
+    PUBLIC(ek, ekl);
+    PUBLIC(key.ek, ekl);
+    PUBLIC(key.a_hat, sizeof key.a_hat);
+    PUBLIC(key.t_hat, sizeof key.t_hat);
+    for (int changed = 0; changed < 2; changed++) {
+        PUBLIC(ct, ctl);
+        ct[ctl / 3] ^= 0x01;
+        rc = cl_mlkem_key_decaps(&key, ct, ctl, ss_dec);
+        PUBLIC(&rc, sizeof rc);
+        expect(rc == 0, "ML-KEM Decaps, expanded key");
+    }
+    cl_mlkem_key_wipe(&key);
 }
 
 int main(void)
@@ -120,8 +140,14 @@ int main(void)
         expect((r != 0) == differ, "constant-time comparison");
     }
 
-    test_mlkem(CL_MLKEM_768);
-    test_mlkem(CL_MLKEM_1024);
+    /* Both polynomial paths: AVX2 (where valgrind's CPU has it) and the
+     * portable C. */
+    for (int portable = 0; portable < 2; portable++) {
+        cl_mlkem_poly_force_portable(portable);
+        printf("ML-KEM on the %s path\n", cl_mlkem_poly_avx2() ? "AVX2" : "portable");
+        test_mlkem(CL_MLKEM_768);
+        test_mlkem(CL_MLKEM_1024);
+    }
 
     printf("ct: %d failed\n", failures);
     return failures ? 1 : 0;

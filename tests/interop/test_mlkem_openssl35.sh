@@ -3,7 +3,9 @@
 # clasp's ML-KEM-768 and ML-KEM-1024 against OpenSSL 3.5 (Debian 13's, run
 # in a Debian 13 tree with chroot): keys from the same seed are byte-equal,
 # OpenSSL decapsulates our ciphertexts and we decapsulate its, with keys
-# from a seed and with random keys made by either side.
+# from a seed and with random keys made by either side. Twice: on the AVX2
+# path (where the CPU has it) and with the portable C forced
+# (CLASP_MLKEM_PORTABLE=1); Decaps also with the expanded key (seeddecaps).
 # The tree: $DEBIAN13_ROOT, else what scripts/debian13.sh prints (it makes
 # and caches the tree). No tree is a failure, not a skip.
 # shellcheck source=tests/interop/lib.sh
@@ -32,6 +34,9 @@ same() { cmp -s "$1" "$2"; }
 # tail_bytes N IN OUT: the last N bytes (the raw key inside OpenSSL's DER).
 tail_bytes() { tail -c "$1" "$2" >"$3"; }
 
+for path in default portable; do
+if [[ $path == portable ]]; then export CLASP_MLKEM_PORTABLE=1; else unset CLASP_MLKEM_PORTABLE; fi
+pass "polynomial path: $("$TOOL" path) ($path)"
 for n in 768 1024; do
   if [[ $n == 768 ]]; then ekl=1184 dkl=2400 ctl=1088; else ekl=1568 dkl=3168 ctl=1568; fi
   for kind in seed1 seed2 random; do
@@ -80,6 +85,15 @@ for n in 768 1024; do
          "$TOOL" decaps $n "$WORK/$t-ossl.dk" "$IN/$t-c3.ct" "$WORK/$t-c3.ss" 2>>"$WORK/$t-c3.err"; then
         check "$t: a changed ciphertext gives OpenSSL's implicit-rejection secret" same "$WORK/$t-c3.ss" "$IN/$t-c3.ss"
         check "$t: ... which is not the real secret" test "$(od -An -tx1 "$WORK/$t-c3.ss")" != "$(od -An -tx1 "$WORK/$t-c2.ss")"
+        if [[ $kind != random ]]; then
+          for c in c2 c3; do
+            if "$TOOL" seeddecaps $n "$seed" "$IN/$t-$c.ct" "$WORK/$t-$c-key.ss" 2>"$WORK/$t-$c-key.err"; then
+              check "$t: the expanded key decapsulates $c as OpenSSL does" same "$WORK/$t-$c-key.ss" "$IN/$t-$c.ss"
+            else
+              fail "$t: seeddecaps $c" "$WORK/$t-$c-key.err"
+            fi
+          done
+        fi
       else
         fail "$t: decapsulation of a changed ciphertext" "$WORK/$t-c3.err"
       fi
@@ -104,5 +118,6 @@ for n in 768 1024; do
   else
     fail "$t: mlkem_tool keygen"
   fi
+done
 done
 finish

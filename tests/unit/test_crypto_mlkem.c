@@ -3,7 +3,12 @@
  * Project Wycheproof's ML-KEM files (tests/data/wycheproof/mlkem_*.txt):
  * key generation from the seed, encapsulation with a fixed m (and the
  * modulus check), decapsulation incl. implicit rejection and malformed keys
- * and ciphertexts. Then round trips with random keys, and the lengths. */
+ * and ciphertexts. Then round trips with random keys, and the lengths.
+ * Everything runs twice: on the AVX2 path (when the CPU has AVX2) and with
+ * the portable C forced (cl_mlkem_poly_force_portable, a test hook); the
+ * two paths' polynomial functions are also compared on random inputs, the
+ * expanded key (cl_mlkem_key) against the byte form, and the four-way
+ * Keccak runner against the one-at-a-time sponge. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +17,7 @@
 #include "crypto/crypto.h"
 #include "crypto/keccak.h"
 #include "crypto/mlkem.h"
+#include "crypto/mlkem_poly.h"
 #include "testutil.h"
 
 #define FIELD_CAP 8192
@@ -149,6 +155,17 @@ static void decaps_seed_vector(cl_mlkem_param p, const vector *v, int valid, con
     if (v->len[1])
         FAIL_IF(v->len[1] != ekl || memcmp(ek, v->f[1], ekl) != 0, v, file, "wrong ek");
     rc = cl_mlkem_decaps(p, dk, dkl, v->f[2], v->len[2], ss);
+    static cl_mlkem_key key;
+    uint8_t ek2[CL_MLKEM_MAX_EK_LEN], ss2[CL_MLKEM_SS_LEN];
+    CHECK(cl_mlkem_key_from_seed(p, v->f[0], ek2, &key) == 0);
+    uint8_t dk2[CL_MLKEM_MAX_DK_LEN];
+    cl_mlkem_key_dk(&key, dk2);
+    FAIL_IF(memcmp(ek2, ek, ekl) != 0 || memcmp(dk2, dk, dkl) != 0, v, file,
+            "the expanded key's ek or dk differs");
+    int rc2 = cl_mlkem_key_decaps(&key, v->f[2], v->len[2], ss2);
+    FAIL_IF(rc2 != rc || (rc == 0 && memcmp(ss2, ss, 32) != 0), v, file,
+            "the expanded key decapsulates differently");
+    cl_mlkem_key_wipe(&key);
     if (valid) {
         FAIL_IF(v->len[3] != 32 || rc != 0 || memcmp(ss, v->f[3], 32) != 0, v, file,
                 "wrong secret");
@@ -177,11 +194,16 @@ static void test_round_trip(cl_mlkem_param p)
     uint8_t ek[CL_MLKEM_MAX_EK_LEN], dk[CL_MLKEM_MAX_DK_LEN], ct[CL_MLKEM_MAX_CT_LEN];
     uint8_t ss1[32], ss2[32], want[32];
     size_t ekl = cl_mlkem_ek_len(p), dkl = cl_mlkem_dk_len(p), ctl = cl_mlkem_ct_len(p);
+    static cl_mlkem_key key;
     for (int round = 0; round < 20; round++) {
-        CHECK(cl_mlkem_keygen(p, ek, dk) == 0);
+        CHECK(cl_mlkem_key_generate(p, ek, &key) == 0);
+        cl_mlkem_key_dk(&key, dk);
         CHECK(cl_mlkem_encaps(p, ek, ekl, ct, ss1) == 0);
         CHECK(cl_mlkem_decaps(p, dk, dkl, ct, ctl, ss2) == 0);
         CHECK_MEM(ss1, ss2, 32);
+        CHECK(cl_mlkem_key_decaps(&key, ct, ctl, ss2) == 0);
+        CHECK_MEM(ss1, ss2, 32);
+        CHECK(cl_mlkem_key_decaps(&key, ct, ctl - 1, ss2) == -1);
         ct[round * 37 % ctl] ^= (uint8_t)(1u << (round % 8));
         CHECK(cl_mlkem_decaps(p, dk, dkl, ct, ctl, ss2) == 0);
         uint8_t j_in[32 + CL_MLKEM_MAX_CT_LEN];
@@ -190,7 +212,10 @@ static void test_round_trip(cl_mlkem_param p)
         cl_shake256(j_in, 32 + ctl, want, 32);
         CHECK_MEM(ss2, want, 32);
         CHECK(memcmp(ss1, ss2, 32) != 0);
+        CHECK(cl_mlkem_key_decaps(&key, ct, ctl, ss2) == 0);
+        CHECK_MEM(ss2, want, 32);
     }
+    cl_mlkem_key_wipe(&key);
     dk[dkl - 64] ^= 1; /* H(ek) */
     CHECK(cl_mlkem_decaps(p, dk, dkl, ct, ctl, ss2) == -1);
     dk[dkl - 64] ^= 1;
@@ -215,9 +240,177 @@ static void test_round_trip(cl_mlkem_param p)
     CHECK(cl_mlkem_ek_check(p, ek, ekl) == -1);
 }
 
-int main(void)
+/* A small deterministic generator for the comparisons below. */
+static uint32_t rng_state = 12345;
+static uint32_t rng(void)
 {
-    CHECK(cr_init() == 0);
+    rng_state = rng_state * 1103515245u + 12345u;
+    return rng_state >> 8;
+}
+
+static void random_poly(cl_mlkem_poly *p, int lo, int hi) /* coefficients in [lo, hi] */
+{
+    for (int i = 0; i < CL_MLKEM_N; i++)
+        p->c[i] = (int16_t)(lo + (int)(rng() % (uint32_t)(hi - lo + 1)));
+}
+
+/* Runs f on the AVX2 path and on the portable one from the same input. */
+#define BOTH_PATHS(out_avx2, out_portable, stmt_avx2, stmt_portable) \
+    do {                                                             \
+        cl_mlkem_poly_force_portable(0);                             \
+        stmt_avx2;                                                   \
+        cl_mlkem_poly_force_portable(1);                             \
+        stmt_portable;                                               \
+        cl_mlkem_poly_force_portable(0);                             \
+        CHECK_MEM((out_avx2), (out_portable), sizeof(*(out_avx2)));  \
+    } while (0)
+
+/* The AVX2 functions give exactly the portable results, on inputs at the
+ * edges of their documented ranges too. */
+static void test_paths_agree(void)
+{
+    if (!cl_mlkem_poly_avx2()) {
+        printf("no AVX2 on this CPU: the path comparison is skipped\n");
+        return;
+    }
+    const int q = CL_MLKEM_Q;
+    for (int round = 0; round < 200; round++) {
+        int edge = round % 4; /* 0: random, 1: all -(q-1), 2: all q-1, 3: mixed extremes */
+        cl_mlkem_poly in, x, y;
+        random_poly(&in, -(q - 1), q - 1);
+        for (int i = 0; i < CL_MLKEM_N && edge; i++)
+            in.c[i] = (int16_t)(edge == 1 ? -(q - 1) : edge == 2 ? q - 1 : (rng() & 1 ? q - 1 : -(q - 1)));
+        x = y = in;
+        BOTH_PATHS(&x, &y, cl_mlkem_ntt(&x), cl_mlkem_ntt(&y));
+        x = y = in;
+        BOTH_PATHS(&x, &y, cl_mlkem_invntt_tomont(&x), cl_mlkem_invntt_tomont(&y));
+
+        cl_mlkem_poly b[4], a[4];
+        const cl_mlkem_poly *ap[4];
+        static cl_mlkem_mulprep pa[4], pp[4];
+        for (int j = 0; j < 4; j++) {
+            random_poly(&b[j], -(q - 1) / 2, (q - 1) / 2);
+            random_poly(&a[j], 0, q - 1);
+            if (edge)
+                for (int i = 0; i < CL_MLKEM_N; i++) {
+                    b[j].c[i] = (int16_t)(edge == 1 ? -(q - 1) / 2 : (q - 1) / 2);
+                    a[j].c[i] = (int16_t)(q - 1);
+                }
+            ap[j] = &a[j];
+            BOTH_PATHS(&pa[j], &pp[j], cl_mlkem_prepare(&pa[j], &b[j]),
+                       cl_mlkem_prepare(&pp[j], &b[j]));
+        }
+        unsigned k = 1 + (unsigned)round % 4;
+        BOTH_PATHS(&x, &y, cl_mlkem_dot(&x, ap, pa, k), cl_mlkem_dot(&y, ap, pa, k));
+
+        /* Compress_d of any int16 (edges: around 0, q and the Compress
+         * rounding points), and CBD_2 of random bytes. */
+        cl_mlkem_poly in16;
+        random_poly(&in16, -32768, 32767);
+        for (int i = 0; i < CL_MLKEM_N && edge; i++)
+            in16.c[i] = (int16_t)(edge == 1 ? -q + i : edge == 2 ? q - 128 + i : (int)(rng() % 8) * 416 - 1 + i % 3);
+        static const unsigned ds[5] = {1, 4, 5, 10, 11};
+        for (int t = 0; t < 5; t++) {
+            uint8_t ca[32 * 11] = {0}, cp[32 * 11] = {0};
+            BOTH_PATHS(&ca, &cp, cl_mlkem_poly_compress(ca, &in16, ds[t]),
+                       cl_mlkem_poly_compress(cp, &in16, ds[t]));
+        }
+        uint8_t enc_a[384], enc_p[384];
+        BOTH_PATHS(&enc_a, &enc_p, cl_mlkem_poly_encode12(enc_a, &in16),
+                   cl_mlkem_poly_encode12(enc_p, &in16));
+        /* ByteDecode_12 of any bytes (12-bit values up to 4095), and the
+         * modulus check's verdict. */
+        uint8_t raw[384];
+        for (size_t i = 0; i < sizeof raw; i++)
+            raw[i] = (uint8_t)(edge == 1 ? 0xff : rng());
+        if (edge == 2) /* all q - 1, but q at one place */
+            for (size_t i = 0; i < sizeof raw; i += 3) {
+                int hit = i == (rng() % 128) * 3;
+                raw[i] = (uint8_t)(hit ? 0x01 : 0x00), raw[i + 1] = 0x0d, raw[i + 2] = 0xd0;
+            }
+        int va = 0, vp = 0;
+        BOTH_PATHS(&x, &y, va = cl_mlkem_poly_decode12_check(&x, raw),
+                   vp = cl_mlkem_poly_decode12_check(&y, raw));
+        CHECK(va == vp);
+        uint8_t noise[128];
+        for (size_t i = 0; i < sizeof noise; i++)
+            noise[i] = (uint8_t)(edge == 1 ? 0xff : edge == 2 ? 0 : rng());
+        BOTH_PATHS(&x, &y, cl_mlkem_cbd2(&x, noise), cl_mlkem_cbd2(&y, noise));
+
+        /* Rejection sampling: a buffer with many values at and around q. */
+        uint8_t buf[3 * 168 + 7];
+        for (size_t i = 0; i < sizeof buf; i++)
+            buf[i] = (uint8_t)rng();
+        for (size_t i = 0; edge && i + 1 < sizeof buf; i += 3) {
+            uint16_t v = (uint16_t)(CL_MLKEM_Q - 2 + (int)(rng() % 4)); /* q-2 .. q+1 */
+            buf[i] = (uint8_t)v;
+            buf[i + 1] = (uint8_t)((buf[i + 1] & 0xf0) | (v >> 8));
+        }
+        unsigned start = (unsigned)(rng() % 200), na = 0, np = 0;
+        memset(&x, 0, sizeof x);
+        memset(&y, 0, sizeof y);
+        BOTH_PATHS(&x, &y, na = cl_mlkem_rej_uniform(x.c, start, buf, sizeof buf),
+                   np = cl_mlkem_rej_uniform(y.c, start, buf, sizeof buf));
+        CHECK(na == np);
+    }
+}
+
+/* cl_keccak_x4_run against the sponge one at a time: lengths around the
+ * rate (padding in the last block, or in a block of its own), two pieces,
+ * several output blocks, and output into the runner's own buffer handed
+ * to a callback. */
+typedef struct {
+    uint8_t got[CL_KECCAK_X4_SCRATCH];
+    size_t len;
+    int calls;
+} seen;
+
+static void record_output(void *arg, const uint8_t *out, size_t len)
+{
+    seen *w = arg;
+    memcpy(w->got, out, len);
+    w->len = len;
+    w->calls++;
+}
+
+static void test_keccak_x4(void)
+{
+    static uint8_t msg[1200], out[7][600], want[600];
+    static seen w[7];
+    for (size_t i = 0; i < sizeof msg; i++)
+        msg[i] = (uint8_t)(i * 7 + 3);
+    const size_t lens[7] = {0, 1, 135, 136, 137, 1120, 168};
+    const unsigned rates[7] = {136, 168, 136, 136, 72, 136, 168};
+    const uint8_t domains[7] = {0x1f, 0x1f, 0x06, 0x1f, 0x06, 0x1f, 0x1f};
+    const size_t outs[7] = {32, 504, 136, 137, 64, 32, 1};
+    cl_keccak_job jobs[7];
+    for (int t = 0; t < 7; t++) {
+        size_t split = lens[t] / 3;
+        int own = t % 2; /* odd jobs: the runner's buffer and the callback */
+        memset(&w[t], 0, sizeof w[t]);
+        jobs[t] = (cl_keccak_job){{msg, msg + split}, {split, lens[t] - split}, rates[t], domains[t],
+                                  own ? NULL : out[t], outs[t], own ? record_output : NULL, &w[t]};
+    }
+    cl_keccak_x4_run(jobs, 7);
+    for (int t = 0; t < 7; t++) {
+        cl_keccak k;
+        cl_keccak_init(&k, rates[t]);
+        cl_keccak_absorb(&k, msg, lens[t]);
+        cl_keccak_finish(&k, domains[t]);
+        cl_keccak_squeeze(&k, want, outs[t]);
+        if (t % 2) {
+            CHECK(w[t].calls == 1 && w[t].len == outs[t]);
+            CHECK_MEM(w[t].got, want, outs[t]);
+        } else {
+            CHECK(w[t].calls == 0);
+            CHECK_MEM(out[t], want, outs[t]);
+        }
+    }
+}
+
+/* Every vector file and the round trips on the path chosen now. */
+static void run_all(void)
+{
     CHECK(cl_mlkem_ek_len(CL_MLKEM_768) == 1184 && cl_mlkem_dk_len(CL_MLKEM_768) == 2400 &&
           cl_mlkem_ct_len(CL_MLKEM_768) == 1088);
     CHECK(cl_mlkem_ek_len(CL_MLKEM_1024) == 1568 && cl_mlkem_dk_len(CL_MLKEM_1024) == 3168 &&
@@ -239,5 +432,24 @@ int main(void)
     CHECK(c.valid == 3 && c.invalid == 6);
     test_round_trip(CL_MLKEM_768);
     test_round_trip(CL_MLKEM_1024);
+}
+
+int main(void)
+{
+    CHECK(cr_init() == 0);
+#if defined(__x86_64__) && defined(__GNUC__)
+    /* The dispatch finds AVX2 where the CPU has it. */
+    CHECK(cl_mlkem_poly_avx2() ==
+          (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt")));
+#endif
+    printf("== polynomial path: %s\n", cl_mlkem_poly_avx2() ? "AVX2" : "portable C (no AVX2 here)");
+    run_all();
+    cl_mlkem_poly_force_portable(1);
+    CHECK(cl_mlkem_poly_avx2() == 0);
+    printf("== polynomial path: portable C (forced)\n");
+    run_all();
+    cl_mlkem_poly_force_portable(0);
+    test_paths_agree();
+    test_keccak_x4();
     return tu_finish("test_crypto_mlkem");
 }
