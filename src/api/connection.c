@@ -447,6 +447,12 @@ int clasp_conn_handshake(clasp_conn *c)
             return CLASP_ERROR; /* unreachable: app data is refused above */
     }
     release_input_if_idle(c);
+    /* The storage kept between flights: a server without tickets sent its
+     * last flight before the client's Finished. */
+    if (c->hs_out.len == 0)
+        cl_buf_free(&c->hs_out);
+    if (c->out.len == 0)
+        cl_buf_release(&c->out);
     return CLASP_OK;
 }
 
