@@ -88,6 +88,10 @@ rss_kb() {
   echo "$total"
 }
 
+# clasp_sanitized: the clasp binary is an ASan build (its quarantine keeps
+# freed memory resident, so its RSS says nothing about clasp's).
+clasp_sanitized() { grep -qa __asan_init "$CLASP"; }
+
 # cpu_ticks PID...: user + system CPU of the processes (all their threads),
 # summed, in clock ticks (getconf CLK_TCK a second).
 cpu_ticks() {
