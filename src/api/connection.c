@@ -198,7 +198,10 @@ static void release_input_if_idle(clasp_conn *c)
 
 /* ----------------------------------------------------------- receiving */
 
-size_t clasp_conn_input_buffer(clasp_conn *c, uint8_t **buf)
+/* Room for input, at most `want` bytes of it allocated now: the caller's
+ * recv takes all the room there is (clasp_conn_input_buffer), a feed only
+ * what it brings, so a few bytes never cost a buffer for two records. */
+static size_t input_room(clasp_conn *c, size_t want, uint8_t **buf)
 {
     *buf = NULL;
     if (c->dead)
@@ -217,6 +220,8 @@ size_t clasp_conn_input_buffer(clasp_conn *c, uint8_t **buf)
     size_t room = IN_LIMIT - c->in.len;
     if (room == 0)
         return 0;
+    if (want < room)
+        room = want;
     uint8_t *before = c->in.data;
     if (cl_buf_reserve(&c->in, room)) {
         cl_fail(c, -1, CLASP_E_NOMEM, "out of memory for the input buffer");
@@ -226,6 +231,11 @@ size_t clasp_conn_input_buffer(clasp_conn *c, uint8_t **buf)
         c->app = c->in.data + (c->app - before);
     *buf = c->in.data + c->in.len;
     return room;
+}
+
+size_t clasp_conn_input_buffer(clasp_conn *c, uint8_t **buf)
+{
+    return input_room(c, IN_LIMIT, buf);
 }
 
 void clasp_conn_input_done(clasp_conn *c, size_t n)
@@ -242,7 +252,7 @@ int clasp_conn_feed(clasp_conn *c, const uint8_t *in, size_t len, size_t *used)
     if (len == 0) /* nothing to take: no input buffer for it either */
         return CLASP_OK;
     uint8_t *dst;
-    size_t room = clasp_conn_input_buffer(c, &dst);
+    size_t room = input_room(c, len, &dst);
     if (c->dead)
         return CLASP_ERROR;
     size_t n = len < room ? len : room;
@@ -460,16 +470,25 @@ int clasp_conn_handshake(clasp_conn *c)
         int rc = process_records(c);
         if (rc == CLASP_CLOSED || rc == CLASP_ERROR || rc == CLASP_WANT_PRIVATE_KEY)
             return c->dead ? CLASP_ERROR : rc;
-        if (rc == CLASP_WANT_READ && !c->handshake_done)
-            return c->transport_eof ? cl_fail(c, -1, CLASP_E_IO,
-                                              "the peer closed the connection during the handshake%s%s",
-                                              c->awaiting ? ", while we waited for its " : "",
-                                              c->awaiting ? c->awaiting : "")
-                                    : CLASP_WANT_READ;
+        if (rc == CLASP_WANT_READ && !c->handshake_done) {
+            if (c->transport_eof)
+                return cl_fail(c, -1, CLASP_E_IO,
+                               "the peer closed the connection during the handshake%s%s",
+                               c->awaiting ? ", while we waited for its " : "",
+                               c->awaiting ? c->awaiting : "");
+            release_input_if_idle(c); /* between flights: no buffer while the peer thinks */
+            return CLASP_WANT_READ;
+        }
         if (c->app_len && !c->handshake_done)
             return CLASP_ERROR; /* unreachable: app data is refused above */
     }
     release_input_if_idle(c);
+    /* The storage kept between flights: a server without tickets sent its
+     * last flight before the client's Finished. */
+    if (c->hs_out.len == 0)
+        cl_buf_free(&c->hs_out);
+    if (c->out.len == 0)
+        cl_buf_release(&c->out);
     return CLASP_OK;
 }
 

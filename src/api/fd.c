@@ -35,6 +35,13 @@ int clasp_fd_flush(clasp_conn *c, int fd)
     return CLASP_OK;
 }
 
+/* Bytes read onto the stack when the connection holds no input buffer: a
+ * connection waiting for its peer (idle, or between handshake flights)
+ * then owns no buffer at all, and one is made only for bytes that came. A
+ * request or a ClientHello fits; a longer burst fills the buffer directly
+ * on the next call. */
+#define FD_FIRST_READ 4096
+
 /* Reads what the socket has and feeds it: CLASP_OK when bytes (or the end
  * of the stream) arrived; the core then tells a clean close_notify from a
  * truncation. */
@@ -42,14 +49,30 @@ static int fill(clasp_conn *c, int fd)
 {
     if (c->transport_eof) /* the core never waits for bytes after the end */
         return cl_fail(c, -1, CLASP_E_INTERNAL, "asked to read past the end of the stream");
-    uint8_t *buf;
-    size_t room = clasp_conn_input_buffer(c, &buf);
-    if (room == 0)
-        return c->dead ? CLASP_ERROR : cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "input buffer full");
     ssize_t r;
-    do
-        r = recv(fd, buf, room, 0); /* straight into the connection's buffer */
-    while (r < 0 && errno == EINTR);
+    if (!c->in.data && !c->dead) {
+        uint8_t first[FD_FIRST_READ];
+        do
+            r = recv(fd, first, sizeof first, 0);
+        while (r < 0 && errno == EINTR);
+        if (r > 0) {
+            size_t used;
+            /* An empty buffer takes a whole FD_FIRST_READ. */
+            if (clasp_conn_feed(c, first, (size_t)r, &used) != CLASP_OK || used != (size_t)r)
+                return c->dead ? CLASP_ERROR
+                               : cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL,
+                                         "input buffer full");
+            return CLASP_OK;
+        }
+    } else {
+        uint8_t *buf;
+        size_t room = clasp_conn_input_buffer(c, &buf);
+        if (room == 0)
+            return c->dead ? CLASP_ERROR : cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "input buffer full");
+        do
+            r = recv(fd, buf, room, 0); /* straight into the connection's buffer */
+        while (r < 0 && errno == EINTR);
+    }
     if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
         return CLASP_WANT_READ;
     if (r == 0) {

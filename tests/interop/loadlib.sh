@@ -13,11 +13,14 @@ load_cert() {
       -addext subjectAltName=DNS:localhost 2>/dev/null
 }
 
-# start_load_clasp NAME PORT WORKERS [ARGS...]: clasp server --www, quiet.
+# start_load_clasp NAME PORT WORKERS [ARGS...]: clasp server --www, quiet,
+# no tickets (as nginx below: wrk resumes whatever session it is offered,
+# so with tickets clasp would answer resumptions where nginx does full
+# handshakes).
 start_load_clasp() {
   local name=$1 port=$2 workers=$3
   shift 3
-  start_clasp_server "$name" "$port" --www --quiet --tls1.3 --workers "$workers" \
+  start_clasp_server "$name" "$port" --www --quiet --tls1.3 --no-resumption --workers "$workers" \
     --cert "$WORK/cert.pem" --key "$WORK/key.pem" "$@"
 }
 
@@ -83,6 +86,32 @@ rss_kb() {
     total=$((total + ${v:-0}))
   done
   echo "$total"
+}
+
+# clasp_sanitized: the clasp binary is an ASan build (its quarantine keeps
+# freed memory resident, so its RSS says nothing about clasp's).
+clasp_sanitized() { grep -qa __asan_init "$CLASP"; }
+
+# cpu_ticks PID...: user + system CPU of the processes (all their threads),
+# summed, in clock ticks (getconf CLK_TCK a second).
+cpu_ticks() {
+  local total=0 p v
+  for p in "$@"; do
+    # Fields after the ")" that ends the command name: utime is the 12th, stime the 13th.
+    v=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{ print $12 + $13 }')
+    total=$((total + ${v:-0}))
+  done
+  echo "$total"
+}
+
+# children_cpu_ms: sets CHILDREN_CPU_MS to the user + system CPU of this
+# shell's finished children. Call it directly, not in $(...): a subshell
+# would count its own children.
+children_cpu_ms() {
+  times >"$WORK/.times"
+  CHILDREN_CPU_MS=$(awk 'NR == 2 { t = 0
+    for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60000 + a[2] * 1000 }
+    printf "%d", t }' "$WORK/.times")
 }
 
 # nginx_pids NAME: the master and its workers.

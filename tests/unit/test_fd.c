@@ -6,7 +6,9 @@
  * of what each side took and what the other received must agree, and the
  * output left queued stays bounded. The end of a connection: close_notify
  * is CLASP_CLOSED, read() returning 0 before it is CLASP_TRUNCATED, EOF in
- * the handshake is an error. TLS 1.3 and TLS 1.2. */
+ * the handshake is an error. A connection that waits for its peer, between
+ * handshake flights or idle after a request, holds no record buffers. TLS
+ * 1.3 and TLS 1.2. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/conn.h" /* which buffers a waiting connection holds */
 #include "pairutil.h"
 #include "testutil.h"
 
@@ -587,6 +590,75 @@ static void end_in_handshake(uint16_t version)
     clasp_config_free(cc);
 }
 
+/* What a connection keeps while it waits for its peer: no input or output
+ * buffer, whether between handshake flights or idle between requests
+ * (a server holding many idle connections pays only for their state). */
+static int holds_no_buffers(const clasp_conn *c)
+{
+    return c->in.data == NULL && c->out.data == NULL && c->hs_in.data == NULL &&
+           c->hs_out.data == NULL;
+}
+
+static void waiting_holds_no_buffers(uint16_t version, int resumption)
+{
+    clasp_config *cc = config_for(0, version);
+    clasp_config *sc = config_for(1, version);
+    /* Without tickets the server's last flight is before the client's
+     * Finished: its handshake output storage must go all the same. */
+    clasp_config_set_resumption(sc, resumption);
+    clasp_conn *cli = clasp_conn_new(cc), *srv = clasp_conn_new(sc);
+    CHECK(clasp_conn_set_server_name(cli, "localhost") == 0);
+    int sv[2];
+    socket_pair(sv, 0);
+    set_nonblocking(sv[0], 1);
+    set_nonblocking(sv[1], 1);
+    /* Between flights each side waits for the other with no input buffer
+     * (the client for the ServerHello, the server for the Finished). */
+    int rc_c = CLASP_WANT_READ, rc_s = CLASP_WANT_READ, waits = 0;
+    for (int i = 0; i < 100 && (rc_c != CLASP_OK || rc_s != CLASP_OK); i++) {
+        if (rc_c != CLASP_OK && (rc_c = clasp_fd_handshake(cli, sv[0])) == CLASP_WANT_READ) {
+            waits++;
+            CHECK(cli->in.data == NULL);
+        }
+        if (rc_s != CLASP_OK && (rc_s = clasp_fd_handshake(srv, sv[1])) == CLASP_WANT_READ) {
+            waits++;
+            CHECK(srv->in.data == NULL);
+        }
+    }
+    CHECK(rc_c == CLASP_OK && rc_s == CLASP_OK);
+    CHECK(waits >= 2);
+    uint8_t buf[64 * 1024];
+    CHECK(clasp_fd_read(srv, sv[1], buf, sizeof buf) == CLASP_WANT_READ);
+    CHECK(holds_no_buffers(srv));
+    CHECK(srv->hs == NULL);
+    /* Requests of a few bytes and of several records: each is read whole,
+     * and afterwards nothing stays allocated. */
+    static const size_t sizes[] = {1, 100, 4096, 4097, 50000};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        size_t n = sizes[i];
+        CHECK(clasp_fd_write(cli, sv[0], pattern, n) == (long)n);
+        size_t got = 0;
+        for (int k = 0; k < 100 && got < n; k++) {
+            long r = clasp_fd_read(srv, sv[1], buf + got, sizeof buf - got);
+            if (r == CLASP_WANT_READ)
+                continue;
+            CHECK(r > 0);
+            if (r <= 0)
+                break;
+            got += (size_t)r;
+        }
+        CHECK(got == n && memcmp(buf, pattern, n) == 0);
+        CHECK(clasp_fd_read(srv, sv[1], buf, sizeof buf) == CLASP_WANT_READ);
+        CHECK(holds_no_buffers(srv));
+    }
+    close(sv[0]);
+    close(sv[1]);
+    clasp_conn_free(cli);
+    clasp_conn_free(srv);
+    clasp_config_free(cc);
+    clasp_config_free(sc);
+}
+
 int main(void)
 {
     make_pki(pki_ecdsa, "ecdsa");
@@ -596,6 +668,8 @@ int main(void)
         end_of_stream(versions[v], 0);
         end_of_stream(versions[v], 1);
         end_in_handshake(versions[v]);
+        waiting_holds_no_buffers(versions[v], 1);
+        waiting_holds_no_buffers(versions[v], 0);
         write_with_send_timeout(versions[v]);
         transfer(versions[v], CLIENT_WRITES, STREAM_BYTES);
         transfer(versions[v], SERVER_WRITES, STREAM_BYTES);

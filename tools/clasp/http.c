@@ -166,12 +166,13 @@ const char *http_reason(int status)
 size_t http_format_response(char *out, size_t cap, int status, int keep_alive, const char *body,
                             size_t body_len)
 {
-    int n = snprintf(out, cap,
-                     "HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n"
-                     "Connection: %s\r\n\r\n",
-                     status, http_reason(status), body_len, keep_alive ? "keep-alive" : "close");
-    if (n < 0 || (size_t)n + body_len > cap)
+    char code[24], length[24];
+    size_t n = tool_concat(out, cap, "HTTP/1.1 ", tool_decimal((unsigned long)status, code), " ",
+                           http_reason(status), "\r\nContent-Type: text/plain\r\nContent-Length: ",
+                           tool_decimal(body_len, length), "\r\nConnection: ",
+                           keep_alive ? "keep-alive" : "close", "\r\n\r\n", (const char *)NULL);
+    if (n >= cap || body_len > cap - n)
         return 0;
     memcpy(out + n, body, body_len);
-    return (size_t)n + body_len;
+    return n + body_len;
 }

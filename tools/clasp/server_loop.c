@@ -206,16 +206,19 @@ static int www_answer(worker *w, server_conn *k, const http_request *req, int st
     char summary[512], body[1024], response[1536];
     handshake_summary(k->tls, summary, sizeof summary);
     const char *sni = clasp_conn_sni(k->tls);
-    int body_len;
+    size_t body_len;
+    char code[24];
     if (status == 200)
-        body_len = snprintf(body, sizeof body, "clasp server\nrequest: %s\nserver name: %s\n%s\n",
-                            req ? req->line : "", sni && *sni ? sni : "-", summary);
+        body_len = tool_concat(body, sizeof body, "clasp server\nrequest: ", req ? req->line : "",
+                               "\nserver name: ", sni && *sni ? sni : "-", "\n", summary, "\n",
+                               (const char *)NULL);
     else
-        body_len = snprintf(body, sizeof body, "%d %s\n", status, http_reason(status));
-    if (body_len < 0 || (size_t)body_len >= sizeof body)
-        body_len = (int)strlen(body);
+        body_len = tool_concat(body, sizeof body, tool_decimal((unsigned long)status, code), " ",
+                               http_reason(status), "\n", (const char *)NULL);
+    if (body_len >= sizeof body)
+        body_len = strlen(body);
     int keep = status == 200 && req && req->keep_alive && !k->draining;
-    size_t len = http_format_response(response, sizeof response, status, keep, body, (size_t)body_len);
+    size_t len = http_format_response(response, sizeof response, status, keep, body, body_len);
     if (!keep)
         k->close_after_write = 1;
     return conn_send(w, k, (const uint8_t *)response, len);

@@ -52,6 +52,12 @@ void tool_remove_tree(const char *path);
 
 /* Writes all of buf to a file descriptor (stdout), retrying short writes. */
 int tool_write_all(int fd, const void *buf, size_t len);
+/* Joins the strings up to a NULL into buf, cut to fit and terminated, as
+ * snprintf("%s%s...") would, with its return value (the full length), at a
+ * fraction of its cost: the server builds a response this way per request. */
+size_t tool_concat(char *buf, size_t cap, ...);
+/* v in decimal, in out; returns out. */
+const char *tool_decimal(unsigned long v, char out[24]);
 /* clasp_fd_write until the connection took all of buf (a blocking socket
  * takes less only when its send timeout ran out): len, or the failing
  * result. */

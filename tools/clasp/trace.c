@@ -177,8 +177,11 @@ static const char *or_dash(const char *s)
 
 void handshake_summary(const clasp_conn *c, char *buf, size_t len)
 {
-    snprintf(buf, len, "handshake: version=%s cipher=%s group=%s sigalg=%s alpn=%s resumed=%s",
-             or_dash(clasp_conn_version_name(c)), or_dash(clasp_conn_cipher_name(c)),
-             or_dash(clasp_conn_group_name(c)), or_dash(clasp_conn_sigalg_name(c)),
-             or_dash(clasp_conn_alpn(c)), clasp_conn_resumed(c) ? "yes" : "no");
+    /* Not snprintf: `clasp server --www` puts this in every response. */
+    tool_concat(buf, len, "handshake: version=", or_dash(clasp_conn_version_name(c)),
+                " cipher=", or_dash(clasp_conn_cipher_name(c)),
+                " group=", or_dash(clasp_conn_group_name(c)),
+                " sigalg=", or_dash(clasp_conn_sigalg_name(c)),
+                " alpn=", or_dash(clasp_conn_alpn(c)),
+                " resumed=", clasp_conn_resumed(c) ? "yes" : "no", (const char *)NULL);
 }

@@ -128,6 +128,39 @@ long tool_tls_write_all(clasp_conn *c, int fd, const uint8_t *buf, size_t len)
     return (long)len;
 }
 
+size_t tool_concat(char *buf, size_t cap, ...)
+{
+    va_list ap;
+    va_start(ap, cap);
+    size_t len = 0;
+    const char *s;
+    while ((s = va_arg(ap, const char *)) != NULL) {
+        size_t n = strlen(s);
+        if (len + 1 < cap) {
+            size_t room = cap - 1 - len;
+            memcpy(buf + len, s, n < room ? n : room);
+        }
+        len += n;
+    }
+    va_end(ap);
+    if (cap)
+        buf[len < cap ? len : cap - 1] = '\0';
+    return len;
+}
+
+const char *tool_decimal(unsigned long v, char out[24])
+{
+    char tmp[24];
+    size_t n = 0;
+    do
+        tmp[n++] = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    for (size_t i = 0; i < n; i++)
+        out[i] = tmp[n - 1 - i];
+    out[n] = '\0';
+    return out;
+}
+
 int tool_write_all(int fd, const void *buf, size_t len)
 {
     const char *p = buf;
