@@ -16,4 +16,10 @@ if [[ ${1:-} == --load ]]; then
   cmake --build build-release --target clasp -j "$jobs" >/dev/null
   CLASP=$PWD/build-release/clasp exec bash bench/load.sh
 fi
+# The ML-KEM figures compare with OpenSSL 3.5 from the Debian 13 tree the
+# tests make (scripts/debian13.sh); without it they print a skip line.
+if [[ -z ${CLASP_BENCH_OPENSSL35:-} && $(id -u) -eq 0 ]]; then
+  d13=${DEBIAN13_ROOT:-$PWD/build/debian13}
+  [[ -x $d13/usr/bin/openssl ]] && export CLASP_BENCH_OPENSSL35="chroot $d13 openssl"
+fi
 exec build-release/bench/clasp-bench "$@"
