@@ -137,6 +137,13 @@ CL_MUST_CHECK int cr_kx_derive(cr_kx *key, const uint8_t *peer, size_t peer_len,
  * shared secret. Returns 0, a CR_KX_BAD_* reason, or -1. */
 CL_MUST_CHECK int cr_kx_encap(uint16_t group, const uint8_t *peer, size_t peer_len, uint8_t *pub,
                               size_t *pub_len, uint8_t *secret, size_t *secret_len);
+/* A classic share to send beside a hybrid one: when group is the hybrid
+ * key's own ECDH group (x25519 beside X25519MLKEM768), the same key pair
+ * and share, which saves a key generation (draft-ietf-tls-hybrid-design
+ * allows a client to reuse a component share; the server uses one of the
+ * two); otherwise a fresh key, as cr_kx_generate. */
+CL_MUST_CHECK int cr_kx_generate_beside(uint16_t group, const cr_kx *hybrid, cr_kx **key,
+                                        uint8_t *pub, size_t *pub_len);
 void cr_kx_free(cr_kx *key);
 /* TLS 1.2 DHE: a key pair in the server's group (p, g big-endian). *named
  * is the RFC 7919 group when p is one of them (else 0), *bits the size of

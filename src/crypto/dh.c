@@ -128,6 +128,13 @@ static int finish_key(const group_info *g, EVP_PKEY *pk, cr_dh **key, uint8_t *p
     return 0;
 }
 
+int cr_dh_share(const cr_dh *src, cr_dh **key, uint8_t *pub, size_t *pub_len)
+{
+    if (!src || !src->pk || src->custom_params || EVP_PKEY_up_ref(src->pk) != 1)
+        return -1;
+    return finish_key(src->g, src->pk, key, pub, pub_len);
+}
+
 int cr_dh_generate(uint16_t group, cr_dh **key, uint8_t *pub, size_t *pub_len)
 {
     const cr_algs *a = cr_get_algs();

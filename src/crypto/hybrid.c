@@ -43,6 +43,12 @@ static const hybrid_info *find_hybrid(uint16_t group)
 
 int cr_group_is_hybrid(uint16_t group) { return find_hybrid(group) != NULL; }
 
+const cr_dh *cr_hybrid_ec_key(const cr_hybrid *k, uint16_t *group)
+{
+    *group = k->h->ec_group;
+    return k->ec;
+}
+
 void cr_hybrid_free(cr_hybrid *k)
 {
     if (!k)

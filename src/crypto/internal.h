@@ -64,6 +64,9 @@ int cr_dh_derive(cr_dh *key, const uint8_t *peer, size_t peer_len, uint8_t *secr
 int cr_dh_encap(uint16_t group, const uint8_t *peer, size_t peer_len, uint8_t *pub,
                 size_t *pub_len, uint8_t *secret, size_t *secret_len);
 void cr_dh_free(cr_dh *key);
+/* A second key holding src's key pair (a reference, not a copy), with its
+ * public share: kx.c's cr_kx_generate_beside. */
+int cr_dh_share(const cr_dh *src, cr_dh **key, uint8_t *pub, size_t *pub_len);
 int cr_dh_generate_custom(const uint8_t *p, size_t p_len, const uint8_t *g, size_t g_len,
                           cr_dh **key, uint8_t *pub, size_t *pub_len, uint16_t *named,
                           size_t *bits);
@@ -78,5 +81,7 @@ int cr_hybrid_decap(cr_hybrid *h, const uint8_t *peer, size_t peer_len, uint8_t 
 int cr_hybrid_encap(uint16_t group, const uint8_t *peer, size_t peer_len, uint8_t *pub,
                     size_t *pub_len, uint8_t *secret, size_t *secret_len);
 void cr_hybrid_free(cr_hybrid *h);
+/* The ECDH half of a hybrid key, and its group. */
+const cr_dh *cr_hybrid_ec_key(const cr_hybrid *h, uint16_t *group);
 
 #endif

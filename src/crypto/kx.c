@@ -73,6 +73,17 @@ int cr_kx_encap(uint16_t group, const uint8_t *peer, size_t peer_len, uint8_t *p
                : cr_dh_encap(group, peer, peer_len, pub, pub_len, secret, secret_len);
 }
 
+int cr_kx_generate_beside(uint16_t group, const cr_kx *hybrid, cr_kx **key, uint8_t *pub,
+                          size_t *pub_len)
+{
+    uint16_t ec_group = 0;
+    const cr_dh *ec = hybrid && hybrid->hybrid ? cr_hybrid_ec_key(hybrid->hybrid, &ec_group) : NULL;
+    if (!ec || ec_group != group)
+        return cr_kx_generate(group, key, pub, pub_len);
+    cr_dh *dh = NULL;
+    return cr_dh_share(ec, &dh, pub, pub_len) != 0 ? -1 : wrap(dh, NULL, key);
+}
+
 void cr_kx_free(cr_kx *key)
 {
     if (!key)

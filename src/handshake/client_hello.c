@@ -49,7 +49,15 @@ static int make_key_shares(clasp_conn *c, uint8_t *pub, size_t *pub_len, uint8_t
     hs->kx2_group = second_share_group(c);
     if (cl_ephemeral_key(c, hs->kx_group, &hs->kx, pub, pub_len))
         return -1;
-    return hs->kx2_group ? cl_ephemeral_key(c, hs->kx2_group, &hs->kx2, pub2, pub2_len) : 0;
+    if (!hs->kx2_group)
+        return 0;
+#ifdef CLASP_TEST_HOOKS
+    if (CL_TEST(c) && CL_TEST(c)->kx_private_len) /* a fixed key for the classic share */
+        return cl_ephemeral_key(c, hs->kx2_group, &hs->kx2, pub2, pub2_len);
+#endif
+    /* x25519 beside X25519MLKEM768 is the hybrid's own X25519 key: one
+     * key generation less. */
+    return cr_kx_generate_beside(hs->kx2_group, hs->kx, &hs->kx2, pub2, pub2_len);
 }
 
 static void add_empty_ext(cl_buf *m, uint16_t type, const uint8_t *body, size_t len)

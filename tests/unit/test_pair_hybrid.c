@@ -153,6 +153,63 @@ static void test_tls12_ignores_hybrids(void)
     clasp_config_free(sc);
 }
 
+/* A key share of `group` in a ClientHello's bytes (the group, then a 2-byte
+ * length and the share): where it starts, or NULL. */
+static const uint8_t *find_share(const uint8_t *p, size_t n, uint16_t group, size_t len)
+{
+    for (size_t i = 0; i + 4 + len <= n; i++)
+        if (p[i] == group >> 8 && p[i + 1] == (group & 0xff) && p[i + 2] == len >> 8 &&
+            p[i + 3] == (len & 0xff))
+            return p + i + 4;
+    return NULL;
+}
+
+/* The classic share beside a hybrid is the hybrid's own ECDH share (one
+ * key generation less), and the server may take either. */
+static void share_reuse_case(const char *groups, uint16_t hybrid, size_t hybrid_len,
+                             uint16_t classic, size_t classic_len, long ec_at, const char *server)
+{
+    clasp_config *cc = client_config(pki_ecdsa), *sc = server_config(pki_ecdsa);
+    CHECK(clasp_config_set_groups(cc, groups) == 0);
+    CHECK(clasp_config_set_groups(sc, server) == 0);
+    clasp_conn *cli = clasp_conn_new(cc), *srv = clasp_conn_new(sc);
+    CHECK(clasp_conn_set_server_name(cli, "localhost") == 0);
+    CHECK(clasp_conn_handshake(cli) == CLASP_WANT_READ);
+    const uint8_t *out = NULL;
+    size_t n = clasp_conn_output(cli, &out);
+    const uint8_t *h = find_share(out, n, hybrid, hybrid_len);
+    const uint8_t *k = find_share(out, n, classic, classic_len);
+    CHECK(h != NULL && k != NULL);
+    if (h && k) {
+        if (ec_at >= 0)
+            CHECK(memcmp(h + ec_at, k, classic_len) == 0);
+        else
+            CHECK(memcmp(h + hybrid_len - classic_len, k, classic_len) != 0 &&
+                  memcmp(h, k, classic_len) != 0);
+    }
+    result r = run_handshake(cli, srv);
+    CHECK(r.client_rc == CLASP_OK && r.server_rc == CLASP_OK);
+    if (r.client_rc == CLASP_OK)
+        exchange(cli, srv, 100);
+    clasp_conn_free(cli);
+    clasp_conn_free(srv);
+    clasp_config_free(cc);
+    clasp_config_free(sc);
+}
+
+static void test_share_reuse(void)
+{
+    /* X25519MLKEM768: ML-KEM first, the X25519 share in the last 32 bytes. */
+    share_reuse_case("X25519MLKEM768:x25519", 0x11ec, 1216, 0x001d, 32, 1184, "x25519");
+    share_reuse_case("X25519MLKEM768:x25519", 0x11ec, 1216, 0x001d, 32, 1184, "X25519MLKEM768");
+    /* SecP256r1MLKEM768: the P-256 point first. */
+    share_reuse_case("SecP256r1MLKEM768:secp256r1", 0x11eb, 1249, 0x0017, 65, 0, "secp256r1");
+    share_reuse_case("SecP256r1MLKEM768:secp256r1", 0x11eb, 1249, 0x0017, 65, 0,
+                     "SecP256r1MLKEM768");
+    /* Another curve than the hybrid's: a key of its own. */
+    share_reuse_case("X25519MLKEM768:secp256r1", 0x11ec, 1216, 0x0017, 65, -1, "secp256r1");
+}
+
 int main(void)
 {
     make_pki(pki_ecdsa, "ecdsa");
@@ -161,6 +218,7 @@ int main(void)
     test_hrr();
     test_resumption();
     test_tls12_ignores_hybrids();
+    test_share_reuse();
     remove_pki(pki_ecdsa);
     return tu_finish("pair_hybrid");
 }
