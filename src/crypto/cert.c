@@ -104,6 +104,25 @@ static int64_t not_after(const X509 *x)
     return (int64_t)timegm(&tm);
 }
 
+/* The earliest nextUpdate of the store's CRLs (0 when one has none or it
+ * cannot be read): a chain verified against them is known good only
+ * until then. The store no longer changes once a config is in use. */
+static int64_t crls_valid_until(X509_STORE *store)
+{
+    int64_t until = INT64_MAX;
+    STACK_OF(X509_OBJECT) *objs = X509_STORE_get0_objects(store);
+    for (int i = 0; objs && i < sk_X509_OBJECT_num(objs); i++) {
+        X509_CRL *crl = X509_OBJECT_get0_X509_CRL(sk_X509_OBJECT_value(objs, i));
+        if (!crl)
+            continue;
+        const ASN1_TIME *t = X509_CRL_get0_nextUpdate(crl);
+        struct tm tm;
+        int64_t next = t && ASN1_TIME_to_tm(t, &tm) == 1 ? (int64_t)timegm(&tm) : 0;
+        until = next < until ? next : until;
+    }
+    return until;
+}
+
 int64_t cr_cert_not_after(const cr_cert *c)
 {
     return not_after(c ? c->x : NULL);
@@ -578,6 +597,10 @@ cr_verify_result cr_verify_chain_at(const cr_trust *trust, cr_cert *const *chain
         for (int i = 0; path && i < sk_X509_num(path); i++) {
             int64_t t = not_after(sk_X509_value(path, i));
             until = t < until ? t : until;
+        }
+        if (trust->check_crls) { /* a CRL past its nextUpdate refuses the chain */
+            int64_t crl = crls_valid_until(trust->store);
+            until = crl < until ? crl : until;
         }
         *valid_until = until;
     }

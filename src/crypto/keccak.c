@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "base/bytes.h"
+
 static const uint64_t keccak_rc[24] = {
     0x0000000000000001ULL, 0x0000000000008082ULL, 0x800000000000808aULL,
     0x8000000080008000ULL, 0x000000000000808bULL, 0x0000000080000001ULL,
@@ -606,9 +608,9 @@ void cl_keccak_x4_run(const cl_keccak_job *jobs, size_t n)
                 lane_start(s, l, t, &jobs[queued++]);
         }
     }
-    memset(block, 0, sizeof(block));
-    memset(scratch, 0, sizeof(scratch));
-    memset(s, 0, sizeof(s));
+    cl_wipe(block, sizeof(block));
+    cl_wipe(scratch, sizeof(scratch));
+    cl_wipe(s, sizeof(s));
 }
 
 static void sha3(unsigned rate, const uint8_t *in, size_t len, uint8_t *out, size_t out_len)
@@ -618,7 +620,7 @@ static void sha3(unsigned rate, const uint8_t *in, size_t len, uint8_t *out, siz
     cl_keccak_absorb(&k, in, len);
     cl_keccak_finish(&k, 0x06);
     cl_keccak_squeeze(&k, out, out_len);
-    memset(&k, 0, sizeof(k));
+    cl_wipe(&k, sizeof(k));
 }
 
 void cl_sha3_256(const uint8_t *in, size_t len, uint8_t out[32])
@@ -638,5 +640,5 @@ void cl_shake256(const uint8_t *in, size_t len, uint8_t *out, size_t out_len)
     cl_keccak_absorb(&k, in, len);
     cl_keccak_finish(&k, 0x1f);
     cl_keccak_squeeze(&k, out, out_len);
-    memset(&k, 0, sizeof(k));
+    cl_wipe(&k, sizeof(k));
 }

@@ -25,6 +25,8 @@
 #include <immintrin.h>
 #include <string.h>
 
+#include "base/bytes.h"
+
 #define AVX2 __attribute__((target("avx2,popcnt")))
 #define Q 3329
 #define QINV_S16 (-3327) /* q^-1 mod 2^16 as int16 */
@@ -319,7 +321,7 @@ AVX2 int cl_mlkem_avx2_decode12(int16_t c[CL_MLKEM_N], const uint8_t in[CL_MLKEM
         bad = _mm256_or_si256(bad, _mm256_cmpgt_epi16(x, _mm256_set1_epi16(Q - 1)));
         STORE(c + 16 * g, _mm256_add_epi16(r, _mm256_and_si256(_mm256_srai_epi16(r, 15), qv)));
     }
-    memset(last, 0, sizeof(last));
+    cl_wipe(last, sizeof(last));
     return !_mm256_testz_si256(bad, bad);
 }
 
@@ -338,7 +340,7 @@ AVX2 void cl_mlkem_avx2_encode12(uint8_t out[CL_MLKEM_POLY_BYTES], const int16_t
         _mm_storeu_si128((__m128i *)(void *)(o + 12), _mm256_extracti128_si256(x, 1));
     }
     memcpy(out + 24 * 15, last, 24);
-    memset(last, 0, sizeof(last));
+    cl_wipe(last, sizeof(last));
 }
 
 /* Entry m: the positions of the set bits of m, lowest first, one per byte

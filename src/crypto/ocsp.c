@@ -13,6 +13,10 @@
 #include "crypto/internal.h"
 
 #define OCSP_SKEW_SECONDS 300
+/* A response without nextUpdate (openssl ocsp leaves it out by default)
+ * says nothing of when to fetch a newer one; without a limit an old "good"
+ * could be stapled for as long as the certificate lives. */
+#define OCSP_NO_NEXT_UPDATE_MAX_AGE (7 * 86400)
 
 static cr_ocsp_result say(cr_ocsp_result r, char *msg, size_t len, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -42,6 +46,27 @@ static X509 *find_issuer(cr_cert *const *chain, size_t n, const cr_trust *trust)
     return issuer;
 }
 
+/* The response's entry for the leaf, whichever hash its CertID uses (SHA-1
+ * or SHA-256 are both common): each entry's id is rebuilt with its own
+ * hash and compared. NULL if none is about this certificate. */
+static OCSP_SINGLERESP *find_single(OCSP_BASICRESP *bs, X509 *leaf, X509 *issuer)
+{
+    for (int i = 0; i < OCSP_resp_count(bs); i++) {
+        OCSP_SINGLERESP *single = OCSP_resp_get0(bs, i);
+        const OCSP_CERTID *cid = single ? OCSP_SINGLERESP_get0_id(single) : NULL;
+        ASN1_OBJECT *md_oid = NULL;
+        if (!cid || OCSP_id_get0_info(NULL, &md_oid, NULL, NULL, (OCSP_CERTID *)cid) != 1)
+            continue;
+        const EVP_MD *md = EVP_get_digestbyobj(md_oid);
+        OCSP_CERTID *mine = md ? OCSP_cert_to_id(md, leaf, issuer) : NULL;
+        int same = mine && OCSP_id_cmp(mine, cid) == 0;
+        OCSP_CERTID_free(mine);
+        if (same)
+            return single;
+    }
+    return NULL;
+}
+
 /* Seconds since the epoch of an ASN1 time, or -1. */
 static int64_t epoch_of(const ASN1_GENERALIZEDTIME *t)
 {
@@ -58,7 +83,6 @@ cr_ocsp_result cr_ocsp_check(const uint8_t *resp, size_t len, cr_cert *const *ch
     const unsigned char *p = resp;
     OCSP_RESPONSE *or = len && len < (size_t)INT32_MAX ? d2i_OCSP_RESPONSE(NULL, &p, (long)len) : NULL;
     OCSP_BASICRESP *bs = NULL;
-    OCSP_CERTID *id = NULL;
     X509 *issuer = NULL;
     STACK_OF(X509) *certs = sk_X509_new_null();
     if (!or || p != resp + len) {
@@ -95,15 +119,15 @@ cr_ocsp_result cr_ocsp_check(const uint8_t *resp, size_t len, cr_cert *const *ch
                 "the issuer of the certificate is unknown, so the OCSP response cannot be matched");
         goto out;
     }
-    if (!(id = OCSP_cert_to_id(NULL, chain[0]->x, issuer)))
-        goto nomem;
-    int cert_status, reason;
-    ASN1_GENERALIZEDTIME *revoked_at, *this_upd, *next_upd;
-    if (OCSP_resp_find_status(bs, id, &cert_status, &reason, &revoked_at, &this_upd, &next_upd) != 1) {
+    int cert_status, reason = -1;
+    ASN1_GENERALIZEDTIME *revoked_at = NULL, *this_upd = NULL, *next_upd = NULL;
+    OCSP_SINGLERESP *single = find_single(bs, chain[0]->x, issuer);
+    if (!single) {
         r = say(CR_OCSP_NO_MATCH, msg, msg_len,
                 "the stapled OCSP response is about another certificate (no status for this one)");
         goto out;
     }
+    cert_status = OCSP_single_get0_status(single, &reason, &revoked_at, &this_upd, &next_upd);
     if (cert_status == V_OCSP_CERTSTATUS_REVOKED) {
         r = say(CR_OCSP_REVOKED, msg, msg_len, "the stapled OCSP response says the certificate is "
                 "revoked (reason: %s)", reason >= 0 ? OCSP_crl_reason_str(reason) : "unspecified");
@@ -114,11 +138,15 @@ cr_ocsp_result cr_ocsp_check(const uint8_t *resp, size_t len, cr_cert *const *ch
                 "the stapled OCSP response says the responder does not know the certificate");
         goto out;
     }
-    int64_t from = epoch_of(this_upd), until = next_upd ? epoch_of(next_upd) : INT64_MAX;
+    int64_t from = epoch_of(this_upd);
+    int64_t until = next_upd ? epoch_of(next_upd)
+                             : from >= 0 ? from + OCSP_NO_NEXT_UPDATE_MAX_AGE : -1;
     if (from < 0 || until < 0 || now + OCSP_SKEW_SECONDS < from || now - OCSP_SKEW_SECONDS > until) {
         r = say(CR_OCSP_STALE, msg, msg_len, "the stapled OCSP response is %s",
                 from >= 0 && now + OCSP_SKEW_SECONDS < from ? "not yet valid (thisUpdate is ahead)"
-                                                            : "out of date (past its nextUpdate)");
+                : next_upd ? "out of date (past its nextUpdate)"
+                           : "out of date (it has no nextUpdate, and its thisUpdate is more than 7 "
+                             "days old)");
         goto out;
     }
     r = CR_OCSP_GOOD;
@@ -126,7 +154,6 @@ cr_ocsp_result cr_ocsp_check(const uint8_t *resp, size_t len, cr_cert *const *ch
 nomem:
     r = say(CR_OCSP_MALFORMED, msg, msg_len, "out of memory checking the OCSP response");
 out:
-    OCSP_CERTID_free(id);
     X509_free(issuer);
     sk_X509_free(certs);
     OCSP_BASICRESP_free(bs);

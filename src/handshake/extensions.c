@@ -60,7 +60,7 @@ const char *cl_ext_label(uint16_t type, char *buf, size_t len)
 void cl_ext_begin(cl_ext_iter *it, cl_reader exts)
 {
     it->rest = exts;
-    memset(it->seen, 0, sizeof it->seen);
+    memset(it->seen, 0, sizeof it->seen); /* not a wipe: the iterator lives on */
 }
 
 int cl_ext_next(cl_ext_iter *it, uint16_t *type, cl_reader *body)

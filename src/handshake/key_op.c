@@ -36,7 +36,7 @@ static void key_wait_clear(cl_key_wait *kw)
         cl_wipe(kw->result, kw->max);
         free(kw->result);
     }
-    memset(kw, 0, sizeof *kw);
+    memset(kw, 0, sizeof *kw); /* not a wipe: the state lives on (result wiped above) */
 }
 
 void cl_key_wait_free(cl_hs *hs) { key_wait_clear(&hs->key_wait); }

@@ -58,6 +58,11 @@ EOF
     [[ -s $3.der ]]
   }
   ocsp_response ecdsa responder good
+  # The same with a SHA-256 CertID (openssl ocsp -sha256).
+  openssl ocsp -issuer ca.pem -sha256 -cert ecdsa.pem -no_nonce -reqout good256.req
+  openssl ocsp -index index.txt -rsigner responder.pem -rkey responder.key -CA ca.pem -reqin good256.req \
+    -respout good256.der -ndays 2
+  [[ -s good256.der ]]
   ocsp_response revoked responder revoked-status
   ocsp_response ecdsa rogue rogue
   # A CRL from the same database.
@@ -126,6 +131,14 @@ refused_case() {
   expect_contains "$WORK/$name.out" "alert sent $alert" "$desc: alert $alert"
   stop_bg "s_$name"
 }
+# A response whose CertID is hashed with SHA-256 matches the leaf too.
+PORT=$(free_port)
+start_s_server sgood256 "$PORT" -cert "$PKI/ecdsa.pem" -key "$PKI/ecdsa.key" -status_file "$PKI/good256.der" \
+  -rev -naccept 1 || fail "s_server did not start"
+peer_client good256 --port "$PORT" --ca "$PKI/ca.pem" --ocsp-require
+expect_status $? 0 "a good stapled response with a SHA-256 CertID is accepted" "$WORK/good256.out"
+stop_bg sgood256
+
 refused_case revoked_status "a stapled 'revoked' status" "says the certificate is revoked (reason: keyCompromise)" 44 \
   -cert "$PKI/revoked.pem" -key "$PKI/revoked.key" -status_file "$PKI/revoked-status.der" -- --ocsp-request
 refused_case other_cert "a response about another certificate" "about another certificate" 113 \
