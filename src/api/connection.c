@@ -455,6 +455,11 @@ int clasp_conn_handshake(clasp_conn *c)
         return CLASP_ERROR;
     if (c->handshake_done)
         return CLASP_OK;
+    /* Our close_notify has gone out: nothing of the handshake may follow it. */
+    if (c->we_closed)
+        return cl_fail(c, -1, CLASP_E_CONFIG,
+                       "the handshake cannot go on after clasp_conn_close(): the connection was "
+                       "closed before the handshake completed");
     if (c->state == 0) {
         int rc = cl_hs_start(c);
         if (rc != CLASP_OK)

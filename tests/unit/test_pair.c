@@ -890,6 +890,32 @@ static void test_awaiting(void)
     }
 }
 
+/* clasp_conn_close() before the handshake completed: the close_notify goes
+ * out, and nothing of the handshake may follow it (it also covers a close
+ * while a private-key operation is pending). */
+static void test_close_mid_handshake(void)
+{
+    clasp_config *sc = server_config(pki_ecdsa), *cc = client_config(pki_ecdsa);
+    clasp_conn *cli = clasp_conn_new(cc), *srv = clasp_conn_new(sc);
+    CHECK(clasp_conn_set_server_name(cli, "localhost") == 0);
+    CHECK(clasp_conn_handshake(cli) == CLASP_WANT_READ);
+    pump(cli, srv);
+    CHECK(clasp_conn_handshake(srv) == CLASP_WANT_READ);
+    pump(srv, cli);
+    CHECK(clasp_conn_close(cli) == CLASP_OK);
+    CHECK(clasp_conn_handshake(cli) == CLASP_ERROR);
+    CHECK(strstr(clasp_conn_error_text(cli), "after clasp_conn_close()") != NULL);
+    /* The server gets the close_notify (the client had not read the
+     * ServerHello: in the clear), not a Finished. */
+    pump(cli, srv);
+    CHECK(clasp_conn_handshake(srv) == CLASP_ERROR);
+    CHECK(!clasp_conn_handshake_done(srv));
+    clasp_conn_free(cli);
+    clasp_conn_free(srv);
+    clasp_config_free(cc);
+    clasp_config_free(sc);
+}
+
 int main(void)
 {
     make_pki(pki_ecdsa, "ecdsa");
@@ -914,6 +940,7 @@ int main(void)
     test_transport_eof();
     test_ticket_secret_files();
     test_awaiting();
+    test_close_mid_handshake();
     remove_pki(pki_ecdsa);
     remove_pki(pki_rsa);
     remove_pki(pki_ed25519);
