@@ -35,6 +35,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fz_run(c, data + 1, size - 1);
         fz_inspect(c);
     }
-    clasp_conn_free(c);
+    fz_conn_free(c);
     return 0;
 }

@@ -50,7 +50,10 @@ static void write_seed(const char *target, const char *name, int mode, const uin
         exit(1);
     }
     if (mode >= 0)
-        fputc(mode, f);
+        fputc(mode & 0xff, f);
+    /* fuzz_server's second mode byte (FZ_SRV_EXT). */
+    if (mode >= 0 && !strcmp(target, "fuzz_server") && (mode & FZ_SRV_EXT))
+        fputc((mode >> 8) & 0xff, f);
     fwrite(a, 1, a_len, f);
     if (b_len)
         fwrite(b, 1, b_len, f);
@@ -58,7 +61,8 @@ static void write_seed(const char *target, const char *name, int mode, const uin
         perror(path);
         exit(1);
     }
-    printf("  %-14s %-28s %6zu bytes\n", target, name, a_len + b_len + (mode >= 0));
+    printf("  %-14s %-28s %6zu bytes\n", target, name, a_len + b_len + (mode >= 0) +
+           (mode >= 0 && !strcmp(target, "fuzz_server") && (mode & FZ_SRV_EXT)));
 }
 
 /* ------------------------------------------------- recorded handshakes */
@@ -101,10 +105,14 @@ static void read_all(clasp_conn *c, clasp_conn *peer, cl_buf *rec_c, cl_buf *rec
  * a KeyUpdate each way in TLS 1.3 (the client's asks for the server's), more
  * data, close_notify. If session is non-NULL, it receives the client's
  * session, serialised. */
-static int record(unsigned cli_mode, const char *ciphers, unsigned srv_mode, recording *r,
-                  cl_buf *session)
+static int record(unsigned cli_mode, const char *ciphers, const char *groups, unsigned srv_mode,
+                  recording *r, cl_buf *session)
 {
     clasp_config *cc = fz_client_config(cli_mode), *sc = fz_server_config(srv_mode);
+    if (groups && clasp_config_set_groups(cc, groups)) {
+        fprintf(stderr, "make_seeds: groups '%s': %s\n", groups, clasp_config_error(cc));
+        exit(1);
+    }
     if (ciphers && clasp_config_set_ciphers(cc, ciphers)) {
         fprintf(stderr, "make_seeds: ciphers '%s': %s\n", ciphers, clasp_config_error(cc));
         exit(1);
@@ -120,14 +128,18 @@ static int record(unsigned cli_mode, const char *ciphers, unsigned srv_mode, rec
     cl_buf_init(&r->from_client, 0);
     cl_buf_init(&r->from_server, 0);
     int crc = CLASP_WANT_READ, src = CLASP_WANT_READ;
-    for (int i = 0; i < 20 && (crc == CLASP_WANT_READ || src == CLASP_WANT_READ); i++) {
-        if (crc == CLASP_WANT_READ)
+#define WAITS(rc) ((rc) == CLASP_WANT_READ || (rc) == CLASP_WANT_PRIVATE_KEY)
+    for (int i = 0; i < 20 && (WAITS(crc) || WAITS(src)); i++) {
+        fz_key_answer(cli);
+        if (WAITS(crc))
             crc = clasp_conn_handshake(cli);
         pump(cli, srv, &r->from_client);
-        if (src == CLASP_WANT_READ)
+        fz_key_answer(srv); /* the private-key callback's answer, later */
+        if (WAITS(src))
             src = clasp_conn_handshake(srv);
         pump(srv, cli, &r->from_server);
     }
+#undef WAITS
     int ok = crc == CLASP_OK && src == CLASP_OK;
     if (!ok) {
         fprintf(stderr, "make_seeds: handshake (client mode 0x%02x, server mode 0x%02x) failed: "
@@ -168,8 +180,8 @@ static int record(unsigned cli_mode, const char *ciphers, unsigned srv_mode, rec
             fprintf(stderr, "make_seeds: after the handshake: client: %s; server: %s\n",
                     clasp_conn_error_text(cli), clasp_conn_error_text(srv));
     }
-    clasp_conn_free(cli);
-    clasp_conn_free(srv);
+    fz_conn_free(cli);
+    fz_conn_free(srv);
     clasp_config_free(cc);
     clasp_config_free(sc);
     if (!ok)
@@ -199,7 +211,7 @@ static void replay(int server, unsigned mode, const uint8_t *stream, size_t len,
         if (want_done && !done)
             failures++;
     }
-    clasp_conn_free(c);
+    fz_conn_free(c);
     clasp_config_free(cfg);
 }
 
@@ -212,33 +224,65 @@ static const struct {
     const char *ciphers;       /* other client suites: no fuzz_client mode matches */
     unsigned srv;
     int server_replays, client_replays;
+    const char *groups;        /* other client groups: no fuzz_client mode matches */
 } cases[] = {
     /* TLS 1.3 with the test hooks on both sides: both directions replay. */
-    {"hooks.bin", FZ_CLI_HOOKS, NULL, FZ_SRV_FIXED, 1, 1},
-    {"client-auth.bin", FZ_CLI_HOOKS | FZ_CLI_CERT, NULL, FZ_SRV_FIXED | FZ_SRV_CLIENT_AUTH, 1, 1},
-    {"client-auth-nocert.bin", FZ_CLI_HOOKS, NULL, FZ_SRV_FIXED | FZ_SRV_CLIENT_AUTH, 1, 1},
-    {"alpn.bin", FZ_CLI_HOOKS | FZ_CLI_ALPN, NULL, FZ_SRV_FIXED | FZ_SRV_ALPN, 1, 1},
-    {"resume.bin", FZ_CLI_HOOKS | FZ_CLI_RESUME, NULL, FZ_SRV_FIXED, 1, 1},
+    {"hooks.bin", FZ_CLI_HOOKS, NULL, FZ_SRV_FIXED, 1, 1, NULL},
+    {"client-auth.bin", FZ_CLI_HOOKS | FZ_CLI_CERT, NULL, FZ_SRV_FIXED | FZ_SRV_CLIENT_AUTH, 1, 1, NULL},
+    {"client-auth-nocert.bin", FZ_CLI_HOOKS, NULL, FZ_SRV_FIXED | FZ_SRV_CLIENT_AUTH, 1, 1, NULL},
+    {"alpn.bin", FZ_CLI_HOOKS | FZ_CLI_ALPN, NULL, FZ_SRV_FIXED | FZ_SRV_ALPN, 1, 1, NULL},
+    {"resume.bin", FZ_CLI_HOOKS | FZ_CLI_RESUME, NULL, FZ_SRV_FIXED, 1, 1, NULL},
     /* HelloRetryRequest: the cookie comes from the hooks' random too. */
-    {"hrr.bin", FZ_CLI_HOOKS, NULL, FZ_SRV_FIXED | FZ_SRV_HRR, 1, 1},
+    {"hrr.bin", FZ_CLI_HOOKS, NULL, FZ_SRV_FIXED | FZ_SRV_HRR, 1, 1, NULL},
     /* A real-random client with the middlebox-compatibility CCS: its bytes
      * replay into the fixed server (which is deterministic). */
-    {"compat-ccs.bin", FZ_CLI_RANDOM, NULL, FZ_SRV_FIXED, 1, 0},
+    {"compat-ccs.bin", FZ_CLI_RANDOM, NULL, FZ_SRV_FIXED, 1, 0, NULL},
     /* TLS 1.2 with the hooks and the fixed (Ed25519) PKI: both directions. */
-    {"tls12.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, NULL, FZ_SRV_FIXED, 1, 1},
+    {"tls12.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, NULL, FZ_SRV_FIXED, 1, 1, NULL},
     {"tls12-client-auth.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12 | FZ_CLI_CERT, NULL,
-     FZ_SRV_FIXED | FZ_SRV_CLIENT_AUTH, 1, 1},
-    {"tls12-resume.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12 | FZ_CLI_RESUME, NULL, FZ_SRV_FIXED, 1, 1},
+     FZ_SRV_FIXED | FZ_SRV_CLIENT_AUTH, 1, 1, NULL},
+    {"tls12-resume.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12 | FZ_CLI_RESUME, NULL, FZ_SRV_FIXED, 1, 1, NULL},
     /* The fixed RSA certificate: RSA key transport replays into the server
      * (the premaster is the hooks'), and so do ECDHE/DHE-RSA, since these
      * clients offer only deterministic signature schemes (see record).
      * No fuzz_client mode offers these suites. */
-    {"tls12-ecdhe-rsa.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, "ECDHE-RSA-AES128-GCM-SHA256", FZ_SRV_FIXED | FZ_SRV_RSA, 1, 0},
-    {"tls12-dhe-rsa.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, "DHE-RSA-AES256-GCM-SHA384", FZ_SRV_FIXED | FZ_SRV_RSA, 1, 0},
-    {"tls12-rsa-kx.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, "AES128-GCM-SHA256", FZ_SRV_FIXED | FZ_SRV_RSA, 1, 0},
+    {"tls12-ecdhe-rsa.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, "ECDHE-RSA-AES128-GCM-SHA256", FZ_SRV_FIXED | FZ_SRV_RSA, 1, 0, NULL},
+    {"tls12-dhe-rsa.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, "DHE-RSA-AES256-GCM-SHA384", FZ_SRV_FIXED | FZ_SRV_RSA, 1, 0, NULL},
+    {"tls12-rsa-kx.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, "AES128-GCM-SHA256", FZ_SRV_FIXED | FZ_SRV_RSA, 1, 0, NULL},
     /* The fixed server replays it; the client's own ClientHello (another
      * suite list) does not match the fuzz_client modes. */
-    {"tls12-chacha.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, "ECDHE-ECDSA-CHACHA20-POLY1305", FZ_SRV_FIXED, 1, 0},
+    {"tls12-chacha.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, "ECDHE-ECDSA-CHACHA20-POLY1305", FZ_SRV_FIXED, 1, 0, NULL},
+    /* Hybrid ML-KEM key exchange: the hooks fix the ML-KEM seeds too.
+     * Two shares (X25519MLKEM768, x25519), the server encapsulates. */
+    {"hybrid.bin", FZ_CLI_HOOKS | FZ_CLI_HYBRID, NULL, FZ_SRV_FIXED | FZ_SRV_HYBRID, 1, 1, NULL},
+    {"hybrid-resume.bin", FZ_CLI_HOOKS | FZ_CLI_HYBRID | FZ_CLI_RESUME, NULL,
+     FZ_SRV_FIXED | FZ_SRV_HYBRID, 1, 1, NULL},
+    /* HelloRetryRequest to SecP384r1MLKEM1024: the client's second share is
+     * an ML-KEM-1024 key, the server's a ciphertext + P-384 share. */
+    {"hybrid-hrr.bin", FZ_CLI_HOOKS | FZ_CLI_HYBRID, NULL,
+     FZ_SRV_FIXED | FZ_SRV_HYBRID | FZ_SRV_HRR, 1, 1, NULL},
+    {"hybrid-p256.bin", FZ_CLI_HOOKS, NULL, FZ_SRV_FIXED | FZ_SRV_HYBRID, 1, 0,
+     "SecP256r1MLKEM768:secp256r1"},
+    /* OCSP stapling: TLS 1.3 (CertificateEntry extension), TLS 1.2
+     * (CertificateStatus). */
+    {"ocsp.bin", FZ_CLI_HOOKS | FZ_CLI_OCSP, NULL, FZ_SRV_FIXED | FZ_SRV_EXT | FZ_SRX_OCSP, 1, 1, NULL},
+    {"ocsp-tls12.bin", FZ_CLI_HOOKS | FZ_CLI_OCSP | FZ_CLI_TLS12, NULL,
+     FZ_SRV_FIXED | FZ_SRV_EXT | FZ_SRX_OCSP, 1, 1, NULL},
+    /* Callbacks: ClientHello select + ALPN; the private key answering later
+     * (Ed25519 signatures are deterministic; RSA decryption too). */
+    {"select.bin", FZ_CLI_HOOKS, NULL, FZ_SRV_FIXED | FZ_SRV_EXT | FZ_SRX_SELECT, 1, 1, NULL},
+    {"select-alpn-cb.bin", FZ_CLI_HOOKS | FZ_CLI_ALPN, NULL,
+     FZ_SRV_FIXED | FZ_SRV_EXT | FZ_SRX_SELECT | FZ_SRX_ALPN_CB, 1, 1, NULL},
+    {"key-async.bin", FZ_CLI_HOOKS, NULL, FZ_SRV_FIXED | FZ_SRV_EXT | FZ_SRX_KEY, 1, 1, NULL},
+    {"key-async-tls12.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, NULL,
+     FZ_SRV_FIXED | FZ_SRV_EXT | FZ_SRX_KEY, 1, 1, NULL},
+    {"key-async-rsa-kx.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, "AES128-GCM-SHA256",
+     FZ_SRV_FIXED | FZ_SRV_RSA | FZ_SRV_EXT | FZ_SRX_KEY, 1, 0, NULL},
+    /* A session store: its tickets are random ids, which only the
+     * client's later flights carry (none here). */
+    {"store.bin", FZ_CLI_HOOKS, NULL, FZ_SRV_FIXED | FZ_SRV_EXT | FZ_SRX_STORE, 1, 1, NULL},
+    {"store-tls12.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, NULL, FZ_SRV_FIXED | FZ_SRV_EXT | FZ_SRX_STORE,
+     1, 1, NULL},
 };
 #define N_CASES (sizeof cases / sizeof cases[0])
 
@@ -249,7 +293,7 @@ static void session_seeds(void)
     static cl_buf s13, s12;
     recording r;
     for (int tls12 = 0; tls12 < 2; tls12++) {
-        int rc = record(FZ_CLI_HOOKS | (tls12 ? FZ_CLI_TLS12 : 0), NULL, FZ_SRV_FIXED, &r,
+        int rc = record(FZ_CLI_HOOKS | (tls12 ? FZ_CLI_TLS12 : 0), NULL, NULL, FZ_SRV_FIXED, &r,
                         tls12 ? &s12 : &s13);
         cl_buf_free(&r.from_client);
         cl_buf_free(&r.from_server);
@@ -274,7 +318,7 @@ static void handshake_seeds(void)
 {
     for (size_t i = 0; i < N_CASES; i++) {
         recording r;
-        if (record(cases[i].cli, cases[i].ciphers, cases[i].srv, &r, NULL) == 0) {
+        if (record(cases[i].cli, cases[i].ciphers, cases[i].groups, cases[i].srv, &r, NULL) == 0) {
             write_seed("fuzz_server", cases[i].name, (int)cases[i].srv, r.from_client.data,
                        r.from_client.len, NULL, 0);
             replay(1, cases[i].srv, r.from_client.data, r.from_client.len,
@@ -284,6 +328,16 @@ static void handshake_seeds(void)
                            r.from_server.len, NULL, 0);
                 replay(0, cases[i].cli, r.from_server.data, r.from_server.len,
                        cases[i].client_replays, cases[i].name);
+            }
+            if (cases[i].cli & FZ_CLI_OCSP) {
+                /* The same to a verifying client: it parses the whole
+                 * response, then refuses its unauthorised signer. */
+                unsigned m = (cases[i].cli & ~FZ_CLI_KIND_MASK) | FZ_CLI_VERIFY;
+                char name[64];
+                snprintf(name, sizeof name, "verify-%s", cases[i].name);
+                write_seed("fuzz_client", name, (int)m, r.from_server.data, r.from_server.len,
+                           NULL, 0);
+                replay(0, m, r.from_server.data, r.from_server.len, 0, name);
             }
             if (i == 0) {
                 /* The same server bytes to a verifying client. */
@@ -313,7 +367,9 @@ static void check_one(const char *dir, const char *target, const char *name, int
         return;
     }
     int server = !strcmp(target, "fuzz_server");
-    replay(server, p[0] % (server ? FZ_SRV_MODES : FZ_CLI_MODES), p + 1, len - 1, want, name);
+    size_t skip = 1;
+    unsigned mode = server ? fz_server_mode(p, len, &skip) : p[0] % FZ_CLI_MODES;
+    replay(server, mode, p + skip, len - skip, want, name);
     free(p);
 }
 

@@ -78,5 +78,14 @@ int cr_hybrid_decap(cr_hybrid *h, const uint8_t *peer, size_t peer_len, uint8_t 
 int cr_hybrid_encap(uint16_t group, const uint8_t *peer, size_t peer_len, uint8_t *pub,
                     size_t *pub_len, uint8_t *secret, size_t *secret_len);
 void cr_hybrid_free(cr_hybrid *h);
+#ifdef CLASP_TEST_HOOKS
+/* The test hooks' fixed keys: the ECDH half from priv, the ML-KEM seed and
+ * m from priv repeated (hybrid.c). */
+int cr_hybrid_from_private(uint16_t group, const uint8_t *priv, size_t priv_len, cr_hybrid **h,
+                           uint8_t *pub, size_t *pub_len);
+int cr_hybrid_encap_from_private(uint16_t group, const uint8_t *priv, size_t priv_len,
+                                 const uint8_t *peer, size_t peer_len, uint8_t *pub,
+                                 size_t *pub_len, uint8_t *secret, size_t *secret_len);
+#endif
 
 #endif
