@@ -852,7 +852,8 @@ void fz_inspect(clasp_conn *c)
                           clasp_conn_cipher_name(c),  clasp_conn_group_name(c),
                           clasp_conn_sigalg_name(c),  clasp_conn_alpn(c),
                           clasp_conn_sni(c),          clasp_alert_name(clasp_conn_alert_sent(c)),
-                          clasp_alert_name(clasp_conn_alert_received(c))};
+                          clasp_alert_name(clasp_conn_alert_received(c)),
+                          clasp_conn_awaiting(c)};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
         if (strs[i])
             sink += strlen(strs[i]);
@@ -861,6 +862,10 @@ void fz_inspect(clasp_conn *c)
     size_t len;
     for (size_t i = 0; clasp_conn_peer_cert(c, i, &len); i++)
         sink += len;
+    /* A stapled response is readable to its last byte. */
+    const uint8_t *ocsp = clasp_conn_ocsp_response(c, &len);
+    if (ocsp && len)
+        sink += ocsp[0] + ocsp[len - 1];
     /* A session the client kept (from a fuzzed NewSessionTicket, say)
      * must survive serialisation. */
     clasp_session *s = clasp_conn_get_session(c);
