@@ -78,11 +78,13 @@ static void join_secret(const hybrid_info *h, const uint8_t *ec, const uint8_t *
  * key, and priv repeated makes the ML-KEM seed (d || z) and the
  * encapsulation's m, so hybrid handshakes are byte-identical run after run
  * (fuzz/make_seeds.c records them). NULL: fresh keys. */
+#ifdef CLASP_TEST_HOOKS
 static void fixed_bytes(const uint8_t *priv, size_t priv_len, uint8_t *out, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         out[i] = priv[i % priv_len];
 }
+#endif
 
 static int generate(uint16_t group, const uint8_t *priv, size_t priv_len, cr_hybrid **out,
                     uint8_t *pub, size_t *pub_len)
