@@ -112,6 +112,17 @@ clasp_conn *fz_server_conn(clasp_config *cfg, unsigned mode);
                                    and x25519; a HelloRetryRequest may ask for another) */
 #define FZ_CLI_OCSP 0x80        /* asks for a stapled OCSP response (checked with VERIFY) */
 #define FZ_CLI_MODES 256        /* seeds from the 64-mode days start below 0x40: unchanged */
+/* Kind 3 with any other bit set (never a committed seed's byte) is INJECT: a
+ * client with the test hooks and the other bits' features (0x10 only
+ * marks it; the driver seals TLS 1.3 records), to which the driver seals the server's later records
+ * itself, under the keys the client installs (caught by the hooks'
+ * secret_cb): the fuzzer edits EncryptedExtensions, Certificate (its entry
+ * extensions: status_request), CertificateRequest, CertificateVerify,
+ * Finished and what follows in the clear. Input after the mode byte: a
+ * 2-byte length, that many raw bytes (ServerHello, CCS), then records as
+ * type (1 byte), length (2 bytes), content (see fz_run_inject). */
+#define FZ_CLI_INJECT_MARK 0x10
+int fz_client_inject(unsigned mode);
 clasp_config *fz_client_config(unsigned mode);
 /* A client connection with its server name, test hooks (unless RANDOM) and
  * session (RESUME); nothing sent yet: call clasp_conn_handshake next. */
@@ -143,6 +154,11 @@ size_t fz_drain(clasp_conn *c);
  * connection dies or closes. Aborts if the connection stops taking input
  * while still alive (a hang). */
 void fz_run(clasp_conn *c, const uint8_t *data, size_t len);
+/* The INJECT driver: feeds the raw prefix, then seals each record of the
+ * rest under the client's current read key (plaintext before it has one)
+ * and feeds it, stepping the handshake and reads after each; then closes
+ * as fz_run does. */
+void fz_run_inject(clasp_conn *c, const uint8_t *data, size_t len);
 /* Calls every getter on c, and round-trips the session it would resume. */
 void fz_inspect(clasp_conn *c);
 

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 
 #include "fuzz_common.h"
+#include "record/record.h"
 #include "x509/pem.h"
 
 #pragma GCC diagnostic push
@@ -100,6 +101,28 @@ static void read_all(clasp_conn *c, clasp_conn *peer, cl_buf *rec_c, cl_buf *rec
     }
 }
 
+/* The server's write keys in the order it installed them, and the suite's
+ * AEAD, of the last recording: inject_seed opens its records with them. */
+static struct {
+    uint8_t key[8][32], iv[8][12];
+    size_t key_len[8], n;
+    cr_aead_alg aead;
+    int tls13;
+} srv_keys;
+
+static void catch_write_key(void *arg, const char *label, const uint8_t *secret, size_t len)
+{
+    (void)arg;
+    if (srv_keys.n >= 8)
+        return;
+    if (!strcmp(label, "write key") && len <= 32) {
+        memcpy(srv_keys.key[srv_keys.n], secret, len);
+        srv_keys.key_len[srv_keys.n] = len;
+    } else if (!strcmp(label, "write iv") && len == 12) {
+        memcpy(srv_keys.iv[srv_keys.n++], secret, len);
+    }
+}
+
 /* A recorded handshake between a client of mode cli_mode (optionally with
  * other cipher suites) and a server of mode srv_mode, then data both ways,
  * a KeyUpdate each way in TLS 1.3 (the client's asks for the server's), more
@@ -125,6 +148,11 @@ static int record(unsigned cli_mode, const char *ciphers, const char *groups, un
         cc->n_sigalgs = sizeof deterministic / sizeof deterministic[0];
     }
     clasp_conn *cli = fz_client_conn(cc, cli_mode), *srv = fz_server_conn(sc, srv_mode);
+    memset(&srv_keys, 0, sizeof srv_keys);
+    if (srv->test) {
+        srv->test->secret_cb = catch_write_key;
+        srv->test->secret_arg = NULL;
+    }
     cl_buf_init(&r->from_client, 0);
     cl_buf_init(&r->from_server, 0);
     int crc = CLASP_WANT_READ, src = CLASP_WANT_READ;
@@ -180,6 +208,9 @@ static int record(unsigned cli_mode, const char *ciphers, const char *groups, un
             fprintf(stderr, "make_seeds: after the handshake: client: %s; server: %s\n",
                     clasp_conn_error_text(cli), clasp_conn_error_text(srv));
     }
+    srv_keys.tls13 = clasp_conn_version(cli) == CLASP_TLS1_3;
+    if (cli->suite)
+        srv_keys.aead = cli->suite->aead;
     fz_conn_free(cli);
     fz_conn_free(srv);
     clasp_config_free(cc);
@@ -187,6 +218,60 @@ static int record(unsigned cli_mode, const char *ciphers, const char *groups, un
     if (!ok)
         failures++;
     return ok ? 0 : -1;
+}
+
+/* The server's bytes of the last TLS 1.3 recording as a fuzz_client INJECT
+ * seed: the plaintext records before the first protected one as the raw
+ * prefix, then every protected record opened (type, length, content). 0,
+ * or -1 if a record does not open with the server's keys. */
+static int inject_seed(const cl_buf *from_server, cl_buf *out)
+{
+    cl_buf_init(out, 0);
+    const uint8_t *p = from_server->data;
+    size_t n = from_server->len, at = 0, prefix = 0;
+    while (at + 5 <= n && p[at] != CL_CT_APPLICATION_DATA)
+        at += 5 + ((size_t)p[at + 3] << 8 | p[at + 4]);
+    prefix = at > n ? n : at;
+    cl_wr_u16(out, (uint16_t)prefix);
+    cl_wr_bytes(out, p, prefix);
+    cl_record_keys k;
+    memset(&k, 0, sizeof k);
+    size_t key = 0;
+    int rc = 0, have = 0;
+    uint8_t *rec = malloc(n ? n : 1);
+    while (rc == 0 && at + 5 <= n) {
+        size_t len = 5 + ((size_t)p[at + 3] << 8 | p[at + 4]);
+        if (at + len > n)
+            break;
+        uint8_t type, *plain;
+        size_t plain_len;
+        for (;;) {
+            if (!have) {
+                if (key >= srv_keys.n) {
+                    rc = -1;
+                    break;
+                }
+                cl_record_keys_set(&k, cr_aead_new(srv_keys.aead, srv_keys.key[key], 0),
+                                   srv_keys.iv[key], 12, 0);
+                key++, have = 1;
+            }
+            memcpy(rec, p + at, len);
+            uint64_t seq = k.seq;
+            if (cl_record_open(&k, rec, len, &type, &plain, &plain_len) == CL_REC_OK)
+                break;
+            k.seq = seq;
+            have = 0; /* the next key */
+        }
+        if (rc)
+            break;
+        cl_wr_u8(out, type);
+        cl_wr_u16(out, (uint16_t)plain_len);
+        cl_wr_bytes(out, plain, plain_len);
+        at += len;
+    }
+    free(rec);
+    cl_record_keys_clear(&k);
+    return rc;
 }
 
 /* Replays a stream through the fuzz driver into a fresh connection of the
@@ -203,7 +288,10 @@ static void replay(int server, unsigned mode, const uint8_t *stream, size_t len,
         failures++;
     } else {
         fz_drain(c);
-        fz_run(c, stream, len);
+        if (!server && fz_client_inject(mode))
+            fz_run_inject(c, stream, len);
+        else
+            fz_run(c, stream, len);
         int done = clasp_conn_handshake_done(c) && c->peer_closed && c->err_kind == CLASP_E_NONE;
         printf("  replay %-13s %-24s %s%s%s\n", server ? "fuzz_server" : "fuzz_client", name,
                done ? "handshake done, close_notify seen" : "stopped: ",
@@ -339,6 +427,23 @@ static void handshake_seeds(void)
                            NULL, 0);
                 replay(0, m, r.from_server.data, r.from_server.len, 0, name);
             }
+            unsigned cm = cases[i].cli;
+            if (srv_keys.tls13 && (cm & FZ_CLI_KIND_MASK) == FZ_CLI_HOOKS &&
+                cases[i].client_replays && !(cm & FZ_CLI_TLS12)) {
+                /* The same flight in the clear, for the INJECT kind. */
+                unsigned m = (cm & ~FZ_CLI_KIND_MASK) | FZ_CLI_RFC8448 | FZ_CLI_INJECT_MARK;
+                cl_buf in;
+                char name[64];
+                snprintf(name, sizeof name, "inject-%s", cases[i].name);
+                if (inject_seed(&r.from_server, &in) == 0) {
+                    write_seed("fuzz_client", name, (int)m, in.data, in.len, NULL, 0);
+                    replay(0, m, in.data, in.len, 1, name);
+                } else {
+                    fprintf(stderr, "make_seeds: %s: the server's records do not open\n", name);
+                    failures++;
+                }
+                cl_buf_free(&in);
+            }
             if (i == 0) {
                 /* The same server bytes to a verifying client. */
                 unsigned m = (cases[i].cli & ~FZ_CLI_KIND_MASK) | FZ_CLI_VERIFY;
@@ -379,6 +484,15 @@ static int check(const char *dir)
         check_one(dir, "fuzz_server", cases[i].name, cases[i].server_replays);
         if ((cases[i].cli & FZ_CLI_KIND_MASK) != FZ_CLI_RANDOM)
             check_one(dir, "fuzz_client", cases[i].name, cases[i].client_replays);
+    }
+    for (size_t i = 0; i < N_CASES; i++) {
+        unsigned cm = cases[i].cli;
+        if ((cm & FZ_CLI_KIND_MASK) == FZ_CLI_HOOKS && cases[i].client_replays &&
+            !(cm & FZ_CLI_TLS12) && !(cases[i].srv & FZ_SRV_TLS12)) {
+            char name[64];
+            snprintf(name, sizeof name, "inject-%s", cases[i].name);
+            check_one(dir, "fuzz_client", name, 1);
+        }
     }
     check_one(dir, "fuzz_client", "hooks-verify.bin", 1);
     check_one(dir, "fuzz_client", "rfc8448.bin", 1);
