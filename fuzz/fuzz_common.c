@@ -619,10 +619,13 @@ int fz_client_inject(unsigned mode)
     return (mode & FZ_CLI_KIND_MASK) == FZ_CLI_RFC8448 && (mode & ~FZ_CLI_KIND_MASK) != 0;
 }
 
-/* An INJECT mode as the ordinary mode it builds on: HOOKS, TLS 1.3. */
+/* An INJECT mode as the ordinary mode it builds on: HOOKS, or VERIFY with
+ * OCSP, so that a stapled response is parsed and checked (its ClientHello
+ * is the same). */
 static unsigned inject_base(unsigned mode)
 {
-    return (mode & ~(unsigned)(FZ_CLI_KIND_MASK | FZ_CLI_INJECT_MARK | FZ_CLI_TLS12)) | FZ_CLI_HOOKS;
+    return (mode & ~(unsigned)(FZ_CLI_KIND_MASK | FZ_CLI_INJECT_MARK | FZ_CLI_TLS12)) |
+           (mode & FZ_CLI_OCSP ? FZ_CLI_VERIFY : FZ_CLI_HOOKS);
 }
 
 clasp_config *fz_client_config(unsigned mode)

@@ -114,7 +114,8 @@ clasp_conn *fz_server_conn(clasp_config *cfg, unsigned mode);
 #define FZ_CLI_MODES 256        /* seeds from the 64-mode days start below 0x40: unchanged */
 /* Kind 3 with any other bit set (never a committed seed's byte) is INJECT: a
  * client with the test hooks and the other bits' features (0x10 only
- * marks it; the driver seals TLS 1.3 records), to which the driver seals the server's later records
+ * marks it; the driver seals TLS 1.3 records; with OCSP it verifies, so
+ * the stapled response is checked), to which the driver seals the server's later records
  * itself, under the keys the client installs (caught by the hooks'
  * secret_cb): the fuzzer edits EncryptedExtensions, Certificate (its entry
  * extensions: status_request), CertificateRequest, CertificateVerify,
