@@ -32,9 +32,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     clasp_conn *c = fz_client_conn(configs[mode], mode);
     if (clasp_conn_handshake(c) == CLASP_WANT_READ) {
         fz_drain(c); /* the ClientHello */
-        fz_run(c, data + 1, size - 1);
+        if (fz_client_inject(mode))
+            fz_run_inject(c, data + 1, size - 1);
+        else
+            fz_run(c, data + 1, size - 1);
         fz_inspect(c);
     }
-    clasp_conn_free(c);
+    fz_conn_free(c);
     return 0;
 }

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 
 #include "fuzz_common.h"
+#include "record/record.h"
 #include "x509/pem.h"
 
 #pragma GCC diagnostic push
@@ -50,7 +51,10 @@ static void write_seed(const char *target, const char *name, int mode, const uin
         exit(1);
     }
     if (mode >= 0)
-        fputc(mode, f);
+        fputc(mode & 0xff, f);
+    /* fuzz_server's second mode byte (FZ_SRV_EXT). */
+    if (mode >= 0 && !strcmp(target, "fuzz_server") && (mode & FZ_SRV_EXT))
+        fputc((mode >> 8) & 0xff, f);
     fwrite(a, 1, a_len, f);
     if (b_len)
         fwrite(b, 1, b_len, f);
@@ -58,7 +62,8 @@ static void write_seed(const char *target, const char *name, int mode, const uin
         perror(path);
         exit(1);
     }
-    printf("  %-14s %-28s %6zu bytes\n", target, name, a_len + b_len + (mode >= 0));
+    printf("  %-14s %-28s %6zu bytes\n", target, name, a_len + b_len + (mode >= 0) +
+           (mode >= 0 && !strcmp(target, "fuzz_server") && (mode & FZ_SRV_EXT)));
 }
 
 /* ------------------------------------------------- recorded handshakes */
@@ -96,15 +101,41 @@ static void read_all(clasp_conn *c, clasp_conn *peer, cl_buf *rec_c, cl_buf *rec
     }
 }
 
+/* The server's write keys in the order it installed them, and the suite's
+ * AEAD, of the last recording: inject_seed opens its records with them. */
+static struct {
+    uint8_t key[8][32], iv[8][12];
+    size_t key_len[8], n;
+    cr_aead_alg aead;
+    int tls13;
+} srv_keys;
+
+static void catch_write_key(void *arg, const char *label, const uint8_t *secret, size_t len)
+{
+    (void)arg;
+    if (srv_keys.n >= 8)
+        return;
+    if (!strcmp(label, "write key") && len <= 32) {
+        memcpy(srv_keys.key[srv_keys.n], secret, len);
+        srv_keys.key_len[srv_keys.n] = len;
+    } else if (!strcmp(label, "write iv") && len == 12) {
+        memcpy(srv_keys.iv[srv_keys.n++], secret, len);
+    }
+}
+
 /* A recorded handshake between a client of mode cli_mode (optionally with
  * other cipher suites) and a server of mode srv_mode, then data both ways,
  * a KeyUpdate each way in TLS 1.3 (the client's asks for the server's), more
  * data, close_notify. If session is non-NULL, it receives the client's
  * session, serialised. */
-static int record(unsigned cli_mode, const char *ciphers, unsigned srv_mode, recording *r,
-                  cl_buf *session)
+static int record(unsigned cli_mode, const char *ciphers, const char *groups, unsigned srv_mode,
+                  recording *r, cl_buf *session)
 {
     clasp_config *cc = fz_client_config(cli_mode), *sc = fz_server_config(srv_mode);
+    if (groups && clasp_config_set_groups(cc, groups)) {
+        fprintf(stderr, "make_seeds: groups '%s': %s\n", groups, clasp_config_error(cc));
+        exit(1);
+    }
     if (ciphers && clasp_config_set_ciphers(cc, ciphers)) {
         fprintf(stderr, "make_seeds: ciphers '%s': %s\n", ciphers, clasp_config_error(cc));
         exit(1);
@@ -117,17 +148,26 @@ static int record(unsigned cli_mode, const char *ciphers, unsigned srv_mode, rec
         cc->n_sigalgs = sizeof deterministic / sizeof deterministic[0];
     }
     clasp_conn *cli = fz_client_conn(cc, cli_mode), *srv = fz_server_conn(sc, srv_mode);
+    memset(&srv_keys, 0, sizeof srv_keys);
+    if (srv->test) {
+        srv->test->secret_cb = catch_write_key;
+        srv->test->secret_arg = NULL;
+    }
     cl_buf_init(&r->from_client, 0);
     cl_buf_init(&r->from_server, 0);
     int crc = CLASP_WANT_READ, src = CLASP_WANT_READ;
-    for (int i = 0; i < 20 && (crc == CLASP_WANT_READ || src == CLASP_WANT_READ); i++) {
-        if (crc == CLASP_WANT_READ)
+#define WAITS(rc) ((rc) == CLASP_WANT_READ || (rc) == CLASP_WANT_PRIVATE_KEY)
+    for (int i = 0; i < 20 && (WAITS(crc) || WAITS(src)); i++) {
+        fz_key_answer(cli);
+        if (WAITS(crc))
             crc = clasp_conn_handshake(cli);
         pump(cli, srv, &r->from_client);
-        if (src == CLASP_WANT_READ)
+        fz_key_answer(srv); /* the private-key callback's answer, later */
+        if (WAITS(src))
             src = clasp_conn_handshake(srv);
         pump(srv, cli, &r->from_server);
     }
+#undef WAITS
     int ok = crc == CLASP_OK && src == CLASP_OK;
     if (!ok) {
         fprintf(stderr, "make_seeds: handshake (client mode 0x%02x, server mode 0x%02x) failed: "
@@ -168,13 +208,70 @@ static int record(unsigned cli_mode, const char *ciphers, unsigned srv_mode, rec
             fprintf(stderr, "make_seeds: after the handshake: client: %s; server: %s\n",
                     clasp_conn_error_text(cli), clasp_conn_error_text(srv));
     }
-    clasp_conn_free(cli);
-    clasp_conn_free(srv);
+    srv_keys.tls13 = clasp_conn_version(cli) == CLASP_TLS1_3;
+    if (cli->suite)
+        srv_keys.aead = cli->suite->aead;
+    fz_conn_free(cli);
+    fz_conn_free(srv);
     clasp_config_free(cc);
     clasp_config_free(sc);
     if (!ok)
         failures++;
     return ok ? 0 : -1;
+}
+
+/* The server's bytes of the last TLS 1.3 recording as a fuzz_client INJECT
+ * seed: the plaintext records before the first protected one as the raw
+ * prefix, then every protected record opened (type, length, content). 0,
+ * or -1 if a record does not open with the server's keys. */
+static int inject_seed(const cl_buf *from_server, cl_buf *out)
+{
+    cl_buf_init(out, 0);
+    const uint8_t *p = from_server->data;
+    size_t n = from_server->len, at = 0, prefix = 0;
+    while (at + 5 <= n && p[at] != CL_CT_APPLICATION_DATA)
+        at += 5 + ((size_t)p[at + 3] << 8 | p[at + 4]);
+    prefix = at > n ? n : at;
+    cl_wr_u16(out, (uint16_t)prefix);
+    cl_wr_bytes(out, p, prefix);
+    cl_record_keys k;
+    memset(&k, 0, sizeof k);
+    size_t key = 0;
+    int rc = 0, have = 0;
+    uint8_t *rec = malloc(n ? n : 1);
+    while (rc == 0 && at + 5 <= n) {
+        size_t len = 5 + ((size_t)p[at + 3] << 8 | p[at + 4]);
+        if (at + len > n)
+            break;
+        uint8_t type, *plain;
+        size_t plain_len;
+        for (;;) {
+            if (!have) {
+                if (key >= srv_keys.n) {
+                    rc = -1;
+                    break;
+                }
+                cl_record_keys_set(&k, cr_aead_new(srv_keys.aead, srv_keys.key[key], 0),
+                                   srv_keys.iv[key], 12, 0);
+                key++, have = 1;
+            }
+            memcpy(rec, p + at, len);
+            uint64_t seq = k.seq;
+            if (cl_record_open(&k, rec, len, &type, &plain, &plain_len) == CL_REC_OK)
+                break;
+            k.seq = seq;
+            have = 0; /* the next key */
+        }
+        if (rc)
+            break;
+        cl_wr_u8(out, type);
+        cl_wr_u16(out, (uint16_t)plain_len);
+        cl_wr_bytes(out, plain, plain_len);
+        at += len;
+    }
+    free(rec);
+    cl_record_keys_clear(&k);
+    return rc;
 }
 
 /* Replays a stream through the fuzz driver into a fresh connection of the
@@ -191,7 +288,10 @@ static void replay(int server, unsigned mode, const uint8_t *stream, size_t len,
         failures++;
     } else {
         fz_drain(c);
-        fz_run(c, stream, len);
+        if (!server && fz_client_inject(mode))
+            fz_run_inject(c, stream, len);
+        else
+            fz_run(c, stream, len);
         int done = clasp_conn_handshake_done(c) && c->peer_closed && c->err_kind == CLASP_E_NONE;
         printf("  replay %-13s %-24s %s%s%s\n", server ? "fuzz_server" : "fuzz_client", name,
                done ? "handshake done, close_notify seen" : "stopped: ",
@@ -199,7 +299,7 @@ static void replay(int server, unsigned mode, const uint8_t *stream, size_t len,
         if (want_done && !done)
             failures++;
     }
-    clasp_conn_free(c);
+    fz_conn_free(c);
     clasp_config_free(cfg);
 }
 
@@ -212,33 +312,65 @@ static const struct {
     const char *ciphers;       /* other client suites: no fuzz_client mode matches */
     unsigned srv;
     int server_replays, client_replays;
+    const char *groups;        /* other client groups: no fuzz_client mode matches */
 } cases[] = {
     /* TLS 1.3 with the test hooks on both sides: both directions replay. */
-    {"hooks.bin", FZ_CLI_HOOKS, NULL, FZ_SRV_FIXED, 1, 1},
-    {"client-auth.bin", FZ_CLI_HOOKS | FZ_CLI_CERT, NULL, FZ_SRV_FIXED | FZ_SRV_CLIENT_AUTH, 1, 1},
-    {"client-auth-nocert.bin", FZ_CLI_HOOKS, NULL, FZ_SRV_FIXED | FZ_SRV_CLIENT_AUTH, 1, 1},
-    {"alpn.bin", FZ_CLI_HOOKS | FZ_CLI_ALPN, NULL, FZ_SRV_FIXED | FZ_SRV_ALPN, 1, 1},
-    {"resume.bin", FZ_CLI_HOOKS | FZ_CLI_RESUME, NULL, FZ_SRV_FIXED, 1, 1},
+    {"hooks.bin", FZ_CLI_HOOKS, NULL, FZ_SRV_FIXED, 1, 1, NULL},
+    {"client-auth.bin", FZ_CLI_HOOKS | FZ_CLI_CERT, NULL, FZ_SRV_FIXED | FZ_SRV_CLIENT_AUTH, 1, 1, NULL},
+    {"client-auth-nocert.bin", FZ_CLI_HOOKS, NULL, FZ_SRV_FIXED | FZ_SRV_CLIENT_AUTH, 1, 1, NULL},
+    {"alpn.bin", FZ_CLI_HOOKS | FZ_CLI_ALPN, NULL, FZ_SRV_FIXED | FZ_SRV_ALPN, 1, 1, NULL},
+    {"resume.bin", FZ_CLI_HOOKS | FZ_CLI_RESUME, NULL, FZ_SRV_FIXED, 1, 1, NULL},
     /* HelloRetryRequest: the cookie comes from the hooks' random too. */
-    {"hrr.bin", FZ_CLI_HOOKS, NULL, FZ_SRV_FIXED | FZ_SRV_HRR, 1, 1},
+    {"hrr.bin", FZ_CLI_HOOKS, NULL, FZ_SRV_FIXED | FZ_SRV_HRR, 1, 1, NULL},
     /* A real-random client with the middlebox-compatibility CCS: its bytes
      * replay into the fixed server (which is deterministic). */
-    {"compat-ccs.bin", FZ_CLI_RANDOM, NULL, FZ_SRV_FIXED, 1, 0},
+    {"compat-ccs.bin", FZ_CLI_RANDOM, NULL, FZ_SRV_FIXED, 1, 0, NULL},
     /* TLS 1.2 with the hooks and the fixed (Ed25519) PKI: both directions. */
-    {"tls12.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, NULL, FZ_SRV_FIXED, 1, 1},
+    {"tls12.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, NULL, FZ_SRV_FIXED, 1, 1, NULL},
     {"tls12-client-auth.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12 | FZ_CLI_CERT, NULL,
-     FZ_SRV_FIXED | FZ_SRV_CLIENT_AUTH, 1, 1},
-    {"tls12-resume.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12 | FZ_CLI_RESUME, NULL, FZ_SRV_FIXED, 1, 1},
+     FZ_SRV_FIXED | FZ_SRV_CLIENT_AUTH, 1, 1, NULL},
+    {"tls12-resume.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12 | FZ_CLI_RESUME, NULL, FZ_SRV_FIXED, 1, 1, NULL},
     /* The fixed RSA certificate: RSA key transport replays into the server
      * (the premaster is the hooks'), and so do ECDHE/DHE-RSA, since these
      * clients offer only deterministic signature schemes (see record).
      * No fuzz_client mode offers these suites. */
-    {"tls12-ecdhe-rsa.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, "ECDHE-RSA-AES128-GCM-SHA256", FZ_SRV_FIXED | FZ_SRV_RSA, 1, 0},
-    {"tls12-dhe-rsa.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, "DHE-RSA-AES256-GCM-SHA384", FZ_SRV_FIXED | FZ_SRV_RSA, 1, 0},
-    {"tls12-rsa-kx.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, "AES128-GCM-SHA256", FZ_SRV_FIXED | FZ_SRV_RSA, 1, 0},
+    {"tls12-ecdhe-rsa.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, "ECDHE-RSA-AES128-GCM-SHA256", FZ_SRV_FIXED | FZ_SRV_RSA, 1, 0, NULL},
+    {"tls12-dhe-rsa.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, "DHE-RSA-AES256-GCM-SHA384", FZ_SRV_FIXED | FZ_SRV_RSA, 1, 0, NULL},
+    {"tls12-rsa-kx.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, "AES128-GCM-SHA256", FZ_SRV_FIXED | FZ_SRV_RSA, 1, 0, NULL},
     /* The fixed server replays it; the client's own ClientHello (another
      * suite list) does not match the fuzz_client modes. */
-    {"tls12-chacha.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, "ECDHE-ECDSA-CHACHA20-POLY1305", FZ_SRV_FIXED, 1, 0},
+    {"tls12-chacha.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, "ECDHE-ECDSA-CHACHA20-POLY1305", FZ_SRV_FIXED, 1, 0, NULL},
+    /* Hybrid ML-KEM key exchange: the hooks fix the ML-KEM seeds too.
+     * Two shares (X25519MLKEM768, x25519), the server encapsulates. */
+    {"hybrid.bin", FZ_CLI_HOOKS | FZ_CLI_HYBRID, NULL, FZ_SRV_FIXED | FZ_SRV_HYBRID, 1, 1, NULL},
+    {"hybrid-resume.bin", FZ_CLI_HOOKS | FZ_CLI_HYBRID | FZ_CLI_RESUME, NULL,
+     FZ_SRV_FIXED | FZ_SRV_HYBRID, 1, 1, NULL},
+    /* HelloRetryRequest to SecP384r1MLKEM1024: the client's second share is
+     * an ML-KEM-1024 key, the server's a ciphertext + P-384 share. */
+    {"hybrid-hrr.bin", FZ_CLI_HOOKS | FZ_CLI_HYBRID, NULL,
+     FZ_SRV_FIXED | FZ_SRV_HYBRID | FZ_SRV_HRR, 1, 1, NULL},
+    {"hybrid-p256.bin", FZ_CLI_HOOKS, NULL, FZ_SRV_FIXED | FZ_SRV_HYBRID, 1, 0,
+     "SecP256r1MLKEM768:secp256r1"},
+    /* OCSP stapling: TLS 1.3 (CertificateEntry extension), TLS 1.2
+     * (CertificateStatus). */
+    {"ocsp.bin", FZ_CLI_HOOKS | FZ_CLI_OCSP, NULL, FZ_SRV_FIXED | FZ_SRV_EXT | FZ_SRX_OCSP, 1, 1, NULL},
+    {"ocsp-tls12.bin", FZ_CLI_HOOKS | FZ_CLI_OCSP | FZ_CLI_TLS12, NULL,
+     FZ_SRV_FIXED | FZ_SRV_EXT | FZ_SRX_OCSP, 1, 1, NULL},
+    /* Callbacks: ClientHello select + ALPN; the private key answering later
+     * (Ed25519 signatures are deterministic; RSA decryption too). */
+    {"select.bin", FZ_CLI_HOOKS, NULL, FZ_SRV_FIXED | FZ_SRV_EXT | FZ_SRX_SELECT, 1, 1, NULL},
+    {"select-alpn-cb.bin", FZ_CLI_HOOKS | FZ_CLI_ALPN, NULL,
+     FZ_SRV_FIXED | FZ_SRV_EXT | FZ_SRX_SELECT | FZ_SRX_ALPN_CB, 1, 1, NULL},
+    {"key-async.bin", FZ_CLI_HOOKS, NULL, FZ_SRV_FIXED | FZ_SRV_EXT | FZ_SRX_KEY, 1, 1, NULL},
+    {"key-async-tls12.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, NULL,
+     FZ_SRV_FIXED | FZ_SRV_EXT | FZ_SRX_KEY, 1, 1, NULL},
+    {"key-async-rsa-kx.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, "AES128-GCM-SHA256",
+     FZ_SRV_FIXED | FZ_SRV_RSA | FZ_SRV_EXT | FZ_SRX_KEY, 1, 0, NULL},
+    /* A session store: its tickets are random ids, which only the
+     * client's later flights carry (none here). */
+    {"store.bin", FZ_CLI_HOOKS, NULL, FZ_SRV_FIXED | FZ_SRV_EXT | FZ_SRX_STORE, 1, 1, NULL},
+    {"store-tls12.bin", FZ_CLI_HOOKS | FZ_CLI_TLS12, NULL, FZ_SRV_FIXED | FZ_SRV_EXT | FZ_SRX_STORE,
+     1, 1, NULL},
 };
 #define N_CASES (sizeof cases / sizeof cases[0])
 
@@ -249,7 +381,7 @@ static void session_seeds(void)
     static cl_buf s13, s12;
     recording r;
     for (int tls12 = 0; tls12 < 2; tls12++) {
-        int rc = record(FZ_CLI_HOOKS | (tls12 ? FZ_CLI_TLS12 : 0), NULL, FZ_SRV_FIXED, &r,
+        int rc = record(FZ_CLI_HOOKS | (tls12 ? FZ_CLI_TLS12 : 0), NULL, NULL, FZ_SRV_FIXED, &r,
                         tls12 ? &s12 : &s13);
         cl_buf_free(&r.from_client);
         cl_buf_free(&r.from_server);
@@ -274,7 +406,7 @@ static void handshake_seeds(void)
 {
     for (size_t i = 0; i < N_CASES; i++) {
         recording r;
-        if (record(cases[i].cli, cases[i].ciphers, cases[i].srv, &r, NULL) == 0) {
+        if (record(cases[i].cli, cases[i].ciphers, cases[i].groups, cases[i].srv, &r, NULL) == 0) {
             write_seed("fuzz_server", cases[i].name, (int)cases[i].srv, r.from_client.data,
                        r.from_client.len, NULL, 0);
             replay(1, cases[i].srv, r.from_client.data, r.from_client.len,
@@ -284,6 +416,34 @@ static void handshake_seeds(void)
                            r.from_server.len, NULL, 0);
                 replay(0, cases[i].cli, r.from_server.data, r.from_server.len,
                        cases[i].client_replays, cases[i].name);
+            }
+            if (cases[i].cli & FZ_CLI_OCSP) {
+                /* The same to a verifying client: it parses the whole
+                 * response, then refuses its unauthorised signer. */
+                unsigned m = (cases[i].cli & ~FZ_CLI_KIND_MASK) | FZ_CLI_VERIFY;
+                char name[64];
+                snprintf(name, sizeof name, "verify-%s", cases[i].name);
+                write_seed("fuzz_client", name, (int)m, r.from_server.data, r.from_server.len,
+                           NULL, 0);
+                replay(0, m, r.from_server.data, r.from_server.len, 0, name);
+            }
+            unsigned cm = cases[i].cli;
+            if (srv_keys.tls13 && (cm & FZ_CLI_KIND_MASK) == FZ_CLI_HOOKS &&
+                cases[i].client_replays && !(cm & FZ_CLI_TLS12)) {
+                /* The same flight in the clear, for the INJECT kind. */
+                unsigned m = (cm & ~FZ_CLI_KIND_MASK) | FZ_CLI_RFC8448 | FZ_CLI_INJECT_MARK;
+                cl_buf in;
+                char name[64];
+                snprintf(name, sizeof name, "inject-%s", cases[i].name);
+                if (inject_seed(&r.from_server, &in) == 0) {
+                    write_seed("fuzz_client", name, (int)m, in.data, in.len, NULL, 0);
+                    /* With OCSP it verifies: it stops at the unauthorised responder. */
+                    replay(0, m, in.data, in.len, !(cm & FZ_CLI_OCSP), name);
+                } else {
+                    fprintf(stderr, "make_seeds: %s: the server's records do not open\n", name);
+                    failures++;
+                }
+                cl_buf_free(&in);
             }
             if (i == 0) {
                 /* The same server bytes to a verifying client. */
@@ -313,7 +473,9 @@ static void check_one(const char *dir, const char *target, const char *name, int
         return;
     }
     int server = !strcmp(target, "fuzz_server");
-    replay(server, p[0] % (server ? FZ_SRV_MODES : FZ_CLI_MODES), p + 1, len - 1, want, name);
+    size_t skip = 1;
+    unsigned mode = server ? fz_server_mode(p, len, &skip) : p[0] % FZ_CLI_MODES;
+    replay(server, mode, p + skip, len - skip, want, name);
     free(p);
 }
 
@@ -323,6 +485,15 @@ static int check(const char *dir)
         check_one(dir, "fuzz_server", cases[i].name, cases[i].server_replays);
         if ((cases[i].cli & FZ_CLI_KIND_MASK) != FZ_CLI_RANDOM)
             check_one(dir, "fuzz_client", cases[i].name, cases[i].client_replays);
+    }
+    for (size_t i = 0; i < N_CASES; i++) {
+        unsigned cm = cases[i].cli;
+        if ((cm & FZ_CLI_KIND_MASK) == FZ_CLI_HOOKS && cases[i].client_replays &&
+            !(cm & FZ_CLI_TLS12) && !(cases[i].srv & FZ_SRV_TLS12)) {
+            char name[64];
+            snprintf(name, sizeof name, "inject-%s", cases[i].name);
+            check_one(dir, "fuzz_client", name, !(cm & FZ_CLI_OCSP));
+        }
     }
     check_one(dir, "fuzz_client", "hooks-verify.bin", 1);
     check_one(dir, "fuzz_client", "rfc8448.bin", 1);

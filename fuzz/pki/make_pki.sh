@@ -63,5 +63,18 @@ openssl x509 -req -in "$tmp/rsa-server.csr" -CA ca.pem -CAkey ca-key.pem \
   -set_serial "0x$(openssl rand -hex 16)" -days $days -extfile "$tmp/ext.cnf" -extensions rsa_server \
   -out rsa-server.pem 2>/dev/null
 rm -f ca-key.pem # nothing new is ever signed with it
+# A stapled OCSP response ("good") for server.pem, signed by a throw-away
+# Ed25519 responder the CA never authorised (its key is gone, like the
+# CA's): the FZ_SRX_OCSP server staples it; a verifying client parses all
+# of it and then refuses it (bad_certificate_status_response), one that
+# does not verify takes it as it is. Valid for 100 years.
+openssl genpkey -algorithm ed25519 -out "$tmp/responder-key.pem"
+openssl req -new -x509 -key "$tmp/responder-key.pem" -days $days -out "$tmp/responder.pem" \
+  -subj "/O=clasp fuzz/CN=clasp fuzz OCSP responder (not authorised)"
+printf 'V\t21261231000000Z\t\t%s\tunknown\t/O=clasp fuzz/CN=localhost\n' \
+  "$(openssl x509 -in server.pem -noout -serial | cut -d= -f2)" >"$tmp/index.txt"
+openssl ocsp -issuer ca.pem -cert server.pem -no_nonce -reqout "$tmp/ocsp.req"
+openssl ocsp -index "$tmp/index.txt" -rsigner "$tmp/responder.pem" -rkey "$tmp/responder-key.pem" \
+  -CA ca.pem -reqin "$tmp/ocsp.req" -respout ocsp-response.der -ndays $days
 chmod 644 ./*.pem
-echo "make_pki.sh: wrote ca.pem server.pem server-key.pem client.pem client-key.pem rsa-server.pem rsa-server-key.pem"
+echo "make_pki.sh: wrote ca.pem server.pem server-key.pem client.pem client-key.pem rsa-server.pem rsa-server-key.pem ocsp-response.der"

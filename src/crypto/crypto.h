@@ -121,7 +121,9 @@ typedef struct cr_kx cr_kx;
  * left-padded to the length of p) to pub. */
 CL_MUST_CHECK int cr_kx_generate(uint16_t group, cr_kx **key, uint8_t *pub, size_t *pub_len);
 #ifdef CLASP_TEST_HOOKS
-/* The same from a given private key (test vectors and hooks; test builds only). */
+/* The same from a given private key (test vectors and hooks; test builds
+ * only). For a hybrid group priv is the ECDH key and, repeated, the ML-KEM
+ * key generation seed. */
 CL_MUST_CHECK int cr_kx_from_private(uint16_t group, const uint8_t *priv, size_t priv_len,
                                      cr_kx **key, uint8_t *pub, size_t *pub_len);
 #endif
@@ -144,6 +146,14 @@ CL_MUST_CHECK int cr_kx_encap(uint16_t group, const uint8_t *peer, size_t peer_l
  * two); otherwise a fresh key, as cr_kx_generate. */
 CL_MUST_CHECK int cr_kx_generate_beside(uint16_t group, const cr_kx *hybrid, cr_kx **key,
                                         uint8_t *pub, size_t *pub_len);
+#ifdef CLASP_TEST_HOOKS
+/* The same with our key from a given private key (the test hooks; for a
+ * hybrid group the ML-KEM seed and encapsulation randomness derive from it
+ * too, so the result is the same every run). Test builds only. */
+CL_MUST_CHECK int cr_kx_encap_from_private(uint16_t group, const uint8_t *priv, size_t priv_len,
+                                           const uint8_t *peer, size_t peer_len, uint8_t *pub,
+                                           size_t *pub_len, uint8_t *secret, size_t *secret_len);
+#endif
 void cr_kx_free(cr_kx *key);
 /* TLS 1.2 DHE: a key pair in the server's group (p, g big-endian). *named
  * is the RFC 7919 group when p is one of them (else 0), *bits the size of

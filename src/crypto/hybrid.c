@@ -80,7 +80,20 @@ static void join_secret(const hybrid_info *h, const uint8_t *ec, const uint8_t *
     *secret_len = h->ec_secret_len + CL_MLKEM_SS_LEN;
 }
 
-int cr_hybrid_generate(uint16_t group, cr_hybrid **out, uint8_t *pub, size_t *pub_len)
+/* The test hooks' fixed key (test builds only): priv is the ECDH private
+ * key, and priv repeated makes the ML-KEM seed (d || z) and the
+ * encapsulation's m, so hybrid handshakes are byte-identical run after run
+ * (fuzz/make_seeds.c records them). NULL: fresh keys. */
+#ifdef CLASP_TEST_HOOKS
+static void fixed_bytes(const uint8_t *priv, size_t priv_len, uint8_t *out, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = priv[i % priv_len];
+}
+#endif
+
+static int generate(uint16_t group, const uint8_t *priv, size_t priv_len, cr_hybrid **out,
+                    uint8_t *pub, size_t *pub_len)
 {
     const hybrid_info *h = find_hybrid(group);
     if (!h)
@@ -94,8 +107,26 @@ int cr_hybrid_generate(uint16_t group, cr_hybrid **out, uint8_t *pub, size_t *pu
     k->h = h;
     k->ec = NULL;
     split(h, ek_len, &ec_at, &kem_at);
-    if (cr_dh_generate(h->ec_group, &k->ec, pub + ec_at, &ec_len) != 0 ||
-        ec_len != h->ec_share_len || cl_mlkem_key_generate(h->kem, pub + kem_at, &k->kem) != 0) {
+    int rc;
+#ifdef CLASP_TEST_HOOKS
+    if (priv) {
+        uint8_t seed[CL_MLKEM_SEED_LEN];
+        fixed_bytes(priv, priv_len, seed, sizeof seed);
+        ec_len = h->ec_share_len;
+        rc = cr_dh_from_private(h->ec_group, priv, priv_len, &k->ec, pub + ec_at, &ec_len) ||
+             ec_len != h->ec_share_len ||
+             cl_mlkem_key_from_seed(h->kem, seed, pub + kem_at, &k->kem) != 0;
+        cl_wipe(seed, sizeof seed);
+    } else
+#else
+    (void)priv, (void)priv_len;
+#endif
+    {
+        ec_len = h->ec_share_len;
+        rc = cr_dh_generate(h->ec_group, &k->ec, pub + ec_at, &ec_len) != 0 ||
+             ec_len != h->ec_share_len || cl_mlkem_key_generate(h->kem, pub + kem_at, &k->kem) != 0;
+    }
+    if (rc) {
         cr_hybrid_free(k);
         return -1;
     }
@@ -103,6 +134,19 @@ int cr_hybrid_generate(uint16_t group, cr_hybrid **out, uint8_t *pub, size_t *pu
     *out = k;
     return 0;
 }
+
+int cr_hybrid_generate(uint16_t group, cr_hybrid **out, uint8_t *pub, size_t *pub_len)
+{
+    return generate(group, NULL, 0, out, pub, pub_len);
+}
+
+#ifdef CLASP_TEST_HOOKS
+int cr_hybrid_from_private(uint16_t group, const uint8_t *priv, size_t priv_len,
+                           cr_hybrid **out, uint8_t *pub, size_t *pub_len)
+{
+    return priv && priv_len ? generate(group, priv, priv_len, out, pub, pub_len) : -1;
+}
+#endif
 
 int cr_hybrid_decap(cr_hybrid *k, const uint8_t *peer, size_t peer_len, uint8_t *secret,
                     size_t *secret_len)
@@ -129,8 +173,9 @@ int cr_hybrid_decap(cr_hybrid *k, const uint8_t *peer, size_t peer_len, uint8_t 
     return rc;
 }
 
-int cr_hybrid_encap(uint16_t group, const uint8_t *peer, size_t peer_len, uint8_t *pub,
-                    size_t *pub_len, uint8_t *secret, size_t *secret_len)
+static int encap(uint16_t group, const uint8_t *priv, size_t priv_len, const uint8_t *peer,
+                 size_t peer_len, uint8_t *pub, size_t *pub_len, uint8_t *secret,
+                 size_t *secret_len)
 {
     const hybrid_info *h = find_hybrid(group);
     if (!h)
@@ -148,10 +193,31 @@ int cr_hybrid_encap(uint16_t group, const uint8_t *peer, size_t peer_len, uint8_
         return CR_KX_BAD_KEM_KEY;
     uint8_t ec[CR_MAX_KX_SECRET], ss[CL_MLKEM_SS_LEN];
     size_t ec_len = sizeof ec, ec_pub_len = h->ec_share_len;
-    int rc = cr_dh_encap(h->ec_group, peer + peer_ec_at, h->ec_share_len, pub + our_ec_at,
+    int rc;
+#ifdef CLASP_TEST_HOOKS
+    if (priv) {
+        cr_dh *key = NULL;
+        rc = cr_dh_from_private(h->ec_group, priv, priv_len, &key, pub + our_ec_at, &ec_pub_len);
+        if (rc == 0)
+            rc = cr_dh_derive(key, peer + peer_ec_at, h->ec_share_len, ec, &ec_len);
+        cr_dh_free(key);
+    } else
+#else
+    (void)priv, (void)priv_len;
+#endif
+        rc = cr_dh_encap(h->ec_group, peer + peer_ec_at, h->ec_share_len, pub + our_ec_at,
                          &ec_pub_len, ec, &ec_len);
     if (rc == 0 && (ec_len != h->ec_secret_len || ec_pub_len != h->ec_share_len))
         rc = -1;
+#ifdef CLASP_TEST_HOOKS
+    if (rc == 0 && priv) {
+        uint8_t m[32];
+        fixed_bytes(priv, priv_len, m, sizeof m);
+        if (cl_mlkem_encaps_m(h->kem, peer + peer_kem_at, ek_len, m, pub + our_kem_at, ss) != 0)
+            rc = -1;
+        cl_wipe(m, sizeof m);
+    } else
+#endif
     if (rc == 0 && cl_mlkem_encaps(h->kem, peer + peer_kem_at, ek_len, pub + our_kem_at, ss) != 0)
         rc = -1;
     if (rc == 0) {
@@ -162,3 +228,20 @@ int cr_hybrid_encap(uint16_t group, const uint8_t *peer, size_t peer_len, uint8_
     cl_wipe(ss, sizeof ss);
     return rc;
 }
+
+int cr_hybrid_encap(uint16_t group, const uint8_t *peer, size_t peer_len, uint8_t *pub,
+                    size_t *pub_len, uint8_t *secret, size_t *secret_len)
+{
+    return encap(group, NULL, 0, peer, peer_len, pub, pub_len, secret, secret_len);
+}
+
+#ifdef CLASP_TEST_HOOKS
+int cr_hybrid_encap_from_private(uint16_t group, const uint8_t *priv, size_t priv_len,
+                                 const uint8_t *peer, size_t peer_len, uint8_t *pub,
+                                 size_t *pub_len, uint8_t *secret, size_t *secret_len)
+{
+    if (!priv || !priv_len)
+        return -1;
+    return encap(group, priv, priv_len, peer, peer_len, pub, pub_len, secret, secret_len);
+}
+#endif

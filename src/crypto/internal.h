@@ -83,5 +83,14 @@ int cr_hybrid_encap(uint16_t group, const uint8_t *peer, size_t peer_len, uint8_
 void cr_hybrid_free(cr_hybrid *h);
 /* The ECDH half of a hybrid key, and its group. */
 const cr_dh *cr_hybrid_ec_key(const cr_hybrid *h, uint16_t *group);
+#ifdef CLASP_TEST_HOOKS
+/* The test hooks' fixed keys: the ECDH half from priv, the ML-KEM seed and
+ * m from priv repeated (hybrid.c). */
+int cr_hybrid_from_private(uint16_t group, const uint8_t *priv, size_t priv_len, cr_hybrid **h,
+                           uint8_t *pub, size_t *pub_len);
+int cr_hybrid_encap_from_private(uint16_t group, const uint8_t *priv, size_t priv_len,
+                                 const uint8_t *peer, size_t peer_len, uint8_t *pub,
+                                 size_t *pub_len, uint8_t *secret, size_t *secret_len);
+#endif
 
 #endif

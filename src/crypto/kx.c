@@ -49,10 +49,31 @@ int cr_kx_generate(uint16_t group, cr_kx **key, uint8_t *pub, size_t *pub_len)
 int cr_kx_from_private(uint16_t group, const uint8_t *priv, size_t priv_len, cr_kx **key,
                        uint8_t *pub, size_t *pub_len)
 {
+    if (cr_group_is_hybrid(group)) {
+        cr_hybrid *h = NULL;
+        return cr_hybrid_from_private(group, priv, priv_len, &h, pub, pub_len) != 0
+                   ? -1
+                   : wrap(NULL, h, key);
+    }
     cr_dh *dh = NULL;
     return cr_dh_from_private(group, priv, priv_len, &dh, pub, pub_len) != 0
                ? -1
                : wrap(dh, NULL, key);
+}
+
+int cr_kx_encap_from_private(uint16_t group, const uint8_t *priv, size_t priv_len,
+                             const uint8_t *peer, size_t peer_len, uint8_t *pub, size_t *pub_len,
+                             uint8_t *secret, size_t *secret_len)
+{
+    if (cr_group_is_hybrid(group))
+        return cr_hybrid_encap_from_private(group, priv, priv_len, peer, peer_len, pub, pub_len,
+                                            secret, secret_len);
+    cr_dh *dh = NULL;
+    int rc = cr_dh_from_private(group, priv, priv_len, &dh, pub, pub_len);
+    if (rc == 0)
+        rc = cr_dh_derive(dh, peer, peer_len, secret, secret_len);
+    cr_dh_free(dh);
+    return rc;
 }
 #endif
 

@@ -40,12 +40,26 @@ int cl_random_secret(clasp_conn *c, uint8_t *out, size_t n)
 int cl_ephemeral_key(clasp_conn *c, uint16_t group, cr_kx **kx, uint8_t *pub, size_t *pub_len)
 {
 #ifdef CLASP_TEST_HOOKS
-    /* A fixed private key is for the classic groups; hybrids are fresh. */
-    if (CL_TEST(c) && CL_TEST(c)->kx_private_len && !cr_group_is_hybrid(group))
+    /* A hybrid's ML-KEM seed derives from the fixed key too. */
+    if (CL_TEST(c) && CL_TEST(c)->kx_private_len)
         return cr_kx_from_private(group, CL_TEST(c)->kx_private, CL_TEST(c)->kx_private_len,
                                   kx, pub, pub_len);
 #endif
     return cr_kx_generate(group, kx, pub, pub_len);
+}
+
+int cl_kx_encap(clasp_conn *c, uint16_t group, const uint8_t *peer, size_t peer_len,
+                uint8_t *pub, size_t *pub_len, uint8_t *secret, size_t *secret_len)
+{
+#ifdef CLASP_TEST_HOOKS
+    if (CL_TEST(c) && CL_TEST(c)->kx_private_len)
+        return cr_kx_encap_from_private(group, CL_TEST(c)->kx_private,
+                                        CL_TEST(c)->kx_private_len, peer, peer_len, pub, pub_len,
+                                        secret, secret_len);
+#else
+    (void)c;
+#endif
+    return cr_kx_encap(group, peer, peer_len, pub, pub_len, secret, secret_len);
 }
 
 const char *cl_kx_problem(int rc, uint16_t group)

@@ -447,6 +447,11 @@ CL_MUST_CHECK int cl_random(clasp_conn *c, uint8_t *out, size_t n);
 CL_MUST_CHECK int cl_random_secret(clasp_conn *c, uint8_t *out, size_t n);
 CL_MUST_CHECK int cl_ephemeral_key(clasp_conn *c, uint16_t group, cr_kx **kx, uint8_t *pub,
                                    size_t *pub_len);
+/* The server's side of a hybrid group in one step (cr_kx_encap), with the
+ * hooks' fixed key and ML-KEM randomness under test hooks. */
+CL_MUST_CHECK int cl_kx_encap(clasp_conn *c, uint16_t group, const uint8_t *peer,
+                              size_t peer_len, uint8_t *pub, size_t *pub_len, uint8_t *secret,
+                              size_t *secret_len);
 /* Why a peer's key share was refused, for an error sentence: rc is what
  * cr_kx_derive or cr_kx_encap returned. */
 const char *cl_kx_problem(int rc, uint16_t group);

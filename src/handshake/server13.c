@@ -309,7 +309,7 @@ CL_MUST_CHECK static cl_result send_flight(clasp_conn *c, const cl_client_hello 
     int kx_rc;
     if (cr_group_is_hybrid(c->group)) {
         /* Encapsulation to the client's key: our share and the secret. */
-        kx_rc = cr_kx_encap(c->group, share.p, share.n, pub, &pub_len, dhe, &dhe_len);
+        kx_rc = cl_kx_encap(c, c->group, share.p, share.n, pub, &pub_len, dhe, &dhe_len);
     } else {
         if (cl_ephemeral_key(c, c->group, &hs->kx, pub, &pub_len))
             return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_INTERNAL, "key generation failed");

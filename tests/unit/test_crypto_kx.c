@@ -2,7 +2,8 @@
 /* Key exchange: X25519 and X448 known answers (RFC 7748 6, RFC 8448 3,
  * Wycheproof), NIST curve agreement both ways and secp521r1 known answers
  * (Wycheproof), FFDHE for every RFC 7919 group, and rejection of malformed
- * peer shares; TLS 1.2 DHE peer values shorter than p. */
+ * peer shares; TLS 1.2 DHE peer values shorter than p; the test hooks'
+ * fixed hybrid (ECDH + ML-KEM) keys. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -421,6 +422,65 @@ out:
     cr_kx_free(b);
 }
 
+/* The test hooks' hybrid keys (cr_kx_from_private, cr_kx_encap_from_private):
+ * the same private key gives byte-identical shares and secrets run after
+ * run (the fuzz seeds replay on it), the two sides agree, and what the
+ * fixed key makes still fails the checks a fresh one does. */
+static void test_hybrid_fixed(uint16_t group, size_t client_len, size_t server_len,
+                              size_t secret_len)
+{
+    static const uint8_t priv[32] = {0x11, 0x42, 0x9a, 0x07, 0x5e, 0xc3, 0x31, 0x8d,
+                                     0x24, 0x6f, 0xb0, 0x19, 0x7c, 0xe5, 0x53, 0x02,
+                                     0x9b, 0x48, 0xd6, 0x2a, 0x71, 0x0f, 0xe8, 0x36,
+                                     0xac, 0x5d, 0x13, 0x87, 0x64, 0xf2, 0x2b, 0x99};
+    static const uint8_t spriv[32] = {0x22, 0x7d, 0x05, 0xb8, 0x4e, 0x91, 0x6a, 0x13,
+                                      0xf7, 0x38, 0xc2, 0x5b, 0x0e, 0xa4, 0x69, 0xd1,
+                                      0x83, 0x1c, 0xe6, 0x47, 0x2f, 0xba, 0x95, 0x60,
+                                      0x0b, 0xde, 0x74, 0x39, 0xc8, 0x16, 0xaf, 0x5e};
+    static uint8_t pub[2][CR_MAX_KX_PUB], spub[2][CR_MAX_KX_PUB];
+    uint8_t sec[2][CR_MAX_KX_SECRET], csec[CR_MAX_KX_SECRET];
+    size_t pub_len[2], spub_len[2], sec_len[2], csec_len = sizeof csec;
+    cr_kx *k[2] = {NULL, NULL};
+    for (int i = 0; i < 2; i++) {
+        pub_len[i] = spub_len[i] = CR_MAX_KX_PUB;
+        sec_len[i] = CR_MAX_KX_SECRET;
+        CHECK(cr_kx_from_private(group, priv, sizeof priv, &k[i], pub[i], &pub_len[i]) == 0);
+        CHECK(pub_len[i] == client_len);
+        CHECK(cr_kx_encap_from_private(group, spriv, sizeof spriv, pub[i], pub_len[i], spub[i],
+                                       &spub_len[i], sec[i], &sec_len[i]) == 0);
+        CHECK(spub_len[i] == server_len && sec_len[i] == secret_len);
+    }
+    CHECK(memcmp(pub[0], pub[1], client_len) == 0);
+    CHECK(memcmp(spub[0], spub[1], server_len) == 0);
+    CHECK(memcmp(sec[0], sec[1], secret_len) == 0);
+    CHECK(cr_kx_derive(k[0], spub[0], spub_len[0], csec, &csec_len) == 0);
+    CHECK(csec_len == secret_len && memcmp(csec, sec[0], secret_len) == 0);
+    /* A fresh server encapsulation to the same key agrees too, and differs. */
+    uint8_t fpub[CR_MAX_KX_PUB], fsec[CR_MAX_KX_SECRET];
+    size_t fpub_len = sizeof fpub, fsec_len = sizeof fsec;
+    CHECK(cr_kx_encap(group, pub[0], pub_len[0], fpub, &fpub_len, fsec, &fsec_len) == 0);
+    CHECK(fpub_len == server_len && memcmp(fpub, spub[0], server_len) != 0);
+    csec_len = sizeof csec;
+    CHECK(cr_kx_derive(k[1], fpub, fpub_len, csec, &csec_len) == 0);
+    CHECK(csec_len == fsec_len && memcmp(csec, fsec, fsec_len) == 0);
+    /* The checks still apply: a wrong length, an encapsulation key with a
+     * coefficient of q (all ones). */
+    size_t l = CR_MAX_KX_PUB, sl = CR_MAX_KX_SECRET;
+    CHECK(cr_kx_encap_from_private(group, spriv, sizeof spriv, pub[0], pub_len[0] - 1, spub[1],
+                                   &l, sec[1], &sl) == CR_KX_BAD_LENGTH);
+    if (group == CR_GROUP_X25519MLKEM768) { /* ML-KEM first */
+        memset(pub[1], 0xff, 16);
+        l = CR_MAX_KX_PUB, sl = CR_MAX_KX_SECRET;
+        CHECK(cr_kx_encap_from_private(group, spriv, sizeof spriv, pub[1], pub_len[1], spub[1],
+                                       &l, sec[1], &sl) == CR_KX_BAD_KEM_KEY);
+    }
+    cr_kx *none = NULL;
+    l = CR_MAX_KX_PUB;
+    CHECK(cr_kx_from_private(group, NULL, 0, &none, pub[1], &l) == -1 && none == NULL);
+    cr_kx_free(k[0]);
+    cr_kx_free(k[1]);
+}
+
 int main(void)
 {
     CHECK(cr_init() == 0);
@@ -441,5 +501,8 @@ int main(void)
     test_ec(CR_GROUP_SECP521R1, 133, 66);
     test_ec_vectors();
     test_ffdhe();
+    test_hybrid_fixed(CR_GROUP_X25519MLKEM768, 1216, 1120, 64);
+    test_hybrid_fixed(CR_GROUP_SECP256R1MLKEM768, 1249, 1153, 64);
+    test_hybrid_fixed(CR_GROUP_SECP384R1MLKEM1024, 1665, 1665, 80);
     return tu_finish("test_crypto_kx");
 }

@@ -42,6 +42,10 @@ static const hcase cases[] = {
     {"1.3 client: EncryptedExtensions GREASE extension", 0, S2C, HS, m_add_ext_first, EE, 0x2a2a, ALERT(A_UNSUPPORTED_EXT, PROTO, "extension 10794")},
     {"1.3 client: EncryptedExtensions with key_share", 0, S2C, HS, m_add_ext, EE, CL_EXT_KEY_SHARE, ILLEGAL("not allowed")},
     {"1.3 client: Certificate entry GREASE extension", 0, S2C, HS, m_cert_entry_ext, 0, 0x3a3a, ALERT(A_UNSUPPORTED_EXT, PROTO, "certificate extensions")},
+    /* OCSP stapling (RFC 8446 4.4.2.1): status_request in the leaf's
+     * CertificateEntry only when the client asked, and well formed. */
+    {"1.3 client: Certificate entry status_request not asked for", 0, S2C, HS, m_cert_entry_ext, 0, 5, ALERT(A_UNSUPPORTED_EXT, PROTO, "certificate extensions we did not ask for")},
+    {"1.3 client: Certificate entry empty status_request beside the staple", OCSP, S2C, HS, m_cert_entry_ext, 0, 5, DECODE("CertificateStatus (an OCSP response)")},
     {"1.2 client: ServerHello extension twice", V12, S2C, HS, m_dup_ext, SH, CL_EXT_EXTENDED_MASTER_SECRET, ILLEGAL("extension 23 twice")},
     {"1.2 client: ServerHello unknown extension", V12, S2C, HS, m_add_ext, SH, 0x1234, ALERT(A_UNSUPPORTED_EXT, PROTO, "extension 4660")},
     {"1.2 client: ServerHello GREASE extension", V12, S2C, HS, m_add_ext_first, SH, 0x4a4a, ALERT(A_UNSUPPORTED_EXT, PROTO, "extension 19018")},

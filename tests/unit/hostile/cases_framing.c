@@ -74,6 +74,7 @@ static const hcase cases[] = {
     {"1.2 client: CertificateRequest cut by 1", V12 | CAUTH, S2C, HS, m_cut, CR, 1, DECODE("CertificateRequest")},
     {"1.2 client: CertificateRequest cut in half", V12 | CAUTH, S2C, HS, m_cut, CR, 0, DECODE("CertificateRequest")},
     {"1.2 client: ServerHelloDone with a body", V12, S2C, HS, m_extend, SHD, 0, DECODE("ServerHelloDone")},
+    {"1.2 client: CertificateStatus trailing byte", V12 | OCSP, S2C, HS, m_extend, CL_HS_CERTIFICATE_STATUS, 0, DECODE("CertificateStatus (an OCSP response)")},
     {"1.2 client: ServerHelloDone length +1 (waits)", V12, S2C, HS, m_len, SHD, 1, STALL},
     {"1.2 client: NewSessionTicket cut by 1", V12, S2C, HS, m_cut, NST, 1, DECODE("NewSessionTicket")},
     {"1.2 client: NewSessionTicket cut in half", V12, S2C, HS, m_cut, NST, 0, DECODE("NewSessionTicket")},

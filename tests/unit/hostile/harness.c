@@ -505,8 +505,15 @@ static void setup(run *r, const hcase *hc)
     if (fl & HRRCOOKIE)
         clasp_config_set_hrr_cookie(r->cfg[SRV], 1);
     CHECK(clasp_config_set_groups(r->cfg[CLI], classic_groups) == 0);
-    if (fl >> 16)
-        CHECK(clasp_config_set_groups(r->cfg[CLI], client_groups[fl >> 16]) == 0);
+    if (CGROUP_OF(fl)) {
+        CHECK(CGROUP_OF(fl) < sizeof client_groups / sizeof client_groups[0]);
+        CHECK(clasp_config_set_groups(r->cfg[CLI], client_groups[CGROUP_OF(fl)]) == 0);
+    }
+    if (fl & OCSP) {
+        static const uint8_t unauthorized[] = {0x30, 0x03, 0x0a, 0x01, 0x06};
+        CHECK(clasp_config_set_ocsp_response(r->cfg[SRV], unauthorized, sizeof unauthorized) == 0);
+        CHECK(clasp_config_set_ocsp(r->cfg[CLI], CLASP_OCSP_REQUEST) == 0);
+    }
     if (fl & ONEGROUP)
         CHECK(clasp_config_set_groups(r->cfg[CLI], "x25519") == 0);
     if (fl & HRRSET) {

@@ -38,8 +38,12 @@ enum { EXP_ALERT, EXP_PEER_ALERT, EXP_STALL, EXP_OK };
 #define DHE 0x800       /* TLS 1.2 DHE_RSA with an RSA certificate */
 #define HRRCOOKIE 0x1000 /* the server puts a cookie in its HelloRetryRequest */
 #define ECRSA 0x2000    /* TLS 1.2 ECDHE_RSA with an RSA certificate */
-/* The client offers only (and shares) group i of client_groups (harness.c). */
+/* The client offers only (and shares) group i of client_groups (harness.c):
+ * bits 16-22 of the flags. */
 #define CGROUP(i) ((unsigned)(i) << 16)
+#define CGROUP_OF(flags) (((flags) >> 16) & 0x7fu)
+#define OCSP 0x800000   /* the client asks for OCSP stapling; the server staples a response
+                           (an OCSPResponse with status unauthorized, which a check refuses) */
 
 #define MAX_ITEMS 512
 
