@@ -139,7 +139,7 @@ void cl_hs_free(clasp_conn *c)
     cr_kx_free(hs->kx);
     cr_kx_free(hs->kx2);
     cr_pkey_free(hs->peer_key);
-    cl_key_wait_free(hs);
+    cl_key_wait_clear(&hs->key_wait);
     cl_session_clear(&hs->resumed12);
     free(hs->ticket12);
     cl_wipe(hs, sizeof *hs);

@@ -4,6 +4,9 @@
 #ifndef CLASP_HANDSHAKE_HS_H
 #define CLASP_HANDSHAKE_HS_H
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "core/conn.h"
 #include "handshake/handshake.h"
 
@@ -152,6 +155,23 @@ typedef struct {
     size_t input_len;
     char detail[160];     /* the message's trace line */
 } cl_key_wait;
+
+/* Frees what a wait holds (the result and what was signed wiped) and
+ * leaves it empty. Here, beside the struct, so that freeing the handshake
+ * state (hs.c) needs nothing of key_op.c, which builds on hs.c. */
+static inline void cl_key_wait_clear(cl_key_wait *kw)
+{
+    cl_buf_free(&kw->msg);
+    if (kw->input) {
+        cl_wipe(kw->input, kw->input_len);
+        free(kw->input);
+    }
+    if (kw->result) {
+        cl_wipe(kw->result, kw->max);
+        free(kw->result);
+    }
+    memset(kw, 0, sizeof *kw); /* not a wipe: the state lives on (its secrets wiped above) */
+}
 
 typedef struct cl_hs {
     cr_hash *transcript;      /* created when the hash is known */
@@ -325,7 +345,6 @@ CL_MUST_CHECK cl_result cl_key_decrypt_premaster(clasp_conn *c, const uint8_t *i
  * takes the premaster, and says which step it finishes. CL_WAIT_KEY while
  * the result has not come. */
 CL_MUST_CHECK cl_result cl_key_complete(clasp_conn *c, cl_key_step *step);
-void cl_key_wait_free(cl_hs *hs);
 
 /* What follows each such step, run at once or when the result comes. */
 CL_MUST_CHECK cl_result cl_server13_after_certificate_verify(clasp_conn *c);

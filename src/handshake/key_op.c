@@ -25,21 +25,6 @@ static int is_ecdsa(uint16_t scheme)
            scheme == CR_SIG_ECDSA_SECP384R1_SHA384 || scheme == CR_SIG_ECDSA_SECP521R1_SHA512;
 }
 
-static void key_wait_clear(cl_key_wait *kw)
-{
-    cl_buf_free(&kw->msg);
-    if (kw->input) {
-        cl_wipe(kw->input, kw->input_len);
-        free(kw->input);
-    }
-    if (kw->result) {
-        cl_wipe(kw->result, kw->max);
-        free(kw->result);
-    }
-    memset(kw, 0, sizeof *kw); /* not a wipe: the state lives on (result wiped above) */
-}
-
-void cl_key_wait_free(cl_hs *hs) { key_wait_clear(&hs->key_wait); }
 
 /* The signature the callback made (NULL: the operation failed), checked
  * with the certificate's public key over what it signs, then written into
@@ -127,7 +112,7 @@ cl_result cl_key_sign(clasp_conn *c, cl_key_step step, cl_buf *m, size_t sig_vec
         .max_output = max,
     };
     cl_key_wait *kw = &hs->key_wait;
-    key_wait_clear(kw);
+    cl_key_wait_clear(kw);
     kw->max = max;
     /* The result's buffer now, so that handing it over cannot fail later;
      * the input is kept to check what a pending operation returns. */
@@ -142,7 +127,7 @@ cl_result cl_key_sign(clasp_conn *c, cl_key_step step, cl_buf *m, size_t sig_vec
         kw->input = malloc(in_len ? in_len : 1);
         if (!kw->input) {
             cl_buf_free(m);
-            key_wait_clear(kw);
+            cl_key_wait_clear(kw);
             return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_NOMEM, "out of memory");
         }
         memcpy(kw->input, in, in_len);
@@ -160,7 +145,7 @@ cl_result cl_key_sign(clasp_conn *c, cl_key_step step, cl_buf *m, size_t sig_vec
     }
     cl_result rc = send_with_signature(c, step, m, sig_vec, r == CLASP_KEY_DONE ? kw->result : NULL,
                                        r == CLASP_KEY_DONE ? out_len : 0, in, in_len, detail);
-    key_wait_clear(kw);
+    cl_key_wait_clear(kw);
     return rc;
 }
 
@@ -225,7 +210,7 @@ cl_result cl_key_decrypt_premaster(clasp_conn *c, const uint8_t *in, size_t in_l
         .max_output = k,
     };
     cl_key_wait *kw = &hs->key_wait;
-    key_wait_clear(kw);
+    cl_key_wait_clear(kw);
     kw->max = k;
     kw->result = calloc(1, k ? k : 1);
     if (!kw->result) {
@@ -245,7 +230,7 @@ cl_result cl_key_decrypt_premaster(clasp_conn *c, const uint8_t *in, size_t in_l
     }
     take_raw_premaster(hs, r == CLASP_KEY_DONE ? kw->result : NULL, out_len, k, fallback);
     cl_wipe(fallback, sizeof fallback);
-    key_wait_clear(kw);
+    cl_key_wait_clear(kw);
     return CL_OK;
 }
 
@@ -288,6 +273,6 @@ cl_result cl_key_complete(clasp_conn *c, cl_key_step *step)
         rc = send_with_signature(c, kw->step, &m, kw->sig_vec, kw->failed ? NULL : kw->result,
                                  kw->result_len, kw->input, kw->input_len, kw->detail);
     }
-    key_wait_clear(kw);
+    cl_key_wait_clear(kw);
     return rc;
 }
