@@ -5,6 +5,7 @@
  * handshake messages and a TLS 1.2 ChangeCipherSpec go down to the state
  * machines (src/handshake), alerts to the core, data to the application.
  * Everything we send is sealed straight into the output buffer. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -94,6 +95,29 @@ void clasp_conn_free(clasp_conn *c)
 
 /* A name the caller gave is refused with a sentence in the connection's
  * error slot, which stays usable: another name may be set. */
+/* A call the connection refuses without failing (a bad server name, an
+ * export it cannot make): the sentence goes to the error slot as
+ * CLASP_E_CONFIG and the connection stays usable; the next call of the
+ * kind that succeeds clears it. */
+__attribute__((format(printf, 2, 3))) static void refuse_call(clasp_conn *c, const char *fmt, ...)
+{
+    if (c->dead) /* the failure's own sentence stays */
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->err_msg, sizeof c->err_msg, fmt, ap);
+    va_end(ap);
+    c->err_kind = CLASP_E_CONFIG;
+}
+
+static void clear_refusal(clasp_conn *c)
+{
+    if (!c->dead && c->err_kind == CLASP_E_CONFIG) {
+        c->err_kind = CLASP_E_NONE; /* an earlier refusal no longer matters */
+        c->err_msg[0] = 0;
+    }
+}
+
 int clasp_conn_set_server_name(clasp_conn *c, const char *name)
 {
     if (!c || c->role != CLASP_CLIENT || !name)
@@ -104,16 +128,12 @@ int clasp_conn_set_server_name(clasp_conn *c, const char *name)
         if (len > 1 && name[len - 1] == '.')
             len--; /* "example.com." is example.com; SNI has no trailing dot */
         if (cl_check_host_name(name, len, why, sizeof why)) {
-            if (!c->dead) {
-                char shown[72]; /* the caller's bytes, made printable */
-                size_t n = 0;
-                for (; n < 64 && name[n]; n++)
-                    shown[n] = name[n] >= 0x20 && name[n] < 0x7f ? name[n] : '?';
-                snprintf(shown + n, sizeof shown - n, "%s", name[n] ? "..." : "");
-                c->err_kind = CLASP_E_CONFIG;
-                snprintf(c->err_msg, sizeof c->err_msg,
-                         "cannot use '%s' as the server name: it %s", shown, why);
-            }
+            char shown[72]; /* the caller's bytes, made printable */
+            size_t n = 0;
+            for (; n < 64 && name[n]; n++)
+                shown[n] = name[n] >= 0x20 && name[n] < 0x7f ? name[n] : '?';
+            snprintf(shown + n, sizeof shown - n, "%s", name[n] ? "..." : "");
+            refuse_call(c, "cannot use '%s' as the server name: it %s", shown, why);
             return -1;
         }
     }
@@ -122,10 +142,7 @@ int clasp_conn_set_server_name(clasp_conn *c, const char *name)
         return -1;
     free(c->server_name);
     c->server_name = copy;
-    if (!c->dead && c->err_kind == CLASP_E_CONFIG) {
-        c->err_kind = CLASP_E_NONE; /* an earlier refused name no longer matters */
-        c->err_msg[0] = 0;
-    }
+    clear_refusal(c);
     return 0;
 }
 
@@ -281,6 +298,17 @@ static long truncated(clasp_conn *c)
     return CLASP_TRUNCATED;
 }
 
+/* RFC 8446 5.1: a message that changes keys must end its record, so no
+ * handshake bytes (rest of them) may follow it under the old keys. */
+CL_MUST_CHECK static cl_result key_change_ends_record(clasp_conn *c, const cr_aead *keys_before,
+                                                      size_t rest)
+{
+    if (c->rd.aead != keys_before && rest)
+        return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
+                       "the peer sent handshake data across a key change");
+    return CL_OK;
+}
+
 /* The whole handshake messages buffered go to the handshake, one at a
  * time. A step that waits for the private-key callback (CL_WAIT_KEY) stops
  * it: the messages after it stay buffered until the step has resumed. */
@@ -296,10 +324,7 @@ CL_MUST_CHECK static cl_result handle_buffered_messages(clasp_conn *c)
         cl_result step = cl_hs_message(c, type, msg, msg_len);
         if (step != CL_OK && step != CL_WAIT_KEY)
             return step;
-        /* RFC 8446 5.1: a message that changes keys must end its record. */
-        if (c->rd.aead != keys_before && c->hs_in.len > off)
-            return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
-                           "the peer sent handshake data across a key change");
+        CL_TRY(key_change_ends_record(c, keys_before, c->hs_in.len - off));
         if (step == CL_WAIT_KEY) {
             cl_hs_in_consume(c, off);
             return CL_WAIT_KEY;
@@ -326,9 +351,7 @@ CL_MUST_CHECK static cl_result resume_key_step(clasp_conn *c)
 {
     const cr_aead *keys_before = c->rd.aead;
     CL_TRY(cl_hs_key_resume(c));
-    if (c->rd.aead != keys_before && c->hs_in.len)
-        return cl_fail(c, CL_ALERT_UNEXPECTED_MESSAGE, CLASP_E_PROTOCOL,
-                       "the peer sent handshake data across a key change");
+    CL_TRY(key_change_ends_record(c, keys_before, c->hs_in.len));
     return c->hs_in.len ? handle_buffered_messages(c) : CL_OK;
 }
 
@@ -608,8 +631,7 @@ int clasp_conn_private_key_done(clasp_conn *c, const uint8_t *result, size_t len
     return cl_hs_key_result(c, result, len) ? CLASP_ERROR : CLASP_OK;
 }
 
-/* Like a refused server name: a refusal is a sentence in the error slot
- * (CLASP_E_CONFIG), and the connection stays usable. */
+/* A refusal leaves the connection usable (refuse_call). */
 int clasp_conn_export_keying_material(clasp_conn *c, const char *label, size_t label_len,
                                       const uint8_t *context, size_t context_len,
                                       int use_context, uint8_t *out, size_t out_len)
@@ -621,14 +643,10 @@ int clasp_conn_export_keying_material(clasp_conn *c, const char *label, size_t l
     char why[256];
     if (cl_export_keying_material(c, label, label_len, context, context_len, use_context, out,
                                   out_len, why, sizeof why)) {
-        c->err_kind = CLASP_E_CONFIG;
-        snprintf(c->err_msg, sizeof c->err_msg, "%s", why);
+        refuse_call(c, "%s", why);
         return CLASP_ERROR;
     }
-    if (c->err_kind == CLASP_E_CONFIG) {
-        c->err_kind = CLASP_E_NONE; /* an earlier refusal no longer matters */
-        c->err_msg[0] = 0;
-    }
+    clear_refusal(c);
     return CLASP_OK;
 }
 
