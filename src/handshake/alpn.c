@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* ALPN (RFC 7301), both versions: the server's choice and its extension,
- * and the client's check that the choice was one it offered. */
+/* ALPN (RFC 7301), both versions: the server's choice (its own, or the
+ * application's callback, clasp_config_set_alpn_callback) and its
+ * extension, and the client's check that the choice was one it offered. */
 #include <string.h>
 
 #include "handshake/hs.h"
@@ -16,22 +17,54 @@ void cl_write_alpn_ext(cl_buf *m, const char *proto)
     cl_ext_close(m, e);
 }
 
+/* Whether an ALPN protocol_name_list (what is left of `list`) names p. */
+static int list_has_protocol(cl_reader list, const uint8_t *p, size_t n)
+{
+    cl_reader proto;
+    while (cl_rd_vec(&list, 1, &proto) == 0)
+        if (proto.n == n && memcmp(proto.p, p, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* The protocol agreed (at most 255 bytes: a protocol_name's length). */
+static void keep_alpn(clasp_conn *c, const uint8_t *p, size_t n)
+{
+    memcpy(c->alpn, p, n);
+    c->alpn[n] = 0;
+    c->has_alpn = 1;
+}
+
+/* The application's choice, which must be one the client offered (RFC 7301
+ * 3.2). */
+CL_MUST_CHECK static cl_result choose_by_callback(clasp_conn *c, const cl_client_hello *ch)
+{
+    const clasp_config *cfg = c->cfg;
+    const uint8_t *proto = NULL;
+    size_t n = 0;
+    if (cfg->alpn_fn(cfg->alpn_arg, c, ch->alpn.p, ch->alpn.n, &proto, &n) != 0)
+        return cl_fail(c, CL_ALERT_NO_APPLICATION_PROTOCOL, CLASP_E_NEGOTIATION,
+                       "the server's ALPN callback found no application protocol to accept");
+    if (!proto)
+        return CL_OK;
+    if (!n || n > 255 || !list_has_protocol(ch->alpn, proto, n))
+        return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_CONFIG,
+                       "the server's ALPN callback chose a protocol the client did not offer");
+    keep_alpn(c, proto, n);
+    return CL_OK;
+}
+
 cl_result cl_choose_alpn(clasp_conn *c, const cl_client_hello *ch)
 {
     if (ch->has_alpn && c->cfg->alpn_fn)
-        return cl_alpn_by_callback(c, ch);
+        return choose_by_callback(c, ch);
     if (!ch->has_alpn || !c->cfg->alpn_len)
         return CL_OK;
     cl_reader ours = cl_reader_init(c->cfg->alpn, c->cfg->alpn_len), p;
     while (cl_rd_vec(&ours, 1, &p) == 0) {
-        cl_reader theirs = ch->alpn, q;
-        while (cl_rd_vec(&theirs, 1, &q) == 0) {
-            if (p.n == q.n && memcmp(p.p, q.p, p.n) == 0) {
-                memcpy(c->alpn, p.p, p.n);
-                c->alpn[p.n] = 0;
-                c->has_alpn = 1;
-                return CL_OK;
-            }
+        if (list_has_protocol(ch->alpn, p.p, p.n)) {
+            keep_alpn(c, p.p, p.n);
+            return CL_OK;
         }
     }
     return cl_fail(c, CL_ALERT_NO_APPLICATION_PROTOCOL, CLASP_E_NEGOTIATION,
@@ -40,11 +73,7 @@ cl_result cl_choose_alpn(clasp_conn *c, const cl_client_hello *ch)
 
 int cl_alpn_offered(const clasp_conn *c, const uint8_t *p, size_t n)
 {
-    cl_reader r = cl_reader_init(c->cfg->alpn, c->cfg->alpn_len), proto;
-    while (cl_rd_vec(&r, 1, &proto) == 0)
-        if (proto.n == n && memcmp(proto.p, p, n) == 0)
-            return 1;
-    return 0;
+    return list_has_protocol(cl_reader_init(c->cfg->alpn, c->cfg->alpn_len), p, n);
 }
 
 cl_result cl_accept_server_alpn(clasp_conn *c, cl_reader body)
@@ -57,8 +86,6 @@ cl_result cl_accept_server_alpn(clasp_conn *c, cl_reader body)
         return cl_fail(c, CL_ALERT_ILLEGAL_PARAMETER, CLASP_E_PROTOCOL,
                        "the server selected ALPN protocol '%.*s', which we did not offer",
                        (int)proto.n, (const char *)proto.p);
-    memcpy(c->alpn, proto.p, proto.n);
-    c->alpn[proto.n] = 0;
-    c->has_alpn = 1;
+    keep_alpn(c, proto.p, proto.n);
     return CL_OK;
 }

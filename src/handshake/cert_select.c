@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Server: the application's choice of configuration (certificates and all)
  * per connection, from what the first ClientHello asks for
- * (clasp_config_set_select_callback), and its choice of application
- * protocol (clasp_config_set_alpn_callback). */
+ * (clasp_config_set_select_callback). Its choice of application protocol
+ * is alpn.c's. */
 #include <stdio.h>
 #include <string.h>
 
@@ -67,28 +67,4 @@ cl_result cl_select_config(clasp_conn *c, const cl_client_hello *ch)
         cl_trace(c, CLASP_TRACE_NOTE, "configuration", "chosen by the ClientHello callback%s%s",
                  c->server_name ? " for " : "", c->server_name ? c->server_name : "");
     return CL_OK;
-}
-
-cl_result cl_alpn_by_callback(clasp_conn *c, const cl_client_hello *ch)
-{
-    const clasp_config *cfg = c->cfg;
-    const uint8_t *proto = NULL;
-    size_t n = 0;
-    if (cfg->alpn_fn(cfg->alpn_arg, c, ch->alpn.p, ch->alpn.n, &proto, &n) != 0)
-        return cl_fail(c, CL_ALERT_NO_APPLICATION_PROTOCOL, CLASP_E_NEGOTIATION,
-                       "the server's ALPN callback found no application protocol to accept");
-    if (!proto)
-        return CL_OK;
-    /* RFC 7301 3.2: the answer must be one the client offered. */
-    cl_reader theirs = ch->alpn, q;
-    while (cl_rd_vec(&theirs, 1, &q) == 0) {
-        if (n && q.n == n && memcmp(q.p, proto, n) == 0) {
-            memcpy(c->alpn, q.p, q.n);
-            c->alpn[q.n] = 0;
-            c->has_alpn = 1;
-            return CL_OK;
-        }
-    }
-    return cl_fail(c, CL_ALERT_INTERNAL_ERROR, CLASP_E_CONFIG,
-                   "the server's ALPN callback chose a protocol the client did not offer");
 }

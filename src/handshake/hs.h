@@ -388,8 +388,6 @@ int cl_alpn_offered(const clasp_conn *c, const uint8_t *p, size_t n);
 /* The first ClientHello is parsed: the select callback may swap c->cfg for
  * another configuration, or refuse with its alert. */
 CL_MUST_CHECK cl_result cl_select_config(clasp_conn *c, const cl_client_hello *ch);
-/* The ALPN callback's choice (cfg->alpn_fn set, the client sent ALPN). */
-CL_MUST_CHECK cl_result cl_alpn_by_callback(clasp_conn *c, const cl_client_hello *ch);
 
 /* ---- the application's certificate checks, both roles (verify_cb.c) ---- */
 /* The peer's chain (c->peer_der) passed clasp's checks, or only its
